@@ -1,0 +1,206 @@
+/**
+ * The app's configuration: read once, validated by one schema, at start-up.
+ *
+ * This is the only module that reads `process.env`. Everything else imports
+ * `env` (or calls `parseEnv` in tests). A missing or malformed value stops the
+ * app with a message naming the variable and what is expected.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import dotenv from "dotenv";
+import { z } from "zod";
+
+/** The development-only default; refused when NODE_ENV=production. */
+export const DEV_SESSION_SECRET = "dev-only-insecure-session-secret-change-me";
+const MIN_PRODUCTION_SECRET_LENGTH = 32;
+
+// An empty string in a .env file means "not set", not "set to nothing".
+const blank = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema);
+const optional = <T extends z.ZodTypeAny>(schema: T) => blank(schema.optional());
+
+const httpUrl = (what: string) =>
+  z
+    .string()
+    .url(`expected ${what}, an absolute http(s) URL`)
+    .refine((v) => /^https?:\/\//.test(v), `expected ${what}, an absolute http(s) URL`)
+    .transform((v) => v.replace(/\/+$/, ""));
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: blank(
+      z.coerce
+        .number({ invalid_type_error: "expected a port number" })
+        .int("expected a port number")
+        .min(1, "expected a port number from 1 to 65535")
+        .max(65535, "expected a port number from 1 to 65535")
+        .default(3000),
+    ),
+    APP_URL: optional(httpUrl("the app's public base URL, e.g. http://localhost:3000")),
+    AUTH_FLOW: blank(
+      z
+        .enum(["auto", "hosted", "custom"], {
+          errorMap: () => ({ message: "expected one of auto, hosted, custom" }),
+        })
+        .default("auto"),
+    ),
+    SESSION_SECRET: optional(z.string()),
+    COGNITO_REGION: z
+      .string({ required_error: "required: the AWS region of the user pool, e.g. us-east-1" })
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "expected an AWS region such as us-east-1"),
+    COGNITO_USER_POOL_ID: z
+      .string({ required_error: "required: the user pool ID, e.g. us-east-1_AbCdEf123 (run `npm run seed` locally)" })
+      .regex(/^[\w-]+_[0-9a-zA-Z]+$/, "expected a user pool ID such as us-east-1_AbCdEf123"),
+    COGNITO_CLIENT_ID: z
+      .string({ required_error: "required: the app client ID (run `npm run seed` locally)" })
+      .regex(/^[\w+]+$/, "expected an app client ID (letters and digits)"),
+    COGNITO_CLIENT_SECRET: optional(z.string().min(1)),
+    COGNITO_DOMAIN: optional(httpUrl("the Hosted UI base URL, e.g. https://<prefix>.auth.<region>.amazoncognito.com")),
+    COGNITO_ENDPOINT: optional(httpUrl("the Cognito API endpoint of an emulator, e.g. http://localhost:9229")),
+    COGNITO_LOGOUT_URL: optional(httpUrl("the Hosted UI logout URL")),
+  })
+  .superRefine((value, ctx) => {
+    if (value.AUTH_FLOW === "hosted" && !value.COGNITO_DOMAIN) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["COGNITO_DOMAIN"],
+        message: "required when AUTH_FLOW=hosted: the Hosted UI base URL",
+      });
+    }
+    const secrets = splitSecrets(value.SESSION_SECRET);
+    if (value.NODE_ENV === "production") {
+      if (secrets.length === 0 || secrets.includes(DEV_SESSION_SECRET)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ["SESSION_SECRET"],
+          message: "required in production: a random secret of at least 32 characters (comma-separated to rotate)",
+        });
+      } else if (secrets.some((s) => s.length < MIN_PRODUCTION_SECRET_LENGTH)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ["SESSION_SECRET"],
+          message: `each secret must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters in production`,
+        });
+      }
+    }
+  });
+
+function splitSecrets(raw: string | undefined): string[] {
+  return (raw ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export type AuthFlowSetting = "auto" | "hosted" | "custom";
+
+export interface Env {
+  nodeEnv: "development" | "production" | "test";
+  isProduction: boolean;
+  port: number;
+  appUrl: string;
+  authFlow: AuthFlowSetting;
+  /** First secret encrypts; every secret decrypts (rotation). */
+  sessionSecrets: string[];
+  cognito: {
+    region: string;
+    userPoolId: string;
+    clientId: string;
+    clientSecret?: string;
+    /** Hosted UI base URL, when a Hosted UI is configured. */
+    domain?: string;
+    /** API endpoint override: set only for an emulator. */
+    endpoint?: string;
+    /** Where to send the browser to end the Hosted UI session; defaults to `${domain}/logout`. */
+    logoutUrl?: string;
+  };
+}
+
+export class EnvError extends Error {
+  constructor(public readonly problems: { variable: string; message: string }[]) {
+    super(
+      "Invalid configuration:\n" +
+        problems.map((p) => `  ${p.variable}: ${p.message}`).join("\n") +
+        "\nSee .env.example for every variable and its expected shape.",
+    );
+    this.name = "EnvError";
+  }
+}
+
+/** Pure: validates a set of variables. Throws `EnvError` naming each bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? "(config)"),
+        message: issue.message === "Required" ? "required" : issue.message,
+      })),
+    );
+  }
+  const v = result.data;
+  const secrets = splitSecrets(v.SESSION_SECRET);
+  return {
+    nodeEnv: v.NODE_ENV,
+    isProduction: v.NODE_ENV === "production",
+    port: v.PORT,
+    appUrl: v.APP_URL ?? `http://localhost:${v.PORT}`,
+    authFlow: v.AUTH_FLOW,
+    sessionSecrets: secrets.length > 0 ? secrets : [DEV_SESSION_SECRET],
+    cognito: {
+      region: v.COGNITO_REGION,
+      userPoolId: v.COGNITO_USER_POOL_ID,
+      clientId: v.COGNITO_CLIENT_ID,
+      clientSecret: v.COGNITO_CLIENT_SECRET,
+      domain: v.COGNITO_DOMAIN,
+      endpoint: v.COGNITO_ENDPOINT,
+      logoutUrl: v.COGNITO_LOGOUT_URL,
+    },
+  };
+}
+
+/**
+ * Variables from the environment, then `.env`, then `.env.local`, the first
+ * non-empty value winning. `.env.local` is written by `npm run seed` with the
+ * emulator's generated IDs, so it only applies while an emulator endpoint is
+ * configured: pointing `.env` at AWS can never pick up a local pool ID.
+ * `ENV_FILES=none` (used by the tests) skips the files.
+ */
+export function collectEnv(
+  processEnv: Record<string, string | undefined>,
+  cwd: string = process.cwd(),
+): Record<string, string | undefined> {
+  if (processEnv.ENV_FILES === "none") return { ...processEnv };
+  const read = (name: string) => {
+    const file = path.join(cwd, name);
+    return fs.existsSync(file) ? dotenv.parse(fs.readFileSync(file)) : {};
+  };
+  const nonEmpty = (o: Record<string, string | undefined>) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const merged: Record<string, string | undefined> = { ...nonEmpty(read(".env")), ...nonEmpty(processEnv) };
+  if (merged.COGNITO_ENDPOINT) {
+    return { ...nonEmpty(read(".env.local")), ...merged };
+  }
+  return merged;
+}
+
+function loadEnv(): Env {
+  try {
+    return parseEnv(collectEnv(process.env));
+  } catch (error) {
+    if (error instanceof EnvError) {
+      // Start-up failure: say what is wrong and stop, rather than serve a broken app.
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+let cached: Env | undefined;
+/** The validated configuration of this process (parsed on first use, at start-up). */
+export function getEnv(): Env {
+  cached ??= loadEnv();
+  return cached;
+}

@@ -1,0 +1,98 @@
+/**
+ * `npm run dev`: emulator → seed → `remix dev`, in one command.
+ *
+ * Works on a fresh clone with no `.env` (one is created from `.env.example`).
+ * When `.env` points at AWS (no COGNITO_ENDPOINT) it skips the emulator and
+ * the seed and just runs the app. Ctrl-C stops everything it started.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { ROOT, startEmulator, type RunningEmulator } from "./lib/emulator.ts";
+import { EMULATOR_DATA_DIR, emulatorTarget, ensureDotEnv, readLocalEnv, seedLocal } from "./lib/local-env.ts";
+import { SEED_USERS } from "./lib/seed.ts";
+
+const startedAt = Date.now();
+if (ensureDotEnv()) console.log("[dev] created .env from .env.example (local emulator settings)");
+const env = readLocalEnv();
+const port = Number(env.PORT ?? 3000);
+const appUrl = env.APP_URL ?? `http://localhost:${port}`;
+const target = emulatorTarget(env);
+// Loopback only unless HOST says otherwise: a dev server with demo accounts
+// should not be reachable from the network.
+const childEnv: NodeJS.ProcessEnv = { ...process.env, HOST: process.env.HOST ?? "127.0.0.1" };
+
+let emulator: RunningEmulator | undefined;
+let app: ChildProcess | undefined;
+let stopping = false;
+
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  app?.kill("SIGTERM");
+  await emulator?.stop();
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+async function isUp(url: string) {
+  try {
+    return (await fetch(url)).ok;
+  } catch {
+    return false;
+  }
+}
+
+try {
+  if (target) {
+    if (await isUp(`${target.url}/health`)) {
+      console.log(`[dev] reusing the emulator already running at ${target.url}`);
+    } else {
+      emulator = await startEmulator({
+        dataDir: EMULATOR_DATA_DIR,
+        port: target.port,
+        issuerDomain: target.url,
+        // Confirmation codes and temporary passwords show up here: prefix
+        // every line so they are easy to spot among the app's output.
+        onLog: (line) => console.log(`[cognito-local] ${line}`),
+      });
+      console.log(`[dev] cognito-local ready at ${target.url} (pid ${emulator.pid})`);
+    }
+    // A COGNITO_LOCAL_PORT override moves the endpoint (and a local Hosted UI) with it.
+    childEnv.COGNITO_ENDPOINT = target.url;
+    if (env.COGNITO_DOMAIN && new URL(env.COGNITO_DOMAIN).hostname === new URL(target.url).hostname) {
+      childEnv.COGNITO_DOMAIN = target.url;
+    }
+    await seedLocal(target.url, appUrl);
+  } else {
+    console.log("[dev] COGNITO_ENDPOINT is not set: using the real Cognito user pool from .env (no emulator)");
+  }
+
+  app = spawn(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "dev"], {
+    cwd: ROOT,
+    env: childEnv,
+    stdio: "inherit",
+  });
+  app.on("exit", (code: number | null) => void shutdown(code ?? 0));
+
+  // Announce once the home page answers.
+  const deadline = Date.now() + 60_000;
+  while (!stopping && Date.now() < deadline) {
+    if (await isUp(`http://localhost:${port}/`)) {
+      const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+      console.log(`\n[dev] ready in ${seconds}s: ${appUrl}`);
+      if (target) {
+        console.log("[dev] demo accounts (local emulator only):");
+        for (const user of SEED_USERS) {
+          console.log(`[dev]   ${user.email} / ${user.password}  (groups: ${user.groups.join(", ")})`);
+        }
+      }
+      console.log("[dev] Ctrl-C stops the app and the emulator.\n");
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+} catch (error) {
+  console.error(`[dev] ${(error as Error).message}`);
+  await shutdown(1);
+}

@@ -1,0 +1,95 @@
+/**
+ * The local-development view of configuration, shared by the dev, emulator
+ * and seed commands: `.env` (created from `.env.example` when absent), the
+ * emulator URL and port, and `.env.local`, where seeding writes generated IDs.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import dotenv from "dotenv";
+import { ROOT } from "./emulator.ts";
+import { seed, type SeedResult } from "./seed.ts";
+
+// Node 20 is supported by the SDK until 2027; its start-up reminder is noise
+// in a dev console (set before any client is created).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+export const ENV_FILE = path.join(ROOT, ".env");
+export const ENV_LOCAL_FILE = path.join(ROOT, ".env.local");
+export const ENV_EXAMPLE_FILE = path.join(ROOT, ".env.example");
+export const EMULATOR_DATA_DIR = path.join(ROOT, "cognito-local/.data");
+export const DEFAULT_EMULATOR_PORT = 9229;
+
+/** Copies `.env.example` to `.env` when there is no `.env`. Returns true when it did. */
+export function ensureDotEnv(): boolean {
+  if (fs.existsSync(ENV_FILE)) return false;
+  fs.copyFileSync(ENV_EXAMPLE_FILE, ENV_FILE);
+  return true;
+}
+
+/** process.env over `.env`, empty values counting as unset. */
+export function readLocalEnv(): Record<string, string> {
+  const file = fs.existsSync(ENV_FILE) ? dotenv.parse(fs.readFileSync(ENV_FILE)) : {};
+  const merged: Record<string, string> = {};
+  for (const [k, v] of [...Object.entries(file), ...Object.entries(process.env)]) {
+    if (v !== undefined && v.trim() !== "") merged[k] = v;
+  }
+  return merged;
+}
+
+export interface EmulatorTarget {
+  /** URL the app and browser use, e.g. http://localhost:9229 */
+  url: string;
+  port: number;
+}
+
+/**
+ * Where the emulator should run, or null when `.env` points at AWS
+ * (no COGNITO_ENDPOINT). COGNITO_LOCAL_PORT overrides the port.
+ */
+export function emulatorTarget(env: Record<string, string>): EmulatorTarget | null {
+  if (!env.COGNITO_ENDPOINT) return null;
+  const endpoint = new URL(env.COGNITO_ENDPOINT);
+  const port = Number(env.COGNITO_LOCAL_PORT ?? (endpoint.port || DEFAULT_EMULATOR_PORT));
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`COGNITO_LOCAL_PORT: expected a port number, got "${env.COGNITO_LOCAL_PORT}"`);
+  }
+  return { url: `${endpoint.protocol}//${endpoint.hostname}:${port}`, port };
+}
+
+/**
+ * Writes the generated IDs to `.env.local`, which the app reads after `.env`
+ * (values in `.env` win, so nothing set by hand is overwritten). The file is
+ * git-ignored and wholly owned by the seed.
+ */
+export function writeEnvLocal(result: SeedResult, emulatorUrl: string): string[] {
+  const values: Record<string, string> = {
+    COGNITO_USER_POOL_ID: result.userPoolId,
+    COGNITO_CLIENT_ID: result.clients.web.clientId,
+    COGNITO_CONFIDENTIAL_CLIENT_ID: result.clients["web-confidential"].clientId,
+  };
+  const lines = [
+    "# Written by `npm run seed` for the local emulator at " + emulatorUrl + ".",
+    "# Git-ignored and re-written on every seed. Values in .env take precedence;",
+    "# the app reads this file only while COGNITO_ENDPOINT (an emulator) is set.",
+    "# The confidential client's secret is not written here: get it with",
+    "# `npm run seed -- --show-secret` when you want to try that client.",
+    ...Object.entries(values).map(([k, v]) => `${k}=${v}`),
+    "",
+  ];
+  fs.writeFileSync(ENV_LOCAL_FILE, lines.join("\n"));
+  // Report which values .env overrides, so a stale hand-set ID is visible.
+  const dotenvValues = fs.existsSync(ENV_FILE) ? dotenv.parse(fs.readFileSync(ENV_FILE)) : {};
+  return Object.keys(values).filter((k) => dotenvValues[k]?.trim() && dotenvValues[k] !== values[k]);
+}
+
+/** Seeds the emulator for the app at `appUrl` and records the IDs in `.env.local`. */
+export async function seedLocal(emulatorUrl: string, appUrl: string, log = console.log) {
+  const result = await seed({ endpoint: emulatorUrl, appUrls: [appUrl], log: (l) => log(`[seed] ${l}`) });
+  const overridden = writeEnvLocal(result, emulatorUrl);
+  log(`[seed] ${result.created.length} created, ${result.found.length} found; IDs written to .env.local`);
+  for (const key of overridden) {
+    log(`[seed] note: ${key} is set by hand in .env and takes precedence over the seeded value`);
+  }
+  return result;
+}
+

@@ -1,0 +1,97 @@
+import {
+  AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
+  InitiateAuthCommand,
+  ListGroupsCommand,
+  ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
+  ListUsersCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { describe, expect, inject, it } from "vitest";
+import { POOL_NAME, SEED_USERS, seed } from "../../scripts/lib/seed.ts";
+import { adminClient } from "../support/app.ts";
+
+describe("seeding (against the test emulator)", () => {
+  it("is idempotent: a second run finds everything, creates nothing, returns the same IDs", async () => {
+    const again = await seed({ endpoint: inject("emulatorUrl") });
+    expect(again.created).toEqual([]);
+    expect(again.userPoolId).toBe(inject("userPoolId"));
+    expect(again.clients.web.clientId).toBe(inject("webClientId"));
+    expect(again.clients["web-confidential"].clientId).toBe(inject("confidentialClientId"));
+
+    const cognito = adminClient();
+    const pools = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }));
+    expect(pools.UserPools!.filter((p) => p.Name === POOL_NAME)).toHaveLength(1);
+    const clients = await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: again.userPoolId, MaxResults: 60 }));
+    const names = clients.UserPoolClients!.map((c) => c.ClientName);
+    expect(names.filter((n) => n === "web")).toHaveLength(1);
+    expect(names.filter((n) => n === "web-confidential")).toHaveLength(1);
+    const groups = await cognito.send(new ListGroupsCommand({ UserPoolId: again.userPoolId }));
+    expect(groups.Groups!.map((g) => g.GroupName).sort()).toEqual(["admins", "users"]);
+    const users = await cognito.send(new ListUsersCommand({ UserPoolId: again.userPoolId }));
+    for (const user of SEED_USERS) {
+      const matching = users.Users!.filter((u) => u.Attributes?.some((a) => a.Name === "email" && a.Value === user.email));
+      expect(matching, user.email).toHaveLength(1);
+    }
+  });
+
+  it("creates confirmed users with verified email, in their groups", async () => {
+    const cognito = adminClient();
+    for (const user of SEED_USERS) {
+      const got = await cognito.send(new AdminGetUserCommand({ UserPoolId: inject("userPoolId"), Username: user.email }));
+      expect(got.UserStatus).toBe("CONFIRMED");
+      expect(got.UserAttributes).toContainEqual({ Name: "email_verified", Value: "true" });
+      const groups = await cognito.send(
+        // got.Username is the canonical name (the sub); see scripts/lib/seed.ts.
+        new AdminListGroupsForUserCommand({ UserPoolId: inject("userPoolId"), Username: got.Username }),
+      );
+      expect(groups.Groups!.map((g) => g.GroupName).sort()).toEqual([...user.groups].sort());
+    }
+  });
+
+  it("gives the confidential client a secret and the web client none", async () => {
+    expect(inject("confidentialClientSecret")).toMatch(/\w{10,}/);
+    const cognito = adminClient();
+    const clients = await cognito.send(
+      new ListUserPoolClientsCommand({ UserPoolId: inject("userPoolId"), MaxResults: 60 }),
+    );
+    expect(clients.UserPoolClients!.find((c) => c.ClientName === "web")!.ClientId).toBe(inject("webClientId"));
+  });
+});
+
+describe("the emulator", () => {
+  it("issues tokens for the seeded users through the SDK, with an issuer at its own URL", async () => {
+    const cognito = adminClient();
+    const res = await cognito.send(
+      new InitiateAuthCommand({
+        ClientId: inject("webClientId"),
+        AuthFlow: "USER_PASSWORD_AUTH",
+        AuthParameters: { USERNAME: "demo@example.com", PASSWORD: "DemoPassw0rd!" },
+      }),
+    );
+    const tokens = res.AuthenticationResult!;
+    expect(tokens.AccessToken).toBeTruthy();
+    expect(tokens.IdToken).toBeTruthy();
+    expect(tokens.RefreshToken).toBeTruthy();
+    const claims = JSON.parse(Buffer.from(tokens.IdToken!.split(".")[1]!, "base64url").toString());
+    const issuer = `${inject("emulatorUrl")}/${inject("userPoolId")}`;
+    expect(claims.iss).toBe(issuer);
+    expect(claims.email).toBe("demo@example.com");
+    // The JWKS is served where the issuer says it is.
+    const jwks = await (await fetch(`${issuer}/.well-known/jwks.json`)).json();
+    const header = JSON.parse(Buffer.from(tokens.IdToken!.split(".")[0]!, "base64url").toString());
+    expect(jwks.keys.map((k: { kid: string }) => k.kid)).toContain(header.kid);
+  });
+
+  it("refuses a wrong password", async () => {
+    await expect(
+      adminClient().send(
+        new InitiateAuthCommand({
+          ClientId: inject("webClientId"),
+          AuthFlow: "USER_PASSWORD_AUTH",
+          AuthParameters: { USERNAME: "demo@example.com", PASSWORD: "nope" },
+        }),
+      ),
+    ).rejects.toThrow();
+  });
+});

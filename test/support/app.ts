@@ -1,0 +1,139 @@
+/**
+ * Runs the production build of the app (`remix-serve build/index.js`) as a
+ * child process against the test emulator, on a free loopback port.
+ *
+ * Each app instance gets its own app client in the seeded pool by default, so
+ * tests can choose public/confidential clients and token lifetimes, and
+ * register the instance's own callback URL, without racing each other.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { inject } from "vitest";
+import { ROOT, freePort } from "../../scripts/lib/emulator.ts";
+
+export const TEST_SESSION_SECRET = "test-session-secret-0123456789abcdef-0123456789";
+
+export function adminClient(): CognitoIdentityProviderClient {
+  return new CognitoIdentityProviderClient({
+    endpoint: inject("emulatorUrl"),
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+}
+
+export interface AppClientOptions {
+  /** Give the client a secret (confidential client). */
+  secret?: boolean;
+  /** Access token lifetime in seconds (default one hour). */
+  accessTokenSeconds?: number;
+  callbackBase: string;
+}
+
+export async function createAppClient(options: AppClientOptions) {
+  const res = await adminClient().send(
+    new CreateUserPoolClientCommand({
+      UserPoolId: inject("userPoolId"),
+      ClientName: `test-${Math.random().toString(36).slice(2, 8)}`,
+      GenerateSecret: options.secret ?? false,
+      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      AllowedOAuthFlows: ["code"],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: ["openid", "email", "profile"],
+      SupportedIdentityProviders: ["COGNITO"],
+      CallbackURLs: [`${options.callbackBase}/auth/callback`],
+      LogoutURLs: [`${options.callbackBase}/`],
+      AccessTokenValidity: options.accessTokenSeconds ?? 3600,
+      IdTokenValidity: options.accessTokenSeconds ?? 3600,
+      RefreshTokenValidity: 30,
+      TokenValidityUnits: { AccessToken: "seconds", IdToken: "seconds", RefreshToken: "days" },
+    }),
+  );
+  return { clientId: res.UserPoolClient!.ClientId!, clientSecret: res.UserPoolClient!.ClientSecret };
+}
+
+export interface StartAppOptions {
+  /** Extra/overriding environment for the app (e.g. AUTH_FLOW). `undefined` values unset a variable. */
+  env?: Record<string, string | undefined>;
+  /** App client to create for this instance (ignored when env sets COGNITO_CLIENT_ID). */
+  client?: Omit<AppClientOptions, "callbackBase">;
+  /** Resolve once the process exits instead of waiting for it to listen (config-error tests). */
+  expectExit?: boolean;
+}
+
+export interface RunningApp {
+  url: string;
+  clientId: string;
+  clientSecret?: string;
+  output(): string;
+  stop(): Promise<void>;
+  /** Exit code, once the process has exited. */
+  exited: Promise<number | null>;
+}
+
+const SERVE_CLI = path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js");
+
+export async function startApp(options: StartAppOptions = {}): Promise<RunningApp> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let clientId = options.env?.COGNITO_CLIENT_ID;
+  let clientSecret = options.env?.COGNITO_CLIENT_SECRET;
+  if (!clientId) {
+    ({ clientId, clientSecret } = await createAppClient({ ...options.client, callbackBase: url }));
+  }
+  const env: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    NODE_ENV: "production",
+    ENV_FILES: "none",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    APP_URL: url,
+    SESSION_SECRET: TEST_SESSION_SECRET,
+    COGNITO_REGION: "us-east-1",
+    COGNITO_USER_POOL_ID: inject("userPoolId"),
+    COGNITO_CLIENT_ID: clientId,
+    COGNITO_CLIENT_SECRET: clientSecret,
+    COGNITO_ENDPOINT: inject("emulatorUrl"),
+    ...options.env,
+  };
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+
+  const child: ChildProcess = spawn(process.execPath, [SERVE_CLI, "build/index.js"], {
+    cwd: ROOT,
+    env: env as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let hasExited = false;
+  void exited.then(() => (hasExited = true));
+  const stop = async () => {
+    if (hasExited) return;
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const app: RunningApp = { url, clientId: clientId!, clientSecret, output: () => output, stop, exited };
+  if (options.expectExit) {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    await exited;
+    clearTimeout(timer);
+    return app;
+  }
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (hasExited) throw new Error(`app exited before listening:\n${output}`);
+    try {
+      await fetch(`${url}/`, { redirect: "manual" });
+      return app;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  await stop();
+  throw new Error(`app did not start in time:\n${output}`);
+}

@@ -1,0 +1,58 @@
+/**
+ * Vitest global setup: a fresh cognito-local for the whole run on a free
+ * loopback port with a temporary data directory, seeded with the same code as
+ * `npm run seed`, plus one production build of the app. Torn down afterwards,
+ * also when tests fail (vitest calls the returned teardown in every case, and
+ * the emulator module kills its children when this process exits).
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { ROOT, freePort, startEmulator } from "../../scripts/lib/emulator.ts";
+import { seed } from "../../scripts/lib/seed.ts";
+
+/** Fixed confirmation code, so tests can confirm sign-ups (cognito-local's `CODE`). */
+export const TEST_CONFIRMATION_CODE = "123456";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    emulatorUrl: string;
+    emulatorDataDir: string;
+    userPoolId: string;
+    webClientId: string;
+    confidentialClientId: string;
+    confidentialClientSecret: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "remix-cognito-test-"));
+  const port = await freePort();
+  const emulator = await startEmulator({ dataDir, port, env: { CODE: TEST_CONFIRMATION_CODE } });
+  const teardown = async () => {
+    await emulator.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const seeded = await seed({ endpoint: emulator.url });
+    // One production build for every test that runs the app.
+    execFileSync(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "build"], {
+      cwd: ROOT,
+      stdio: "pipe",
+      env: { ...process.env, NODE_ENV: "production" },
+    });
+    project.provide("emulatorUrl", emulator.url);
+    project.provide("emulatorDataDir", dataDir);
+    project.provide("userPoolId", seeded.userPoolId);
+    project.provide("webClientId", seeded.clients.web.clientId);
+    project.provide("confidentialClientId", seeded.clients["web-confidential"].clientId);
+    project.provide("confidentialClientSecret", seeded.clients["web-confidential"].clientSecret);
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  return teardown;
+}

@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { DEV_SESSION_SECRET, EnvError, collectEnv, parseEnv } from "~/env.server";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const valid = {
+  COGNITO_REGION: "us-east-1",
+  COGNITO_USER_POOL_ID: "us-east-1_AbCdEf123",
+  COGNITO_CLIENT_ID: "abc123def456",
+};
+
+function problemsOf(source: Record<string, string | undefined>) {
+  try {
+    parseEnv(source);
+  } catch (error) {
+    expect(error).toBeInstanceOf(EnvError);
+    return (error as EnvError).problems;
+  }
+  throw new Error("expected parseEnv to throw");
+}
+
+describe("parseEnv", () => {
+  it("accepts a minimal local configuration and fills defaults", () => {
+    const env = parseEnv(valid);
+    expect(env.port).toBe(3000);
+    expect(env.appUrl).toBe("http://localhost:3000");
+    expect(env.authFlow).toBe("auto");
+    expect(env.sessionSecrets).toEqual([DEV_SESSION_SECRET]);
+    expect(env.cognito.endpoint).toBeUndefined();
+  });
+
+  it("treats empty strings as unset and trims trailing slashes from URLs", () => {
+    const env = parseEnv({ ...valid, COGNITO_DOMAIN: "", COGNITO_ENDPOINT: "http://localhost:9229/", PORT: "" });
+    expect(env.cognito.domain).toBeUndefined();
+    expect(env.cognito.endpoint).toBe("http://localhost:9229");
+    expect(env.port).toBe(3000);
+  });
+
+  it("splits SESSION_SECRET on commas for rotation", () => {
+    const env = parseEnv({ ...valid, SESSION_SECRET: "new-secret, old-secret" });
+    expect(env.sessionSecrets).toEqual(["new-secret", "old-secret"]);
+  });
+
+  const badValues: [string, Record<string, string | undefined>, RegExp][] = [
+    ["COGNITO_REGION", { COGNITO_REGION: undefined }, /required/],
+    ["COGNITO_REGION", { COGNITO_REGION: "mars" }, /AWS region/],
+    ["COGNITO_USER_POOL_ID", { COGNITO_USER_POOL_ID: undefined }, /required/],
+    ["COGNITO_USER_POOL_ID", { COGNITO_USER_POOL_ID: "not a pool" }, /user pool ID/],
+    ["COGNITO_CLIENT_ID", { COGNITO_CLIENT_ID: undefined }, /required/],
+    ["COGNITO_CLIENT_ID", { COGNITO_CLIENT_ID: "bad id!" }, /client ID/],
+    ["COGNITO_DOMAIN", { COGNITO_DOMAIN: "auth.example.com" }, /URL/],
+    ["COGNITO_ENDPOINT", { COGNITO_ENDPOINT: "ftp://x" }, /URL/],
+    ["APP_URL", { APP_URL: "localhost:3000" }, /URL/],
+    ["AUTH_FLOW", { AUTH_FLOW: "magic" }, /auto, hosted, custom/],
+    ["PORT", { PORT: "99999" }, /./],
+    ["PORT", { PORT: "abc" }, /port/],
+    ["NODE_ENV", { NODE_ENV: "staging" }, /./],
+    ["COGNITO_DOMAIN", { AUTH_FLOW: "hosted" }, /required when AUTH_FLOW=hosted/],
+  ];
+  it.each(badValues)("rejects a bad %s, naming it", (variable, override, message) => {
+    const problems = problemsOf({ ...valid, ...override });
+    const problem = problems.find((p) => p.variable === variable);
+    expect(problem, JSON.stringify(problems)).toBeDefined();
+    expect(problem!.message).toMatch(message);
+  });
+
+  it("names every bad variable at once in its message", () => {
+    try {
+      parseEnv({ COGNITO_REGION: "x" });
+      throw new Error("expected a throw");
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain("COGNITO_REGION");
+      expect(message).toContain("COGNITO_USER_POOL_ID");
+      expect(message).toContain("COGNITO_CLIENT_ID");
+    }
+  });
+
+  it("requires a real SESSION_SECRET in production", () => {
+    expect(problemsOf({ ...valid, NODE_ENV: "production" })[0]!.variable).toBe("SESSION_SECRET");
+    expect(problemsOf({ ...valid, NODE_ENV: "production", SESSION_SECRET: DEV_SESSION_SECRET })[0]!.variable).toBe(
+      "SESSION_SECRET",
+    );
+    expect(problemsOf({ ...valid, NODE_ENV: "production", SESSION_SECRET: "short" })[0]!.message).toMatch(/32/);
+    const ok = parseEnv({ ...valid, NODE_ENV: "production", SESSION_SECRET: "x".repeat(32) });
+    expect(ok.isProduction).toBe(true);
+  });
+});
+
+describe("collectEnv", () => {
+  function withFiles(files: Record<string, string>) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "env-test-"));
+    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
+    return dir;
+  }
+
+  it("prefers the process environment, then .env, then .env.local, ignoring empty values", () => {
+    const dir = withFiles({
+      ".env": "COGNITO_ENDPOINT=http://localhost:9229\nCOGNITO_USER_POOL_ID=\nCOGNITO_CLIENT_ID=fromdotenv\n",
+      ".env.local": "COGNITO_USER_POOL_ID=local_seeded\nCOGNITO_CLIENT_ID=fromlocal\n",
+    });
+    const env = collectEnv({ PORT: "4000", COGNITO_CLIENT_ID: "" }, dir);
+    expect(env.PORT).toBe("4000");
+    expect(env.COGNITO_USER_POOL_ID).toBe("local_seeded");
+    expect(env.COGNITO_CLIENT_ID).toBe("fromdotenv");
+  });
+
+  it("ignores .env.local when no emulator endpoint is configured (pointing at AWS)", () => {
+    const dir = withFiles({
+      ".env": "COGNITO_USER_POOL_ID=\n",
+      ".env.local": "COGNITO_USER_POOL_ID=local_seeded\n",
+    });
+    expect(collectEnv({}, dir).COGNITO_USER_POOL_ID).toBeUndefined();
+  });
+
+  it("skips the files with ENV_FILES=none", () => {
+    const dir = withFiles({ ".env": "COGNITO_REGION=eu-west-1\n" });
+    expect(collectEnv({ ENV_FILES: "none" }, dir).COGNITO_REGION).toBeUndefined();
+    expect(collectEnv({}, dir).COGNITO_REGION).toBe("eu-west-1");
+  });
+});
