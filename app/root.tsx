@@ -1,10 +1,29 @@
-import type { LinksFunction } from "@remix-run/node";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import {
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  isRouteErrorResponse,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { getAuthSession } from "~/auth/auth.server";
+import { SiteHeader } from "~/components/site-header";
 import stylesheet from "~/styles/app.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 
+export async function loader({ request }: LoaderFunctionArgs) {
+  const session = await getAuthSession(request);
+  const user = session ? { email: session.user.email, name: session.user.name } : null;
+  return data({ user }, { headers: session?.headers });
+}
+
 export function Layout({ children }: { children: React.ReactNode }) {
+  const rootData = useRouteLoaderData<typeof loader>("root");
   return (
     <html lang="en">
       <head>
@@ -14,6 +33,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Links />
       </head>
       <body>
+        <SiteHeader user={rootData?.user ?? null} />
         {children}
         <ScrollRestoration />
         <Scripts />
@@ -24,4 +44,37 @@ export function Layout({ children }: { children: React.ReactNode }) {
 
 export default function App() {
   return <Outlet />;
+}
+
+/** The one error boundary: friendly 4xx pages, no stack traces. */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  let title = "Something went wrong";
+  let message = "An unexpected error occurred. Please try again.";
+  if (isRouteErrorResponse(error)) {
+    const detail = (error.data as { message?: string } | null)?.message;
+    if (error.status === 403) {
+      title = "Access denied";
+      message = detail ?? "You do not have permission to see this page.";
+    } else if (error.status === 404) {
+      title = "Page not found";
+      message = "There is nothing at this address.";
+    } else if (error.status === 503) {
+      title = "Service unavailable";
+      message = detail ?? "The authentication service is unavailable right now.";
+    } else if (detail) {
+      message = detail;
+    }
+  }
+  return (
+    <main>
+      <div className="card">
+        <h1>{title}</h1>
+        <p>{message}</p>
+        <p>
+          <a href="/">Go to the home page</a>
+        </p>
+      </div>
+    </main>
+  );
 }

@@ -8,8 +8,12 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { inject } from "vitest";
+import {
+  CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  InitiateAuthCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { expect, inject } from "vitest";
 import { ROOT, freePort } from "../../scripts/lib/emulator.ts";
 
 export const TEST_SESSION_SECRET = "test-session-secret-0123456789abcdef-0123456789";
@@ -136,4 +140,17 @@ export async function startApp(options: StartAppOptions = {}): Promise<RunningAp
   }
   await stop();
   throw new Error(`app did not start in time:\n${output}`);
+}
+
+/** Asserts Cognito no longer accepts `refreshToken` (revoked at logout, say). */
+export async function expectRefreshRefused(clientId: string, refreshToken: string): Promise<void> {
+  await expect(
+    adminClient().send(
+      new InitiateAuthCommand({
+        ClientId: clientId,
+        AuthFlow: "REFRESH_TOKEN_AUTH",
+        AuthParameters: { REFRESH_TOKEN: refreshToken },
+      }),
+    ),
+  ).rejects.toMatchObject({ name: "NotAuthorizedException" });
 }

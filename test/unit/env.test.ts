@@ -21,6 +21,11 @@ function problemsOf(source: Record<string, string | undefined>) {
 }
 
 describe("parseEnv", () => {
+  it("accepts an emulator pool ID when COGNITO_ENDPOINT is set", () => {
+    const env = parseEnv({ ...valid, COGNITO_USER_POOL_ID: "local_AbC123", COGNITO_ENDPOINT: "http://localhost:9229" });
+    expect(env.cognito.userPoolId).toBe("local_AbC123");
+  });
+
   it("accepts a minimal local configuration and fills defaults", () => {
     const env = parseEnv(valid);
     expect(env.port).toBe(3000);
@@ -57,6 +62,7 @@ describe("parseEnv", () => {
     ["PORT", { PORT: "abc" }, /port/],
     ["NODE_ENV", { NODE_ENV: "staging" }, /./],
     ["COGNITO_DOMAIN", { AUTH_FLOW: "hosted" }, /required when AUTH_FLOW=hosted/],
+    ["COGNITO_USER_POOL_ID", { COGNITO_USER_POOL_ID: "local_AbC123" }, /needs COGNITO_ENDPOINT/],
   ];
   it.each(badValues)("rejects a bad %s, naming it", (variable, override, message) => {
     const problems = problemsOf({ ...valid, ...override });

@@ -1,0 +1,164 @@
+/**
+ * Typed errors for everything that can go wrong talking to Cognito, and the
+ * one place that maps AWS exception names onto them. Callers match with
+ * `instanceof`; users see `userMessage`, never the raw AWS text.
+ */
+
+export abstract class CognitoAuthError extends Error {
+  /** What to tell the person at the keyboard. Never includes secrets or echoes input. */
+  abstract readonly userMessage: string;
+  /** HTTP status for a page reporting this error. */
+  abstract readonly status: number;
+}
+
+/** Wrong password and unknown user look the same on purpose: no user enumeration. */
+export class InvalidCredentialsError extends CognitoAuthError {
+  readonly name = "InvalidCredentialsError";
+  readonly userMessage = "Incorrect username or password.";
+  readonly status = 401;
+}
+
+export class UserNotConfirmedError extends CognitoAuthError {
+  readonly name = "UserNotConfirmedError";
+  readonly userMessage = "Your account is not confirmed yet. Enter the code we sent to your email to confirm it.";
+  readonly status = 403;
+}
+
+export class PasswordResetRequiredError extends CognitoAuthError {
+  readonly name = "PasswordResetRequiredError";
+  readonly userMessage = "You need to reset your password before you can sign in.";
+  readonly status = 403;
+}
+
+export type ChallengeName = "NEW_PASSWORD_REQUIRED" | "SOFTWARE_TOKEN_MFA" | "SMS_MFA" | "SELECT_MFA_TYPE" | "MFA_SETUP" | string;
+
+/** Sign-in needs another step (new password, MFA code…) before tokens are issued. */
+export class ChallengeRequiredError extends CognitoAuthError {
+  readonly name = "ChallengeRequiredError";
+  readonly status = 401;
+  constructor(
+    readonly challengeName: ChallengeName,
+    /** Cognito's opaque `Session` for RespondToAuthChallenge: keep server-side, never render it. */
+    readonly session: string,
+    readonly username: string,
+    readonly parameters: Record<string, string> = {},
+  ) {
+    super(`Cognito challenge ${challengeName}`);
+  }
+  get userMessage() {
+    switch (this.challengeName) {
+      case "NEW_PASSWORD_REQUIRED":
+        return "You must choose a new password before you can sign in.";
+      case "SOFTWARE_TOKEN_MFA":
+      case "SMS_MFA":
+        return "This account requires a multi-factor authentication code.";
+      default:
+        return "This account needs an extra sign-in step that this app does not support yet.";
+    }
+  }
+}
+
+/** Cognito (or the emulator) cannot be reached, or failed on its side. */
+export class ServiceUnavailableError extends CognitoAuthError {
+  readonly name = "ServiceUnavailableError";
+  readonly userMessage = "The authentication service is unavailable right now. Please try again in a moment.";
+  readonly status = 503;
+}
+
+export class TooManyRequestsError extends CognitoAuthError {
+  readonly name = "TooManyRequestsError";
+  readonly userMessage = "Too many attempts. Please wait a moment and try again.";
+  readonly status = 429;
+}
+
+/** A refresh token that Cognito no longer accepts (revoked, expired, or for another client). */
+export class RefreshFailedError extends CognitoAuthError {
+  readonly name = "RefreshFailedError";
+  readonly userMessage = "Your session has ended. Please sign in again.";
+  readonly status = 401;
+}
+
+/** The Hosted UI round trip failed: bad or missing state, an `error=` from Cognito, a bad or replayed code. */
+export class HostedSignInError extends CognitoAuthError {
+  readonly name = "HostedSignInError";
+  readonly status = 400;
+  constructor(
+    /** A stable code for the login page (`?error=…`), safe to put in a URL. */
+    readonly code: "state" | "denied" | "code" | "token",
+    message: string,
+  ) {
+    super(message);
+  }
+  get userMessage() {
+    return hostedErrorMessage(this.code);
+  }
+}
+
+export function hostedErrorMessage(code: string): string {
+  switch (code) {
+    case "state":
+      return "Your sign-in session expired or did not match. Please try again.";
+    case "denied":
+      return "Sign-in was cancelled or refused by Cognito. Please try again.";
+    case "code":
+    case "token":
+      return "That sign-in link is invalid or was already used. Please sign in again.";
+    default:
+      return "Sign-in failed. Please try again.";
+  }
+}
+
+/** Any other rejection from Cognito that the person can act on (bad parameter, policy…). */
+export class CognitoRequestError extends CognitoAuthError {
+  readonly name = "CognitoRequestError";
+  readonly status = 400;
+  constructor(
+    readonly awsName: string,
+    readonly userMessage: string,
+  ) {
+    super(awsName);
+  }
+}
+
+/**
+ * The one mapping from AWS SDK exceptions (by `name`) to typed errors.
+ * Unknown exceptions become ServiceUnavailableError (5xx from Cognito) or are
+ * rethrown as-is (programming errors), never shown raw to a user.
+ */
+export function toCognitoError(error: unknown): CognitoAuthError {
+  if (error instanceof CognitoAuthError) return error;
+  const e = error as { name?: string; $fault?: string; $metadata?: { httpStatusCode?: number }; code?: string; cause?: { code?: string } };
+  switch (e?.name) {
+    case "NotAuthorizedException":
+    case "UserNotFoundException":
+    // The emulator answers a wrong password with InvalidPasswordException
+    // where AWS says NotAuthorizedException; both mean "wrong credentials".
+    case "InvalidPasswordException":
+      return new InvalidCredentialsError();
+    case "UserNotConfirmedException":
+      return new UserNotConfirmedError();
+    case "PasswordResetRequiredException":
+      return new PasswordResetRequiredError();
+    case "TooManyRequestsException":
+    case "TooManyFailedAttemptsException":
+    case "LimitExceededException":
+      return new TooManyRequestsError();
+    case "InvalidParameterException":
+      return new CognitoRequestError(e.name, "The request was not valid. Please check what you entered.");
+  }
+  // Network failures (ECONNREFUSED, timeouts) and Cognito's own 5xx.
+  if (
+    e?.$fault === "server" ||
+    (e?.$metadata?.httpStatusCode ?? 0) >= 500 ||
+    e?.name === "TimeoutError" ||
+    e?.name === "AbortError" ||
+    ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EHOSTUNREACH"].includes(e?.code ?? e?.cause?.code ?? "") ||
+    (error instanceof TypeError && /fetch failed/.test(error.message))
+  ) {
+    return new ServiceUnavailableError(String(e?.name ?? "unavailable"));
+  }
+  if (e?.$fault === "client" && e.name) {
+    return new CognitoRequestError(e.name, "The request was refused. Please check what you entered.");
+  }
+  throw error;
+}

@@ -1,0 +1,115 @@
+/**
+ * remix-auth strategy for the Cognito Hosted UI: OAuth2 authorization code
+ * with state and PKCE (S256), on remix-auth-oauth2 (arctic). Failures come out
+ * as typed errors: HostedSignInError for anything the browser brought back
+ * wrong (state, code, `error=`), ServiceUnavailableError when the token
+ * endpoint cannot be reached.
+ */
+import { ArcticFetchError, OAuth2RequestError, UnexpectedErrorResponseBodyError, UnexpectedResponseError } from "arctic";
+import { CodeChallengeMethod, OAuth2Strategy } from "remix-auth-oauth2";
+import type { Strategy } from "remix-auth/strategy";
+import { HostedSignInError, ServiceUnavailableError } from "../errors.server";
+import type { CognitoTokens } from "../tokens.server";
+
+export interface HostedStrategyOptions {
+  clientId: string;
+  /** Sent as HTTP Basic (client_secret_basic) by arctic; null for a public client. */
+  clientSecret: string | null;
+  authorizeUrl: string;
+  tokenUrl: string;
+  revokeUrl?: string;
+  /** The app's callback, registered on the app client: `${APP_URL}/auth/callback`. */
+  redirectUri: string;
+  /** Secure attribute on the short-lived state cookie. */
+  secureCookie: boolean;
+  scopes?: string[];
+}
+
+export interface HostedVerifyParams {
+  tokens: CognitoTokens;
+  request: Request;
+}
+
+/** Name prefix of the short-lived cookie holding state + PKCE verifier. */
+export const HOSTED_STATE_COOKIE = "__oauth_state";
+
+export class CognitoHostedStrategy<User> extends OAuth2Strategy<User> {
+  override name = "cognito-hosted";
+
+  constructor(options: HostedStrategyOptions, verify: Strategy.VerifyFunction<User, HostedVerifyParams>) {
+    super(
+      {
+        clientId: options.clientId,
+        clientSecret: options.clientSecret,
+        authorizationEndpoint: options.authorizeUrl,
+        tokenEndpoint: options.tokenUrl,
+        tokenRevocationEndpoint: options.revokeUrl,
+        redirectURI: options.redirectUri,
+        scopes: options.scopes ?? ["openid", "email", "profile"],
+        codeChallengeMethod: CodeChallengeMethod.S256,
+        cookie: {
+          name: HOSTED_STATE_COOKIE,
+          path: "/auth",
+          httpOnly: true,
+          sameSite: "Lax",
+          ...(options.secureCookie ? { secure: true as const } : {}),
+          maxAge: 300,
+        },
+      },
+      ({ tokens, request }) =>
+        verify({
+          request,
+          tokens: {
+            idToken: tokens.idToken(),
+            accessToken: tokens.accessToken(),
+            refreshToken: tokens.hasRefreshToken() ? tokens.refreshToken() : undefined,
+          },
+        }),
+    );
+  }
+
+  override async authenticate(request: Request): Promise<User> {
+    try {
+      return await super.authenticate(request);
+    } catch (error) {
+      throw mapHostedError(error, request);
+    }
+  }
+
+  /** New ID and access tokens from the token endpoint (refresh_token grant). */
+  async refresh(refreshToken: string): Promise<CognitoTokens> {
+    try {
+      const tokens = await this.refreshToken(refreshToken);
+      return {
+        idToken: tokens.idToken(),
+        accessToken: tokens.accessToken(),
+        refreshToken: tokens.hasRefreshToken() ? tokens.refreshToken() : undefined,
+      };
+    } catch (error) {
+      throw mapHostedError(error);
+    }
+  }
+}
+
+function mapHostedError(error: unknown, request?: Request): unknown {
+  if (error instanceof Response) return error; // the redirect to Cognito
+  if (error instanceof ArcticFetchError) return new ServiceUnavailableError("token endpoint unreachable");
+  if (error instanceof UnexpectedResponseError && error.status >= 500) {
+    return new ServiceUnavailableError(`token endpoint answered ${error.status}`);
+  }
+  if (error instanceof OAuth2RequestError) {
+    const fromBrowser = request && new URL(request.url).searchParams.has("error");
+    return fromBrowser
+      ? new HostedSignInError("denied", `Cognito returned error=${error.code}`)
+      : new HostedSignInError("code", `token endpoint refused the code: ${error.code}`);
+  }
+  if (error instanceof UnexpectedErrorResponseBodyError || error instanceof UnexpectedResponseError) {
+    return new HostedSignInError("token", "token endpoint answered unexpectedly");
+  }
+  if (error instanceof RangeError || error instanceof ReferenceError) {
+    // remix-auth-oauth2: missing state cookie, state mismatch, missing code.
+    const missingCode = /code/i.test(error.message) && !/verifier/i.test(error.message);
+    return new HostedSignInError(missingCode ? "code" : "state", error.message);
+  }
+  return error;
+}

@@ -1,0 +1,107 @@
+/**
+ * The Cognito API calls behind sign-in, refresh and revocation
+ * (USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH, RevokeToken), with SECRET_HASH
+ * when the app client has a secret. Errors come out typed (errors.server.ts).
+ */
+import {
+  InitiateAuthCommand,
+  RevokeTokenCommand,
+  type CognitoIdentityProviderClient,
+} from "@aws-sdk/client-cognito-identity-provider";
+import type { CognitoSettings } from "./config.server";
+import { ChallengeRequiredError, RefreshFailedError, toCognitoError, InvalidCredentialsError } from "./errors.server";
+import { secretHash } from "./secret-hash.server";
+
+/** The three tokens Cognito issues at sign-in. */
+export interface CognitoTokens {
+  idToken: string;
+  accessToken: string;
+  /** Absent after a refresh (Cognito does not rotate it); keep the old one. */
+  refreshToken?: string;
+}
+
+export class CognitoTokenApi {
+  constructor(
+    private readonly client: CognitoIdentityProviderClient,
+    private readonly settings: CognitoSettings,
+  ) {}
+
+  private withSecretHash(username: string, params: Record<string, string>): Record<string, string> {
+    const { clientId, clientSecret } = this.settings;
+    return clientSecret ? { ...params, SECRET_HASH: secretHash(username, clientId, clientSecret) } : params;
+  }
+
+  /**
+   * Signs in with username and password. Throws InvalidCredentialsError
+   * (wrong password and unknown user alike), UserNotConfirmedError,
+   * ChallengeRequiredError (new password, MFA…), ServiceUnavailableError…
+   */
+  async signInWithPassword(username: string, password: string): Promise<CognitoTokens> {
+    let result;
+    try {
+      result = await this.client.send(
+        new InitiateAuthCommand({
+          ClientId: this.settings.clientId,
+          AuthFlow: "USER_PASSWORD_AUTH",
+          AuthParameters: this.withSecretHash(username, { USERNAME: username, PASSWORD: password }),
+        }),
+      );
+    } catch (error) {
+      throw toCognitoError(error);
+    }
+    if (result.ChallengeName) {
+      throw new ChallengeRequiredError(
+        result.ChallengeName,
+        result.Session ?? "",
+        result.ChallengeParameters?.USER_ID_FOR_SRP ?? username,
+        result.ChallengeParameters ?? {},
+      );
+    }
+    return tokensFrom(result.AuthenticationResult);
+  }
+
+  /**
+   * New ID and access tokens from a refresh token. `username` is the
+   * token's `cognito:username` (needed for SECRET_HASH).
+   */
+  async refresh(refreshToken: string, username: string): Promise<CognitoTokens> {
+    let result;
+    try {
+      result = await this.client.send(
+        new InitiateAuthCommand({
+          ClientId: this.settings.clientId,
+          AuthFlow: "REFRESH_TOKEN_AUTH",
+          AuthParameters: this.withSecretHash(username, { REFRESH_TOKEN: refreshToken }),
+        }),
+      );
+    } catch (error) {
+      const mapped = toCognitoError(error);
+      throw mapped instanceof InvalidCredentialsError ? new RefreshFailedError(mapped.message) : mapped;
+    }
+    return tokensFrom(result.AuthenticationResult);
+  }
+
+  /** Revokes a refresh token (and the access tokens issued from it, on AWS). */
+  async revoke(refreshToken: string): Promise<void> {
+    try {
+      await this.client.send(
+        new RevokeTokenCommand({
+          ClientId: this.settings.clientId,
+          ClientSecret: this.settings.clientSecret,
+          Token: refreshToken,
+        }),
+      );
+    } catch (error) {
+      throw toCognitoError(error);
+    }
+  }
+}
+
+function tokensFrom(
+  result: { IdToken?: string; AccessToken?: string; RefreshToken?: string } | undefined,
+): CognitoTokens {
+  if (!result?.IdToken || !result.AccessToken) {
+    throw new InvalidCredentialsError("Cognito returned no tokens");
+  }
+  return { idToken: result.IdToken, accessToken: result.AccessToken, refreshToken: result.RefreshToken };
+}

@@ -1,0 +1,112 @@
+/**
+ * Token verification with aws-jwt-verify: signature (JWKS), expiry, issuer,
+ * client and token use. Verifiers are created once per process and share one
+ * JWKS cache, so the JWKS is fetched once and again only for an unknown `kid`
+ * (rate-limited by aws-jwt-verify's penalty box).
+ *
+ * Against AWS we use CognitoJwtVerifier. It only accepts AWS issuers, so
+ * against the emulator we use JwtVerifier with the emulator's issuer plus the
+ * same Cognito field checks (`validateCognitoJwtFields`).
+ */
+import { CognitoJwtVerifier, JwtVerifier } from "aws-jwt-verify";
+import { validateCognitoJwtFields } from "aws-jwt-verify/cognito-verifier";
+import { SimpleJwksCache } from "aws-jwt-verify/jwk";
+import type { Fetcher } from "aws-jwt-verify/https";
+import { getEnv } from "~/env.server";
+import { cognitoEndpoints, type CognitoSettings } from "./config.server";
+
+/** Claims we rely on in a verified access token. */
+export interface AccessTokenClaims {
+  sub: string;
+  username: string;
+  client_id: string;
+  token_use: "access";
+  exp: number;
+  iat: number;
+  "cognito:groups"?: string[];
+  [claim: string]: unknown;
+}
+
+/** Claims we rely on in a verified ID token. */
+export interface IdTokenClaims {
+  sub: string;
+  aud: string;
+  token_use: "id";
+  exp: number;
+  iat: number;
+  email?: string;
+  email_verified?: boolean | string;
+  name?: string;
+  "cognito:username"?: string;
+  "cognito:groups"?: string[];
+  [claim: string]: unknown;
+}
+
+export interface TokenVerifiers {
+  verifyAccessToken(token: string): Promise<AccessTokenClaims>;
+  verifyIdToken(token: string): Promise<IdTokenClaims>;
+  /** How many times the JWKS has been fetched (for /healthz and the bench). */
+  readonly jwksFetches: number;
+}
+
+/**
+ * A JSON fetcher on global `fetch`: aws-jwt-verify's default fetcher refuses
+ * plain http, which the local emulator uses. Counts fetches.
+ */
+class CountingFetcher implements Fetcher {
+  count = 0;
+  async fetch(uri: string): Promise<ArrayBuffer> {
+    this.count++;
+    const response = await fetch(uri, { signal: AbortSignal.timeout(5_000) });
+    if (!response.ok) throw new Error(`JWKS fetch failed: HTTP ${response.status}`);
+    return response.arrayBuffer();
+  }
+}
+
+export function createTokenVerifiers(settings: CognitoSettings): TokenVerifiers {
+  const fetcher = new CountingFetcher();
+  const jwksCache = new SimpleJwksCache({ fetcher });
+  const { emulator, issuer, jwksUri } = cognitoEndpoints(settings);
+
+  let access: { verify(token: string): Promise<unknown> };
+  let id: { verify(token: string): Promise<unknown> };
+  if (!emulator) {
+    access = CognitoJwtVerifier.create(
+      { userPoolId: settings.userPoolId, tokenUse: "access", clientId: settings.clientId },
+      { jwksCache },
+    );
+    id = CognitoJwtVerifier.create(
+      { userPoolId: settings.userPoolId, tokenUse: "id", clientId: settings.clientId },
+      { jwksCache },
+    );
+  } else {
+    const emulatorVerifier = (tokenUse: "access" | "id") =>
+      JwtVerifier.create(
+        {
+          issuer,
+          jwksUri,
+          // The client is checked below (aud for ID tokens, client_id for access tokens).
+          audience: null,
+          customJwtCheck: ({ payload }) =>
+            validateCognitoJwtFields(payload, { tokenUse, clientId: settings.clientId, groups: null }),
+        },
+        { jwksCache },
+      );
+    access = emulatorVerifier("access");
+    id = emulatorVerifier("id");
+  }
+  return {
+    verifyAccessToken: (token) => access.verify(token) as Promise<AccessTokenClaims>,
+    verifyIdToken: (token) => id.verify(token) as Promise<IdTokenClaims>,
+    get jwksFetches() {
+      return fetcher.count;
+    },
+  };
+}
+
+let verifiers: TokenVerifiers | undefined;
+/** The process-wide verifiers (one JWKS cache for the whole process). */
+export function getTokenVerifiers(): TokenVerifiers {
+  verifiers ??= createTokenVerifiers(getEnv().cognito);
+  return verifiers;
+}

@@ -1,0 +1,27 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { getAuthServices } from "~/auth/authenticator.server";
+import { describeFlowChoice } from "~/auth/flow.server";
+import { setHostedRedirectCookie } from "~/auth/hosted.server";
+import { logSignIn } from "~/auth/log.server";
+import { safeRedirect } from "~/auth/redirect.server";
+import { getEnv } from "~/env.server";
+
+/** Starts the Hosted UI flow: state + PKCE cookie, then 302 to /oauth2/authorize. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { authenticator, hosted } = getAuthServices();
+  if (!hosted) throw redirect("/login?flow=custom");
+  const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
+  try {
+    await authenticator.authenticate("cognito-hosted", request);
+  } catch (error) {
+    if (error instanceof Response && error.status === 302) {
+      logSignIn({ flow: "hosted", reason: describeFlowChoice(getEnv()).reason, outcome: "redirected-to-hosted-ui" });
+      setHostedRedirectCookie(error.headers, redirectTo);
+      throw error;
+    }
+    throw error;
+  }
+  // authenticate() only returns when the URL carries a state: that is the callback's job.
+  throw redirect("/login");
+}

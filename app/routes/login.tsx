@@ -1,0 +1,153 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { commitAuthSession, getAuthSession } from "~/auth/auth.server";
+import { getAuthServices } from "~/auth/authenticator.server";
+import { describeFlowChoice } from "~/auth/flow.server";
+import { logSignIn, usernameHash } from "~/auth/log.server";
+import { safeRedirect } from "~/auth/redirect.server";
+import { CognitoAuthError, hostedErrorMessage } from "~/cognito/errors.server";
+import { Field } from "~/components/field";
+import { getEnv } from "~/env.server";
+import { parseForm } from "~/utils/form.server";
+
+export const meta: MetaFunction = () => [{ title: "Sign in · remix-cognito" }];
+
+const HOSTED_ERRORS = new Set(["state", "denied", "code", "token", "unavailable"]);
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  const redirectTo = safeRedirect(url.searchParams.get("redirectTo"));
+  if (await getAuthSession(request)) throw redirect(redirectTo);
+
+  const env = getEnv();
+  const choice = describeFlowChoice(env);
+  const errorCode = url.searchParams.get("error");
+  const error = errorCode && HOSTED_ERRORS.has(errorCode) ? loginErrorMessage(errorCode) : null;
+  const wantsForm = url.searchParams.get("flow") === "custom" && choice.customAllowed;
+
+  // The Hosted UI is the default when chosen — unless we are showing an error
+  // from it (going straight back would loop) or the form was asked for.
+  if (choice.flow === "hosted" && !wantsForm && !error) {
+    throw redirect(`/auth/hosted?${new URLSearchParams({ redirectTo })}`);
+  }
+  return data(
+    {
+      redirectTo,
+      error,
+      showForm: choice.customAllowed && (choice.flow === "custom" || wantsForm || Boolean(error)),
+      hostedAvailable: choice.hostedAvailable,
+      mode: env.isProduction ? null : `AUTH_FLOW=${env.authFlow}: ${choice.reason}`,
+    },
+    { status: error ? (errorCode === "unavailable" ? 503 : 400) : 200 },
+  );
+}
+
+function loginErrorMessage(code: string) {
+  return code === "unavailable"
+    ? "The authentication service is unavailable right now. Please try again in a moment."
+    : hostedErrorMessage(code);
+}
+
+const LoginForm = z.object({
+  username: z
+    .string({ required_error: "Enter your email address." })
+    .trim()
+    .min(1, "Enter your email address.")
+    .max(128, "That is too long for a username."),
+  password: z
+    .string({ required_error: "Enter your password." })
+    .min(1, "Enter your password.")
+    .max(256, "That is too long for a password."),
+  redirectTo: z.string().max(2048).optional(),
+});
+
+export async function action({ request }: ActionFunctionArgs) {
+  const env = getEnv();
+  const choice = describeFlowChoice(env);
+  if (!choice.customAllowed) {
+    throw data({ message: "This app signs in through the Cognito Hosted UI only." }, { status: 403 });
+  }
+  const parsed = await parseForm(request, LoginForm);
+  if (!parsed.ok) {
+    return data({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors, username: "" }, { status: 400 });
+  }
+  const { username, redirectTo } = parsed.data;
+  const reason = env.authFlow === "auto" ? choice.reason : `AUTH_FLOW=${env.authFlow}`;
+  try {
+    const session = await getAuthServices().authenticator.authenticate("cognito-password", request);
+    logSignIn({ flow: "custom", reason, outcome: "success", who: `sub:${session.user.sub}` });
+    throw redirect(safeRedirect(redirectTo), { headers: commitAuthSession(session, request) });
+  } catch (error) {
+    if (error instanceof Response) throw error;
+    if (error instanceof CognitoAuthError) {
+      logSignIn({ flow: "custom", reason, outcome: `failure:${error.name}`, who: usernameHash(username) });
+      // The password is never sent back; the username is, so it need not be retyped.
+      return data({ error: error.userMessage, fieldErrors: {}, username }, { status: error.status });
+    }
+    throw error;
+  }
+}
+
+export default function Login() {
+  const { redirectTo, error, showForm, hostedAvailable, mode } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const submitting = navigation.state === "submitting";
+  const message = actionData?.error ?? error;
+  const fieldErrors: Partial<Record<string, string>> = actionData?.fieldErrors ?? {};
+  const hostedHref = `/auth/hosted?${new URLSearchParams({ redirectTo })}`;
+
+  return (
+    <main>
+      <div className="card auth-card">
+        <h1>Sign in</h1>
+        {mode ? <p className="muted mode">{mode}</p> : null}
+        {message ? (
+          <div role="alert" className="banner banner-error" id="form-error">
+            {message}
+          </div>
+        ) : null}
+        {hostedAvailable ? (
+          <p>
+            <a className="button" href={hostedHref}>
+              Continue with Cognito Hosted UI
+            </a>
+          </p>
+        ) : null}
+        {showForm ? (
+          <Form method="post" noValidate>
+            <input type="hidden" name="redirectTo" value={redirectTo} />
+            <Field
+              name="username"
+              label="Email"
+              type="email"
+              autoComplete="username"
+              required
+              maxLength={128}
+              defaultValue={actionData?.username ?? ""}
+              error={fieldErrors.username}
+            />
+            <Field
+              name="password"
+              label="Password"
+              type="password"
+              autoComplete="current-password"
+              required
+              maxLength={256}
+              error={fieldErrors.password}
+            />
+            <button type="submit" className="button" disabled={submitting}>
+              {submitting ? "Signing in…" : "Sign in"}
+            </button>
+          </Form>
+        ) : hostedAvailable ? null : (
+          <p>
+            <Link to="/login">Try again</Link>
+          </p>
+        )}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,50 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startApp, type RunningApp } from "../support/app.ts";
+import { launchBrowser, screenshot } from "../support/browser.ts";
+
+describe("signing in with a real browser (Chromium)", () => {
+  let app: RunningApp;
+  let browser: Browser;
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startApp({ env: { COGNITO_DOMAIN: inject("emulatorUrl") } }), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it("through the app's form lands on the dashboard", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/login?flow=custom`);
+    await screenshot(page, "sign-in-form-desktop");
+    await page.getByLabel("Email").fill("demo@example.com");
+    await page.getByLabel("Password").fill("DemoPassw0rd!");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${app.url}/dashboard`);
+    await expect(page.getByTestId("email").textContent()).resolves.toBe("demo@example.com");
+    await expect(page.getByTestId("flow").textContent()).resolves.toBe("the app's sign-in form");
+    await screenshot(page, "sign-in-form-dashboard-desktop");
+    await context.close();
+  });
+
+  it("through the Cognito Hosted UI lands on the dashboard", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/login?redirectTo=%2Fadmin`);
+    // Now on the emulator's Hosted UI page.
+    await page.waitForURL(/\/oauth2\/authorize\?/);
+    expect(page.url().startsWith(inject("emulatorUrl"))).toBe(true);
+    await screenshot(page, "sign-in-hosted-ui-desktop");
+    await page.locator('input[name="username"]').fill("admin@example.com");
+    await page.locator('input[name="password"]').fill("AdminPassw0rd!");
+    await page.locator('button[type="submit"], input[type="submit"]').first().click();
+    await page.waitForURL(`${app.url}/admin`);
+    await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Admin");
+    await page.goto(`${app.url}/dashboard`);
+    await expect(page.getByTestId("flow").textContent()).resolves.toBe("Cognito Hosted UI");
+    await screenshot(page, "sign-in-hosted-dashboard-desktop");
+    await context.close();
+  });
+});

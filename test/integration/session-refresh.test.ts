@@ -1,0 +1,144 @@
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CreateGroupCommand,
+  RevokeTokenCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { setCookieBytes } from "../../app/auth/cookie-session.server.ts";
+import { adminClient, startApp, type RunningApp } from "../support/app.ts";
+import { CookieJar, expectRedirect, jwtClaims, signInWithForm } from "../support/http.ts";
+import { hostedSignIn } from "../support/hosted.ts";
+
+const DEMO = { username: "demo@example.com", password: "DemoPassw0rd!" };
+
+describe("refreshing tokens (app client with 30-second access tokens: always within the 60 s refresh window)", () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp({ env: { COGNITO_DOMAIN: inject("emulatorUrl") }, client: { accessTokenSeconds: 30 } });
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it("refreshes a form session with REFRESH_TOKEN_AUTH and updates the cookie in the same response", async () => {
+    const jar = await signInWithForm(app.url, DEMO.username, DEMO.password, new CookieJar());
+    const before = jar.session()!;
+    await new Promise((r) => setTimeout(r, 1100)); // a new iat
+    const res = await jar.fetch(`${app.url}/dashboard`);
+    expect(res.status).toBe(200);
+    expect(res.headers.getSetCookie().some((c) => c.startsWith("__session.0="))).toBe(true);
+    const after = jar.session()!;
+    expect(after.access).not.toBe(before.access);
+    expect(jwtClaims(after.access).iat as number).toBeGreaterThan(jwtClaims(before.access).iat as number);
+    expect(after.refresh).toBe(before.refresh); // Cognito does not rotate it
+    expect(after.flow).toBe("custom");
+    expect(after.at).toBe(before.at);
+  });
+
+  it("refreshes a Hosted UI session through the token endpoint", async () => {
+    const { jar, callback } = await hostedSignIn(app.url, DEMO.username, DEMO.password);
+    expectRedirect(callback, "/dashboard");
+    const before = jar.session()!;
+    await new Promise((r) => setTimeout(r, 1100));
+    const res = await jar.fetch(`${app.url}/dashboard`);
+    expect(res.status).toBe(200);
+    const after = jar.session()!;
+    expect(after.flow).toBe("hosted");
+    expect(after.access).not.toBe(before.access);
+    expect(after.refresh).toBe(before.refresh);
+  });
+
+  it("signs out and sends to login when the refresh token is refused", async () => {
+    const jar = await signInWithForm(app.url, DEMO.username, DEMO.password, new CookieJar());
+    await adminClient().send(new RevokeTokenCommand({ ClientId: app.clientId, Token: jar.session()!.refresh! }));
+    const res = await jar.fetch(`${app.url}/dashboard`);
+    expectRedirect(res, "/login?redirectTo=%2Fdashboard");
+    expect(jar.session()).toBeNull();
+  });
+});
+
+describe("an expired access token", () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp({ client: { accessTokenSeconds: 2 } });
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it("is refreshed when a refresh token is present", async () => {
+    const jar = await signInWithForm(app.url, DEMO.username, DEMO.password, new CookieJar());
+    const before = jar.session()!;
+    await new Promise((r) => setTimeout(r, 2200));
+    expect((jwtClaims(before.access).exp as number) * 1000).toBeLessThan(Date.now());
+    const res = await jar.fetch(`${app.url}/dashboard`);
+    expect(res.status).toBe(200);
+    expect(jar.session()!.access).not.toBe(before.access);
+  });
+});
+
+describe("AWS-size tokens (a user whose groups make the emulator's tokens large)", () => {
+  let app: RunningApp;
+  const user = { username: "large@example.com", password: "LargePassw0rd!" };
+  // Random names: real tokens compress poorly, and so must these.
+  const groups = Array.from({ length: 40 }, (_, i) => `team-${String(i).padStart(2, "0")}-${randomUUID()}`);
+
+  beforeAll(async () => {
+    const cognito = adminClient();
+    const UserPoolId = inject("userPoolId");
+    await cognito.send(
+      new AdminCreateUserCommand({
+        UserPoolId,
+        Username: user.username,
+        MessageAction: "SUPPRESS",
+        UserAttributes: [
+          { Name: "email", Value: user.username },
+          { Name: "email_verified", Value: "true" },
+          { Name: "name", Value: "Large Token User With A Rather Long Display Name" },
+        ],
+      }),
+    );
+    await cognito.send(
+      new AdminSetUserPasswordCommand({ UserPoolId, Username: user.username, Password: user.password, Permanent: true }),
+    );
+    for (const GroupName of groups) {
+      await cognito.send(new CreateGroupCommand({ UserPoolId, GroupName }));
+      await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId, Username: user.username, GroupName }));
+    }
+    app = await startApp();
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it("splits the session over several cookies, each at most 4096 bytes, and reads it back", async () => {
+    const jar = new CookieJar();
+    const res = await jar.post(`${app.url}/login`, user);
+    expectRedirect(res, "/dashboard");
+    const session = jar.session()!;
+    // At least AWS sizes: access ≈ 1.3 KB, ID ≈ 1.7 KB.
+    expect(session.access.length).toBeGreaterThan(2000);
+    expect(session.id.length).toBeGreaterThan(2000);
+    const chunks = res.headers.getSetCookie().filter((c) => c.startsWith("__session."));
+    expect(chunks.length).toBeGreaterThanOrEqual(2);
+    for (const c of chunks) expect(setCookieBytes(c)).toBeLessThanOrEqual(4096);
+
+    const dashboard = await jar.fetch(`${app.url}/dashboard`);
+    expect(dashboard.status).toBe(200);
+    expect(await dashboard.text()).toContain(groups[39]);
+  });
+
+  it("clears stale chunks when the session shrinks (a smaller user signs in in the same browser)", async () => {
+    const jar = new CookieJar();
+    await jar.post(`${app.url}/login`, user);
+    const bigChunks = jar.names().filter((n) => n.startsWith("__session.")).length;
+    expect(bigChunks).toBeGreaterThanOrEqual(2);
+    await jar.post(`${app.url}/logout`, {});
+    await jar.post(`${app.url}/login`, DEMO);
+    expect(jar.names().filter((n) => n.startsWith("__session."))).toEqual(["__session.0"]);
+    expect(jwtClaims(jar.session()!.id).email).toBe(DEMO.username);
+  });
+});
