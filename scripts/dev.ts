@@ -84,7 +84,8 @@ try {
       if (target) {
         console.log("[dev] demo accounts (local emulator only):");
         for (const user of SEED_USERS) {
-          console.log(`[dev]   ${user.email} / ${user.password}  (groups: ${user.groups.join(", ")})`);
+          const extra = user.status === "temporary" ? ", temporary password" : user.totp ? ", TOTP: npm run totp" : "";
+          console.log(`[dev]   ${user.email} / ${user.password}  (groups: ${user.groups.join(", ")}${extra})`);
         }
       }
       console.log("[dev] Ctrl-C stops the app and the emulator.\n");

@@ -110,6 +110,23 @@ async function refreshTokens(stored: StoredSession): Promise<CognitoTokens> {
   return api.refresh(stored.refresh!, username);
 }
 
+/**
+ * Fetches fresh tokens now (e.g. after a profile change, so the ID token's
+ * claims are current) and returns the session with its new cookies.
+ */
+export async function reloadAuthSession(session: CurrentSession, request: Request): Promise<CurrentSession> {
+  const stored = toStored(session);
+  if (!stored.refresh) return session;
+  const refreshed = await refreshTokens(stored);
+  const next = await createAuthSession(
+    getTokenVerifiers(),
+    { ...refreshed, refreshToken: refreshed.refreshToken ?? stored.refresh },
+    session.flow,
+    session.signedInAt,
+  );
+  return { ...next, headers: setCookieHeaders(getSessionStore<StoredSession>().write(toStored(next), request.headers.get("Cookie"))) };
+}
+
 /** The session, or throws a redirect to the login page (clearing a dead cookie). */
 export async function requireUser(request: Request): Promise<CurrentSession> {
   const session = await getAuthSession(request);

@@ -9,13 +9,16 @@ import { cognitoEndpoints } from "~/cognito/config.server";
 import { CognitoHostedStrategy } from "~/cognito/strategies/hosted-strategy.server";
 import { CognitoPasswordStrategy } from "~/cognito/strategies/password-strategy.server";
 import { CognitoTokenApi } from "~/cognito/tokens.server";
-import { getTokenVerifiers } from "~/cognito/verify.server";
+import { getTokenVerifiers, type TokenVerifiers } from "~/cognito/verify.server";
+import { CognitoAccountApi } from "~/cognito/account.server";
 import { getEnv } from "~/env.server";
 import { describeFlowChoice } from "./flow.server";
 
 interface AuthServices {
   authenticator: Authenticator<AuthSession>;
   api: CognitoTokenApi;
+  account: CognitoAccountApi;
+  verifiers: TokenVerifiers;
   /** Present when the Hosted UI may be used. */
   hosted?: CognitoHostedStrategy<AuthSession>;
   hostedLogoutUrl?: string;
@@ -51,6 +54,7 @@ export function getAuthServices(): AuthServices {
     );
     authenticator.use(hosted);
   }
-  services = { authenticator, api, hosted, hostedLogoutUrl: endpoints.hosted?.logoutUrl };
+  const account = new CognitoAccountApi(getCognitoClient(), env.cognito);
+  services = { authenticator, api, account, verifiers, hosted, hostedLogoutUrl: endpoints.hosted?.logoutUrl };
   return services;
 }

@@ -39,3 +39,13 @@ export function describeFlowChoice(env: Pick<Env, "authFlow" | "cognito">): Flow
           };
   }
 }
+
+/**
+ * The app's own account pages (sign-up, password reset…) exist for the custom
+ * flow. With AUTH_FLOW=hosted the Hosted UI offers them, so send people there.
+ */
+export function requireCustomFlowAllowed(env: Pick<Env, "authFlow" | "cognito">): void {
+  if (!describeFlowChoice(env).customAllowed) {
+    throw new Response(null, { status: 302, headers: { Location: "/login" } });
+  }
+}

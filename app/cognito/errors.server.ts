@@ -108,6 +108,52 @@ export function hostedErrorMessage(code: string): string {
   }
 }
 
+/** A password Cognito refused under the pool's password policy. */
+export class PasswordPolicyError extends CognitoAuthError {
+  readonly name = "PasswordPolicyError";
+  readonly status = 400;
+  constructor(readonly userMessage: string) {
+    super(userMessage);
+  }
+}
+
+export class CodeMismatchError extends CognitoAuthError {
+  readonly name = "CodeMismatchError";
+  readonly userMessage = "That code is not correct. Check it and try again.";
+  readonly status = 400;
+}
+
+export class ExpiredCodeError extends CognitoAuthError {
+  readonly name = "ExpiredCodeError";
+  readonly userMessage = "That code has expired. Ask for a new one.";
+  readonly status = 400;
+}
+
+export class UsernameExistsError extends CognitoAuthError {
+  readonly name = "UsernameExistsError";
+  readonly userMessage = "An account with this email already exists. Sign in, or reset your password.";
+  readonly status = 400;
+}
+
+/** The Cognito Session of a challenge has expired or was used up. */
+export class ChallengeExpiredError extends CognitoAuthError {
+  readonly name = "ChallengeExpiredError";
+  readonly userMessage = "This sign-in step has expired. Please sign in again.";
+  readonly status = 400;
+}
+
+/** The local emulator does not implement an operation (AWS does). */
+export class UnsupportedOperationError extends CognitoAuthError {
+  readonly name = "UnsupportedOperationError";
+  readonly status = 501;
+  constructor(readonly operation: string) {
+    super(`unsupported: ${operation}`);
+  }
+  get userMessage() {
+    return `The local Cognito emulator does not support this (${this.operation}). It works against a real user pool.`;
+  }
+}
+
 /** Any other rejection from Cognito that the person can act on (bad parameter, policy…). */
 export class CognitoRequestError extends CognitoAuthError {
   readonly name = "CognitoRequestError";
@@ -125,16 +171,34 @@ export class CognitoRequestError extends CognitoAuthError {
  * Unknown exceptions become ServiceUnavailableError (5xx from Cognito) or are
  * rethrown as-is (programming errors), never shown raw to a user.
  */
-export function toCognitoError(error: unknown): CognitoAuthError {
+export function toCognitoError(error: unknown, context: "sign-in" | "account" = "sign-in"): CognitoAuthError {
   if (error instanceof CognitoAuthError) return error;
-  const e = error as { name?: string; $fault?: string; $metadata?: { httpStatusCode?: number }; code?: string; cause?: { code?: string } };
+  const e = error as {
+    name?: string;
+    message?: string;
+    $fault?: string;
+    $metadata?: { httpStatusCode?: number };
+    code?: string;
+    cause?: { code?: string };
+    __type?: string;
+  };
   switch (e?.name) {
+    case "InvalidPasswordException":
+      // Signing in, the emulator answers a wrong password with this where
+      // AWS says NotAuthorizedException: both mean "wrong credentials".
+      // Anywhere else it is the pool's password policy speaking.
+      return context === "sign-in" ? new InvalidCredentialsError() : new PasswordPolicyError(policyMessage(e.message));
     case "NotAuthorizedException":
     case "UserNotFoundException":
-    // The emulator answers a wrong password with InvalidPasswordException
-    // where AWS says NotAuthorizedException; both mean "wrong credentials".
-    case "InvalidPasswordException":
       return new InvalidCredentialsError();
+    case "CodeMismatchException":
+    case "EnableSoftwareTokenMFAException":
+      return new CodeMismatchError();
+    case "ExpiredCodeException":
+      return new ExpiredCodeError();
+    case "UsernameExistsException":
+    case "AliasExistsException":
+      return new UsernameExistsError();
     case "UserNotConfirmedException":
       return new UserNotConfirmedError();
     case "PasswordResetRequiredException":
@@ -145,6 +209,11 @@ export function toCognitoError(error: unknown): CognitoAuthError {
       return new TooManyRequestsError();
     case "InvalidParameterException":
       return new CognitoRequestError(e.name, "The request was not valid. Please check what you entered.");
+  }
+  // cognito-local answers an operation it lacks with HTTP 500 and this type.
+  if (e?.name?.startsWith("CognitoLocal#Unsupported") || /Cognito Local unsupported feature/.test(e?.message ?? "")) {
+    const op = e?.message?.match(/unsupported feature: (.*)$/)?.[1] ?? "this operation";
+    return new UnsupportedOperationError(op);
   }
   // Network failures (ECONNREFUSED, timeouts) and Cognito's own 5xx.
   if (
@@ -161,4 +230,10 @@ export function toCognitoError(error: unknown): CognitoAuthError {
     return new CognitoRequestError(e.name, "The request was refused. Please check what you entered.");
   }
   throw error;
+}
+
+/** AWS: "Password did not conform with policy: Password must have uppercase characters". */
+function policyMessage(message: string | undefined): string {
+  const detail = message?.replace(/^Password did not conform with policy:\s*/i, "").trim();
+  return detail && detail !== "Invalid password" ? detail.replace(/\.?$/, ".") : "That password does not meet the password policy.";
 }

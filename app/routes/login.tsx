@@ -1,18 +1,29 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { commitAuthSession, getAuthSession } from "~/auth/auth.server";
 import { getAuthServices } from "~/auth/authenticator.server";
 import { describeFlowChoice } from "~/auth/flow.server";
 import { logSignIn, usernameHash } from "~/auth/log.server";
 import { safeRedirect } from "~/auth/redirect.server";
-import { CognitoAuthError, hostedErrorMessage } from "~/cognito/errors.server";
+import { ChallengeRequiredError, CognitoAuthError, hostedErrorMessage } from "~/cognito/errors.server";
+import { CHALLENGE_ROUTES, saveChallenge } from "~/auth/challenge.server";
+import { customFlowReason } from "~/auth/sign-in.server";
 import { Field } from "~/components/field";
+import { FormError, FormSuccess } from "~/components/form-error";
+import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
 import { parseForm } from "~/utils/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · remix-cognito" }];
+
+/** Success banners other flows send people here with (`?notice=…`). */
+const NOTICES: Record<string, string> = {
+  confirmed: "Your account is confirmed. You can sign in now.",
+  "password-reset": "Your password has been reset. Sign in with your new password.",
+  "challenge-expired": "That sign-in step expired. Please sign in again.",
+};
 
 const HOSTED_ERRORS = new Set(["state", "denied", "code", "token", "unavailable"]);
 
@@ -39,6 +50,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       showForm: choice.customAllowed && (choice.flow === "custom" || wantsForm || Boolean(error)),
       hostedAvailable: choice.hostedAvailable,
       mode: env.isProduction ? null : `AUTH_FLOW=${env.authFlow}: ${choice.reason}`,
+      notice: NOTICES[url.searchParams.get("notice") ?? ""] ?? null,
     },
     { status: error ? (errorCode === "unavailable" ? 503 : 400) : 200 },
   );
@@ -74,13 +86,18 @@ export async function action({ request }: ActionFunctionArgs) {
     return data({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors, username: "" }, { status: 400 });
   }
   const { username, redirectTo } = parsed.data;
-  const reason = env.authFlow === "auto" ? choice.reason : `AUTH_FLOW=${env.authFlow}`;
+  const reason = customFlowReason();
   try {
     const session = await getAuthServices().authenticator.authenticate("cognito-password", request);
     logSignIn({ flow: "custom", reason, outcome: "success", who: `sub:${session.user.sub}` });
     throw redirect(safeRedirect(redirectTo), { headers: commitAuthSession(session, request) });
   } catch (error) {
     if (error instanceof Response) throw error;
+    if (error instanceof ChallengeRequiredError && CHALLENGE_ROUTES[error.challengeName]) {
+      logSignIn({ flow: "custom", reason, outcome: `challenge:${error.challengeName}`, who: usernameHash(username) });
+      const headers = saveChallenge(error, { login: username, redirectTo: safeRedirect(redirectTo) }, request);
+      throw redirect(CHALLENGE_ROUTES[error.challengeName]!, { headers });
+    }
     if (error instanceof CognitoAuthError) {
       logSignIn({ flow: "custom", reason, outcome: `failure:${error.name}`, who: usernameHash(username) });
       // The password is never sent back; the username is, so it need not be retyped.
@@ -91,10 +108,8 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Login() {
-  const { redirectTo, error, showForm, hostedAvailable, mode } = useLoaderData<typeof loader>();
+  const { redirectTo, error, showForm, hostedAvailable, mode, notice } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const navigation = useNavigation();
-  const submitting = navigation.state === "submitting";
   const message = actionData?.error ?? error;
   const fieldErrors: Partial<Record<string, string>> = actionData?.fieldErrors ?? {};
   const hostedHref = `/auth/hosted?${new URLSearchParams({ redirectTo })}`;
@@ -104,11 +119,8 @@ export default function Login() {
       <div className="card auth-card">
         <h1>Sign in</h1>
         {mode ? <p className="muted mode">{mode}</p> : null}
-        {message ? (
-          <div role="alert" className="banner banner-error" id="form-error">
-            {message}
-          </div>
-        ) : null}
+        <FormSuccess message={message ? null : notice} />
+        <FormError message={message} />
         {hostedAvailable ? (
           <p>
             <a className="button" href={hostedHref}>
@@ -138,9 +150,10 @@ export default function Login() {
               maxLength={256}
               error={fieldErrors.password}
             />
-            <button type="submit" className="button" disabled={submitting}>
-              {submitting ? "Signing in…" : "Sign in"}
-            </button>
+            <SubmitButton pendingLabel="Signing in…">Sign in</SubmitButton>
+            <p className="auth-links">
+              <Link to="/forgot-password">Forgot your password?</Link> · <Link to="/signup">Create an account</Link>
+            </p>
           </Form>
         ) : hostedAvailable ? null : (
           <p>

@@ -6,8 +6,19 @@
  * emulator endpoint only (it refuses to run without one): seeding demo users
  * with known passwords into a real pool would be a security hole.
  */
+import fs from "node:fs";
+import path from "node:path";
+import { generateSync } from "otplib";
+import { ROOT } from "./emulator.ts";
 import {
   AdminAddUserToGroupCommand,
+  AdminDeleteUserCommand,
+  AssociateSoftwareTokenCommand,
+  GetUserPoolMfaConfigCommand,
+  InitiateAuthCommand,
+  SetUserMFAPreferenceCommand,
+  SetUserPoolMfaConfigCommand,
+  VerifySoftwareTokenCommand,
   AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
@@ -33,6 +44,10 @@ export interface SeedUser {
   password: string;
   groups: string[];
   attributes?: Record<string, string>;
+  /** `temporary`: left in FORCE_CHANGE_PASSWORD (must choose a password at first sign-in). */
+  status?: "confirmed" | "temporary";
+  /** Enrol a TOTP authenticator; its secret goes to the secrets file. */
+  totp?: boolean;
 }
 
 export const SEED_USERS: SeedUser[] = [
@@ -43,7 +58,28 @@ export const SEED_USERS: SeedUser[] = [
     groups: ["admins", "users"],
     attributes: { name: "Admin User" },
   },
+  {
+    email: "newhire@example.com",
+    password: "TempPassw0rd!",
+    groups: ["users"],
+    attributes: { name: "New Hire" },
+    status: "temporary",
+  },
+  { email: "mfa@example.com", password: "MfaPassw0rd!", groups: ["users"], attributes: { name: "MFA User" }, totp: true },
 ];
+
+/** TOTP parameters Cognito uses: SHA-1, 6 digits, 30-second steps. */
+export function totpCode(secret: string, at = Date.now()): string {
+  return generateSync({ secret, algorithm: "sha1", digits: 6, period: 30, epoch: Math.floor(at / 1000) });
+}
+
+export function readTotpSecrets(file: string): Record<string, string> {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
 
 export const SEED_GROUPS = [
   { name: "admins", description: "Administrators: may open /admin" },
@@ -56,6 +92,8 @@ export interface SeedOptions {
   region?: string;
   /** Base URLs of the app; each gets `/auth/callback` and `/` registered on the clients. */
   appUrls?: string[];
+  /** Where TOTP secrets of enrolled seed users are kept (git-ignored). */
+  totpSecretsFile?: string;
   log?: (line: string) => void;
 }
 
@@ -185,9 +223,23 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
     }
   }
 
+  // --- MFA: optional, TOTP only (what AWS allows without SMS set up)
+  const mfa = await client.send(new GetUserPoolMfaConfigCommand({ UserPoolId: userPoolId }));
+  if (mfa.MfaConfiguration !== "OPTIONAL" || !mfa.SoftwareTokenMfaConfiguration?.Enabled) {
+    await client.send(
+      new SetUserPoolMfaConfigCommand({
+        UserPoolId: userPoolId,
+        MfaConfiguration: "OPTIONAL",
+        SoftwareTokenMfaConfiguration: { Enabled: true },
+      }),
+    );
+    note("MFA configuration (optional, TOTP)", true);
+  }
+
   // --- users
+  const secretsFile = options.totpSecretsFile ?? path.join(ROOT, ".totp-secrets.json");
   for (const user of SEED_USERS) {
-    await ensureUser(client, userPoolId, user, note);
+    await ensureUser(client, userPoolId, web.ClientId!, user, note, secretsFile);
   }
 
   return {
@@ -204,15 +256,23 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
 async function ensureUser(
   client: CognitoIdentityProviderClient,
   userPoolId: string,
+  clientId: string,
   user: SeedUser,
   note: (what: string, created: boolean) => void,
+  secretsFile: string,
 ) {
   // Look the user up with ListUsers rather than AdminGetUser, so that "not
   // there yet" is an empty list instead of an error the emulator logs loudly.
   const existing = await client.send(
     new ListUsersCommand({ UserPoolId: userPoolId, Filter: `email = "${user.email}"`, Limit: 1 }),
   );
-  const exists = (existing.Users?.length ?? 0) > 0;
+  let exists = (existing.Users?.length ?? 0) > 0;
+  if (exists && user.totp && !readTotpSecrets(secretsFile)[user.email]) {
+    // Enrolled, but its secret is lost (secrets file deleted): nobody could
+    // sign in as it. Start that user over.
+    await client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: user.email }));
+    exists = false;
+  }
   if (!exists) {
     const attributes = { email: user.email, email_verified: "true", ...user.attributes };
     await client.send(
@@ -224,15 +284,18 @@ async function ensureUser(
         UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
       }),
     );
-    // Confirmed with a permanent password: ready to sign in.
-    await client.send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: userPoolId,
-        Username: user.email,
-        Password: user.password,
-        Permanent: true,
-      }),
-    );
+    if (user.status !== "temporary") {
+      // Confirmed with a permanent password: ready to sign in.
+      await client.send(
+        new AdminSetUserPasswordCommand({
+          UserPoolId: userPoolId,
+          Username: user.email,
+          Password: user.password,
+          Permanent: true,
+        }),
+      );
+    }
+    if (user.totp) await enrolTotp(client, clientId, user, secretsFile);
   }
   note(`user ${user.email}`, !exists);
 
@@ -252,4 +315,29 @@ async function ensureUser(
       );
     }
   }
+}
+
+/** Signs in as the user and enrols a TOTP authenticator, as a person would in /account/mfa. */
+async function enrolTotp(client: CognitoIdentityProviderClient, clientId: string, user: SeedUser, secretsFile: string) {
+  const auth = await client.send(
+    new InitiateAuthCommand({
+      ClientId: clientId,
+      AuthFlow: "USER_PASSWORD_AUTH",
+      AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
+    }),
+  );
+  const accessToken = auth.AuthenticationResult!.AccessToken!;
+  const { SecretCode: secret } = await client.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken }));
+  await client.send(
+    new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: totpCode(secret!), FriendlyDeviceName: "seed" }),
+  );
+  await client.send(
+    new SetUserMFAPreferenceCommand({
+      AccessToken: accessToken,
+      SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+    }),
+  );
+  const secrets = readTotpSecrets(secretsFile);
+  secrets[user.email] = secret!;
+  fs.writeFileSync(secretsFile, JSON.stringify(secrets, null, 2) + "\n", { mode: 0o600 });
 }

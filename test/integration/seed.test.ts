@@ -8,12 +8,12 @@ import {
   ListUsersCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { describe, expect, inject, it } from "vitest";
-import { POOL_NAME, SEED_USERS, seed } from "../../scripts/lib/seed.ts";
+import { POOL_NAME, SEED_USERS, readTotpSecrets, seed } from "../../scripts/lib/seed.ts";
 import { adminClient } from "../support/app.ts";
 
 describe("seeding (against the test emulator)", () => {
   it("is idempotent: a second run finds everything, creates nothing, returns the same IDs", async () => {
-    const again = await seed({ endpoint: inject("emulatorUrl") });
+    const again = await seed({ endpoint: inject("emulatorUrl"), totpSecretsFile: inject("totpSecretsFile") });
     expect(again.created).toEqual([]);
     expect(again.userPoolId).toBe(inject("userPoolId"));
     expect(again.clients.web.clientId).toBe(inject("webClientId"));
@@ -38,11 +38,11 @@ describe("seeding (against the test emulator)", () => {
     }
   });
 
-  it("creates confirmed users with verified email, in their groups", async () => {
+  it("creates users with verified email, in their groups, confirmed unless their password is temporary", async () => {
     const cognito = adminClient();
     for (const user of SEED_USERS) {
       const got = await cognito.send(new AdminGetUserCommand({ UserPoolId: inject("userPoolId"), Username: user.email }));
-      expect(got.UserStatus).toBe("CONFIRMED");
+      expect(got.UserStatus).toBe(user.status === "temporary" ? "FORCE_CHANGE_PASSWORD" : "CONFIRMED");
       expect(got.UserAttributes).toContainEqual({ Name: "email_verified", Value: "true" });
       const groups = await cognito.send(
         // got.Username is the canonical name (the sub); see scripts/lib/seed.ts.
@@ -96,5 +96,24 @@ describe("the emulator", () => {
         }),
       ),
     ).rejects.toThrow();
+  });
+});
+
+describe("seeded lifecycle users", () => {
+  it("newhire@example.com must choose a new password; mfa@example.com has TOTP enabled with a stored secret", async () => {
+    const cognito = adminClient();
+    const newhire = await cognito.send(
+      new InitiateAuthCommand({
+        ClientId: inject("webClientId"),
+        AuthFlow: "USER_PASSWORD_AUTH",
+        AuthParameters: { USERNAME: "newhire@example.com", PASSWORD: "TempPassw0rd!" },
+      }),
+    );
+    expect(newhire.ChallengeName).toBe("NEW_PASSWORD_REQUIRED");
+    const mfa = await cognito.send(
+      new AdminGetUserCommand({ UserPoolId: inject("userPoolId"), Username: "mfa@example.com" }),
+    );
+    expect(mfa.UserMFASettingList).toContain("SOFTWARE_TOKEN_MFA");
+    expect(readTotpSecrets(inject("totpSecretsFile"))["mfa@example.com"]).toMatch(/^[A-Z2-7]{16,}=*$/);
   });
 });

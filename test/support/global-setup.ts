@@ -24,6 +24,8 @@ declare module "vitest" {
     webClientId: string;
     confidentialClientId: string;
     confidentialClientSecret: string;
+    /** JSON file: email → TOTP secret of seeded users with an authenticator. */
+    totpSecretsFile: string;
   }
 }
 
@@ -37,7 +39,8 @@ export default async function setup(project: TestProject) {
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const seeded = await seed({ endpoint: emulator.url });
+    const totpSecretsFile = path.join(dataDir, "totp-secrets.json");
+    const seeded = await seed({ endpoint: emulator.url, totpSecretsFile });
     // One production build for every test that runs the app.
     execFileSync(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "build"], {
       cwd: ROOT,
@@ -50,6 +53,7 @@ export default async function setup(project: TestProject) {
     project.provide("webClientId", seeded.clients.web.clientId);
     project.provide("confidentialClientId", seeded.clients["web-confidential"].clientId);
     project.provide("confidentialClientSecret", seeded.clients["web-confidential"].clientSecret);
+    project.provide("totpSecretsFile", totpSecretsFile);
   } catch (error) {
     await teardown();
     throw error;

@@ -1,0 +1,69 @@
+/**
+ * A sign-in that Cognito answered with a challenge (new password, TOTP code)
+ * continues on its own page. Cognito's `Session` value must survive between
+ * the two requests but never appear in a page: it rides in a short-lived,
+ * encrypted cookie of its own.
+ */
+import type { ChallengeRequiredError } from "~/cognito/errors.server";
+import { getEnv } from "~/env.server";
+import { createCookieSessionStore, type CookieSessionStore } from "./cookie-session.server";
+import { setCookieHeaders } from "./session.server";
+
+export interface PendingChallenge {
+  name: string;
+  session: string;
+  /** Cognito's username for the challenge (USER_ID_FOR_SRP). */
+  username: string;
+  /** What the person typed, for messages. */
+  login: string;
+  redirectTo: string;
+}
+
+/** Cognito's challenge sessions last 3 minutes by default; a little slack. */
+const CHALLENGE_TTL_SECONDS = 5 * 60;
+
+let store: CookieSessionStore<PendingChallenge> | undefined;
+function challengeStore(): CookieSessionStore<PendingChallenge> {
+  if (!store) {
+    const env = getEnv();
+    store = createCookieSessionStore<PendingChallenge>({
+      name: "__challenge",
+      secrets: env.sessionSecrets,
+      secure: env.isProduction,
+      maxAgeSeconds: CHALLENGE_TTL_SECONDS,
+      path: "/login",
+    });
+  }
+  return store;
+}
+
+/** The page that answers each supported challenge. */
+export const CHALLENGE_ROUTES: Record<string, string> = {
+  NEW_PASSWORD_REQUIRED: "/login/new-password",
+  SOFTWARE_TOKEN_MFA: "/login/mfa",
+};
+
+export function readChallenge(request: Request, name: string): PendingChallenge | null {
+  const pending = challengeStore().read(request.headers.get("Cookie"));
+  return pending && pending.name === name ? pending : null;
+}
+
+export function saveChallenge(
+  error: ChallengeRequiredError,
+  context: { login: string; redirectTo: string },
+  request: Request,
+  headers = new Headers(),
+): Headers {
+  const pending: PendingChallenge = {
+    name: error.challengeName,
+    session: error.session,
+    username: error.username,
+    login: context.login,
+    redirectTo: context.redirectTo,
+  };
+  return setCookieHeaders(challengeStore().write(pending, request.headers.get("Cookie")), headers);
+}
+
+export function clearChallenge(request: Request, headers = new Headers()): Headers {
+  return setCookieHeaders(challengeStore().destroy(request.headers.get("Cookie")), headers);
+}

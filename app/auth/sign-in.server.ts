@@ -1,0 +1,32 @@
+/**
+ * The end of every successful sign-in through the app's own pages (form,
+ * new-password and MFA steps): verify the tokens, store a fresh session,
+ * drop any pending challenge, log it, redirect.
+ */
+import { redirect } from "@remix-run/node";
+import { createAuthSession } from "~/cognito/auth-session.server";
+import type { CognitoTokens } from "~/cognito/tokens.server";
+import { getEnv } from "~/env.server";
+import { commitAuthSession } from "./auth.server";
+import { getAuthServices } from "./authenticator.server";
+import { clearChallenge } from "./challenge.server";
+import { describeFlowChoice } from "./flow.server";
+import { logSignIn } from "./log.server";
+
+export function customFlowReason(): string {
+  const env = getEnv();
+  return env.authFlow === "auto" ? describeFlowChoice(env).reason : `AUTH_FLOW=${env.authFlow}`;
+}
+
+export async function completeCustomSignIn(
+  tokens: CognitoTokens,
+  request: Request,
+  redirectTo: string,
+  step: string,
+): Promise<Response> {
+  const session = await createAuthSession(getAuthServices().verifiers, tokens, "custom");
+  logSignIn({ flow: "custom", reason: customFlowReason(), outcome: `success${step ? `:${step}` : ""}`, who: `sub:${session.user.sub}` });
+  const headers = clearChallenge(request);
+  commitAuthSession(session, request, headers);
+  return redirect(redirectTo, { headers });
+}

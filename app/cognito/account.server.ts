@@ -1,0 +1,231 @@
+/**
+ * The account lifecycle through the Cognito API: sign-up and confirmation,
+ * forgotten passwords, sign-in challenges (new password, TOTP), and the
+ * signed-in user's own account (password, profile, MFA). SECRET_HASH is
+ * added wherever Cognito wants it for a client with a secret. Errors come out
+ * typed (errors.server.ts), mapped in the "account" context.
+ */
+import {
+  AssociateSoftwareTokenCommand,
+  ChangePasswordCommand,
+  ConfirmForgotPasswordCommand,
+  ConfirmSignUpCommand,
+  ForgotPasswordCommand,
+  GetUserCommand,
+  ResendConfirmationCodeCommand,
+  RespondToAuthChallengeCommand,
+  SetUserMFAPreferenceCommand,
+  SignUpCommand,
+  UpdateUserAttributesCommand,
+  VerifySoftwareTokenCommand,
+  VerifyUserAttributeCommand,
+  type CognitoIdentityProviderClient,
+} from "@aws-sdk/client-cognito-identity-provider";
+import type { CognitoSettings } from "./config.server";
+import {
+  ChallengeExpiredError,
+  ChallengeRequiredError,
+  InvalidCredentialsError,
+  toCognitoError,
+} from "./errors.server";
+import { secretHash } from "./secret-hash.server";
+import type { CognitoTokens } from "./tokens.server";
+
+export interface CodeDelivery {
+  /** Masked, e.g. d***@e***.com. */
+  destination?: string;
+  medium?: string;
+}
+
+export interface UserProfile {
+  username: string;
+  email?: string;
+  emailVerified: boolean;
+  name?: string;
+  /** Attributes with a change waiting for verification (e.g. a new email). */
+  pendingEmail?: string;
+  mfaEnabled: boolean;
+}
+
+export class CognitoAccountApi {
+  constructor(
+    private readonly client: CognitoIdentityProviderClient,
+    private readonly settings: CognitoSettings,
+  ) {}
+
+  private hash(username: string): { SecretHash?: string } {
+    const { clientId, clientSecret } = this.settings;
+    return clientSecret ? { SecretHash: secretHash(username, clientId, clientSecret) } : {};
+  }
+
+  private async call<T>(send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      throw toCognitoError(error, "account");
+    }
+  }
+
+  async signUp(input: { email: string; password: string; name?: string }): Promise<{ confirmed: boolean; delivery: CodeDelivery }> {
+    const attributes = [{ Name: "email", Value: input.email }];
+    if (input.name) attributes.push({ Name: "name", Value: input.name });
+    const result = await this.call(() =>
+      this.client.send(
+        new SignUpCommand({
+          ClientId: this.settings.clientId,
+          Username: input.email,
+          Password: input.password,
+          UserAttributes: attributes,
+          ...this.hash(input.email),
+        }),
+      ),
+    );
+    return {
+      confirmed: Boolean(result.UserConfirmed),
+      delivery: { destination: result.CodeDeliveryDetails?.Destination, medium: result.CodeDeliveryDetails?.DeliveryMedium },
+    };
+  }
+
+  async confirmSignUp(username: string, code: string): Promise<void> {
+    await this.call(() =>
+      this.client.send(
+        new ConfirmSignUpCommand({ ClientId: this.settings.clientId, Username: username, ConfirmationCode: code, ...this.hash(username) }),
+      ),
+    );
+  }
+
+  async resendConfirmationCode(username: string): Promise<CodeDelivery> {
+    const result = await this.call(() =>
+      this.client.send(
+        new ResendConfirmationCodeCommand({ ClientId: this.settings.clientId, Username: username, ...this.hash(username) }),
+      ),
+    );
+    return { destination: result.CodeDeliveryDetails?.Destination, medium: result.CodeDeliveryDetails?.DeliveryMedium };
+  }
+
+  async forgotPassword(username: string): Promise<void> {
+    await this.call(() =>
+      this.client.send(new ForgotPasswordCommand({ ClientId: this.settings.clientId, Username: username, ...this.hash(username) })),
+    );
+  }
+
+  async confirmForgotPassword(username: string, code: string, password: string): Promise<void> {
+    await this.call(() =>
+      this.client.send(
+        new ConfirmForgotPasswordCommand({
+          ClientId: this.settings.clientId,
+          Username: username,
+          ConfirmationCode: code,
+          Password: password,
+          ...this.hash(username),
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Answers a sign-in challenge. Returns tokens, or throws
+   * ChallengeRequiredError when Cognito asks for yet another step.
+   */
+  async respondToChallenge(
+    challenge: { name: string; session: string; username: string },
+    responses: Record<string, string>,
+  ): Promise<CognitoTokens> {
+    const { clientId, clientSecret } = this.settings;
+    const challengeResponses: Record<string, string> = { USERNAME: challenge.username, ...responses };
+    if (clientSecret) challengeResponses.SECRET_HASH = secretHash(challenge.username, clientId, clientSecret);
+    let result;
+    try {
+      result = await this.client.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: clientId,
+          ChallengeName: challenge.name as never,
+          Session: challenge.session,
+          ChallengeResponses: challengeResponses,
+        }),
+      );
+    } catch (error) {
+      const mapped = toCognitoError(error, "account");
+      // An expired or spent challenge session reads as NotAuthorized.
+      throw mapped instanceof InvalidCredentialsError ? new ChallengeExpiredError(mapped.message) : mapped;
+    }
+    if (result.ChallengeName) {
+      throw new ChallengeRequiredError(
+        result.ChallengeName,
+        result.Session ?? "",
+        result.ChallengeParameters?.USER_ID_FOR_SRP ?? challenge.username,
+        result.ChallengeParameters ?? {},
+      );
+    }
+    const tokens = result.AuthenticationResult;
+    if (!tokens?.IdToken || !tokens.AccessToken) throw new ChallengeExpiredError("no tokens");
+    return { idToken: tokens.IdToken, accessToken: tokens.AccessToken, refreshToken: tokens.RefreshToken };
+  }
+
+  async changePassword(accessToken: string, previous: string, proposed: string): Promise<void> {
+    await this.call(() =>
+      this.client.send(
+        new ChangePasswordCommand({ AccessToken: accessToken, PreviousPassword: previous, ProposedPassword: proposed }),
+      ),
+    );
+  }
+
+  async getProfile(accessToken: string): Promise<UserProfile> {
+    const user = await this.call(() => this.client.send(new GetUserCommand({ AccessToken: accessToken })));
+    const attr = (name: string) => user.UserAttributes?.find((a) => a.Name === name)?.Value;
+    return {
+      username: user.Username ?? "",
+      email: attr("email"),
+      emailVerified: attr("email_verified") === "true",
+      name: attr("name"),
+      mfaEnabled: (user.UserMFASettingList ?? []).includes("SOFTWARE_TOKEN_MFA"),
+    };
+  }
+
+  /** Updates attributes; returns where a verification code was sent, if any (e.g. a new email). */
+  async updateAttributes(accessToken: string, attributes: Record<string, string>): Promise<CodeDelivery[]> {
+    const result = await this.call(() =>
+      this.client.send(
+        new UpdateUserAttributesCommand({
+          AccessToken: accessToken,
+          UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
+        }),
+      ),
+    );
+    return (result.CodeDeliveryDetailsList ?? []).map((d) => ({ destination: d.Destination, medium: d.DeliveryMedium }));
+  }
+
+  async verifyAttribute(accessToken: string, attribute: string, code: string): Promise<void> {
+    await this.call(() =>
+      this.client.send(new VerifyUserAttributeCommand({ AccessToken: accessToken, AttributeName: attribute, Code: code })),
+    );
+  }
+
+  /** Starts TOTP enrolment: the secret to show (QR + text). */
+  async associateSoftwareToken(accessToken: string): Promise<string> {
+    const result = await this.call(() => this.client.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken })));
+    if (!result.SecretCode) throw new ChallengeExpiredError("no secret");
+    return result.SecretCode;
+  }
+
+  /** Completes TOTP enrolment with a code from the authenticator app, and makes TOTP the preferred MFA. */
+  async enableTotp(accessToken: string, code: string, deviceName = "Authenticator app"): Promise<void> {
+    const result = await this.call(() =>
+      this.client.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code, FriendlyDeviceName: deviceName })),
+    );
+    if (result.Status !== "SUCCESS") throw toCognitoError({ name: "CodeMismatchException" }, "account");
+    await this.call(() =>
+      this.client.send(
+        new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }),
+      ),
+    );
+  }
+
+  async disableTotp(accessToken: string): Promise<void> {
+    await this.call(() =>
+      this.client.send(
+        new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false } }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,91 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { getAuthServices } from "~/auth/authenticator.server";
+import { requireCustomFlowAllowed } from "~/auth/flow.server";
+import { codeField, emailField } from "~/auth/forms";
+import { CognitoAuthError, InvalidCredentialsError } from "~/cognito/errors.server";
+import { CodeField } from "~/components/code-field";
+import { Field } from "~/components/field";
+import { FormError, FormSuccess } from "~/components/form-error";
+import { SubmitButton } from "~/components/submit-button";
+import { getEnv } from "~/env.server";
+import { parseForm } from "~/utils/form.server";
+
+export const meta: MetaFunction = () => [{ title: "Confirm your account · remix-cognito" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  requireCustomFlowAllowed(getEnv());
+  const url = new URL(request.url);
+  const username = (url.searchParams.get("username") ?? "").slice(0, 128);
+  const sent = (url.searchParams.get("sent") ?? "").slice(0, 128);
+  return { username, notice: sent ? `We sent a confirmation code to ${sent}.` : null };
+}
+
+const ConfirmForm = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("confirm"), username: emailField, code: codeField }),
+  z.object({ intent: z.literal("resend"), username: emailField, code: z.string().optional() }),
+]);
+
+export async function action({ request }: ActionFunctionArgs) {
+  requireCustomFlowAllowed(getEnv());
+  const parsed = await parseForm(request, ConfirmForm);
+  if (!parsed.ok) {
+    return data({ error: parsed.formError ?? null, notice: null, fieldErrors: parsed.fieldErrors }, { status: 400 });
+  }
+  const { account } = getAuthServices();
+  try {
+    if (parsed.data.intent === "resend") {
+      const delivery = await account.resendConfirmationCode(parsed.data.username);
+      const where = delivery.destination ? ` to ${delivery.destination}` : "";
+      return data({ error: null, notice: `We sent a new code${where}.`, fieldErrors: {} });
+    }
+    await account.confirmSignUp(parsed.data.username, parsed.data.code);
+  } catch (error) {
+    if (error instanceof InvalidCredentialsError) {
+      // Already confirmed, or no such user: don't say which.
+      return data({ error: "That code is not correct for this account.", notice: null, fieldErrors: {} }, { status: 400 });
+    }
+    if (error instanceof CognitoAuthError) {
+      const field = error.name === "CodeMismatchError" || error.name === "ExpiredCodeError" ? "code" : null;
+      return data(
+        { error: field ? null : error.userMessage, notice: null, fieldErrors: field ? { code: error.userMessage } : {} },
+        { status: error.status },
+      );
+    }
+    throw error;
+  }
+  throw redirect("/login?notice=confirmed");
+}
+
+export default function Confirm() {
+  const { username, notice } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const fieldErrors: Partial<Record<string, string>> = actionData?.fieldErrors ?? {};
+  return (
+    <main>
+      <div className="card auth-card">
+        <h1>Confirm your account</h1>
+        <FormSuccess message={actionData?.notice ?? (actionData ? null : notice)} />
+        <FormError message={actionData?.error ?? (fieldErrors.code ? "Please check the code." : null)} />
+        <p>Enter the 6-digit code we emailed you.</p>
+        <Form method="post" noValidate>
+          <Field name="username" label="Email" type="email" autoComplete="username" required maxLength={128} defaultValue={username} error={fieldErrors.username} />
+          <CodeField error={fieldErrors.code} label="Confirmation code" />
+          <div className="actions">
+            <SubmitButton name="intent" value="confirm" pendingLabel="Confirming…">
+              Confirm account
+            </SubmitButton>
+            <SubmitButton name="intent" value="resend" pendingLabel="Sending…" className="button button-secondary">
+              Send a new code
+            </SubmitButton>
+          </div>
+        </Form>
+        <p className="auth-links">
+          <Link to="/login">Back to sign in</Link>
+        </p>
+      </div>
+    </main>
+  );
+}

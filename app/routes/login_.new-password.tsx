@@ -1,0 +1,79 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { getAuthServices } from "~/auth/authenticator.server";
+import { CHALLENGE_ROUTES, clearChallenge, readChallenge, saveChallenge } from "~/auth/challenge.server";
+import { newPasswordFields } from "~/auth/forms";
+import { completeCustomSignIn } from "~/auth/sign-in.server";
+import { ChallengeExpiredError, ChallengeRequiredError, CognitoAuthError, PasswordPolicyError } from "~/cognito/errors.server";
+import { FormError } from "~/components/form-error";
+import { NewPasswordFields } from "~/components/new-password-fields";
+import { SubmitButton } from "~/components/submit-button";
+import { parseForm } from "~/utils/form.server";
+
+export const meta: MetaFunction = () => [{ title: "Choose a new password · remix-cognito" }];
+
+const CHALLENGE = "NEW_PASSWORD_REQUIRED";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const pending = readChallenge(request, CHALLENGE);
+  if (!pending) throw redirect("/login?notice=challenge-expired", { headers: clearChallenge(request) });
+  return { login: pending.login };
+}
+
+const NewPasswordForm = z.object(newPasswordFields).refine((v) => v.password === v.confirm, {
+  path: ["confirm"],
+  message: "The two passwords do not match.",
+});
+
+export async function action({ request }: ActionFunctionArgs) {
+  const pending = readChallenge(request, CHALLENGE);
+  if (!pending) throw redirect("/login?notice=challenge-expired", { headers: clearChallenge(request) });
+  const parsed = await parseForm(request, NewPasswordForm);
+  if (!parsed.ok) return data({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors }, { status: 400 });
+  try {
+    const tokens = await getAuthServices().account.respondToChallenge(
+      { name: CHALLENGE, session: pending.session, username: pending.username },
+      { NEW_PASSWORD: parsed.data.password },
+    );
+    return await completeCustomSignIn(tokens, request, pending.redirectTo, "new-password");
+  } catch (error) {
+    if (error instanceof ChallengeRequiredError && CHALLENGE_ROUTES[error.challengeName]) {
+      throw redirect(CHALLENGE_ROUTES[error.challengeName]!, {
+        headers: saveChallenge(error, pending, request),
+      });
+    }
+    if (error instanceof ChallengeExpiredError) {
+      throw redirect("/login?notice=challenge-expired", { headers: clearChallenge(request) });
+    }
+    if (error instanceof PasswordPolicyError) {
+      return data({ error: null, fieldErrors: { password: error.userMessage } }, { status: 400 });
+    }
+    if (error instanceof CognitoAuthError) {
+      return data({ error: error.userMessage, fieldErrors: {} }, { status: error.status });
+    }
+    throw error;
+  }
+}
+
+export default function NewPassword() {
+  const { login } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const fieldErrors: Partial<Record<string, string>> = actionData?.fieldErrors ?? {};
+  return (
+    <main>
+      <div className="card auth-card">
+        <h1>Choose a new password</h1>
+        <p>
+          You signed in as <strong>{login}</strong> with a temporary password. Choose your own password to continue.
+        </p>
+        <FormError message={actionData?.error} />
+        <Form method="post" noValidate>
+          <NewPasswordFields errors={fieldErrors} />
+          <SubmitButton pendingLabel="Saving…">Set password and sign in</SubmitButton>
+        </Form>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,52 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_CONFIRMATION_CODE } from "../support/global-setup.ts";
+import { startApp, type RunningApp } from "../support/app.ts";
+import { launchBrowser, screenshot } from "../support/browser.ts";
+
+describe("sign-up and confirmation in a real browser (Chromium)", () => {
+  let app: RunningApp;
+  let browser: Browser;
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  for (const [label, width] of [
+    ["desktop", 1280],
+    ["mobile", 375],
+  ] as const) {
+    it(`creates, confirms and signs in to a new account (${label})`, async () => {
+      const email = `browser-${label}-${Date.now()}@example.com`;
+      const context = await browser.newContext({ viewport: { width, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(`${app.url}/signup`);
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Name (optional)").fill("Browser Person");
+      await page.getByLabel("Password", { exact: true }).fill("weak");
+      // The policy checklist reacts as you type.
+      await expect(page.locator('.policy li[data-met="true"]').count()).resolves.toBe(1);
+      await page.getByLabel("Password", { exact: true }).fill("Br0wser-Passw0rd!");
+      await expect(page.locator('.policy li[data-met="true"]').count()).resolves.toBe(5);
+      await page.getByLabel("Confirm password").fill("Br0wser-Passw0rd!");
+      await screenshot(page, `signup-${label}`);
+      await page.getByRole("button", { name: "Create account" }).click();
+      await page.waitForURL(/\/confirm\?/);
+      await screenshot(page, `confirm-${label}`);
+      await page.getByLabel("Confirmation code").fill(TEST_CONFIRMATION_CODE);
+      await page.getByRole("button", { name: "Confirm account" }).click();
+      await page.waitForURL(/\/login\?notice=confirmed/);
+      await expect(page.getByRole("status").textContent()).resolves.toContain("Your account is confirmed");
+      await screenshot(page, `login-after-confirm-${label}`);
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill("Br0wser-Passw0rd!");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL(`${app.url}/dashboard`);
+      await expect(page.getByTestId("email").textContent()).resolves.toBe(email);
+      await context.close();
+    });
+  }
+});
