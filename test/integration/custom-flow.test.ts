@@ -83,7 +83,7 @@ describe("custom form sign-in (AUTH_FLOW=auto, no Hosted UI domain)", () => {
     expect(jar.session()).toBeNull();
   });
 
-  it("surfaces a NEW_PASSWORD_REQUIRED challenge as a clear message, not a 500", async () => {
+  it("sends a NEW_PASSWORD_REQUIRED challenge to its own page, without a session", async () => {
     await adminClient().send(
       new AdminCreateUserCommand({
         UserPoolId: inject("userPoolId"),
@@ -94,9 +94,9 @@ describe("custom form sign-in (AUTH_FLOW=auto, no Hosted UI domain)", () => {
     );
     const jar = new CookieJar();
     const res = await jar.post(`${app.url}/login`, { username: "challenge@example.com", password: "TempPassw0rd!" });
-    expect(res.status).toBe(401);
-    expect(await res.text()).toContain("choose a new password");
+    expectRedirect(res, "/login/new-password");
     expect(jar.session()).toBeNull();
+    expect(await (await jar.fetch(`${app.url}/login/new-password`)).text()).toContain("Choose a new password");
   });
 
   it("answers missing or oversized fields with 400 and field messages", async () => {
