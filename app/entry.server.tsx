@@ -9,6 +9,8 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { getEnv } from "~/env.server";
 import { logStartup } from "~/auth/startup.server";
+import { applySecurityHeaders, createNonce } from "~/auth/security-headers.server";
+import { NonceContext } from "~/components/nonce";
 
 // Configuration is validated when the server bundle loads: a bad value stops
 // the app here, with a message naming the variable, before any request.
@@ -24,11 +26,16 @@ export default function handleRequest(
   remixContext: EntryContext,
 ) {
   const waitForAll = isbot(request.headers.get("user-agent") ?? "");
+  const nonce = createNonce();
+  applySecurityHeaders(responseHeaders, nonce);
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} />,
+      <NonceContext.Provider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+      </NonceContext.Provider>,
       {
+        nonce,
         [waitForAll ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
           const body = new PassThrough();
@@ -53,4 +60,11 @@ export default function handleRequest(
     );
     setTimeout(abort, streamTimeout + 1000);
   });
+}
+
+/** Data requests (client navigations) get the non-CSP headers too. */
+export function handleDataRequest(response: Response) {
+  response.headers.set("X-Content-Type-Options", "nosniff");
+  response.headers.set("Referrer-Policy", "same-origin");
+  return response;
 }

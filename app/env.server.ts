@@ -60,6 +60,7 @@ const schema = z
     COGNITO_ENDPOINT: optional(httpUrl("the Cognito API endpoint of an emulator, e.g. http://localhost:9229")),
     COGNITO_LOGOUT_URL: optional(httpUrl("the Hosted UI logout URL")),
     BENCH_ROUTES: optional(z.enum(["0", "1"], { errorMap: () => ({ message: "expected 0 or 1" }) })),
+    TRUST_PROXY: optional(z.enum(["0", "1"], { errorMap: () => ({ message: "expected 0 or 1" }) })),
   })
   .superRefine((value, ctx) => {
     if (!value.COGNITO_ENDPOINT && value.COGNITO_USER_POOL_ID && !/^[a-z]{2}(-[a-z]+)+-\d+_/.test(value.COGNITO_USER_POOL_ID)) {
@@ -113,6 +114,8 @@ export interface Env {
   sessionSecrets: string[];
   /** Bench-only routes (e.g. /bench/dashboard without the auth check). Off by default; never in real deployments. */
   benchRoutes: boolean;
+  /** Behind a reverse proxy that sets X-Forwarded-For (used for per-IP rate limits). */
+  trustProxy: boolean;
   cognito: {
     region: string;
     userPoolId: string;
@@ -159,6 +162,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     authFlow: v.AUTH_FLOW,
     sessionSecrets: secrets.length > 0 ? secrets : [DEV_SESSION_SECRET],
     benchRoutes: v.BENCH_ROUTES === "1",
+    trustProxy: v.TRUST_PROXY === "1",
     cognito: {
       region: v.COGNITO_REGION,
       userPoolId: v.COGNITO_USER_POOL_ID,

@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { HeadersFunction, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import {
   Links,
@@ -11,10 +11,19 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import { getAuthSession } from "~/auth/auth.server";
+import { useNonce } from "~/components/nonce";
 import { SiteHeader } from "~/components/site-header";
 import stylesheet from "~/styles/app.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+
+/** Pass Retry-After from a thrown 429 on to the error page's response. */
+export const headers: HeadersFunction = ({ errorHeaders }) => {
+  const headers = new Headers();
+  const retryAfter = errorHeaders?.get("Retry-After");
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await getAuthSession(request);
@@ -24,6 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const rootData = useRouteLoaderData<typeof loader>("root");
+  const nonce = useNonce();
   return (
     <html lang="en">
       <head>
@@ -35,8 +45,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
       <body>
         <SiteHeader user={rootData?.user ?? null} />
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );
@@ -59,6 +69,9 @@ export function ErrorBoundary() {
     } else if (error.status === 404) {
       title = "Page not found";
       message = "There is nothing at this address.";
+    } else if (error.status === 429) {
+      title = "Too many attempts";
+      message = detail ?? "Please wait a minute and try again.";
     } else if (error.status === 503) {
       title = "Service unavailable";
       message = detail ?? "The authentication service is unavailable right now.";

@@ -5,6 +5,7 @@ import { describeFlowChoice } from "~/auth/flow.server";
 import { setHostedRedirectCookie } from "~/auth/hosted.server";
 import { logSignIn } from "~/auth/log.server";
 import { safeRedirect } from "~/auth/redirect.server";
+import { getHealth } from "~/auth/health.server";
 import { getEnv } from "~/env.server";
 
 /** Starts the Hosted UI flow: state + PKCE cookie, then 302 to /oauth2/authorize. */
@@ -12,6 +13,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { authenticator, hosted } = getAuthServices();
   if (!hosted) throw redirect("/login?flow=custom");
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
+  if (!(await getHealth()).cognito.reachable) throw redirect("/login?error=unavailable");
   try {
     await authenticator.authenticate("cognito-hosted", request);
   } catch (error) {

@@ -11,6 +11,8 @@ import { FormError } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
 import { parseForm } from "~/utils/form.server";
+import { requireSameOrigin } from "~/auth/csrf.server";
+import { limitAttempts } from "~/auth/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Forgot your password? · remix-cognito" }];
 
@@ -22,10 +24,12 @@ export async function loader(_: LoaderFunctionArgs) {
 const ForgotForm = z.object({ username: emailField });
 
 export async function action({ request }: ActionFunctionArgs) {
+  requireSameOrigin(request);
   requireCustomFlowAllowed(getEnv());
   const parsed = await parseForm(request, ForgotForm);
   if (!parsed.ok) return data({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors }, { status: 400 });
   const { username } = parsed.data;
+  limitAttempts(request, "forgot", username);
   try {
     await getAuthServices().account.forgotPassword(username);
   } catch (error) {

@@ -13,8 +13,11 @@ import { customFlowReason } from "~/auth/sign-in.server";
 import { Field } from "~/components/field";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
+import { getHealth } from "~/auth/health.server";
 import { getEnv } from "~/env.server";
 import { parseForm } from "~/utils/form.server";
+import { requireSameOrigin } from "~/auth/csrf.server";
+import { limitAttempts } from "~/auth/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · remix-cognito" }];
 
@@ -34,7 +37,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
   const env = getEnv();
   const choice = describeFlowChoice(env);
-  const errorCode = url.searchParams.get("error");
+  // Cognito unreachable: say so up front (cached probe; see health.server.ts).
+  const reachable = (await getHealth()).cognito.reachable;
+  const errorCode = reachable ? url.searchParams.get("error") : "unavailable";
   const error = errorCode && HOSTED_ERRORS.has(errorCode) ? loginErrorMessage(errorCode) : null;
   const wantsForm = url.searchParams.get("flow") === "custom" && choice.customAllowed;
 
@@ -76,6 +81,7 @@ const LoginForm = z.object({
 });
 
 export async function action({ request }: ActionFunctionArgs) {
+  requireSameOrigin(request);
   const env = getEnv();
   const choice = describeFlowChoice(env);
   if (!choice.customAllowed) {
@@ -86,6 +92,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return data({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors, username: "" }, { status: 400 });
   }
   const { username, redirectTo } = parsed.data;
+  limitAttempts(request, "login", username);
   const reason = customFlowReason();
   try {
     const session = await getAuthServices().authenticator.authenticate("cognito-password", request);

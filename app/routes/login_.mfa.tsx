@@ -11,6 +11,8 @@ import { CodeField } from "~/components/code-field";
 import { FormError } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
 import { parseForm } from "~/utils/form.server";
+import { requireSameOrigin } from "~/auth/csrf.server";
+import { limitAttempts } from "~/auth/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Enter your code · remix-cognito" }];
 
@@ -25,8 +27,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const MfaForm = z.object({ code: codeField });
 
 export async function action({ request }: ActionFunctionArgs) {
+  requireSameOrigin(request);
   const pending = readChallenge(request, CHALLENGE);
   if (!pending) throw redirect("/login?notice=challenge-expired", { headers: clearChallenge(request) });
+  limitAttempts(request, "mfa", pending.username);
   const parsed = await parseForm(request, MfaForm);
   if (!parsed.ok) return data({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors }, { status: 400 });
   try {

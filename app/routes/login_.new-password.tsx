@@ -11,6 +11,7 @@ import { FormError } from "~/components/form-error";
 import { NewPasswordFields } from "~/components/new-password-fields";
 import { SubmitButton } from "~/components/submit-button";
 import { parseForm } from "~/utils/form.server";
+import { requireSameOrigin } from "~/auth/csrf.server";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · remix-cognito" }];
 
@@ -28,6 +29,7 @@ const NewPasswordForm = z.object(newPasswordFields).refine((v) => v.password ===
 });
 
 export async function action({ request }: ActionFunctionArgs) {
+  requireSameOrigin(request);
   const pending = readChallenge(request, CHALLENGE);
   if (!pending) throw redirect("/login?notice=challenge-expired", { headers: clearChallenge(request) });
   const parsed = await parseForm(request, NewPasswordForm);

@@ -1,10 +1,12 @@
 import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form } from "@remix-run/react";
 import { logout } from "~/auth/auth.server";
+import { requireSameOrigin } from "~/auth/csrf.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign out · remix-cognito" }];
 
 export async function action({ request }: ActionFunctionArgs) {
+  requireSameOrigin(request);
   return logout(request);
 }
 

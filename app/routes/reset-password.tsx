@@ -19,6 +19,8 @@ import { NewPasswordFields } from "~/components/new-password-fields";
 import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
 import { parseForm } from "~/utils/form.server";
+import { requireSameOrigin } from "~/auth/csrf.server";
+import { limitAttempts } from "~/auth/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · remix-cognito" }];
 
@@ -39,10 +41,12 @@ const ResetForm = z
   .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The two passwords do not match." });
 
 export async function action({ request }: ActionFunctionArgs) {
+  requireSameOrigin(request);
   requireCustomFlowAllowed(getEnv());
   const parsed = await parseForm(request, ResetForm);
   if (!parsed.ok) return data({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors }, { status: 400 });
   const { username, code, password } = parsed.data;
+  limitAttempts(request, "reset", username);
   try {
     await getAuthServices().account.confirmForgotPassword(username, code, password);
   } catch (error) {

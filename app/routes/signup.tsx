@@ -12,6 +12,7 @@ import { NewPasswordFields } from "~/components/new-password-fields";
 import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
 import { parseForm } from "~/utils/form.server";
+import { requireSameOrigin } from "~/auth/csrf.server";
 
 export const meta: MetaFunction = () => [{ title: "Create an account · remix-cognito" }];
 
@@ -29,6 +30,7 @@ const SignUpForm = z
   .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The two passwords do not match." });
 
 export async function action({ request }: ActionFunctionArgs) {
+  requireSameOrigin(request);
   requireCustomFlowAllowed(getEnv());
   const parsed = await parseForm(request, SignUpForm);
   if (!parsed.ok) {

@@ -9,7 +9,16 @@ export type FormResult<T> =
   | { ok: true; data: T }
   | { ok: false; formError?: string; fieldErrors: Partial<Record<string, string>> };
 
+/** No form of ours comes near this; bigger bodies are refused unread. */
+const MAX_BODY_BYTES = 16 * 1024;
+// U+FFFD is what invalid UTF-8 decodes to; C0 controls other than tab/newline have no business in a field.
+const INVALID_TEXT = /[\uFFFD\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
 export async function parseForm<S extends z.ZodTypeAny>(request: Request, schema: S): Promise<FormResult<z.infer<S>>> {
+  const length = Number(request.headers.get("Content-Length") ?? 0);
+  if (length > MAX_BODY_BYTES) {
+    return { ok: false, formError: "The form was too large.", fieldErrors: {} };
+  }
   const type = request.headers.get("Content-Type") ?? "";
   if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) {
     return { ok: false, formError: "Please submit the form.", fieldErrors: {} };
@@ -27,6 +36,9 @@ export async function parseForm<S extends z.ZodTypeAny>(request: Request, schema
     if (all.length > 1) return { ok: false, formError: "The form was sent with a repeated field.", fieldErrors: {} };
     const value = all[0];
     if (typeof value !== "string") return { ok: false, formError: "Files are not accepted here.", fieldErrors: {} };
+    if (value.length > MAX_BODY_BYTES || INVALID_TEXT.test(value)) {
+      return { ok: false, formError: "The form contained characters that are not allowed.", fieldErrors: {} };
+    }
     values[key] = value;
   }
   const result = schema.safeParse(values);

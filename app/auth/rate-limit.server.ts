@@ -1,0 +1,75 @@
+/**
+ * An in-memory limiter for password and code entry: at most `limit` attempts
+ * per key (client IP, username…) per window, answering 429 with Retry-After.
+ *
+ * Single-instance by design: each app process counts on its own. On AWS,
+ * Cognito throttles on its side as well; behind several instances, put a
+ * limiter at the edge (WAF, API gateway, reverse proxy) for a shared count.
+ */
+import { data } from "@remix-run/node";
+import { getEnv } from "~/env.server";
+
+export const ATTEMPTS_PER_WINDOW = 10;
+export const WINDOW_MS = 60_000;
+/** Bound on memory: beyond this many keys the oldest windows are dropped. */
+const MAX_KEYS = 50_000;
+
+interface Window {
+  start: number;
+  count: number;
+}
+
+const windows = new Map<string, Window>();
+
+/** Records one attempt for each key; returns seconds to wait when any key is over the limit. */
+export function hit(keys: string[], now = Date.now()): number | null {
+  let retryAfter: number | null = null;
+  for (const key of keys) {
+    let w = windows.get(key);
+    if (!w || now - w.start >= WINDOW_MS) {
+      w = { start: now, count: 0 };
+      windows.delete(key); // re-insert: Map order is our age order
+      windows.set(key, w);
+    }
+    w.count++;
+    if (w.count > ATTEMPTS_PER_WINDOW) {
+      const wait = Math.ceil((w.start + WINDOW_MS - now) / 1000);
+      retryAfter = Math.max(retryAfter ?? 0, wait);
+    }
+  }
+  while (windows.size > MAX_KEYS) windows.delete(windows.keys().next().value!);
+  return retryAfter;
+}
+
+/**
+ * The client's address when the app runs behind a proxy we trust
+ * (TRUST_PROXY=1): the last X-Forwarded-For entry, the one our proxy added.
+ * Without a trusted proxy the app cannot see the address (remix-serve does
+ * not pass it on), so there is no per-IP key.
+ */
+export function clientIp(request: Request): string | null {
+  if (!getEnv().trustProxy) return null;
+  const forwarded = request.headers.get("X-Forwarded-For");
+  const last = forwarded?.split(",").map((s) => s.trim()).filter(Boolean).pop();
+  return last ?? null;
+}
+
+/** Throws 429 (with Retry-After) when this request's IP or subject has made too many attempts. */
+export function limitAttempts(request: Request, scope: string, subject?: string | null): void {
+  const keys: string[] = [];
+  const ip = clientIp(request);
+  if (ip) keys.push(`${scope}:ip:${ip}`);
+  if (subject) keys.push(`${scope}:user:${subject.trim().toLowerCase()}`);
+  const retryAfter = hit(keys);
+  if (retryAfter !== null) {
+    throw data(
+      { message: `Too many attempts. Please wait ${retryAfter} seconds and try again.` },
+      { status: 429, headers: { "Retry-After": String(retryAfter) } },
+    );
+  }
+}
+
+/** For tests of this module. */
+export function resetRateLimits(): void {
+  windows.clear();
+}
