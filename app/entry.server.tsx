@@ -10,6 +10,8 @@ import { renderToPipeableStream } from "react-dom/server";
 import { getEnv } from "~/env.server";
 import { logStartup } from "~/auth/startup.server";
 import { applySecurityHeaders, createNonce } from "~/auth/security-headers.server";
+import { clientIp } from "~/auth/rate-limit.server";
+import type { AppLoadContext } from "@remix-run/node";
 import { NonceContext } from "~/components/nonce";
 
 // Configuration is validated when the server bundle loads: a bad value stops
@@ -67,4 +69,11 @@ export function handleDataRequest(response: Response) {
   response.headers.set("X-Content-Type-Options", "nosniff");
   response.headers.set("Referrer-Policy", "same-origin");
   return response;
+}
+
+// --- Used by the HTTP server (scripts/server.js) before and around Remix.
+export { crossSiteRefusal } from "~/auth/csrf.server";
+
+export function loadContext(request: { headers: Headers; peerAddress: string | null }): AppLoadContext {
+  return { clientIp: clientIp(request) };
 }

@@ -60,6 +60,14 @@ const schema = z
     COGNITO_ENDPOINT: optional(httpUrl("the Cognito API endpoint of an emulator, e.g. http://localhost:9229")),
     COGNITO_LOGOUT_URL: optional(httpUrl("the Hosted UI logout URL")),
     BENCH_ROUTES: optional(z.enum(["0", "1"], { errorMap: () => ({ message: "expected 0 or 1" }) })),
+    RATE_LIMIT_PER_MINUTE: blank(
+      z.coerce
+        .number({ invalid_type_error: "expected a whole number of attempts" })
+        .int("expected a whole number of attempts")
+        .min(1, "expected at least 1")
+        .max(100_000, "expected at most 100000")
+        .default(10),
+    ),
     TRUST_PROXY: optional(z.enum(["0", "1"], { errorMap: () => ({ message: "expected 0 or 1" }) })),
   })
   .superRefine((value, ctx) => {
@@ -114,6 +122,8 @@ export interface Env {
   sessionSecrets: string[];
   /** Bench-only routes (e.g. /bench/dashboard without the auth check). Off by default; never in real deployments. */
   benchRoutes: boolean;
+  /** Sign-in and code attempts allowed per minute, per client IP and per username. */
+  rateLimitPerMinute: number;
   /** Behind a reverse proxy that sets X-Forwarded-For (used for per-IP rate limits). */
   trustProxy: boolean;
   cognito: {
@@ -163,6 +173,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     sessionSecrets: secrets.length > 0 ? secrets : [DEV_SESSION_SECRET],
     benchRoutes: v.BENCH_ROUTES === "1",
     trustProxy: v.TRUST_PROXY === "1",
+    rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE,
     cognito: {
       region: v.COGNITO_REGION,
       userPoolId: v.COGNITO_USER_POOL_ID,

@@ -68,7 +68,7 @@ try {
     console.log("[dev] COGNITO_ENDPOINT is not set: using the real Cognito user pool from .env (no emulator)");
   }
 
-  app = spawn(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "dev"], {
+  app = spawn(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "dev", "-c", "node scripts/server.js"], {
     cwd: ROOT,
     env: childEnv,
     stdio: "inherit",

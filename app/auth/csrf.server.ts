@@ -12,7 +12,7 @@ import { getEnv } from "~/env.server";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export function isSameOriginRequest(request: Request, appUrl: string): boolean {
+export function isSameOriginRequest(request: Pick<Request, "method" | "headers">, appUrl: string): boolean {
   if (SAFE_METHODS.has(request.method)) return true;
   const appOrigin = new URL(appUrl).origin;
   const site = request.headers.get("Sec-Fetch-Site");
@@ -30,12 +30,34 @@ export function isSameOriginRequest(request: Request, appUrl: string): boolean {
   return true;
 }
 
+export const CROSS_SITE_MESSAGE =
+  "This form was sent from another site, so it was refused. Go back to the app and try again.";
+
+/**
+ * For the HTTP server (scripts/server.js), before Remix: the 403 page for a
+ * cross-site state-changing request, or null to let it through. Remix's own
+ * origin check would otherwise end such a request in a bare 500.
+ */
+export function crossSiteRefusal(request: Pick<Request, "method" | "headers">): { headers: Record<string, string>; body: string } | null {
+  if (isSameOriginRequest(request, getEnv().appUrl)) return null;
+  const body = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Request refused · remix-cognito</title></head>
+<body><main><h1>Access denied</h1><p>${CROSS_SITE_MESSAGE}</p><p><a href="/">Go to the home page</a></p></main></body></html>`;
+  return {
+    headers: {
+      "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+      "X-Content-Type-Options": "nosniff",
+      "Referrer-Policy": "same-origin",
+      "Cache-Control": "no-store",
+    },
+    body,
+  };
+}
+
 /** Throws a 403 page unless the request comes from the app's own pages. Call first in every action. */
 export function requireSameOrigin(request: Request): void {
   if (!isSameOriginRequest(request, getEnv().appUrl)) {
-    throw data(
-      { message: "This form was sent from another site, so it was refused. Go back to the app and try again." },
-      { status: 403 },
-    );
+    throw data({ message: CROSS_SITE_MESSAGE }, { status: 403 });
   }
 }

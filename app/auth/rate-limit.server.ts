@@ -6,9 +6,10 @@
  * Cognito throttles on its side as well; behind several instances, put a
  * limiter at the edge (WAF, API gateway, reverse proxy) for a shared count.
  */
-import { data } from "@remix-run/node";
+import { data, type AppLoadContext } from "@remix-run/node";
 import { getEnv } from "~/env.server";
 
+/** Default attempts per window (RATE_LIMIT_PER_MINUTE overrides). */
 export const ATTEMPTS_PER_WINDOW = 10;
 export const WINDOW_MS = 60_000;
 /** Bound on memory: beyond this many keys the oldest windows are dropped. */
@@ -22,7 +23,7 @@ interface Window {
 const windows = new Map<string, Window>();
 
 /** Records one attempt for each key; returns seconds to wait when any key is over the limit. */
-export function hit(keys: string[], now = Date.now()): number | null {
+export function hit(keys: string[], now = Date.now(), limit = ATTEMPTS_PER_WINDOW): number | null {
   let retryAfter: number | null = null;
   for (const key of keys) {
     let w = windows.get(key);
@@ -32,7 +33,7 @@ export function hit(keys: string[], now = Date.now()): number | null {
       windows.set(key, w);
     }
     w.count++;
-    if (w.count > ATTEMPTS_PER_WINDOW) {
+    if (w.count > limit) {
       const wait = Math.ceil((w.start + WINDOW_MS - now) / 1000);
       retryAfter = Math.max(retryAfter ?? 0, wait);
     }
@@ -42,25 +43,30 @@ export function hit(keys: string[], now = Date.now()): number | null {
 }
 
 /**
- * The client's address when the app runs behind a proxy we trust
- * (TRUST_PROXY=1): the last X-Forwarded-For entry, the one our proxy added.
- * Without a trusted proxy the app cannot see the address (remix-serve does
- * not pass it on), so there is no per-IP key.
+ * The client's address, for the load context (scripts/server.js): the TCP
+ * peer, or — behind a proxy we trust (TRUST_PROXY=1) — the last
+ * X-Forwarded-For entry, the one that proxy added.
  */
-export function clientIp(request: Request): string | null {
-  if (!getEnv().trustProxy) return null;
-  const forwarded = request.headers.get("X-Forwarded-For");
-  const last = forwarded?.split(",").map((s) => s.trim()).filter(Boolean).pop();
-  return last ?? null;
+export function clientIp(request: { headers: Headers; peerAddress: string | null }): string | null {
+  if (getEnv().trustProxy) {
+    const forwarded = request.headers.get("X-Forwarded-For");
+    const last = forwarded?.split(",").map((s) => s.trim()).filter(Boolean).pop();
+    if (last) return last;
+  }
+  return request.peerAddress;
 }
 
-/** Throws 429 (with Retry-After) when this request's IP or subject has made too many attempts. */
-export function limitAttempts(request: Request, scope: string, subject?: string | null): void {
+/** Throws 429 (with Retry-After) when this client's IP or this subject has made too many attempts. */
+export function limitAttempts(
+  { context }: { context: AppLoadContext },
+  scope: string,
+  subject?: string | null,
+): void {
   const keys: string[] = [];
-  const ip = clientIp(request);
+  const ip = context.clientIp;
   if (ip) keys.push(`${scope}:ip:${ip}`);
   if (subject) keys.push(`${scope}:user:${subject.trim().toLowerCase()}`);
-  const retryAfter = hit(keys);
+  const retryAfter = hit(keys, Date.now(), getEnv().rateLimitPerMinute);
   if (retryAfter !== null) {
     throw data(
       { message: `Too many attempts. Please wait ${retryAfter} seconds and try again.` },

@@ -1,8 +1,10 @@
 /**
  * A labelled input with its error wired for assistive technology:
- * `aria-invalid` and `aria-describedby` point at the message.
+ * `aria-invalid` and `aria-describedby` point at the hint and the message.
+ * Password fields get a show/hide toggle once JavaScript runs (without it
+ * there is nothing to toggle, so no button is rendered).
  */
-import type { InputHTMLAttributes } from "react";
+import { useEffect, useState, type InputHTMLAttributes } from "react";
 
 export interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "name"> {
   name: string;
@@ -11,8 +13,12 @@ export interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 
   hint?: string;
 }
 
-export function Field({ name, label, error, hint, ...input }: FieldProps) {
+export function Field({ name, label, error, hint, type, ...input }: FieldProps) {
   const describedBy = [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean).join(" ");
+  const [hydrated, setHydrated] = useState(false);
+  const [revealed, setRevealed] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  const isPassword = type === "password";
   return (
     <div className="field">
       <label htmlFor={name}>{label}</label>
@@ -21,13 +27,28 @@ export function Field({ name, label, error, hint, ...input }: FieldProps) {
           {hint}
         </p>
       ) : null}
-      <input
-        id={name}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy || undefined}
-        {...input}
-      />
+      <div className={isPassword ? "input-with-toggle" : undefined}>
+        <input
+          id={name}
+          name={name}
+          type={isPassword && revealed ? "text" : type}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy || undefined}
+          {...input}
+        />
+        {isPassword && hydrated ? (
+          <button
+            type="button"
+            className="toggle"
+            aria-controls={name}
+            aria-pressed={revealed}
+            onClick={() => setRevealed((r) => !r)}
+          >
+            {revealed ? "Hide" : "Show"}
+            <span className="visually-hidden"> {label.toLowerCase()}</span>
+          </button>
+        ) : null}
+      </div>
       {error ? (
         <p className="field-error" id={`${name}-error`}>
           {error}

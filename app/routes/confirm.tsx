@@ -30,14 +30,14 @@ const ConfirmForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("resend"), username: emailField, code: z.string().optional() }),
 ]);
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   requireCustomFlowAllowed(getEnv());
   const parsed = await parseForm(request, ConfirmForm);
   if (!parsed.ok) {
     return data({ error: parsed.formError ?? null, notice: null, fieldErrors: parsed.fieldErrors }, { status: 400 });
   }
-  limitAttempts(request, "confirm", parsed.data.username);
+  limitAttempts({ context }, "confirm", parsed.data.username);
   const { account } = getAuthServices();
   try {
     if (parsed.data.intent === "resend") {

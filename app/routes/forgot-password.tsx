@@ -23,13 +23,13 @@ export async function loader(_: LoaderFunctionArgs) {
 
 const ForgotForm = z.object({ username: emailField });
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   requireCustomFlowAllowed(getEnv());
   const parsed = await parseForm(request, ForgotForm);
   if (!parsed.ok) return data({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors }, { status: 400 });
   const { username } = parsed.data;
-  limitAttempts(request, "forgot", username);
+  limitAttempts({ context }, "forgot", username);
   try {
     await getAuthServices().account.forgotPassword(username);
   } catch (error) {

@@ -80,7 +80,7 @@ const LoginForm = z.object({
   redirectTo: z.string().max(2048).optional(),
 });
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const env = getEnv();
   const choice = describeFlowChoice(env);
@@ -92,7 +92,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return data({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors, username: "" }, { status: 400 });
   }
   const { username, redirectTo } = parsed.data;
-  limitAttempts(request, "login", username);
+  limitAttempts({ context }, "login", username);
   const reason = customFlowReason();
   try {
     const session = await getAuthServices().authenticator.authenticate("cognito-password", request);

@@ -26,11 +26,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const MfaForm = z.object({ code: codeField });
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const pending = readChallenge(request, CHALLENGE);
   if (!pending) throw redirect("/login?notice=challenge-expired", { headers: clearChallenge(request) });
-  limitAttempts(request, "mfa", pending.username);
+  limitAttempts({ context }, "mfa", pending.username);
   const parsed = await parseForm(request, MfaForm);
   if (!parsed.ok) return data({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors }, { status: 400 });
   try {

@@ -40,13 +40,13 @@ const ResetForm = z
   .object({ username: emailField, code: codeField, ...newPasswordFields })
   .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The two passwords do not match." });
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   requireCustomFlowAllowed(getEnv());
   const parsed = await parseForm(request, ResetForm);
   if (!parsed.ok) return data({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors }, { status: 400 });
   const { username, code, password } = parsed.data;
-  limitAttempts(request, "reset", username);
+  limitAttempts({ context }, "reset", username);
   try {
     await getAuthServices().account.confirmForgotPassword(username, code, password);
   } catch (error) {

@@ -53,6 +53,13 @@ describe("CSRF: state-changing requests from other sites are refused", () => {
     });
   }
 
+  it("refuses before Remix runs: a plain, self-contained 403 page with its own strict CSP", async () => {
+    const res = await fetch(`${app.url}/logout`, { method: "POST", headers: { Origin: "https://evil.example" }, redirect: "manual" });
+    expect(res.status).toBe(403);
+    expect(res.headers.get("Content-Security-Policy")).toContain("default-src 'none'");
+    expect(app.output()).not.toMatch(/Aborting the action|Error:/);
+  });
+
   it("accepts the app's own pages (same-origin fetch metadata, or our Origin)", async () => {
     const a = await new CookieJar().post(`${app.url}/login`, { username: "demo@example.com", password: "DemoPassw0rd!" }, { headers: { "Sec-Fetch-Site": "same-origin" } });
     expectRedirect(a, "/dashboard");

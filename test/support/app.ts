@@ -1,5 +1,5 @@
 /**
- * Runs the production build of the app (`remix-serve build/index.js`) as a
+ * Runs the production build of the app (`node scripts/server.js`, as `npm start`) as a
  * child process against the test emulator, on a free loopback port.
  *
  * Each app instance gets its own app client in the seeded pool by default, so
@@ -75,7 +75,8 @@ export interface RunningApp {
   exited: Promise<number | null>;
 }
 
-const SERVE_CLI = path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js");
+/** The app's own server (what `npm start` runs). */
+const SERVER = path.join(ROOT, "scripts/server.js");
 
 export async function startApp(options: StartAppOptions = {}): Promise<RunningApp> {
   const port = await freePort();
@@ -99,11 +100,13 @@ export async function startApp(options: StartAppOptions = {}): Promise<RunningAp
     COGNITO_CLIENT_ID: clientId,
     COGNITO_CLIENT_SECRET: clientSecret,
     COGNITO_ENDPOINT: inject("emulatorUrl"),
+    // Every test client comes from 127.0.0.1: only the rate-limit tests keep the real default.
+    RATE_LIMIT_PER_MINUTE: "1000",
     ...options.env,
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
 
-  const child: ChildProcess = spawn(process.execPath, [SERVE_CLI, "build/index.js"], {
+  const child: ChildProcess = spawn(process.execPath, [SERVER], {
     cwd: ROOT,
     env: env as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],

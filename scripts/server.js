@@ -1,0 +1,99 @@
+/**
+ * The app's HTTP server, for `npm start` and `npm run dev` alike.
+ *
+ * It does what remix-serve does (static assets, compression, request log,
+ * the Remix handler, live reload in development) plus two things remix-serve
+ * cannot:
+ *  - it answers cross-site form posts with a clear 403 page *before* Remix,
+ *    whose own origin check would otherwise end them in a bare 500;
+ *  - it hands the client's IP address to the app (load context), so sign-in
+ *    attempts can be rate-limited per address.
+ * The decisions themselves live in the app (app/entry.server.tsx exports
+ * them), so there is one implementation. See docs/decisions/004-csrf-and-rate-limits.md.
+ *
+ * Plain JavaScript so production needs no TypeScript tooling.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import url from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import { broadcastDevReady, installGlobals } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+import morgan from "morgan";
+
+const ROOT = path.resolve(path.dirname(url.fileURLToPath(import.meta.url)), "..");
+const BUILD_PATH = path.join(ROOT, "build/index.js");
+// Like remix-serve: production unless told otherwise (`remix dev` says development).
+process.env.NODE_ENV ??= "production";
+const development = process.env.NODE_ENV === "development";
+
+installGlobals({ nativeFetch: true });
+
+/** Imports the server build; in development a fresh copy after each rebuild. */
+async function importBuild() {
+  const stat = fs.statSync(BUILD_PATH);
+  return import(url.pathToFileURL(BUILD_PATH).href + "?t=" + stat.mtimeMs);
+}
+
+let build = await importBuild();
+
+const app = express();
+app.disable("x-powered-by");
+app.use(compression());
+app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
+app.use(express.static(path.join(ROOT, "public"), { maxAge: "1h" }));
+app.use(morgan("tiny"));
+
+/** Express request → the Fetch-style pieces the app's checks take. */
+function requestInfo(req) {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (typeof value === "string") headers.set(name, value);
+    else if (Array.isArray(value)) headers.set(name, value.join(", "));
+  }
+  return { method: req.method, headers, peerAddress: req.socket.remoteAddress ?? null };
+}
+
+app.use((req, res, next) => {
+  const { crossSiteRefusal } = build.entry.module;
+  const page = crossSiteRefusal(requestInfo(req));
+  if (page) res.status(403).type("html").set(page.headers).send(page.body);
+  else next();
+});
+
+app.all("*", (req, res, next) =>
+  createRequestHandler({
+    build,
+    mode: development ? "development" : "production",
+    getLoadContext: () => build.entry.module.loadContext(requestInfo(req)),
+  })(req, res, next),
+);
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST;
+const onListen = () => {
+  console.log(`[server] http://${host ?? "localhost"}:${port}`);
+  if (development) void broadcastDevReady(build);
+};
+const server = host ? app.listen(port, host, onListen) : app.listen(port, onListen);
+
+if (development) {
+  // `remix dev` rebuilds into build/; pick the new build up and tell it we are ready.
+  let timer;
+  fs.watch(path.dirname(BUILD_PATH), () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      try {
+        build = await importBuild();
+        await broadcastDevReady(build);
+      } catch (error) {
+        console.error(error);
+      }
+    }, 50);
+  });
+}
+
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.once(signal, () => server.close(() => process.exit(0)));
+}
