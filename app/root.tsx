@@ -15,7 +15,11 @@ import { useNonce } from "~/components/nonce";
 import { SiteHeader } from "~/components/site-header";
 import stylesheet from "~/styles/app.css";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  // No favicon request (and no 404 in every browser log).
+  { rel: "icon", href: "data:," },
+];
 
 /** Pass Retry-After from a thrown 429 on to the error page's response. */
 export const headers: HeadersFunction = ({ errorHeaders }) => {

@@ -15,6 +15,7 @@ export function SiteHeader({ user }: { user: HeaderUser | null }) {
         {user ? (
           <>
             <Link to="/dashboard">{user.name ?? user.email ?? "Dashboard"}</Link>
+            <Link to="/account">Account</Link>
             <Form method="post" action="/logout">
               <button type="submit" className="link-button">
                 Sign out

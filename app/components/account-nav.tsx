@@ -1,0 +1,23 @@
+import { NavLink } from "@remix-run/react";
+
+const PAGES = [
+  { to: "/account", label: "Profile" },
+  { to: "/account/password", label: "Password" },
+  { to: "/account/mfa", label: "Two-step verification" },
+];
+
+/**
+ * Links between the account pages; the current one is bold and carries
+ * aria-current. (No style attributes: the CSP allows stylesheets only.)
+ */
+export function AccountNav() {
+  return (
+    <nav aria-label="Account settings" className="actions">
+      {PAGES.map((page) => (
+        <NavLink key={page.to} to={page.to} end>
+          {({ isActive }) => (isActive ? <strong>{page.label}</strong> : page.label)}
+        </NavLink>
+      ))}
+    </nav>
+  );
+}
