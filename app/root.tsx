@@ -1,4 +1,4 @@
-import type { HeadersFunction, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import {
   Links,
@@ -20,6 +20,12 @@ export const links: LinksFunction = () => [
   // No favicon request (and no 404 in every browser log).
   { rel: "icon", href: "data:," },
 ];
+
+/** Titles for the error pages (the routes below title their own pages). */
+export const meta: MetaFunction = ({ error }) => {
+  if (!error) return [{ title: "remix-cognito" }];
+  return [{ title: `${errorCopy(error).title} · remix-cognito` }];
+};
 
 /** Pass Retry-After from a thrown 429 on to the error page's response. */
 export const headers: HeadersFunction = ({ errorHeaders }) => {
@@ -62,7 +68,22 @@ export default function App() {
 
 /** The one error boundary: friendly 4xx pages, no stack traces. */
 export function ErrorBoundary() {
-  const error = useRouteError();
+  const { title, message } = errorCopy(useRouteError());
+  return (
+    <main>
+      <div className="card">
+        <h1>{title}</h1>
+        <p>{message}</p>
+        <p>
+          <a href="/">Go to the home page</a>
+        </p>
+      </div>
+    </main>
+  );
+}
+
+/** What to tell people about an error: friendly, and never a stack trace. */
+function errorCopy(error: unknown): { title: string; message: string } {
   let title = "Something went wrong";
   let message = "An unexpected error occurred. Please try again.";
   if (isRouteErrorResponse(error)) {
@@ -83,15 +104,5 @@ export function ErrorBoundary() {
       message = detail;
     }
   }
-  return (
-    <main>
-      <div className="card">
-        <h1>{title}</h1>
-        <p>{message}</p>
-        <p>
-          <a href="/">Go to the home page</a>
-        </p>
-      </div>
-    </main>
-  );
+  return { title, message };
 }

@@ -7,7 +7,8 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { ROOT, startEmulator, type RunningEmulator } from "./lib/emulator.ts";
+import { startLocalCognito, type RunningLocalCognito } from "../cognito-local/gateway/index.ts";
+import { ROOT } from "./lib/emulator.ts";
 import { EMULATOR_DATA_DIR, emulatorTarget, ensureDotEnv, readLocalEnv, seedLocal } from "./lib/local-env.ts";
 import { SEED_USERS } from "./lib/seed.ts";
 
@@ -21,7 +22,7 @@ const target = emulatorTarget(env);
 // should not be reachable from the network.
 const childEnv: NodeJS.ProcessEnv = { ...process.env, HOST: process.env.HOST ?? "127.0.0.1" };
 
-let emulator: RunningEmulator | undefined;
+let emulator: RunningLocalCognito | undefined;
 let app: ChildProcess | undefined;
 let stopping = false;
 
@@ -48,10 +49,12 @@ try {
     if (await isUp(`${target.url}/health`)) {
       console.log(`[dev] reusing the emulator already running at ${target.url}`);
     } else {
-      emulator = await startEmulator({
+      // cognito-local behind the parity gateway (cognito-local/gateway): the
+      // app and the browser only ever talk to the gateway.
+      emulator = await startLocalCognito({
         dataDir: EMULATOR_DATA_DIR,
         port: target.port,
-        issuerDomain: target.url,
+        publicUrl: target.url,
         // Confirmation codes and temporary passwords show up here: prefix
         // every line so they are easy to spot among the app's output.
         onLog: (line) => console.log(`[cognito-local] ${line}`),

@@ -62,13 +62,16 @@ app.use((req, res, next) => {
   else next();
 });
 
-app.all("*", (req, res, next) =>
-  createRequestHandler({
+/** One Remix handler per build (creating it per request would redo its setup every time). */
+function remixHandler() {
+  return createRequestHandler({
     build,
     mode: development ? "development" : "production",
-    getLoadContext: () => build.entry.module.loadContext(requestInfo(req)),
-  })(req, res, next),
-);
+    getLoadContext: (req) => build.entry.module.loadContext(requestInfo(req)),
+  });
+}
+let handleWithRemix = remixHandler();
+app.all("*", (req, res, next) => handleWithRemix(req, res, next));
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST;
@@ -86,6 +89,7 @@ if (development) {
     timer = setTimeout(async () => {
       try {
         build = await importBuild();
+        handleWithRemix = remixHandler();
         await broadcastDevReady(build);
       } catch (error) {
         console.error(error);

@@ -10,7 +10,7 @@
  */
 import { CognitoJwtVerifier, JwtVerifier } from "aws-jwt-verify";
 import { validateCognitoJwtFields } from "aws-jwt-verify/cognito-verifier";
-import { SimpleJwksCache } from "aws-jwt-verify/jwk";
+import { assertIsJwks, SimpleJwksCache } from "aws-jwt-verify/jwk";
 import type { Fetcher } from "aws-jwt-verify/https";
 import { getEnv } from "~/env.server";
 import { cognitoEndpoints, type CognitoSettings } from "./config.server";
@@ -63,10 +63,25 @@ class CountingFetcher implements Fetcher {
   }
 }
 
-export function createTokenVerifiers(settings: CognitoSettings): TokenVerifiers {
+export interface TokenVerifierOptions {
+  /**
+   * A JWKS to preload into the cache (e.g. unit tests verifying tokens they
+   * signed themselves, with no server). It does not count as a fetch; a token
+   * with a `kid` it lacks still triggers a (counted) fetch.
+   */
+  jwks?: unknown;
+}
+
+export function createTokenVerifiers(settings: CognitoSettings, options: TokenVerifierOptions = {}): TokenVerifiers {
   const fetcher = new CountingFetcher();
   const jwksCache = new SimpleJwksCache({ fetcher });
   const { emulator, issuer, jwksUri } = cognitoEndpoints(settings);
+  if (options.jwks !== undefined) {
+    // Fails loudly on something that is not a JWKS, rather than at the first verification.
+    const jwks = options.jwks as Parameters<typeof assertIsJwks>[0];
+    assertIsJwks(jwks);
+    jwksCache.addJwks(jwksUri, jwks);
+  }
 
   let access: { verify(token: string): Promise<unknown> };
   let id: { verify(token: string): Promise<unknown> };

@@ -34,7 +34,7 @@ describe("signing in with a real browser (Chromium)", () => {
     const page = await context.newPage();
     await page.goto(`${app.url}/login?redirectTo=%2Fadmin`);
     // Now on the emulator's Hosted UI page.
-    await page.waitForURL(/\/oauth2\/authorize\?/);
+    await page.waitForURL(/\/login\?/);
     expect(page.url().startsWith(inject("emulatorUrl"))).toBe(true);
     await screenshot(page, "sign-in-hosted-ui-desktop");
     await page.locator('input[name="username"]').fill("admin@example.com");

@@ -39,7 +39,8 @@ describe("sign-up and confirmation in a real browser (Chromium)", () => {
       await page.getByLabel("Confirmation code").fill(TEST_CONFIRMATION_CODE);
       await page.getByRole("button", { name: "Confirm account" }).click();
       await page.waitForURL(/\/login\?notice=confirmed/);
-      await expect(page.getByRole("status").textContent()).resolves.toContain("Your account is confirmed");
+      // The URL changes as the client-side navigation starts: wait for the banner itself.
+      await page.getByRole("status").filter({ hasText: "Your account is confirmed" }).waitFor();
       await screenshot(page, `login-after-confirm-${label}`);
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill("Br0wser-Passw0rd!");

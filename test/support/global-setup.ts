@@ -1,5 +1,5 @@
 /**
- * Vitest global setup: a fresh cognito-local for the whole run on a free
+ * Vitest global setup: a fresh cognito-local (behind its parity gateway) for the whole run on a free
  * loopback port with a temporary data directory, seeded with the same code as
  * `npm run seed`, plus one production build of the app. Torn down afterwards,
  * also when tests fail (vitest calls the returned teardown in every case, and
@@ -10,7 +10,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { ROOT, freePort, startEmulator } from "../../scripts/lib/emulator.ts";
+import { startLocalCognito } from "../../cognito-local/gateway/index.ts";
+import { ROOT, freePort } from "../../scripts/lib/emulator.ts";
 import { seed } from "../../scripts/lib/seed.ts";
 
 /** Fixed confirmation code, so tests can confirm sign-ups (cognito-local's `CODE`). */
@@ -33,7 +34,8 @@ export default async function setup(project: TestProject) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "remix-cognito-test-"));
   const port = await freePort();
-  const emulator = await startEmulator({ dataDir, port, env: { CODE: TEST_CONFIRMATION_CODE } });
+  // cognito-local behind the parity gateway, exactly as `npm run dev` runs it.
+  const emulator = await startLocalCognito({ dataDir, port, env: { CODE: TEST_CONFIRMATION_CODE } });
   const teardown = async () => {
     await emulator.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -25,10 +25,16 @@ export async function hostedAuthorize(
   const authorizeUrl = expectRedirect(start, /\/oauth2\/authorize\?/);
   // The browser at Cognito: its own cookies, not the app's.
   const cognito = new CookieJar();
-  const page = await cognito.fetch(authorizeUrl);
+  let pageUrl = authorizeUrl;
+  let page = await cognito.fetch(pageUrl);
+  // Like AWS, /oauth2/authorize sends the browser on to the /login page.
+  if (page.status === 302) {
+    pageUrl = new URL(page.headers.get("Location")!, pageUrl).toString();
+    page = await cognito.fetch(pageUrl);
+  }
   expect(page.status).toBe(200);
   const html = await page.text();
-  const action = new URL(html.match(/<form[^>]*action="([^"]*)"/)?.[1] ?? "/oauth2/authorize", authorizeUrl).toString();
+  const action = new URL(decodeEntities(html.match(/<form[^>]*action="([^"]*)"/)?.[1] ?? ""), pageUrl).toString();
   const login = await cognito.post(action, { ...hiddenFields(html), username, password });
   const callbackUrl = expectRedirect(login, /\/auth\/callback\?/);
   return { jar, callbackUrl, authorizeUrl };
@@ -44,4 +50,8 @@ export async function hostedSignIn(
   const { jar, callbackUrl } = await hostedAuthorize(appUrl, username, password, new CookieJar(), redirectTo);
   const callback = await jar.fetch(callbackUrl);
   return { jar, callbackUrl, callback };
+}
+
+function decodeEntities(s: string): string {
+  return s.replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#39;|&#x27;/g, "'");
 }

@@ -1,0 +1,605 @@
+/**
+ * The Cognito JSON API operations the gateway answers itself (AWS parity on
+ * top of cognito-local). Each checks what AWS checks, forwards to
+ * cognito-local, and maps its answer to what AWS would say. Every other
+ * operation is passed through untouched.
+ */
+import type {
+  AuthenticationResultType,
+  CodeDeliveryDetailsType,
+  InitiateAuthResponse,
+  RespondToAuthChallengeResponse,
+} from "@aws-sdk/client-cognito-identity-provider";
+import {
+  AwsError,
+  accessTokenExpired,
+  accessTokenRevoked,
+  codeMismatch,
+  incorrectCredentials,
+  invalidAccessToken,
+  invalidSession,
+  userDisabled,
+  userNotFoundForClient,
+} from "./errors.ts";
+import { claim, decodeJwt, numericClaim, verifyRs256, type Jwt } from "./jwt.ts";
+import { assertPasswordConforms } from "./password-policy.ts";
+import { safeEqual, secretHash } from "./secret-hash.ts";
+import { poolIdOf, type TokenRegistry } from "./token-registry.ts";
+import type { AppClient, Upstream, User } from "./upstream.ts";
+
+type Body = Record<string, unknown>;
+
+/** Returned by `dispatch` when the call, once checked, goes to cognito-local unchanged. */
+export const PASS_THROUGH = Symbol("pass-through");
+
+/** How long a challenge `Session` is valid (AWS: 3 minutes). */
+const CHALLENGE_SESSION_MS = 3 * 60_000;
+
+/** Operations authorised by an access token, which cognito-local only decodes, never verifies. */
+const ACCESS_TOKEN_OPERATIONS = new Set([
+  "GetUser",
+  "UpdateUserAttributes",
+  "DeleteUser",
+  "DeleteUserAttributes",
+  "GetUserAttributeVerificationCode",
+  "VerifyUserAttribute",
+  "AssociateSoftwareToken",
+  "VerifySoftwareToken",
+  "SetUserMFAPreference",
+  "SetUserSettings",
+  "ListDevices",
+  "GetDevice",
+  "ConfirmDevice",
+  "ForgetDevice",
+  "UpdateDeviceStatus",
+]);
+
+interface ChallengeSession {
+  clientId: string;
+  poolId: string;
+  /** The canonical username (USER_ID_FOR_SRP). */
+  username: string;
+  challengeName: string;
+  /** Kept to obtain a stored refresh token once the challenge is answered (see `completeChallenge`). */
+  password: string;
+  expiresAt: number;
+}
+
+export interface VerifiedAccessToken {
+  jwt: Jwt;
+  poolId: string;
+  username: string;
+}
+
+export interface ApiOptions {
+  upstream: Upstream;
+  registry: TokenRegistry;
+  /** The gateway's public base URL: the issuer domain of every token. */
+  publicUrl: string;
+  log: (line: string) => void;
+}
+
+export interface InitiateAuthOptions {
+  /**
+   * The Hosted UI signs in on the user's behalf: AWS's managed login does not
+   * depend on the client's ExplicitAuthFlows.
+   */
+  hosted?: boolean;
+}
+
+export class CognitoApi {
+  private readonly up: Upstream;
+  private readonly registry: TokenRegistry;
+  private readonly publicUrl: string;
+  private readonly log: (line: string) => void;
+  private readonly sessions = new Map<string, ChallengeSession>();
+  private warnedIssuer = false;
+
+  constructor(options: ApiOptions) {
+    this.up = options.upstream;
+    this.registry = options.registry;
+    this.publicUrl = options.publicUrl;
+    this.log = options.log;
+  }
+
+  /** Answers an API call, or returns PASS_THROUGH for cognito-local to answer it. */
+  async dispatch(operation: string, body: Body): Promise<unknown> {
+    switch (operation) {
+      case "InitiateAuth":
+        return this.initiateAuth(body);
+      case "RespondToAuthChallenge":
+        return this.respondToAuthChallenge(body);
+      case "SignUp":
+        return this.signUp(body);
+      case "ConfirmSignUp":
+        return this.confirmSignUp(body);
+      case "ResendConfirmationCode":
+        return this.resendConfirmationCode(body);
+      case "ForgotPassword":
+        return this.forgotPassword(body);
+      case "ConfirmForgotPassword":
+        return this.confirmForgotPassword(body);
+      case "ChangePassword":
+        return this.changePassword(body);
+      case "AdminSetUserPassword":
+        return this.adminSetUserPassword(body);
+      case "GlobalSignOut":
+        return this.globalSignOut(body);
+      case "AdminUserGlobalSignOut":
+        return this.adminUserGlobalSignOut(body);
+      case "RevokeToken":
+        return this.revokeToken(body);
+      default:
+        if (ACCESS_TOKEN_OPERATIONS.has(operation) && body.AccessToken !== undefined) {
+          await this.verifyAccessToken(body.AccessToken);
+        }
+        return PASS_THROUGH;
+    }
+  }
+
+  // --- sign-in -------------------------------------------------------------
+
+  async initiateAuth(body: Body, options: InitiateAuthOptions = {}): Promise<InitiateAuthResponse> {
+    const client = await this.up.client(body.ClientId);
+    const params = (body.AuthParameters ?? {}) as Record<string, string>;
+    switch (body.AuthFlow) {
+      case "USER_PASSWORD_AUTH":
+        if (!options.hosted && !allowsFlow(client, "USER_PASSWORD_AUTH")) {
+          throw new AwsError("InvalidParameterException", "USER_PASSWORD_AUTH flow not enabled for this client");
+        }
+        return this.userPasswordAuth(client, body, params);
+      case "REFRESH_TOKEN_AUTH":
+      case "REFRESH_TOKEN":
+        if (!allowsFlow(client, "REFRESH_TOKEN_AUTH")) {
+          throw new AwsError("InvalidParameterException", "REFRESH_TOKEN_AUTH flow not enabled for this client");
+        }
+        return this.refreshTokenAuth(client, body, params);
+      default:
+        // cognito-local supports no other flow; it answers that itself.
+        return this.up.call<InitiateAuthResponse>("InitiateAuth", body);
+    }
+  }
+
+  private async userPasswordAuth(client: AppClient, body: Body, params: Record<string, string>) {
+    const { USERNAME: username, PASSWORD: password } = params;
+    if (!username) throw new AwsError("InvalidParameterException", "Missing required parameter USERNAME");
+    if (!password) throw new AwsError("InvalidParameterException", "Missing required parameter PASSWORD");
+    this.checkSecretHash(client, [username], params.SECRET_HASH, "auth");
+
+    let result: InitiateAuthResponse;
+    try {
+      result = await this.up.call<InitiateAuthResponse>("InitiateAuth", body);
+    } catch (error) {
+      // cognito-local: InvalidPasswordException for a wrong password,
+      // NotAuthorizedException for an unknown user.
+      const e = error as AwsError;
+      if (e.type === "InvalidPasswordException") throw incorrectCredentials();
+      if (e.type === "NotAuthorizedException") throw this.unknownUser(client);
+      throw e;
+    }
+
+    const user = await this.up.user(client.UserPoolId, username);
+    if (!user) throw this.unknownUser(client);
+    if (result.ChallengeName === "NEW_PASSWORD_REQUIRED") {
+      // cognito-local asks for a new password without checking the temporary one.
+      await this.checkPassword(client, user, password);
+    }
+    // cognito-local signs disabled users in. (Said only to someone who knows
+    // the password, like AWS.)
+    if (user.Enabled === false) {
+      if (result.AuthenticationResult?.RefreshToken) {
+        await this.up.revoke(client.ClientId, result.AuthenticationResult.RefreshToken);
+      }
+      throw userDisabled();
+    }
+    if (result.ChallengeName) {
+      if (result.Session) {
+        this.sessions.set(result.Session, {
+          clientId: client.ClientId,
+          poolId: client.UserPoolId,
+          username: user.Username,
+          challengeName: result.ChallengeName,
+          password,
+          expiresAt: Date.now() + CHALLENGE_SESSION_MS,
+        });
+      }
+      return result;
+    }
+    return { ...result, AuthenticationResult: this.issued(client, result.AuthenticationResult) };
+  }
+
+  /**
+   * The token endpoint's refresh_token grant: the client has authenticated
+   * with its secret already, and AWS does not apply ExplicitAuthFlows there.
+   */
+  async refreshForTokenEndpoint(client: AppClient, refreshToken: string): Promise<InitiateAuthResponse> {
+    const params = { REFRESH_TOKEN: refreshToken };
+    const body = { ClientId: client.ClientId, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: params };
+    return this.refreshTokenAuth(client, body, params, false);
+  }
+
+  private async refreshTokenAuth(client: AppClient, body: Body, params: Record<string, string>, checkHash = true) {
+    const refreshToken = params.REFRESH_TOKEN;
+    if (!refreshToken) throw new AwsError("InvalidParameterException", "Missing required parameter REFRESH_TOKEN");
+    const claims = decodeJwt(refreshToken);
+    if (checkHash) {
+      // AWS computes this SECRET_HASH with the user's username (cognito:username);
+      // the email alias is accepted too, as clients often hash what the user typed.
+      const candidates = [claim(claims, "cognito:username"), claim(claims, "email")];
+      this.checkSecretHash(client, candidates, params.SECRET_HASH, "auth");
+    }
+    if (this.registry.isRefreshTokenRevoked(refreshToken)) {
+      throw new AwsError("NotAuthorizedException", "Refresh Token has been revoked");
+    }
+    const issuedTo = this.registry.clientOf(refreshToken);
+    if (issuedTo && issuedTo !== client.ClientId) throw new AwsError("NotAuthorizedException", "Invalid Refresh Token");
+
+    let result: InitiateAuthResponse;
+    try {
+      result = await this.up.call<InitiateAuthResponse>("InitiateAuth", body);
+    } catch (error) {
+      if ((error as AwsError).type === "NotAuthorizedException") {
+        throw new AwsError("NotAuthorizedException", "Invalid Refresh Token");
+      }
+      throw error;
+    }
+    const username = claim(claims, "cognito:username");
+    const user = username ? await this.up.user(client.UserPoolId, username) : null;
+    if (user?.Enabled === false) throw userDisabled();
+    return { ...result, AuthenticationResult: this.issued(client, result.AuthenticationResult, refreshToken) };
+  }
+
+  async respondToAuthChallenge(body: Body): Promise<RespondToAuthChallengeResponse> {
+    const client = await this.up.client(body.ClientId);
+    const responses = (body.ChallengeResponses ?? {}) as Record<string, string>;
+    const username = responses.USERNAME;
+    if (!username) throw new AwsError("InvalidParameterException", "Missing required parameter USERNAME");
+    this.checkSecretHash(client, [username], responses.SECRET_HASH, "auth");
+
+    // cognito-local accepts any Session; AWS only the one it issued, for 3 minutes.
+    const sessionId = typeof body.Session === "string" ? body.Session : "";
+    const session = this.sessions.get(sessionId);
+    if (!session || session.expiresAt < Date.now() || session.clientId !== client.ClientId) {
+      if (session) this.sessions.delete(sessionId);
+      throw invalidSession();
+    }
+    if (body.ChallengeName !== session.challengeName) {
+      throw new AwsError("InvalidParameterException", `Invalid challenge name: expected ${session.challengeName}`);
+    }
+    const user = await this.up.user(client.UserPoolId, username);
+    if (!user || user.Username !== session.username) throw invalidSession();
+
+    let password = session.password;
+    if (body.ChallengeName === "NEW_PASSWORD_REQUIRED") {
+      if (!responses.NEW_PASSWORD) throw new AwsError("InvalidParameterException", "Missing required parameter NEW_PASSWORD");
+      const pool = await this.up.pool(client.UserPoolId);
+      assertPasswordConforms(responses.NEW_PASSWORD, pool.Policies?.PasswordPolicy);
+      password = responses.NEW_PASSWORD;
+    }
+
+    let result: RespondToAuthChallengeResponse;
+    try {
+      result = await this.up.call<RespondToAuthChallengeResponse>("RespondToAuthChallenge", body);
+    } catch (error) {
+      if ((error as AwsError).type === "CodeMismatchException") {
+        throw new AwsError("CodeMismatchException", "Invalid code received for user");
+      }
+      throw error;
+    }
+    this.sessions.delete(sessionId);
+    if (result.ChallengeName) {
+      if (result.Session) {
+        this.sessions.set(result.Session, { ...session, challengeName: result.ChallengeName, password });
+      }
+      return result;
+    }
+    return { ...result, AuthenticationResult: await this.completeChallenge(client, user, password, result) };
+  }
+
+  /**
+   * cognito-local does not store the refresh token it issues after a
+   * challenge, so REFRESH_TOKEN_AUTH would later refuse it. The gateway asks
+   * for the tokens again with ADMIN_USER_PASSWORD_AUTH (which does store it),
+   * using the password the user has just proved or set.
+   */
+  private async completeChallenge(
+    client: AppClient,
+    user: User,
+    password: string,
+    result: RespondToAuthChallengeResponse,
+  ): Promise<AuthenticationResultType | undefined> {
+    try {
+      return this.issued(client, await this.up.adminPasswordAuth(client, user.Username, password));
+    } catch (error) {
+      this.log(`could not obtain a stored refresh token after the challenge (${(error as Error).message}); its refresh token will not refresh`);
+      return this.issued(client, result.AuthenticationResult);
+    }
+  }
+
+  /**
+   * Tokens for a user the gateway's Hosted UI already knows (its signed-in
+   * cookie): AWS's managed login skips the form while the session lasts.
+   */
+  async hostedSessionTokens(clientId: string, username: string, password: string): Promise<AuthenticationResultType> {
+    const client = await this.up.client(clientId);
+    const user = await this.up.user(client.UserPoolId, username);
+    if (!user) throw incorrectCredentials();
+    if (user.Enabled === false) throw userDisabled();
+    try {
+      return this.issued(client, await this.up.adminPasswordAuth(client, user.Username, password));
+    } catch (error) {
+      if ((error as AwsError).type === "InvalidPasswordException") throw incorrectCredentials();
+      throw error;
+    }
+  }
+
+  // --- sign-up and passwords -------------------------------------------------
+
+  private async signUp(body: Body) {
+    const client = await this.up.client(body.ClientId);
+    this.checkSecretHash(client, [body.Username], body.SecretHash, "other");
+    const pool = await this.up.pool(client.UserPoolId);
+    assertPasswordConforms(body.Password, pool.Policies?.PasswordPolicy);
+    try {
+      const result = await this.up.call<{ CodeDeliveryDetails?: CodeDeliveryDetailsType }>("SignUp", body);
+      return { ...result, CodeDeliveryDetails: masked(result.CodeDeliveryDetails) };
+    } catch (error) {
+      if ((error as AwsError).type === "UsernameExistsException") {
+        const byEmail = pool.UsernameAttributes?.includes("email");
+        throw new AwsError(
+          "UsernameExistsException",
+          byEmail ? "An account with the given email already exists." : "User already exists",
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async confirmSignUp(body: Body) {
+    const client = await this.up.client(body.ClientId);
+    this.checkSecretHash(client, [body.Username], body.SecretHash, "other");
+    const user = typeof body.Username === "string" ? await this.up.user(client.UserPoolId, body.Username) : null;
+    if (!user) throw this.preventsUserExistenceErrors(client) ? codeMismatch() : userNotFoundForClient();
+    if (user.UserStatus === "CONFIRMED") {
+      throw new AwsError("NotAuthorizedException", "User cannot be confirmed. Current status is CONFIRMED");
+    }
+    try {
+      return await this.up.call("ConfirmSignUp", body);
+    } catch (error) {
+      if ((error as AwsError).type === "CodeMismatchException") throw codeMismatch();
+      throw error;
+    }
+  }
+
+  /**
+   * cognito-local has no ResendConfirmationCode. For an unconfirmed user the
+   * gateway has it issue a fresh code through ForgotPassword, which (in
+   * cognito-local 5.3.0) sets the same pending code ConfirmSignUp checks and
+   * prints it in the same "Confirmation Code Delivery" box.
+   */
+  private async resendConfirmationCode(body: Body) {
+    const client = await this.up.client(body.ClientId);
+    this.checkSecretHash(client, [body.Username], body.SecretHash, "other");
+    const username = typeof body.Username === "string" ? body.Username : "";
+    const user = username ? await this.up.user(client.UserPoolId, username) : null;
+    if (!user) {
+      if (this.preventsUserExistenceErrors(client)) return { CodeDeliveryDetails: fakeDelivery(username) };
+      throw userNotFoundForClient();
+    }
+    if (user.UserStatus !== "UNCONFIRMED") throw new AwsError("InvalidParameterException", "User is already confirmed.");
+    const email = attribute(user, "email");
+    if (!email) throw new AwsError("InvalidParameterException", "User has no verified email to send a code to");
+    try {
+      await this.up.call("ForgotPassword", { ClientId: client.ClientId, Username: user.Username });
+      this.log(
+        `ResendConfirmationCode for ${username}: cognito-local cannot resend sign-up codes, so the gateway had it issue a new one through ForgotPassword (the code box above says ForgotPassword; the code confirms the sign-up; with CODE set it is the same code as before)`,
+      );
+    } catch (error) {
+      this.log(
+        `ResendConfirmationCode for ${username}: cognito-local could not issue a new code (${(error as Error).message}); the code sent at sign-up stays valid`,
+      );
+    }
+    return { CodeDeliveryDetails: { Destination: maskDestination(email), DeliveryMedium: "EMAIL", AttributeName: "email" } };
+  }
+
+  private async forgotPassword(body: Body) {
+    const client = await this.up.client(body.ClientId);
+    this.checkSecretHash(client, [body.Username], body.SecretHash, "other");
+    try {
+      const result = await this.up.call<{ CodeDeliveryDetails?: CodeDeliveryDetailsType }>("ForgotPassword", body);
+      return { ...result, CodeDeliveryDetails: masked(result.CodeDeliveryDetails) };
+    } catch (error) {
+      if ((error as AwsError).type === "UserNotFoundException") {
+        if (this.preventsUserExistenceErrors(client)) {
+          return { CodeDeliveryDetails: fakeDelivery(String(body.Username ?? "")) };
+        }
+        throw userNotFoundForClient();
+      }
+      throw error;
+    }
+  }
+
+  private async confirmForgotPassword(body: Body) {
+    const client = await this.up.client(body.ClientId);
+    this.checkSecretHash(client, [body.Username], body.SecretHash, "other");
+    const pool = await this.up.pool(client.UserPoolId);
+    assertPasswordConforms(body.Password, pool.Policies?.PasswordPolicy);
+    try {
+      return await this.up.call("ConfirmForgotPassword", body);
+    } catch (error) {
+      const type = (error as AwsError).type;
+      if (type === "CodeMismatchException") throw codeMismatch();
+      if (type === "UserNotFoundException") {
+        throw this.preventsUserExistenceErrors(client) ? codeMismatch() : userNotFoundForClient();
+      }
+      throw error;
+    }
+  }
+
+  private async changePassword(body: Body) {
+    const { poolId } = await this.verifyAccessToken(body.AccessToken);
+    const pool = await this.up.pool(poolId);
+    assertPasswordConforms(body.ProposedPassword, pool.Policies?.PasswordPolicy);
+    try {
+      return await this.up.call("ChangePassword", body);
+    } catch (error) {
+      // cognito-local: InvalidPasswordException for a wrong previous password.
+      if ((error as AwsError).type === "InvalidPasswordException") throw incorrectCredentials();
+      throw error;
+    }
+  }
+
+  private async adminSetUserPassword(body: Body) {
+    if (typeof body.UserPoolId === "string") {
+      const pool = await this.up.pool(body.UserPoolId);
+      assertPasswordConforms(body.Password, pool.Policies?.PasswordPolicy);
+    }
+    return PASS_THROUGH;
+  }
+
+  // --- sign-out and revocation ----------------------------------------------
+
+  private async globalSignOut(body: Body) {
+    const { poolId, username } = await this.verifyAccessToken(body.AccessToken);
+    await this.signOutEverywhere(poolId, username);
+    return {};
+  }
+
+  private async adminUserGlobalSignOut(body: Body) {
+    const poolId = String(body.UserPoolId ?? "");
+    await this.up.pool(poolId);
+    const user = await this.up.user(poolId, String(body.Username ?? ""));
+    if (!user) throw new AwsError("UserNotFoundException", "User does not exist.");
+    await this.signOutEverywhere(poolId, user.Username);
+    return {};
+  }
+
+  private async signOutEverywhere(poolId: string, username: string) {
+    const tokens = this.registry.signOut(poolId, username);
+    for (const { clientId, token } of tokens) await this.up.revoke(clientId, token);
+    this.log(`GlobalSignOut: ${username} signed out (${tokens.length} refresh token(s) revoked)`);
+  }
+
+  private async revokeToken(body: Body) {
+    const result = await this.up.call("RevokeToken", body);
+    if (typeof body.Token === "string") this.registry.revokeRefreshToken(body.Token);
+    return result;
+  }
+
+  // --- access tokens ---------------------------------------------------------
+
+  /**
+   * Verifies an access token as AWS does: signature (the pool's JWKS),
+   * issuer, `token_use`, expiry, and revocation (RevokeToken, GlobalSignOut).
+   */
+  async verifyAccessToken(token: unknown): Promise<VerifiedAccessToken> {
+    const jwt = decodeJwt(token);
+    if (!jwt) throw invalidAccessToken();
+    const poolId = poolIdOf(jwt);
+    const iss = claim(jwt, "iss");
+    if (iss !== `${this.publicUrl}/${poolId}`) {
+      if (!this.warnedIssuer) {
+        this.warnedIssuer = true;
+        this.log(
+          `access token issuer ${iss} is not this gateway (${this.publicUrl}/<pool id>): start cognito-local with TokenConfig.IssuerDomain = ${this.publicUrl} (startLocalCognito does)`,
+        );
+      }
+      throw invalidAccessToken();
+    }
+    let keys = await this.up.jwks(poolId);
+    if (!keys.some((k) => k.kid === jwt.header.kid)) keys = await this.up.jwks(poolId, true);
+    if (!verifyRs256(jwt, keys) || claim(jwt, "token_use") !== "access") throw invalidAccessToken();
+    if ((numericClaim(jwt, "exp") ?? 0) <= Date.now() / 1000) throw accessTokenExpired();
+    if (this.registry.isAccessTokenRevoked(jwt)) throw accessTokenRevoked();
+    return { jwt, poolId, username: claim(jwt, "username") ?? "" };
+  }
+
+  // --- helpers ---------------------------------------------------------------
+
+  /** Drops expired challenge sessions. */
+  sweep(now = Date.now()): void {
+    for (const [id, session] of this.sessions) if (session.expiresAt < now) this.sessions.delete(id);
+  }
+
+  /** Records tokens cognito-local issued, and adds what AWS answers with them (ExpiresIn, TokenType). */
+  private issued<T extends AuthenticationResultType | undefined>(client: AppClient, result: T, fromRefreshToken?: string): T {
+    if (!result) return result;
+    const issued = this.registry.record(client.ClientId, result, fromRefreshToken);
+    return { ...result, ExpiresIn: issued?.expiresIn ?? 3600, TokenType: "Bearer" };
+  }
+
+  /** Checks a temporary password the way cognito-local checks a permanent one. */
+  private async checkPassword(client: AppClient, user: User, password: string) {
+    try {
+      const result = await this.up.adminPasswordAuth(client, user.Username, password);
+      if (result.RefreshToken) await this.up.revoke(client.ClientId, result.RefreshToken);
+    } catch (error) {
+      if ((error as AwsError).type === "InvalidPasswordException") throw incorrectCredentials();
+      throw error;
+    }
+  }
+
+  /**
+   * SECRET_HASH, required and checked for clients with a secret. AWS words a
+   * missing hash differently for the auth operations than for the others.
+   */
+  private checkSecretHash(client: AppClient, usernames: unknown[], hash: unknown, kind: "auth" | "other") {
+    const secret = client.ClientSecret;
+    if (!secret) return;
+    if (typeof hash !== "string" || !hash) {
+      throw new AwsError(
+        "NotAuthorizedException",
+        kind === "auth"
+          ? `Client ${client.ClientId} is configured with secret but SECRET_HASH was not received`
+          : `Unable to verify secret hash for client ${client.ClientId}`,
+      );
+    }
+    const ok = usernames.some((u) => typeof u === "string" && safeEqual(hash, secretHash(u, client.ClientId, secret)));
+    if (!ok) throw new AwsError("NotAuthorizedException", `Unable to verify secret hash for client ${client.ClientId}`);
+  }
+
+  private preventsUserExistenceErrors(client: AppClient): boolean {
+    return client.PreventUserExistenceErrors === "ENABLED";
+  }
+
+  private unknownUser(client: AppClient): AwsError {
+    return this.preventsUserExistenceErrors(client)
+      ? incorrectCredentials()
+      : new AwsError("UserNotFoundException", "User does not exist.");
+  }
+}
+
+/**
+ * Whether the client's ExplicitAuthFlows allow a flow. Legacy values count;
+ * a client with none set gets AWS's defaults (SRP, custom, refresh).
+ */
+export function allowsFlow(client: AppClient, flow: "USER_PASSWORD_AUTH" | "REFRESH_TOKEN_AUTH"): boolean {
+  const flows = client.ExplicitAuthFlows ?? [];
+  if (flow === "USER_PASSWORD_AUTH") return flows.includes("ALLOW_USER_PASSWORD_AUTH") || flows.includes("USER_PASSWORD_AUTH");
+  const legacy = flows.some((f) => !f.startsWith("ALLOW_"));
+  return flows.length === 0 || legacy || flows.includes("ALLOW_REFRESH_TOKEN_AUTH");
+}
+
+function attribute(user: User, name: string): string | undefined {
+  return user.UserAttributes?.find((a) => a.Name === name)?.Value;
+}
+
+/** AWS shows where a code went without giving the address away: `d***@e***`. */
+export function maskDestination(destination: string): string {
+  const at = destination.indexOf("@");
+  if (at > 0) return `${destination[0]}***@${destination[at + 1] ?? ""}***`;
+  return destination.length > 4 ? `+*******${destination.slice(-4)}` : "***";
+}
+
+function masked(details: CodeDeliveryDetailsType | undefined): CodeDeliveryDetailsType | undefined {
+  return details?.Destination ? { ...details, Destination: maskDestination(details.Destination) } : details;
+}
+
+/** What AWS answers for an unknown user when the client prevents user-existence errors. */
+function fakeDelivery(username: string): CodeDeliveryDetailsType {
+  return {
+    Destination: maskDestination(username.includes("@") ? username : "user@example.com"),
+    DeliveryMedium: "EMAIL",
+    AttributeName: "email",
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * cognito-local as the gateway sees it: its public JSON API only. Calls the
+ * gateway makes on its own behalf go through the AWS SDK v3; calls it
+ * forwards for a client go raw (`call`), so the answer is cognito-local's own.
+ */
+import {
+  AdminGetUserCommand,
+  AdminInitiateAuthCommand,
+  CognitoIdentityProviderClient,
+  DescribeUserPoolClientCommand,
+  DescribeUserPoolCommand,
+  ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
+  RevokeTokenCommand,
+  type AdminGetUserCommandOutput,
+  type AuthenticationResultType,
+  type UserPoolClientType,
+  type UserPoolType,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { AwsError, toAwsError } from "./errors.ts";
+import type { Jwk } from "./jwt.ts";
+
+export type AppClient = UserPoolClientType & { ClientId: string; UserPoolId: string };
+export type User = AdminGetUserCommandOutput & { Username: string };
+
+export class Upstream {
+  readonly url: URL;
+  readonly sdk: CognitoIdentityProviderClient;
+  /** Client ID → pool ID. App clients never move between pools. */
+  private readonly poolOfClient = new Map<string, string>();
+  private readonly jwksByPool = new Map<string, Jwk[]>();
+
+  constructor(upstreamUrl: string) {
+    this.url = new URL(upstreamUrl);
+    this.sdk = new CognitoIdentityProviderClient({
+      endpoint: upstreamUrl,
+      region: "us-east-1",
+      // cognito-local ignores credentials; the SDK insists on having some.
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      maxAttempts: 1,
+    });
+  }
+
+  /** A raw JSON API call, answered with cognito-local's JSON or thrown as an AwsError. */
+  async call<T = Record<string, unknown>>(operation: string, body: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(new URL("/", this.url), {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/x-amz-json-1.1",
+          "X-Amz-Target": `AWSCognitoIdentityProviderService.${operation}`,
+        },
+        body: JSON.stringify(body ?? {}),
+      });
+    } catch {
+      throw new AwsError("InternalErrorException", "cognito-local is not reachable behind the gateway", 502);
+    }
+    const text = await response.text();
+    let json: Record<string, unknown> = {};
+    try {
+      json = text ? JSON.parse(text) : {};
+    } catch {
+      // fall through with an empty object
+    }
+    if (response.ok) return json as T;
+    const type = typeof json.__type === "string" ? json.__type : "InternalErrorException";
+    const message = typeof json.message === "string" ? json.message : text;
+    throw new AwsError(type, message, response.status);
+  }
+
+  /** The app client, with its pool; ResourceNotFoundException (AWS wording) when there is none. */
+  async client(clientId: unknown): Promise<AppClient> {
+    if (typeof clientId !== "string" || !clientId) {
+      throw new AwsError("InvalidParameterException", "Missing required parameter ClientId");
+    }
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const poolId = this.poolOfClient.get(clientId) ?? (await this.findPoolOfClient(clientId));
+      if (!poolId) break;
+      try {
+        const { UserPoolClient } = await this.sdk.send(
+          new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId }),
+        );
+        if (UserPoolClient?.ClientId) return { ...UserPoolClient, ClientId: clientId, UserPoolId: poolId };
+      } catch (error) {
+        if (toAwsError(error).type !== "ResourceNotFoundException") throw toAwsError(error);
+      }
+      this.poolOfClient.delete(clientId); // deleted or moved: look again
+    }
+    throw new AwsError("ResourceNotFoundException", `User pool client ${clientId} does not exist.`);
+  }
+
+  private async findPoolOfClient(clientId: string): Promise<string | undefined> {
+    const { UserPools = [] } = await this.sdk.send(new ListUserPoolsCommand({ MaxResults: 60 }));
+    for (const pool of UserPools) {
+      if (!pool.Id) continue;
+      const { UserPoolClients = [] } = await this.sdk.send(
+        new ListUserPoolClientsCommand({ UserPoolId: pool.Id, MaxResults: 60 }),
+      );
+      for (const c of UserPoolClients) if (c.ClientId) this.poolOfClient.set(c.ClientId, pool.Id);
+    }
+    return this.poolOfClient.get(clientId);
+  }
+
+  async pool(poolId: string): Promise<UserPoolType> {
+    try {
+      const { UserPool } = await this.sdk.send(new DescribeUserPoolCommand({ UserPoolId: poolId }));
+      if (UserPool) return UserPool;
+    } catch (error) {
+      if (toAwsError(error).type !== "ResourceNotFoundException") throw toAwsError(error);
+    }
+    throw new AwsError("ResourceNotFoundException", `User pool ${poolId} does not exist.`);
+  }
+
+  /** The user (by username or alias), or null when there is none. */
+  async user(poolId: string, username: string): Promise<User | null> {
+    try {
+      const user = await this.sdk.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: username }));
+      return user.Username ? (user as User) : null;
+    } catch (error) {
+      const e = toAwsError(error);
+      if (e.type === "UserNotFoundException" || e.type === "ResourceNotFoundException") return null;
+      throw e;
+    }
+  }
+
+  /**
+   * Tokens for a user whose password the gateway has just checked or set
+   * (ADMIN_USER_PASSWORD_AUTH). cognito-local stores the refresh token it
+   * issues here, which it does not do after RespondToAuthChallenge.
+   */
+  async adminPasswordAuth(client: AppClient, username: string, password: string): Promise<AuthenticationResultType> {
+    try {
+      const result = await this.sdk.send(
+        new AdminInitiateAuthCommand({
+          UserPoolId: client.UserPoolId,
+          ClientId: client.ClientId,
+          AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
+          AuthParameters: { USERNAME: username, PASSWORD: password },
+        }),
+      );
+      if (!result.AuthenticationResult?.AccessToken) throw new AwsError("NotAuthorizedException", "No tokens issued");
+      return result.AuthenticationResult;
+    } catch (error) {
+      throw toAwsError(error);
+    }
+  }
+
+  /** Revokes a refresh token; false when cognito-local did not know it. */
+  async revoke(clientId: string, token: string): Promise<boolean> {
+    try {
+      await this.sdk.send(new RevokeTokenCommand({ ClientId: clientId, Token: token }));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The pool's signing keys (cognito-local serves one static key; cached). */
+  async jwks(poolId: string, refresh = false): Promise<Jwk[]> {
+    const cached = this.jwksByPool.get(poolId);
+    if (cached && !refresh) return cached;
+    const response = await fetch(new URL(`/${encodeURIComponent(poolId)}/.well-known/jwks.json`, this.url));
+    if (!response.ok) return [];
+    const { keys } = (await response.json()) as { keys?: Jwk[] };
+    this.jwksByPool.set(poolId, keys ?? []);
+    return keys ?? [];
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * Every page people meet in the flows, in Chromium at desktop and phone
+ * widths: a screenshot of each (screenshots/, git-ignored) and an axe
+ * accessibility scan that must find no serious or critical violations.
+ * Plus sign-in by keyboard alone, and sign-in with JavaScript turned off.
+ */
+import { AxeBuilder } from "@axe-core/playwright";
+import { AdminCreateUserCommand } from "@aws-sdk/client-cognito-identity-provider";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { adminClient, startApp, type RunningApp } from "../support/app.ts";
+import { launchBrowser, screenshot } from "../support/browser.ts";
+
+const WIDTHS = [
+  ["desktop", 1280],
+  ["mobile", 375],
+] as const;
+
+async function audit(page: Page, name: string) {
+  await screenshot(page, name);
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(
+    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
+    `${name} at ${page.url()}`,
+  ).toEqual([]);
+}
+
+async function signIn(page: Page, appUrl: string, email: string, password: string) {
+  await page.goto(`${appUrl}/login`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+describe("every page: screenshots and accessibility (axe)", () => {
+  let app: RunningApp;
+  let browser: Browser;
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startApp({ env: { NODE_ENV: "production" } }), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  for (const [label, width] of WIDTHS) {
+    it(`signed-out pages (${label})`, async () => {
+      const context = await browser.newContext({ viewport: { width, height: 800 } });
+      const page = await context.newPage();
+      for (const [name, path] of [
+        ["home", "/"],
+        ["login", "/login"],
+        ["signup", "/signup"],
+        ["confirm", "/confirm?username=someone%40example.com"],
+        ["forgot-password", "/forgot-password"],
+        ["reset-password", "/reset-password?username=someone%40example.com&notice=sent"],
+        ["not-found", "/no-such-page"],
+      ] as const) {
+        await page.goto(`${app.url}${path}`);
+        await audit(page, `${name}-${label}`);
+      }
+      // A failed sign-in: error summary focused, field marked.
+      await signIn(page, app.url, "demo@example.com", "Wrong-Passw0rd!");
+      await page.getByRole("alert").waitFor();
+      await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe("form-error");
+      await audit(page, `login-error-${label}`);
+      await context.close();
+    });
+
+    it(`signed-in pages (${label})`, async () => {
+      const context = await browser.newContext({ viewport: { width, height: 800 } });
+      const page = await context.newPage();
+      await signIn(page, app.url, "admin@example.com", "AdminPassw0rd!");
+      await page.waitForURL(`${app.url}/dashboard`);
+      for (const [name, path] of [
+        ["dashboard", "/dashboard"],
+        ["admin", "/admin"],
+        ["account", "/account"],
+        ["account-password", "/account/password"],
+        ["account-mfa", "/account/mfa"],
+        ["logout", "/logout"],
+      ] as const) {
+        await page.goto(`${app.url}${path}`);
+        await audit(page, `${name}-${label}`);
+      }
+      await context.close();
+      // 403 as a member of "users" only
+      const userContext = await browser.newContext({ viewport: { width, height: 800 } });
+      const userPage = await userContext.newPage();
+      await signIn(userPage, app.url, "demo@example.com", "DemoPassw0rd!");
+      await userPage.waitForURL(`${app.url}/dashboard`);
+      const res = await userPage.goto(`${app.url}/admin`);
+      expect(res?.status()).toBe(403);
+      await audit(userPage, `forbidden-${label}`);
+      await userContext.close();
+    });
+
+    it(`the new-password step (${label})`, async () => {
+      const email = `a11y-newhire-${label}-${Date.now()}@example.com`;
+      await adminClient().send(
+        new AdminCreateUserCommand({
+          UserPoolId: inject("userPoolId"),
+          Username: email,
+          TemporaryPassword: "TempPassw0rd!",
+          MessageAction: "SUPPRESS",
+        }),
+      );
+      const context = await browser.newContext({ viewport: { width, height: 800 } });
+      const page = await context.newPage();
+      await signIn(page, app.url, email, "TempPassw0rd!");
+      await page.waitForURL(`${app.url}/login/new-password`);
+      await audit(page, `new-password-${label}`);
+      await context.close();
+    });
+  }
+});
+
+describe("sign-in without a mouse, and without JavaScript", () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let context: BrowserContext | undefined;
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it("keyboard only: Tab to each field, type, Enter", async () => {
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/login`);
+    // Tab from the top of the page until the email field has focus.
+    for (let i = 0; i < 10 && (await page.evaluate(() => document.activeElement?.id)) !== "username"; i++) {
+      await page.keyboard.press("Tab");
+    }
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe("username");
+    await page.keyboard.type("demo@example.com");
+    await page.keyboard.press("Tab");
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe("password");
+    await page.keyboard.type("DemoPassw0rd!");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(`${app.url}/dashboard`);
+    await expect(page.getByTestId("email").textContent()).resolves.toBe("demo@example.com");
+    await screenshot(page, "keyboard-sign-in-dashboard");
+    await context.close();
+    context = undefined;
+  });
+
+  it("JavaScript disabled: the plain form post signs in, and errors still show", async () => {
+    context = await browser.newContext({ viewport: { width: 375, height: 800 }, javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/login`);
+    await expect(page.locator("button.toggle").count()).resolves.toBe(0); // no dead show/hide button
+    await page.getByLabel("Email").fill("demo@example.com");
+    await page.getByLabel("Password").fill("Wrong-Passw0rd!");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").waitFor();
+    await expect(page.getByRole("alert").textContent()).resolves.toContain("Incorrect username or password.");
+    await page.getByLabel("Password").fill("DemoPassw0rd!");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${app.url}/dashboard`);
+    await expect(page.getByTestId("email").textContent()).resolves.toBe("demo@example.com");
+    await screenshot(page, "no-js-sign-in-dashboard");
+  });
+});

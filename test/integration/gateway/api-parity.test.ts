@@ -1,0 +1,496 @@
+/**
+ * Parity of the Cognito JSON API through the gateway with AWS (issue 6, rows 1
+ * and 6), with the AWS SDK v3 against real cognito-local: each error must
+ * come out as the SDK exception class AWS would produce.
+ */
+import {
+  AdminDisableUserCommand,
+  AdminSetUserPasswordCommand,
+  ChangePasswordCommand,
+  CodeMismatchException,
+  ConfirmForgotPasswordCommand,
+  ConfirmSignUpCommand,
+  ForgotPasswordCommand,
+  GetUserCommand,
+  GlobalSignOutCommand,
+  InitiateAuthCommand,
+  InvalidParameterException,
+  InvalidPasswordException,
+  ListUsersCommand,
+  NotAuthorizedException,
+  ResendConfirmationCodeCommand,
+  RespondToAuthChallengeCommand,
+  RevokeTokenCommand,
+  SignUpCommand,
+  UserNotConfirmedException,
+  UserNotFoundException,
+  type CreateUserPoolClientCommandInput,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  codeSentTo,
+  createClient,
+  createUser,
+  decodePayload,
+  expectAwsError,
+  secretHash,
+  startStack,
+  uniqueEmail,
+  type Stack,
+  type TestUser,
+} from "./support.ts";
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+function passwordAuth(clientId: string, username: string, password: string, hash?: string) {
+  return stack.sdk.send(
+    new InitiateAuthCommand({
+      ClientId: clientId,
+      AuthFlow: "USER_PASSWORD_AUTH",
+      AuthParameters: { USERNAME: username, PASSWORD: password, ...(hash ? { SECRET_HASH: hash } : {}) },
+    }),
+  );
+}
+
+async function signIn(user: TestUser, client: { clientId: string; clientSecret?: string } = stack.web) {
+  const hash = client.clientSecret ? secretHash(user.email, client.clientId, client.clientSecret) : undefined;
+  const { AuthenticationResult } = await passwordAuth(client.clientId, user.email, user.password, hash);
+  return AuthenticationResult!;
+}
+
+function refreshAuth(refreshToken: string, client: { clientId: string; clientSecret?: string } = stack.web) {
+  const username = decodePayload(refreshToken)["cognito:username"] as string;
+  const hash: Record<string, string> = client.clientSecret
+    ? { SECRET_HASH: secretHash(username, client.clientId, client.clientSecret) }
+    : {};
+  return stack.sdk.send(
+    new InitiateAuthCommand({
+      ClientId: client.clientId,
+      AuthFlow: "REFRESH_TOKEN_AUTH",
+      AuthParameters: { REFRESH_TOKEN: refreshToken, ...hash },
+    }),
+  );
+}
+
+describe("pass-through and sign-in", () => {
+  it("AWS answers every other API call itself; the gateway passes them through to cognito-local untouched", async () => {
+    const { Users } = await stack.sdk.send(
+      new ListUsersCommand({ UserPoolId: stack.poolId, Filter: `email = "demo@example.com"` }),
+    );
+    expect(Users?.map((u) => u.Attributes?.find((a) => a.Name === "email")?.Value)).toEqual(["demo@example.com"]);
+  });
+
+  it("AWS answers USER_PASSWORD_AUTH with tokens, ExpiresIn and TokenType; the gateway does too", async () => {
+    const result = await passwordAuth(stack.web.clientId, "demo@example.com", "DemoPassw0rd!");
+    expect(result.AuthenticationResult).toMatchObject({
+      AccessToken: expect.any(String),
+      IdToken: expect.any(String),
+      RefreshToken: expect.any(String),
+      ExpiresIn: 3600,
+      TokenType: "Bearer",
+    });
+  });
+
+  it("AWS answers a wrong password with NotAuthorizedException 'Incorrect username or password.'; the gateway does too", async () => {
+    await expectAwsError(
+      passwordAuth(stack.web.clientId, "demo@example.com", "Wrong-passw0rd"),
+      NotAuthorizedException,
+      "Incorrect username or password.",
+    );
+  });
+
+  it("AWS answers an unknown user like a wrong password when the client prevents user-existence errors, and UserNotFoundException when it does not; the gateway does too", async () => {
+    await expectAwsError(
+      passwordAuth(stack.web.clientId, "nobody@example.com", "Wrong-passw0rd"),
+      NotAuthorizedException,
+      "Incorrect username or password.",
+    );
+    const legacy = await createClient(stack, { PreventUserExistenceErrors: "LEGACY" });
+    await expectAwsError(
+      passwordAuth(legacy.clientId, "nobody@example.com", "Wrong-passw0rd"),
+      UserNotFoundException,
+      "User does not exist.",
+    );
+  });
+
+  it("AWS refuses a disabled user with NotAuthorizedException 'User is disabled.'; the gateway does too", async () => {
+    const user = await createUser(stack);
+    await stack.sdk.send(new AdminDisableUserCommand({ UserPoolId: stack.poolId, Username: user.email }));
+    await expectAwsError(passwordAuth(stack.web.clientId, user.email, user.password), NotAuthorizedException, "User is disabled.");
+  });
+
+  it("AWS answers an unconfirmed user's right password with UserNotConfirmedException; the gateway passes that through", async () => {
+    const email = uniqueEmail("unconfirmed");
+    await stack.sdk.send(new SignUpCommand({ ClientId: stack.web.clientId, Username: email, Password: "Unconf1rmed!" }));
+    await expectAwsError(passwordAuth(stack.web.clientId, email, "Unconf1rmed!"), UserNotConfirmedException);
+    await expectAwsError(passwordAuth(stack.web.clientId, email, "Wrong-passw0rd"), NotAuthorizedException, "Incorrect username or password.");
+  });
+});
+
+describe("SECRET_HASH for clients with a secret", () => {
+  const confidential = () => stack.confidential;
+
+  it("AWS refuses InitiateAuth without SECRET_HASH; the gateway does too", async () => {
+    await expectAwsError(
+      passwordAuth(confidential().clientId, "demo@example.com", "DemoPassw0rd!"),
+      NotAuthorizedException,
+      `Client ${confidential().clientId} is configured with secret but SECRET_HASH was not received`,
+    );
+  });
+
+  it("AWS refuses a wrong SECRET_HASH ('Unable to verify secret hash for client …'); the gateway does too", async () => {
+    const wrong = secretHash("demo@example.com", confidential().clientId, "not-the-secret");
+    await expectAwsError(
+      passwordAuth(confidential().clientId, "demo@example.com", "DemoPassw0rd!", wrong),
+      NotAuthorizedException,
+      `Unable to verify secret hash for client ${confidential().clientId}`,
+    );
+    // Hashed for another user than the one signing in.
+    const otherUser = secretHash("admin@example.com", confidential().clientId, confidential().clientSecret);
+    await expectAwsError(
+      passwordAuth(confidential().clientId, "demo@example.com", "DemoPassw0rd!", otherUser),
+      NotAuthorizedException,
+      `Unable to verify secret hash for client ${confidential().clientId}`,
+    );
+  });
+
+  it("AWS accepts the right SECRET_HASH, and for REFRESH_TOKEN_AUTH one computed with the user's username; the gateway does too", async () => {
+    const { clientId, clientSecret } = confidential();
+    const { AuthenticationResult } = await passwordAuth(
+      clientId,
+      "demo@example.com",
+      "DemoPassw0rd!",
+      secretHash("demo@example.com", clientId, clientSecret),
+    );
+    const refreshToken = AuthenticationResult!.RefreshToken!;
+    const username = decodePayload(AuthenticationResult!.AccessToken!).username as string;
+    const refresh = (hash?: string) =>
+      stack.sdk.send(
+        new InitiateAuthCommand({
+          ClientId: clientId,
+          AuthFlow: "REFRESH_TOKEN_AUTH",
+          AuthParameters: { REFRESH_TOKEN: refreshToken, ...(hash ? { SECRET_HASH: hash } : {}) },
+        }),
+      );
+    const refreshed = await refresh(secretHash(username, clientId, clientSecret));
+    expect(refreshed.AuthenticationResult?.AccessToken).toBeTruthy();
+    expect(refreshed.AuthenticationResult?.RefreshToken).toBeUndefined();
+    await expectAwsError(refresh(), NotAuthorizedException, `Client ${clientId} is configured with secret but SECRET_HASH was not received`);
+    await expectAwsError(refresh(secretHash("someone-else", clientId, clientSecret)), NotAuthorizedException);
+  });
+
+  it("AWS requires SecretHash on SignUp, ConfirmSignUp, ForgotPassword, ConfirmForgotPassword and ResendConfirmationCode; the gateway does too", async () => {
+    const { clientId, clientSecret } = confidential();
+    const message = `Unable to verify secret hash for client ${clientId}`;
+    const email = uniqueEmail("hash");
+    await expectAwsError(
+      stack.sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: "Hash-Passw0rd" })),
+      NotAuthorizedException,
+      message,
+    );
+    await expectAwsError(
+      stack.sdk.send(new ForgotPasswordCommand({ ClientId: clientId, Username: "demo@example.com", SecretHash: "d3Jvbmc=" })),
+      NotAuthorizedException,
+      message,
+    );
+    await expectAwsError(
+      stack.sdk.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: "123456" })),
+      NotAuthorizedException,
+      message,
+    );
+    await expectAwsError(
+      stack.sdk.send(
+        new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: email, ConfirmationCode: "1", Password: "Hash-Passw0rd" }),
+      ),
+      NotAuthorizedException,
+      message,
+    );
+    await expectAwsError(
+      stack.sdk.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: email })),
+      NotAuthorizedException,
+      message,
+    );
+    // With the right hash, sign-up works.
+    const signedUp = await stack.sdk.send(
+      new SignUpCommand({
+        ClientId: clientId,
+        Username: email,
+        Password: "Hash-Passw0rd",
+        SecretHash: secretHash(email, clientId, clientSecret),
+      }),
+    );
+    expect(signedUp.UserConfirmed).toBe(false);
+  });
+
+  it("AWS requires SECRET_HASH on RespondToAuthChallenge; the gateway does too", async () => {
+    const { clientId, clientSecret } = confidential();
+    const user = await createUser(stack, { temporary: true });
+    const challenge = await passwordAuth(clientId, user.email, user.password, secretHash(user.email, clientId, clientSecret));
+    expect(challenge.ChallengeName).toBe("NEW_PASSWORD_REQUIRED");
+    const respond = (hash?: string) =>
+      stack.sdk.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: clientId,
+          ChallengeName: "NEW_PASSWORD_REQUIRED",
+          Session: challenge.Session,
+          ChallengeResponses: { USERNAME: user.username, NEW_PASSWORD: "Chosen-Passw0rd", ...(hash ? { SECRET_HASH: hash } : {}) },
+        }),
+      );
+    await expectAwsError(respond(), NotAuthorizedException, `Client ${clientId} is configured with secret but SECRET_HASH was not received`);
+    const done = await respond(secretHash(user.username, clientId, clientSecret));
+    expect(done.AuthenticationResult?.AccessToken).toBeTruthy();
+  });
+});
+
+describe("ExplicitAuthFlows", () => {
+  it("AWS refuses USER_PASSWORD_AUTH unless the client allows it (InvalidParameterException); the gateway does too", async () => {
+    const noPassword = await createClient(stack, { ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] });
+    await expectAwsError(
+      passwordAuth(noPassword.clientId, "demo@example.com", "DemoPassw0rd!"),
+      InvalidParameterException,
+      "USER_PASSWORD_AUTH flow not enabled for this client",
+    );
+    const defaults = await createClient(stack, { ExplicitAuthFlows: undefined });
+    await expectAwsError(
+      passwordAuth(defaults.clientId, "demo@example.com", "DemoPassw0rd!"),
+      InvalidParameterException,
+      "USER_PASSWORD_AUTH flow not enabled for this client",
+    );
+    // The legacy name counts.
+    const legacy = await createClient(stack, { ExplicitAuthFlows: ["USER_PASSWORD_AUTH"] });
+    const ok = await passwordAuth(legacy.clientId, "demo@example.com", "DemoPassw0rd!");
+    expect(ok.AuthenticationResult?.AccessToken).toBeTruthy();
+  });
+
+  it("AWS refuses REFRESH_TOKEN_AUTH unless the client allows it; the gateway does too", async () => {
+    const noRefresh = await createClient(stack, { ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"] });
+    const { AuthenticationResult } = await passwordAuth(noRefresh.clientId, "demo@example.com", "DemoPassw0rd!");
+    await expectAwsError(
+      stack.sdk.send(
+        new InitiateAuthCommand({
+          ClientId: noRefresh.clientId,
+          AuthFlow: "REFRESH_TOKEN_AUTH",
+          AuthParameters: { REFRESH_TOKEN: AuthenticationResult!.RefreshToken! },
+        }),
+      ),
+      InvalidParameterException,
+      "REFRESH_TOKEN_AUTH flow not enabled for this client",
+    );
+  });
+});
+
+describe("the pool's password policy", () => {
+  const rules: Array<[string, string]> = [
+    ["Sh0rt!", "Password not long enough"],
+    ["NOLOWERCASE1!", "Password must have lowercase characters"],
+    ["nouppercase1!", "Password must have uppercase characters"],
+    ["NoNumbers!!", "Password must have numeric characters"],
+    ["NoSymbols123", "Password must have symbol characters"],
+  ];
+
+  it.each(rules)("AWS refuses SignUp with %j: '%s'; the gateway does too", async (password, rule) => {
+    await expectAwsError(
+      stack.sdk.send(new SignUpCommand({ ClientId: stack.web.clientId, Username: uniqueEmail("policy"), Password: password })),
+      InvalidPasswordException,
+      `Password did not conform with policy: ${rule}`,
+    );
+  });
+
+  it("AWS enforces the policy on ChangePassword, and answers a wrong previous password with NotAuthorizedException; the gateway does too", async () => {
+    const user = await createUser(stack);
+    const { AccessToken } = await signIn(user);
+    await expectAwsError(
+      stack.sdk.send(new ChangePasswordCommand({ AccessToken, PreviousPassword: user.password, ProposedPassword: "nouppercase1!" })),
+      InvalidPasswordException,
+      "Password did not conform with policy: Password must have uppercase characters",
+    );
+    await expectAwsError(
+      stack.sdk.send(new ChangePasswordCommand({ AccessToken, PreviousPassword: "Wrong-passw0rd", ProposedPassword: "Changed-Passw0rd" })),
+      NotAuthorizedException,
+      "Incorrect username or password.",
+    );
+    await stack.sdk.send(new ChangePasswordCommand({ AccessToken, PreviousPassword: user.password, ProposedPassword: "Changed-Passw0rd" }));
+    expect((await passwordAuth(stack.web.clientId, user.email, "Changed-Passw0rd")).AuthenticationResult).toBeTruthy();
+  });
+
+  it("AWS enforces the policy on ConfirmForgotPassword; the gateway does too", async () => {
+    const user = await createUser(stack);
+    const mark = stack.logs.length;
+    const sent = await stack.sdk.send(new ForgotPasswordCommand({ ClientId: stack.web.clientId, Username: user.email }));
+    expect(sent.CodeDeliveryDetails).toEqual({ Destination: "u***@e***", DeliveryMedium: "EMAIL", AttributeName: "email" });
+    const code = await codeSentTo(stack, user.email, mark);
+    const confirm = (password: string) =>
+      stack.sdk.send(
+        new ConfirmForgotPasswordCommand({ ClientId: stack.web.clientId, Username: user.email, ConfirmationCode: code, Password: password }),
+      );
+    await expectAwsError(confirm("NoNumbers!!"), InvalidPasswordException, "Password did not conform with policy: Password must have numeric characters");
+    await confirm("Forgot-Passw0rd");
+    expect((await passwordAuth(stack.web.clientId, user.email, "Forgot-Passw0rd")).AuthenticationResult).toBeTruthy();
+  });
+
+  it("AWS enforces the policy on AdminSetUserPassword; the gateway does too", async () => {
+    const user = await createUser(stack);
+    await expectAwsError(
+      stack.sdk.send(new AdminSetUserPasswordCommand({ UserPoolId: stack.poolId, Username: user.email, Password: "Sh0rt!", Permanent: true })),
+      InvalidPasswordException,
+      "Password did not conform with policy: Password not long enough",
+    );
+    await stack.sdk.send(
+      new AdminSetUserPasswordCommand({ UserPoolId: stack.poolId, Username: user.email, Password: "Admin-Set-Passw0rd", Permanent: true }),
+    );
+    expect((await passwordAuth(stack.web.clientId, user.email, "Admin-Set-Passw0rd")).AuthenticationResult).toBeTruthy();
+  });
+
+  it("AWS enforces the policy on RespondToAuthChallenge's NEW_PASSWORD, checks the temporary password and the Session; the gateway does too", async () => {
+    const user = await createUser(stack, { temporary: true });
+    // cognito-local would issue the challenge for any password.
+    await expectAwsError(passwordAuth(stack.web.clientId, user.email, "Not-the-temp-0"), NotAuthorizedException, "Incorrect username or password.");
+    const challenge = await passwordAuth(stack.web.clientId, user.email, user.password);
+    expect(challenge.ChallengeName).toBe("NEW_PASSWORD_REQUIRED");
+    const respond = (password: string, session = challenge.Session) =>
+      stack.sdk.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: stack.web.clientId,
+          ChallengeName: "NEW_PASSWORD_REQUIRED",
+          Session: session,
+          ChallengeResponses: { USERNAME: challenge.ChallengeParameters!.USER_ID_FOR_SRP!, NEW_PASSWORD: password },
+        }),
+      );
+    await expectAwsError(respond("NoSymbols123"), InvalidPasswordException, "Password did not conform with policy: Password must have symbol characters");
+    // cognito-local accepts any Session; AWS only the one it issued.
+    await expectAwsError(respond("Chosen-Passw0rd", "made-up-session"), NotAuthorizedException, "Invalid session for the user, session is expired.");
+    const done = await respond("Chosen-Passw0rd");
+    expect(done.AuthenticationResult).toMatchObject({ ExpiresIn: expect.any(Number), TokenType: "Bearer" });
+    // The refresh token from the challenge refreshes (cognito-local alone does not store it).
+    const refreshed = await refreshAuth(done.AuthenticationResult!.RefreshToken!);
+    expect(refreshed.AuthenticationResult?.AccessToken).toBeTruthy();
+    // The session is spent.
+    await expectAwsError(respond("Chosen-Passw0rd"), NotAuthorizedException, "Invalid session for the user, session is expired.");
+  });
+});
+
+describe("access tokens, GlobalSignOut and RevokeToken", () => {
+  it("AWS verifies the access token of GetUser & co. (cognito-local only decodes it); the gateway does too", async () => {
+    const user = await createUser(stack);
+    const { AccessToken, IdToken } = await signIn(user);
+    // The same token claiming to be another user: cognito-local alone would answer with that user.
+    const admin = await createUser(stack);
+    const [header, , signature] = AccessToken!.split(".");
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ ...decodePayload(AccessToken!), sub: admin.username, username: admin.username }),
+    ).toString("base64url");
+    for (const token of ["not-a-jwt", `${header}.${forgedPayload}.${signature}`, IdToken!]) {
+      await expectAwsError(stack.sdk.send(new GetUserCommand({ AccessToken: token })), NotAuthorizedException, "Invalid Access Token");
+    }
+    const me = await stack.sdk.send(new GetUserCommand({ AccessToken }));
+    expect(me.Username).toBe(user.username);
+  });
+
+  it("AWS refuses an expired access token: 'Access Token has expired'; the gateway does too", async () => {
+    const shortLived = await createClient(stack, {
+      AccessTokenValidity: 1,
+      IdTokenValidity: 1,
+      TokenValidityUnits: { AccessToken: "seconds", IdToken: "seconds", RefreshToken: "days" },
+    } satisfies Partial<CreateUserPoolClientCommandInput>);
+    const user = await createUser(stack);
+    const { AccessToken } = await signIn(user, shortLived);
+    const exp = decodePayload(AccessToken!).exp as number;
+    await new Promise((r) => setTimeout(r, Math.max(0, exp * 1000 - Date.now()) + 50));
+    await expectAwsError(stack.sdk.send(new GetUserCommand({ AccessToken })), NotAuthorizedException, "Access Token has expired");
+  });
+
+  it("AWS's GlobalSignOut revokes the user's refresh tokens and the access tokens issued before it; the gateway does too", async () => {
+    const user = await createUser(stack);
+    const first = await signIn(user);
+    const second = await signIn(user, stack.confidential);
+    await stack.sdk.send(new GetUserCommand({ AccessToken: first.AccessToken }));
+
+    await stack.sdk.send(new GlobalSignOutCommand({ AccessToken: first.AccessToken }));
+
+    for (const [tokens, client] of [
+      [first, stack.web],
+      [second, stack.confidential],
+    ] as const) {
+      await expectAwsError(
+        stack.sdk.send(new GetUserCommand({ AccessToken: tokens.AccessToken })),
+        NotAuthorizedException,
+        "Access Token has been revoked",
+      );
+      await expectAwsError(refreshAuth(tokens.RefreshToken!, client), NotAuthorizedException, "Refresh Token has been revoked");
+    }
+    await expectAwsError(
+      stack.sdk.send(
+        new ChangePasswordCommand({ AccessToken: first.AccessToken, PreviousPassword: user.password, ProposedPassword: "After-Passw0rd" }),
+      ),
+      NotAuthorizedException,
+      "Access Token has been revoked",
+    );
+    // Signing in again works, and the new tokens are good.
+    const again = await signIn(user);
+    expect((await stack.sdk.send(new GetUserCommand({ AccessToken: again.AccessToken }))).Username).toBe(user.username);
+    expect(stack.logs.some((l) => l.includes("GlobalSignOut:") && l.includes("2 refresh token(s) revoked"))).toBe(true);
+  });
+
+  it("AWS's RevokeToken revokes the refresh token and the access tokens issued with it; the gateway does too", async () => {
+    const user = await createUser(stack);
+    const tokens = await signIn(user);
+    await stack.sdk.send(new RevokeTokenCommand({ ClientId: stack.web.clientId, Token: tokens.RefreshToken }));
+    await expectAwsError(
+      stack.sdk.send(new GetUserCommand({ AccessToken: tokens.AccessToken })),
+      NotAuthorizedException,
+      "Access Token has been revoked",
+    );
+    await expectAwsError(refreshAuth(tokens.RefreshToken!), NotAuthorizedException, "Refresh Token has been revoked");
+  });
+});
+
+describe("sign-up confirmation codes", () => {
+  it("AWS's ResendConfirmationCode sends a new code to an unconfirmed user, which confirms the sign-up; the gateway does too", async () => {
+    const email = uniqueEmail("resend");
+    const first = stack.logs.length;
+    const signedUp = await stack.sdk.send(new SignUpCommand({ ClientId: stack.web.clientId, Username: email, Password: "Resend-Passw0rd" }));
+    expect(signedUp.CodeDeliveryDetails).toEqual({ Destination: "r***@e***", DeliveryMedium: "EMAIL", AttributeName: "email" });
+    const signUpCode = await codeSentTo(stack, email, first);
+
+    const second = stack.logs.length;
+    const resent = await stack.sdk.send(new ResendConfirmationCodeCommand({ ClientId: stack.web.clientId, Username: email }));
+    expect(resent.CodeDeliveryDetails).toEqual({ Destination: "r***@e***", DeliveryMedium: "EMAIL", AttributeName: "email" });
+    const newCode = await codeSentTo(stack, email, second);
+    expect(stack.logs.slice(second).some((l) => l.includes(`ResendConfirmationCode for ${email}`))).toBe(true);
+
+    if (newCode !== signUpCode) {
+      await expectAwsError(
+        stack.sdk.send(new ConfirmSignUpCommand({ ClientId: stack.web.clientId, Username: email, ConfirmationCode: signUpCode })),
+        CodeMismatchException,
+      );
+    }
+    await stack.sdk.send(new ConfirmSignUpCommand({ ClientId: stack.web.clientId, Username: email, ConfirmationCode: newCode }));
+    expect((await passwordAuth(stack.web.clientId, email, "Resend-Passw0rd")).AuthenticationResult).toBeTruthy();
+  });
+
+  it("AWS answers ResendConfirmationCode for an unknown user with made-up delivery details (user-existence errors prevented), and refuses a confirmed one; the gateway does too", async () => {
+    const unknown = await stack.sdk.send(new ResendConfirmationCodeCommand({ ClientId: stack.web.clientId, Username: "ghost@example.com" }));
+    expect(unknown.CodeDeliveryDetails).toEqual({ Destination: "g***@e***", DeliveryMedium: "EMAIL", AttributeName: "email" });
+    await expectAwsError(
+      stack.sdk.send(new ResendConfirmationCodeCommand({ ClientId: stack.web.clientId, Username: "demo@example.com" })),
+      InvalidParameterException,
+      "User is already confirmed.",
+    );
+  });
+
+  it("AWS answers a wrong confirmation code with CodeMismatchException; the gateway does too", async () => {
+    const email = uniqueEmail("mismatch");
+    await stack.sdk.send(new SignUpCommand({ ClientId: stack.web.clientId, Username: email, Password: "Mismatch-Passw0rd" }));
+    await expectAwsError(
+      stack.sdk.send(new ConfirmSignUpCommand({ ClientId: stack.web.clientId, Username: email, ConfirmationCode: "not-it" })),
+      CodeMismatchException,
+      "Invalid verification code provided, please try again.",
+    );
+  });
+});

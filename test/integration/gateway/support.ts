@@ -1,0 +1,382 @@
+/**
+ * Harness for the gateway parity tests: a fresh cognito-local + gateway
+ * (startLocalCognito) on a temp dir and free port, seeded like `npm run seed`;
+ * a tiny cookie jar and form helpers to drive the Hosted UI like a browser;
+ * PKCE, SECRET_HASH and TOTP computed with node:crypto. No mocks.
+ */
+import { createHash, createHmac, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {
+  AdminCreateUserCommand,
+  AdminGetUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  type CreateUserPoolClientCommandInput,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { expect } from "vitest";
+import { startLocalCognito } from "../../../cognito-local/gateway/index.ts";
+import { freePort } from "../../../scripts/lib/emulator.ts";
+import { seed } from "../../../scripts/lib/seed.ts";
+
+export const APP = "https://app.example";
+export const CALLBACK = `${APP}/auth/callback`;
+export const LOGOUT = `${APP}/`;
+
+export interface Stack {
+  url: string;
+  upstreamUrl: string;
+  poolId: string;
+  web: { clientId: string };
+  confidential: { clientId: string; clientSecret: string };
+  /** Everything cognito-local and the gateway logged (ANSI colours stripped). */
+  logs: string[];
+  sdk: CognitoIdentityProviderClient;
+  /** Seeds again (idempotent), registering more app URLs on the clients. */
+  reseed(appUrls: string[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(): Promise<Stack> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "remix-cognito-gateway-"));
+  const logs: string[] = [];
+  // No fixed CODE: every confirmation code is different, and tests read the
+  // one they need from cognito-local's log, like a developer would.
+  const local = await startLocalCognito({
+    dataDir,
+    port: await freePort(),
+    onLog: (line) => logs.push(line.replace(/\x1b\[[0-9;]*m/g, "")),
+  });
+  const stop = async () => {
+    await local.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  // The seed enrols a TOTP user and keeps its secret in a file: keep ours
+  // away from the developer's (the default is in the repository root).
+  const totpSecretsFile = path.join(dataDir, "totp-secrets.json");
+  try {
+    const seeded = await seed({ endpoint: local.url, appUrls: [APP], totpSecretsFile });
+    return {
+      url: local.url,
+      upstreamUrl: local.upstreamUrl,
+      poolId: seeded.userPoolId,
+      web: seeded.clients.web,
+      confidential: seeded.clients["web-confidential"],
+      logs,
+      sdk: sdk(local.url),
+      reseed: async (appUrls) => void (await seed({ endpoint: local.url, appUrls, totpSecretsFile })),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export function sdk(endpoint: string): CognitoIdentityProviderClient {
+  return new CognitoIdentityProviderClient({
+    endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    maxAttempts: 1,
+  });
+}
+
+let counter = 0;
+export function uniqueEmail(prefix = "user"): string {
+  return `${prefix}-${Date.now().toString(36)}-${++counter}@example.com`;
+}
+
+export interface TestUser {
+  email: string;
+  password: string;
+  /** Cognito's username (the sub, as the pool signs in by email). */
+  username: string;
+}
+
+/** A confirmed user with a permanent password, or (temporary: true) one in FORCE_CHANGE_PASSWORD. */
+export async function createUser(stack: Stack, options: { temporary?: boolean; name?: string } = {}): Promise<TestUser> {
+  const email = uniqueEmail();
+  const password = `Passw0rd!${randomBytes(3).toString("hex")}`;
+  await stack.sdk.send(
+    new AdminCreateUserCommand({
+      UserPoolId: stack.poolId,
+      Username: email,
+      MessageAction: "SUPPRESS",
+      TemporaryPassword: password,
+      UserAttributes: [
+        { Name: "email", Value: email },
+        { Name: "email_verified", Value: "true" },
+        ...(options.name ? [{ Name: "name", Value: options.name }] : []),
+      ],
+    }),
+  );
+  if (!options.temporary) {
+    await stack.sdk.send(
+      new AdminSetUserPasswordCommand({ UserPoolId: stack.poolId, Username: email, Password: password, Permanent: true }),
+    );
+  }
+  const { Username } = await stack.sdk.send(new AdminGetUserCommand({ UserPoolId: stack.poolId, Username: email }));
+  return { email, password, username: Username! };
+}
+
+/** An extra app client in the seeded pool (defaults like the seed's). */
+export async function createClient(
+  stack: Stack,
+  overrides: Partial<CreateUserPoolClientCommandInput> = {},
+): Promise<{ clientId: string; clientSecret?: string }> {
+  const { UserPoolClient } = await stack.sdk.send(
+    new CreateUserPoolClientCommand({
+      UserPoolId: stack.poolId,
+      ClientName: `test-${++counter}`,
+      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      AllowedOAuthFlows: ["code"],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: ["openid", "email", "profile"],
+      SupportedIdentityProviders: ["COGNITO"],
+      CallbackURLs: [CALLBACK],
+      LogoutURLs: [LOGOUT],
+      PreventUserExistenceErrors: "ENABLED",
+      ...overrides,
+    }),
+  );
+  return { clientId: UserPoolClient!.ClientId!, clientSecret: UserPoolClient!.ClientSecret };
+}
+
+export function secretHash(username: string, clientId: string, clientSecret: string): string {
+  return createHmac("sha256", clientSecret).update(username + clientId).digest("base64");
+}
+
+/**
+ * The confirmation code cognito-local prints for an email address, after log
+ * line `since` (take `stack.logs.length` before the call that sends it).
+ */
+export async function codeSentTo(stack: Stack, email: string, since: number): Promise<string> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    let destination: string | undefined;
+    let code: string | undefined;
+    for (const line of stack.logs.slice(since)) {
+      const d = /Destination:\s+(\S+)/.exec(line);
+      if (d) destination = d[1];
+      const c = /Code:\s+(\d+)/.exec(line);
+      if (c && destination === email) code = c[1];
+    }
+    if (code) return code;
+    await nudgeLog(stack);
+    if (Date.now() > deadline) {
+      throw new Error(`no confirmation code for ${email} in cognito-local's log:\n${stack.logs.slice(since).join("\n")}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * cognito-local 5.3.0 (pino → pino-pretty) holds its latest log entry back
+ * until it writes the next one. Asking for a pool that does not exist makes
+ * it log a warning, which lets the entry we wait for out.
+ */
+async function nudgeLog(stack: Stack): Promise<void> {
+  await fetch(stack.upstreamUrl, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-amz-json-1.1",
+      "x-amz-target": "AWSCognitoIdentityProviderService.DescribeUserPool",
+    },
+    body: JSON.stringify({ UserPoolId: "local_nudge" }),
+  });
+}
+
+/** Expects a promise to fail with an AWS SDK exception of this class (and message). */
+export async function expectAwsError(
+  promise: Promise<unknown>,
+  exception: abstract new (...args: never[]) => Error,
+  message?: string,
+): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, "the call should have failed").toBeInstanceOf(exception);
+  if (message !== undefined) expect((error as Error).message).toBe(message);
+}
+
+// --- TOTP (RFC 6238: HMAC-SHA1, 30 s steps, 6 digits, base32 secret) --------------
+
+function base32Decode(secret: string): Buffer {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const char of secret.replace(/=+$/, "").toUpperCase()) {
+    const value = alphabet.indexOf(char);
+    if (value < 0) throw new Error(`not base32: ${char}`);
+    bits += value.toString(2).padStart(5, "0");
+  }
+  const bytes: number[] = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+export function totp(secret: string, timeMs = Date.now()): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(timeMs / 1000 / 30)));
+  const mac = createHmac("sha1", base32Decode(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1]! & 0x0f;
+  const binary = mac.readUInt32BE(offset) & 0x7fffffff;
+  return String(binary % 1_000_000).padStart(6, "0");
+}
+
+// --- a tiny browser ---------------------------------------------------------------
+
+export class CookieJar {
+  private readonly cookies = new Map<string, string>();
+
+  store(response: Response): void {
+    for (const setCookie of response.headers.getSetCookie()) {
+      const [pair = "", ...attributes] = setCookie.split(";");
+      const eq = pair.indexOf("=");
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      const maxAge = attributes.map((a) => /^\s*max-age=(-?\d+)/i.exec(a)).find(Boolean);
+      if (!value || (maxAge && Number(maxAge[1]) <= 0)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  get(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  header(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+  }
+}
+
+/** One request, redirects not followed, cookies sent and stored. */
+export async function browse(url: string, jar: CookieJar, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  const cookie = jar.header();
+  if (cookie) headers.set("cookie", cookie);
+  headers.set("accept", "text/html");
+  const response = await fetch(url, { ...init, headers, redirect: "manual" });
+  jar.store(response);
+  return response;
+}
+
+/** Submits a Hosted UI form (the `flow` field comes from the page). */
+export function postForm(stack: Stack, pathname: string, fields: Record<string, string>, jar: CookieJar) {
+  return browse(`${stack.url}${pathname}`, jar, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
+/** The value of every hidden input on the page, by name. */
+export function hiddenFields(html: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+    fields[match[1]!] = match[2]!;
+  }
+  return fields;
+}
+
+export function pkce(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString("base64url");
+  return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
+}
+
+export interface AuthorizeParams {
+  clientId: string;
+  redirectUri?: string;
+  state?: string;
+  scope?: string;
+  challenge?: string;
+  extra?: Record<string, string>;
+}
+
+/** `/oauth2/authorize?…` with AWS's parameters (PKCE S256 by default). */
+export function authorizeUrl(stack: Stack, p: AuthorizeParams): string {
+  const url = new URL("/oauth2/authorize", stack.url);
+  url.searchParams.set("client_id", p.clientId);
+  url.searchParams.set("redirect_uri", p.redirectUri ?? CALLBACK);
+  url.searchParams.set("response_type", "code");
+  url.searchParams.set("scope", p.scope ?? "openid email profile");
+  url.searchParams.set("state", p.state ?? "state-123");
+  url.searchParams.set("code_challenge", p.challenge ?? pkce().challenge);
+  url.searchParams.set("code_challenge_method", "S256");
+  for (const [k, v] of Object.entries(p.extra ?? {})) url.searchParams.set(k, v);
+  return url.toString();
+}
+
+/** GET /oauth2/authorize, expecting the hop to /login, then the sign-in page itself. */
+export function openSignInPage(stack: Stack, p: AuthorizeParams, jar: CookieJar) {
+  return openSignInPageAt(stack, authorizeUrl(stack, p), jar);
+}
+
+export async function openSignInPageAt(stack: Stack, authorizeHref: string, jar: CookieJar) {
+  const authorize = await browse(authorizeHref, jar);
+  expect(authorize.status).toBe(302);
+  const location = new URL(authorize.headers.get("location")!, stack.url);
+  expect(location.pathname).toBe("/login");
+  const page = await browse(location.toString(), jar);
+  expect(page.status).toBe(200);
+  const html = await page.text();
+  return { html, flow: hiddenFields(html).flow!, loginUrl: location.toString(), response: page };
+}
+
+/** The `code` and `state` of a redirect to the app's callback. */
+export function callbackParams(response: Response): { code: string | null; state: string | null; url: URL } {
+  expect(response.status).toBe(302);
+  const url = new URL(response.headers.get("location")!);
+  expect(`${url.origin}${url.pathname}`).toBe(CALLBACK);
+  return { code: url.searchParams.get("code"), state: url.searchParams.get("state"), url };
+}
+
+/** The whole browser sign-in: authorize → /login → credentials → redirect with a code. */
+export async function hostedSignIn(
+  stack: Stack,
+  p: AuthorizeParams & { username: string; password: string },
+  jar = new CookieJar(),
+) {
+  const { verifier, challenge } = pkce();
+  const { flow } = await openSignInPage(stack, { ...p, challenge }, jar);
+  const response = await postForm(stack, "/login", { flow, username: p.username, password: p.password }, jar);
+  const { code, state } = callbackParams(response);
+  return { code: code!, state, verifier, jar };
+}
+
+export interface TokenRequest {
+  code?: string;
+  verifier?: string;
+  redirectUri?: string;
+  clientId: string;
+  clientSecret?: string;
+  /** How the client authenticates: HTTP Basic, form fields, or client_id only. */
+  auth: "basic" | "post" | "none";
+  grantType?: string;
+  refreshToken?: string;
+}
+
+export async function tokenRequest(stack: Stack, r: TokenRequest): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+  const form = new URLSearchParams({ grant_type: r.grantType ?? "authorization_code" });
+  if (r.code !== undefined) form.set("code", r.code);
+  if (r.grantType !== "refresh_token") form.set("redirect_uri", r.redirectUri ?? CALLBACK);
+  if (r.verifier !== undefined) form.set("code_verifier", r.verifier);
+  if (r.refreshToken !== undefined) form.set("refresh_token", r.refreshToken);
+  const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
+  if (r.auth === "basic") {
+    headers.authorization = `Basic ${Buffer.from(`${r.clientId}:${r.clientSecret ?? ""}`).toString("base64")}`;
+  } else {
+    form.set("client_id", r.clientId);
+    if (r.auth === "post" && r.clientSecret !== undefined) form.set("client_secret", r.clientSecret);
+  }
+  const response = await fetch(`${stack.url}/oauth2/token`, { method: "POST", headers, body: form.toString() });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
+}
+
+export function decodePayload(jwt: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString("utf8"));
+}
