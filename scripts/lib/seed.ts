@@ -16,6 +16,7 @@ import {
   AssociateSoftwareTokenCommand,
   GetUserPoolMfaConfigCommand,
   InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
   SetUserMFAPreferenceCommand,
   SetUserPoolMfaConfigCommand,
   VerifySoftwareTokenCommand,
@@ -267,9 +268,9 @@ async function ensureUser(
     new ListUsersCommand({ UserPoolId: userPoolId, Filter: `email = "${user.email}"`, Limit: 1 }),
   );
   let exists = (existing.Users?.length ?? 0) > 0;
-  if (exists && user.totp && !readTotpSecrets(secretsFile)[user.email]) {
-    // Enrolled, but its secret is lost (secrets file deleted): nobody could
-    // sign in as it. Start that user over.
+  if (exists && user.totp && !(await totpSecretWorks(client, clientId, user, readTotpSecrets(secretsFile)[user.email]))) {
+    // Enrolled, but the stored secret is missing or stale (secrets file
+    // deleted or overwritten): nobody could sign in as it. Start that user over.
     await client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: user.email }));
     exists = false;
   }
@@ -340,4 +341,38 @@ async function enrolTotp(client: CognitoIdentityProviderClient, clientId: string
   const secrets = readTotpSecrets(secretsFile);
   secrets[user.email] = secret!;
   fs.writeFileSync(secretsFile, JSON.stringify(secrets, null, 2) + "\n", { mode: 0o600 });
+}
+
+/** Whether `secret` still answers the user's TOTP challenge (a sign-in, as a person would). */
+async function totpSecretWorks(
+  client: CognitoIdentityProviderClient,
+  clientId: string,
+  user: SeedUser,
+  secret: string | undefined,
+): Promise<boolean> {
+  if (!secret) return false;
+  try {
+    const auth = await client.send(
+      new InitiateAuthCommand({
+        ClientId: clientId,
+        AuthFlow: "USER_PASSWORD_AUTH",
+        AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
+      }),
+    );
+    if (auth.ChallengeName !== "SOFTWARE_TOKEN_MFA") return false;
+    const done = await client.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: clientId,
+        ChallengeName: "SOFTWARE_TOKEN_MFA",
+        Session: auth.Session,
+        ChallengeResponses: {
+          USERNAME: auth.ChallengeParameters?.USER_ID_FOR_SRP ?? user.email,
+          SOFTWARE_TOKEN_MFA_CODE: totpCode(secret),
+        },
+      }),
+    );
+    return Boolean(done.AuthenticationResult?.AccessToken);
+  } catch {
+    return false;
+  }
 }

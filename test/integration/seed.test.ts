@@ -6,9 +6,13 @@ import {
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
   ListUsersCommand,
+  RespondToAuthChallengeCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { describe, expect, inject, it } from "vitest";
-import { POOL_NAME, SEED_USERS, readTotpSecrets, seed } from "../../scripts/lib/seed.ts";
+import fs from "node:fs";
+import path from "node:path";
+import { POOL_NAME, SEED_USERS, readTotpSecrets, seed, totpCode } from "../../scripts/lib/seed.ts";
+import { startOwnEmulator } from "../support/own-emulator.ts";
 import { adminClient } from "../support/app.ts";
 
 describe("seeding (against the test emulator)", () => {
@@ -115,5 +119,38 @@ describe("seeded lifecycle users", () => {
     );
     expect(mfa.UserMFASettingList).toContain("SOFTWARE_TOKEN_MFA");
     expect(readTotpSecrets(inject("totpSecretsFile"))["mfa@example.com"]).toMatch(/^[A-Z2-7]{16,}=*$/);
+  });
+});
+
+describe("seeding repairs a seeded MFA user whose stored TOTP secret went stale", () => {
+  it("re-enrols the user, and the newly stored secret answers the challenge", async () => {
+    const own = await startOwnEmulator();
+    try {
+      const file = path.join(own.dataDir, "totp-secrets.json");
+      fs.writeFileSync(file, JSON.stringify({ "mfa@example.com": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP" }));
+      const again = await seed({ endpoint: own.url, totpSecretsFile: file });
+      expect(again.created).toContain("user mfa@example.com");
+      const secret = readTotpSecrets(file)["mfa@example.com"]!;
+      expect(secret).not.toBe("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
+      const auth = await own.admin.send(
+        new InitiateAuthCommand({
+          ClientId: own.webClientId,
+          AuthFlow: "USER_PASSWORD_AUTH",
+          AuthParameters: { USERNAME: "mfa@example.com", PASSWORD: "MfaPassw0rd!" },
+        }),
+      );
+      expect(auth.ChallengeName).toBe("SOFTWARE_TOKEN_MFA");
+      const done = await own.admin.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: own.webClientId,
+          ChallengeName: "SOFTWARE_TOKEN_MFA",
+          Session: auth.Session,
+          ChallengeResponses: { USERNAME: auth.ChallengeParameters!.USER_ID_FOR_SRP!, SOFTWARE_TOKEN_MFA_CODE: totpCode(secret) },
+        }),
+      );
+      expect(done.AuthenticationResult?.AccessToken).toBeTruthy();
+    } finally {
+      await own.dispose();
+    }
   });
 });

@@ -12,7 +12,8 @@ import {
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { freePort, startEmulator, type RunningEmulator } from "../../scripts/lib/emulator.ts";
+import { startLocalCognito, type RunningLocalCognito } from "../../cognito-local/gateway/index.ts";
+import { freePort } from "../../scripts/lib/emulator.ts";
 import { seed } from "../../scripts/lib/seed.ts";
 
 export interface OwnEmulator {
@@ -39,10 +40,11 @@ export async function startOwnEmulator(options: { confirmationCode?: string } = 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "remix-cognito-own-"));
   const port = await freePort();
   const env = options.confirmationCode ? { CODE: options.confirmationCode } : undefined;
-  let emulator: RunningEmulator | undefined;
+  let emulator: RunningLocalCognito | undefined;
   const start = async () => {
     if (emulator) return;
-    emulator = await startEmulator({ dataDir, port, env });
+    // Behind the parity gateway, like the shared test emulator and `npm run dev`.
+    emulator = await startLocalCognito({ dataDir, port, env });
   };
   const stop = async () => {
     const current = emulator;
