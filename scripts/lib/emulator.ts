@@ -89,13 +89,29 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   };
   for (const stream of [child.stdout!, child.stderr!]) {
     let buffer = "";
+    let idle: NodeJS.Timeout | undefined;
+    let flushed = false;
     stream.setEncoding("utf8");
     stream.on("data", (chunk: string) => {
+      // The newline that ends a line we already flushed.
+      if (flushed && chunk.startsWith("\n")) chunk = chunk.slice(1);
+      flushed = false;
       buffer += chunk;
       let nl: number;
       while ((nl = buffer.indexOf("\n")) >= 0) {
         onLine(buffer.slice(0, nl));
         buffer = buffer.slice(nl + 1);
+      }
+      // cognito-local's pretty logger ends an entry's line only when it writes
+      // the next one; don't sit on the last entry (often a confirmation code).
+      clearTimeout(idle);
+      if (buffer) {
+        idle = setTimeout(() => {
+          if (buffer) onLine(buffer);
+          buffer = "";
+          flushed = true;
+        }, 100);
+        idle.unref();
       }
     });
   }
