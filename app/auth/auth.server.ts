@@ -184,6 +184,14 @@ export async function logout(request: Request): Promise<Response> {
   return redirect("/", { headers });
 }
 
+/** The decoded claims of the session's tokens (for the development panel; never the tokens). */
+export function sessionTokenClaims(session: AuthSession): { id: Record<string, unknown>; access: Record<string, unknown> } {
+  return {
+    id: decodeClaims<Record<string, unknown>>(session.tokens.idToken) ?? {},
+    access: decodeClaims<Record<string, unknown>>(session.tokens.accessToken) ?? {},
+  };
+}
+
 function toStored(session: AuthSession): StoredSession {
   return {
     flow: session.flow,

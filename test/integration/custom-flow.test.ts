@@ -192,3 +192,29 @@ describe("AUTH_FLOW=custom with a secret-bearing client", () => {
     expect((await jar.fetch(`${app.url}/dashboard`)).status).toBe(200);
   });
 });
+
+describe("the dashboard's development panel", () => {
+  it("shows decoded token claims outside production, never the raw tokens; production hides it", async () => {
+    const dev = await startApp({ env: { NODE_ENV: "test" } });
+    const prod = await startApp();
+    try {
+      for (const [app, shown] of [
+        [dev, true],
+        [prod, false],
+      ] as const) {
+        const jar = await signInWithForm(app.url, DEMO.username, DEMO.password);
+        const html = await (await jar.fetch(`${app.url}/dashboard`)).text();
+        expect(html.includes("Token claims (development only)"), app.url).toBe(shown);
+        expect(html.includes("&quot;token_use&quot;: &quot;access&quot;") || html.includes('"token_use": "access"')).toBe(shown);
+        const session = jar.session()!;
+        for (const token of [session.access, session.id, session.refresh!]) {
+          expect(html).not.toContain(token.split(".")[2]!.slice(0, 24)); // no signature, so no token
+        }
+        expect(html).toContain('data-testid="refresh-at">automatically from');
+      }
+    } finally {
+      await dev.stop();
+      await prod.stop();
+    }
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * The whole stack the bench measures, started from nothing: a fresh
+ * cognito-local (free port, temp data dir, seeded), a counting proxy in front
+ * of it for the Hosted UI, a dedicated app client whose callback URL is the
+ * app's, and the production build under remix-serve with BENCH_ROUTES=1.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
+import type { CognitoSettings } from "../../../app/cognito/config.server.ts";
+import { freePort, startEmulator, type RunningEmulator } from "../emulator.ts";
+import { seed } from "../seed.ts";
+import { startApp, type AppProcess, type StartAppOptions } from "./app.ts";
+import { startCountingProxy, type CountingProxy } from "./cognito-proxy.ts";
+
+export const REGION = "us-east-1";
+
+export interface Stack {
+  emulator: RunningEmulator;
+  proxy: CountingProxy;
+  app: AppProcess;
+  /** An SDK client on the emulator (admin and user calls alike). */
+  cognito: CognitoIdentityProviderClient;
+  clientId: string;
+  settings: CognitoSettings;
+  sessionSecret: string;
+  /** Stops everything this started and removes the emulator's data. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export async function startStack(options: Pick<StartAppOptions, "nodeArgs" | "onLine" | "root"> = {}): Promise<Stack> {
+  const stops: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    // Cognito first: then nothing holds the app's outgoing keep-alive sockets
+    // open, and it exits promptly on SIGTERM (writing any --cpu-prof).
+    for (const fn of stops.splice(0)) {
+      try {
+        await fn();
+      } catch {
+        // keep stopping the rest
+      }
+    }
+  };
+  try {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "remix-cognito-bench-"));
+    const removeDataDir = () => fs.rmSync(dataDir, { recursive: true, force: true });
+    process.on("exit", removeDataDir);
+    const emulator = await startEmulator({ dataDir, port: await freePort() });
+    stops.push(() => emulator.stop(), removeDataDir);
+    const seeded = await seed({ endpoint: emulator.url, region: REGION });
+    const proxy = await startCountingProxy(emulator.url);
+    stops.unshift(() => proxy.stop());
+
+    const appPort = await freePort();
+    const appUrl = `http://127.0.0.1:${appPort}`;
+    const cognito = new CognitoIdentityProviderClient({
+      endpoint: emulator.url,
+      region: REGION,
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+    const { UserPoolClient } = await cognito.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: seeded.userPoolId,
+        ClientName: `bench-${crypto.randomBytes(3).toString("hex")}`,
+        GenerateSecret: false,
+        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        AllowedOAuthFlows: ["code"],
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthScopes: ["openid", "email", "profile"],
+        SupportedIdentityProviders: ["COGNITO"],
+        CallbackURLs: [`${appUrl}/auth/callback`],
+        LogoutURLs: [`${appUrl}/`],
+        AccessTokenValidity: 3600,
+        IdTokenValidity: 3600,
+        RefreshTokenValidity: 30,
+        TokenValidityUnits: { AccessToken: "seconds", IdToken: "seconds", RefreshToken: "days" },
+      }),
+    );
+    const clientId = UserPoolClient!.ClientId!;
+    const sessionSecret = crypto.randomBytes(32).toString("base64url"); // 43 characters
+    const app = await startApp({
+      ...options,
+      port: appPort,
+      env: {
+        SESSION_SECRET: sessionSecret,
+        BENCH_ROUTES: "1",
+        // The sign-in limiter still runs on every attempt; the bench signs the
+        // demo user in a few hundred times a minute, so lift its cap.
+        RATE_LIMIT_PER_MINUTE: "100000",
+        AUTH_FLOW: "auto", // the Hosted UI and the form both available
+        COGNITO_REGION: REGION,
+        COGNITO_USER_POOL_ID: seeded.userPoolId,
+        COGNITO_CLIENT_ID: clientId,
+        COGNITO_ENDPOINT: emulator.url,
+        COGNITO_DOMAIN: proxy.url,
+      },
+    });
+    stops.push(() => app.stop());
+    return {
+      emulator,
+      proxy,
+      app,
+      cognito,
+      clientId,
+      settings: { region: REGION, userPoolId: seeded.userPoolId, clientId, endpoint: emulator.url },
+      sessionSecret,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
