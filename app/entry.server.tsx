@@ -32,6 +32,8 @@ export default function handleRequest(
   applySecurityHeaders(responseHeaders, nonce);
   return new Promise((resolve, reject) => {
     let shellRendered = false;
+    // Declared first: React may call back before renderToPipeableStream returns.
+    let abortTimer: NodeJS.Timeout | undefined;
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
         <RemixServer context={remixContext} url={request.url} nonce={nonce} />
@@ -41,6 +43,9 @@ export default function handleRequest(
         [waitForAll ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
           const body = new PassThrough();
+          // Once the page is sent, drop the abort timer: left running it would
+          // keep this render (and its response) in memory for seconds.
+          body.on("close", () => clearTimeout(abortTimer));
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           resolve(
             new Response(createReadableStreamFromReadable(body), {
@@ -51,6 +56,7 @@ export default function handleRequest(
           pipe(body);
         },
         onShellError(error: unknown) {
+          clearTimeout(abortTimer);
           reject(error);
         },
         onError(error: unknown) {
@@ -60,7 +66,7 @@ export default function handleRequest(
         },
       },
     );
-    setTimeout(abort, streamTimeout + 1000);
+    abortTimer = setTimeout(abort, streamTimeout + 1000);
   });
 }
 
@@ -73,6 +79,7 @@ export function handleDataRequest(response: Response) {
 
 // --- Used by the HTTP server (scripts/server.js) before and around Remix.
 export { crossSiteRefusal } from "~/auth/csrf.server";
+export { runInRequestScope } from "~/auth/request-scope.server";
 
 export function loadContext(request: { headers: Headers; peerAddress: string | null }): AppLoadContext {
   return { clientIp: clientIp(request) };

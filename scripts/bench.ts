@@ -213,16 +213,27 @@ async function main(): Promise<void> {
         pass: allCookieBytes.every((b) => b <= COOKIE_LIMIT) && aws.roundTrips,
         note: `Cookie header ${emulatorCookies.cookieHeaderBytes} B (emulator), ${aws.cookieHeaderBytes} B (AWS-size: refresh ${aws.tokenBytes.refresh}, ID ${aws.tokenBytes.id}, access ${aws.tokenBytes.access} B)`,
       },
+      // Two readings: right after the last request (V8 has sized its heap to
+      // the load and not yet given pages back: informational), and once the
+      // app has idled until its RSS stops falling (what it keeps: the target,
+      // since growth there is what a leak looks like). docs/benchmarks.md.
       {
-        measure: "app RSS after the load",
+        measure: "app RSS right after the load",
         figure: `${fixed(mib(rssAfter))} MiB`,
         compared: `${fixed(mib(rssBefore))} MiB before`,
         ratio: rssAfter / rssBefore,
+        target: "— (informational)",
+        pass: true,
+        note: `at start ${fixed(mib(rssAtStart))} MiB; after the warm-up ${fixed(mib(rssAfterWarmup), 0)} MiB, after each load round ${rssDuring.map((b) => fixed(mib(b), 0)).join("/")} MiB`,
+      },
+      {
+        measure: "app RSS after the load, settled",
+        figure: `${fixed(mib(settled.rss))} MiB after ${settled.seconds} s idle`,
+        compared: `${fixed(mib(rssBefore))} MiB before`,
+        ratio: settled.rss / rssBefore,
         target: `≤ ${RSS_TARGET}×`,
-        pass: rssAfter / rssBefore <= RSS_TARGET,
-        note:
-          `at start ${fixed(mib(rssAtStart))} MiB; after the warm-up ${fixed(mib(rssAfterWarmup), 0)} MiB, after each load round ${rssDuring.map((b) => fixed(mib(b), 0)).join("/")} MiB; ` +
-          `idle after the load: ${fixed(mib(settled.rss), 0)} MiB (${fixed(settled.rss / rssBefore, 2)}×) after ${settled.seconds} s`,
+        pass: settled.rss / rssBefore <= RSS_TARGET,
+        note: "the app idles while the in-process measurements run; RSS is read until it stops falling (≤ 45 s)",
       },
     ];
 

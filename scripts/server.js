@@ -71,7 +71,8 @@ function remixHandler() {
   });
 }
 let handleWithRemix = remixHandler();
-app.all("*", (req, res, next) => handleWithRemix(req, res, next));
+// Each request gets its own scope, so its loaders share work (see app/auth/request-scope.server.ts).
+app.all("*", (req, res, next) => build.entry.module.runInRequestScope(() => handleWithRemix(req, res, next)));
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST;

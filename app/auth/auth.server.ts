@@ -25,6 +25,7 @@ import type { CognitoTokens } from "~/cognito/tokens.server";
 import { getTokenVerifiers, type IdTokenClaims } from "~/cognito/verify.server";
 import { getEnv } from "~/env.server";
 import { getAuthServices } from "./authenticator.server";
+import { perRequest } from "./request-scope.server";
 import { getSessionStore, setCookieHeaders } from "./session.server";
 
 /** Refresh this long before the access token expires. */
@@ -43,16 +44,17 @@ interface StoredSession {
 /** A verified session plus the Set-Cookie headers a loader must return (non-empty after a refresh). */
 export type CurrentSession = AuthSession & { headers: Headers };
 
-const perRequest = new WeakMap<Request, Promise<CurrentSession | null>>();
-
-/** The verified session of this request, or null. Never throws for a bad cookie. */
+/**
+ * The verified session of this request, or null. Never throws for a bad cookie.
+ * Remix runs a request's loaders in parallel, each with its own copy of the
+ * Request (root's and the page's both want the session): the request scope
+ * (request-scope.server.ts) makes them share one decryption, verification or
+ * refresh. The next request verifies afresh.
+ */
 export function getAuthSession(request: Request): Promise<CurrentSession | null> {
-  let pending = perRequest.get(request);
-  if (!pending) {
-    pending = resolveSession(request);
-    perRequest.set(request, pending);
-  }
-  return pending;
+  const cookie = request.headers.get("Cookie");
+  if (!cookie || !/(?:^|;\s*)__session\.0=/.test(cookie)) return Promise.resolve(null);
+  return perRequest(`auth-session:${cookie}`, () => resolveSession(request));
 }
 
 async function resolveSession(request: Request): Promise<CurrentSession | null> {
