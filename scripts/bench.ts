@@ -12,7 +12,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ensureBuild, type AppProcess } from "./lib/bench/app.ts";
+import { ensureBuild, type AppProcess } from "./lib/app-process.ts";
 import { sealAwsSizeSession, sizesOf } from "./lib/bench/cookie-sizes.ts";
 import { hostedSignIn } from "./lib/bench/hosted.ts";
 import { alternate, loadRound, type LoadRound } from "./lib/bench/load.ts";

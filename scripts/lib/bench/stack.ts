@@ -12,7 +12,7 @@ import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from "@aws
 import type { CognitoSettings } from "../../../app/cognito/config.server.ts";
 import { freePort, startEmulator, type RunningEmulator } from "../emulator.ts";
 import { seed } from "../seed.ts";
-import { startApp, type AppProcess, type StartAppOptions } from "./app.ts";
+import { startApp, type AppProcess, type StartAppOptions } from "../app-process.ts";
 import { startCountingProxy, type CountingProxy } from "./cognito-proxy.ts";
 
 export const REGION = "us-east-1";

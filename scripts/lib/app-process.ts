@@ -1,14 +1,13 @@
 /**
- * The app under test: the production build, served the way `npm start`
- * serves it (`remix-serve build/index.js`, or the app's own
- * `node scripts/server.js` once package.json says so), started like
+ * The app as a child process for `npm run bench` and `npm run load`: the
+ * production build, served the way `npm start` serves it, started like
  * test/support/app.ts starts it (a direct child process, loopback,
  * ENV_FILES=none so only the environment we pass counts), without vitest.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { ROOT } from "../emulator.ts";
+import { ROOT } from "./emulator.ts";
 
 const REMIX_CLI = path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js");
 const SERVE_CLI = path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js");
