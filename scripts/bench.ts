@@ -8,7 +8,6 @@
  * PASS/MISS, and writes bench-results.json. Exits 0 whenever it ran: a miss is
  * a finding, not a crash. See docs/benchmarks.md for how to read it.
  */
-import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";

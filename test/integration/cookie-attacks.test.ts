@@ -6,21 +6,15 @@
  * is under attack too. Anything but an intact cookie sealed under a current
  * secret must read as signed out (login redirect, cookie cleared), never 500.
  */
-import {
-  AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
-  AdminSetUserPasswordCommand,
-  CreateGroupCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
-import { randomBytes, randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
-import { TEST_SESSION_SECRET, adminClient, startApp, type RunningApp } from "../support/app.ts";
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { TEST_SESSION_SECRET, startApp, type RunningApp } from "../support/app.ts";
 import { CookieJar, expectRedirect, signInWithForm } from "../support/http.ts";
 import { openSession, putCookies, sealSession, type StoredSessionShape } from "../support/tokens.ts";
+import { createLargeTokenUser, type TestUser } from "../support/users.ts";
 
 const SIGNED_OUT = "/login?redirectTo=%2Fdashboard";
-const BIG = { username: `cookies-${randomUUID()}@example.com`, password: "CookiePassw0rd!" };
-const groups = Array.from({ length: 40 }, (_, i) => `cookie-${String(i).padStart(2, "0")}-${randomUUID()}`);
+let BIG: TestUser;
 
 const chunkNames = (jar: CookieJar) => jar.names().filter((n) => /^__session\.\d+$/.test(n)).sort();
 
@@ -45,25 +39,7 @@ describe("session cookie attacks (a two-chunk session)", () => {
   let otherSession: CookieJar;
 
   beforeAll(async () => {
-    const cognito = adminClient();
-    const UserPoolId = inject("userPoolId");
-    await cognito.send(
-      new AdminCreateUserCommand({
-        UserPoolId,
-        Username: BIG.username,
-        MessageAction: "SUPPRESS",
-        UserAttributes: [
-          { Name: "email", Value: BIG.username },
-          { Name: "email_verified", Value: "true" },
-          { Name: "name", Value: "Cookie Attack Target With A Rather Long Display Name" },
-        ],
-      }),
-    );
-    await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId, Username: BIG.username, Password: BIG.password, Permanent: true }));
-    for (const GroupName of groups) {
-      await cognito.send(new CreateGroupCommand({ UserPoolId, GroupName }));
-      await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId, Username: BIG.username, GroupName }));
-    }
+    BIG = await createLargeTokenUser("cookies");
     app = await startApp();
     signedIn = await signInWithForm(app.url, BIG.username, BIG.password);
     otherSession = await signInWithForm(app.url, BIG.username, BIG.password);

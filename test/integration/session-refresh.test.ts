@@ -1,16 +1,10 @@
-import {
-  AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
-  AdminSetUserPasswordCommand,
-  CreateGroupCommand,
-  RevokeTokenCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
-import { randomUUID } from "node:crypto";
+import { RevokeTokenCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { setCookieBytes } from "../../app/auth/cookie-session.server.ts";
 import { adminClient, startApp, type RunningApp } from "../support/app.ts";
 import { CookieJar, expectRedirect, jwtClaims, signInWithForm } from "../support/http.ts";
 import { hostedSignIn } from "../support/hosted.ts";
+import { createLargeTokenUser, type TestUser } from "../support/users.ts";
 
 const DEMO = { username: "demo@example.com", password: "DemoPassw0rd!" };
 
@@ -82,32 +76,10 @@ describe("an expired access token", () => {
 
 describe("AWS-size tokens (a user whose groups make the emulator's tokens large)", () => {
   let app: RunningApp;
-  const user = { username: "large@example.com", password: "LargePassw0rd!" };
-  // Random names: real tokens compress poorly, and so must these.
-  const groups = Array.from({ length: 40 }, (_, i) => `team-${String(i).padStart(2, "0")}-${randomUUID()}`);
+  let user: TestUser;
 
   beforeAll(async () => {
-    const cognito = adminClient();
-    const UserPoolId = inject("userPoolId");
-    await cognito.send(
-      new AdminCreateUserCommand({
-        UserPoolId,
-        Username: user.username,
-        MessageAction: "SUPPRESS",
-        UserAttributes: [
-          { Name: "email", Value: user.username },
-          { Name: "email_verified", Value: "true" },
-          { Name: "name", Value: "Large Token User With A Rather Long Display Name" },
-        ],
-      }),
-    );
-    await cognito.send(
-      new AdminSetUserPasswordCommand({ UserPoolId, Username: user.username, Password: user.password, Permanent: true }),
-    );
-    for (const GroupName of groups) {
-      await cognito.send(new CreateGroupCommand({ UserPoolId, GroupName }));
-      await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId, Username: user.username, GroupName }));
-    }
+    user = await createLargeTokenUser("large");
     app = await startApp();
   });
   afterAll(async () => {
@@ -116,7 +88,7 @@ describe("AWS-size tokens (a user whose groups make the emulator's tokens large)
 
   it("splits the session over several cookies, each at most 4096 bytes, and reads it back", async () => {
     const jar = new CookieJar();
-    const res = await jar.post(`${app.url}/login`, user);
+    const res = await jar.post(`${app.url}/login`, { username: user.username, password: user.password });
     expectRedirect(res, "/dashboard");
     const session = jar.session()!;
     // At least AWS sizes: access ≈ 1.3 KB, ID ≈ 1.7 KB.
@@ -128,12 +100,12 @@ describe("AWS-size tokens (a user whose groups make the emulator's tokens large)
 
     const dashboard = await jar.fetch(`${app.url}/dashboard`);
     expect(dashboard.status).toBe(200);
-    expect(await dashboard.text()).toContain(groups[39]);
+    expect(await dashboard.text()).toContain(user.groups[39]);
   });
 
   it("clears stale chunks when the session shrinks (a smaller user signs in in the same browser)", async () => {
     const jar = new CookieJar();
-    await jar.post(`${app.url}/login`, user);
+    await jar.post(`${app.url}/login`, { username: user.username, password: user.password });
     const bigChunks = jar.names().filter((n) => n.startsWith("__session.")).length;
     expect(bigChunks).toBeGreaterThanOrEqual(2);
     await jar.post(`${app.url}/logout`, {});

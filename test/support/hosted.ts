@@ -3,6 +3,7 @@
  * /auth/hosted → Cognito's authorize page → post the login form → callback.
  */
 import { expect } from "vitest";
+import { decodeHtml } from "../../scripts/lib/http.ts";
 import { CookieJar, expectRedirect, hiddenFields } from "./http.ts";
 
 export interface HostedSteps {
@@ -34,7 +35,7 @@ export async function hostedAuthorize(
   }
   expect(page.status).toBe(200);
   const html = await page.text();
-  const action = new URL(decodeEntities(html.match(/<form[^>]*action="([^"]*)"/)?.[1] ?? ""), pageUrl).toString();
+  const action = new URL(decodeHtml(html.match(/<form[^>]*action="([^"]*)"/)?.[1] ?? ""), pageUrl).toString();
   const login = await cognito.post(action, { ...hiddenFields(html), username, password });
   const callbackUrl = expectRedirect(login, /\/auth\/callback\?/);
   return { jar, callbackUrl, authorizeUrl };
@@ -52,6 +53,3 @@ export async function hostedSignIn(
   return { jar, callbackUrl, callback };
 }
 
-function decodeEntities(s: string): string {
-  return s.replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#39;|&#x27;/g, "'");
-}

@@ -7,7 +7,7 @@
 import crypto from "node:crypto";
 import { createCookieSessionStore, setCookieBytes } from "../../../app/auth/cookie-session.server.ts";
 import { SESSION_COOKIE } from "../../../app/auth/session.server.ts";
-import { headerBytes } from "./http.ts";
+import { headerBytes } from "../http.ts";
 
 export interface CookieSizes {
   /** Bytes of each Set-Cookie header value (one per chunk). */

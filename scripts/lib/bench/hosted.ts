@@ -5,7 +5,7 @@
  * Cognito shows one, and stop when the browser lands on a 200 page of the app
  * at `redirectTo`. Cookies are kept per origin, as a browser keeps them.
  */
-import { CookieJar, hiddenFields } from "./http.ts";
+import { CookieJar, hiddenFields } from "../http.ts";
 
 export interface BrowserRequest {
   method: "GET" | "POST";
@@ -49,7 +49,7 @@ export async function hostedSignIn(
   while (requests.length < MAX_REQUESTS) {
     const jar = jarFor(next.url);
     const response = next.form
-      ? await jar.post(next.url, next.form, { Origin: next.origin! })
+      ? await jar.post(next.url, next.form, { headers: { Origin: next.origin! } })
       : await jar.fetch(next.url);
     const side = new URL(next.url).origin === appOrigin ? "app" : "cognito";
     requests.push({ method: next.method, url: next.url, status: response.status, side });

@@ -1,11 +1,12 @@
 /**
- * HTTP helpers for the bench, after test/support/http.ts but without vitest:
- * a cookie jar that behaves like a browser for our purposes (Max-Age=0
- * deletes, redirects never followed implicitly) and form helpers.
+ * HTTP helpers shared by the tests (test/support/http.ts adds assertions),
+ * the bench and the load script — no vitest here: a cookie jar that behaves
+ * like a browser for our purposes (Max-Age=0 deletes, redirects never
+ * followed implicitly) and form helpers.
  */
 
 export class CookieJar {
-  private cookies = new Map<string, string>();
+  protected cookies = new Map<string, string>();
 
   /** Stores every Set-Cookie of a response. */
   absorb(response: Response): void {
@@ -42,11 +43,24 @@ export class CookieJar {
     return response;
   }
 
+  get(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  set(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+
+  delete(name: string): void {
+    this.cookies.delete(name);
+  }
+
   /** POST a form (url-encoded), like a browser form submission. */
-  post(url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+  post(url: string, fields: Record<string, string>, init: RequestInit = {}): Promise<Response> {
     return this.fetch(url, {
+      ...init,
       method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers },
+      headers: { "Content-Type": "application/x-www-form-urlencoded", ...(init.headers as Record<string, string>) },
       body: new URLSearchParams(fields).toString(),
     });
   }
