@@ -13,10 +13,7 @@ async function main() {
     process.exit(1);
   }
   try {
-    const result = await seedLocal(target.url, env.APP_URL ?? `http://localhost:${env.PORT ?? 3000}`);
-    if (process.argv.includes("--show-secret")) {
-      console.log(`[seed] web-confidential client secret: ${result.clients["web-confidential"].clientSecret}`);
-    }
+    await seedLocal(target.url, env.APP_URL ?? `http://localhost:${env.PORT ?? 3000}`);
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
     if (cause?.code === "ECONNREFUSED" || (error as Error).name === "TypeError") {

@@ -71,9 +71,10 @@ export function writeEnvLocal(result: SeedResult, emulatorUrl: string): string[]
     "# Written by `npm run seed` for the local emulator at " + emulatorUrl + ".",
     "# Git-ignored and re-written on every seed. Values in .env take precedence;",
     "# the app reads this file only while COGNITO_ENDPOINT (an emulator) is set.",
-    "# The confidential client's secret is not written here: get it with",
-    "# `npm run seed -- --show-secret` when you want to try that client.",
     ...Object.entries(values).map(([k, v]) => `${k}=${v}`),
+    "# To try the confidential client (with a secret), copy these two into .env as",
+    "# COGNITO_CLIENT_ID and COGNITO_CLIENT_SECRET. The app does not read these names.",
+    `COGNITO_CONFIDENTIAL_CLIENT_SECRET=${result.clients["web-confidential"].clientSecret}`,
     "",
   ];
   fs.writeFileSync(ENV_LOCAL_FILE, lines.join("\n"));
