@@ -7,9 +7,9 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { startLocalCognito, type RunningLocalCognito } from "../cognito-local/gateway/index.ts";
+import type { RunningLocalCognito } from "../cognito-local/gateway/index.ts";
 import { ROOT } from "./lib/emulator.ts";
-import { EMULATOR_DATA_DIR, emulatorTarget, ensureDotEnv, readLocalEnv, seedLocal } from "./lib/local-env.ts";
+import { emulatorIsUp, emulatorTarget, ensureDotEnv, readLocalEnv, seedLocal, startDevCognito } from "./lib/local-env.ts";
 import { SEED_USERS } from "./lib/seed.ts";
 
 const startedAt = Date.now();
@@ -46,19 +46,12 @@ async function isUp(url: string) {
 
 try {
   if (target) {
-    if (await isUp(`${target.url}/health`)) {
+    if (await emulatorIsUp(target.url)) {
       console.log(`[dev] reusing the emulator already running at ${target.url}`);
     } else {
       // cognito-local behind the parity gateway (cognito-local/gateway): the
       // app and the browser only ever talk to the gateway.
-      emulator = await startLocalCognito({
-        dataDir: EMULATOR_DATA_DIR,
-        port: target.port,
-        publicUrl: target.url,
-        // Confirmation codes and temporary passwords show up here: prefix
-        // every line so they are easy to spot among the app's output.
-        onLog: (line) => console.log(`[cognito-local] ${line}`),
-      });
+      emulator = await startDevCognito(target);
       console.log(`[dev] cognito-local ready at ${target.url} (pid ${emulator.pid})`);
     }
     // A COGNITO_LOCAL_PORT override moves the endpoint (and a local Hosted UI) with it.

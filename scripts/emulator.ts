@@ -3,8 +3,7 @@
  * COGNITO_LOCAL_PORT overrides), seeds it, and stays up until Ctrl-C.
  * Use it beside `npm start`; `npm run dev` starts it for you.
  */
-import { startLocalCognito } from "../cognito-local/gateway/index.ts";
-import { EMULATOR_DATA_DIR, emulatorTarget, ensureDotEnv, readLocalEnv, seedLocal } from "./lib/local-env.ts";
+import { emulatorIsUp, emulatorTarget, ensureDotEnv, readLocalEnv, seedLocal, startDevCognito } from "./lib/local-env.ts";
 
 if (ensureDotEnv()) console.log("[emulator] created .env from .env.example");
 const env = readLocalEnv();
@@ -13,12 +12,17 @@ if (!target) {
   console.error("[emulator] COGNITO_ENDPOINT is not set in .env: the app is configured for AWS, so there is nothing to emulate.");
   process.exit(1);
 }
-const emulator = await startLocalCognito({
-  dataDir: EMULATOR_DATA_DIR,
-  port: target.port,
-  publicUrl: target.url,
-  onLog: (line) => console.log(`[cognito-local] ${line}`),
-});
+if (await emulatorIsUp(target.url)) {
+  console.error(`[emulator] a Cognito emulator is already running at ${target.url} (npm run dev?): nothing to start.`);
+  process.exit(1);
+}
+let emulator;
+try {
+  emulator = await startDevCognito(target);
+} catch (error) {
+  console.error(`[emulator] ${(error as Error).message}`);
+  process.exit(1);
+}
 console.log(`[emulator] cognito-local ready at ${target.url} (pid ${emulator.pid}, data in cognito-local/.data)`);
 if (!process.argv.includes("--no-seed")) {
   await seedLocal(target.url, env.APP_URL ?? `http://localhost:${env.PORT ?? 3000}`);

@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import dotenv from "dotenv";
 import { ROOT } from "./emulator.ts";
+import { startLocalCognito, type RunningLocalCognito } from "../../cognito-local/gateway/index.ts";
 import { seed, type SeedResult } from "./seed.ts";
 
 // Node 20 is supported by the SDK until 2027; its start-up reminder is noise
@@ -94,3 +95,34 @@ export async function seedLocal(emulatorUrl: string, appUrl: string, log = conso
   return result;
 }
 
+
+/** Starts cognito-local behind its gateway for local development, with a plain message if the port is taken. */
+export async function startDevCognito(target: EmulatorTarget): Promise<RunningLocalCognito> {
+  try {
+    return await startLocalCognito({
+      dataDir: EMULATOR_DATA_DIR,
+      port: target.port,
+      publicUrl: target.url,
+      // Confirmation codes and temporary passwords show up here: prefix
+      // every line so they are easy to spot among the app's output.
+      onLog: (line) => console.log(`[cognito-local] ${line}`),
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === "EADDRINUSE") {
+      throw new Error(
+        `port ${target.port} is already in use by something that is not a Cognito emulator. ` +
+          "Stop it, or set COGNITO_LOCAL_PORT (and COGNITO_ENDPOINT) to another port.",
+      );
+    }
+    throw error;
+  }
+}
+
+/** Whether a Cognito emulator already answers at `url`. */
+export async function emulatorIsUp(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/health`)).ok;
+  } catch {
+    return false;
+  }
+}
