@@ -4,6 +4,7 @@
  * the two requests but never appear in a page: it rides in a short-lived,
  * encrypted cookie of its own.
  */
+import { redirect } from "@remix-run/node";
 import type { ChallengeRequiredError } from "~/cognito/errors.server";
 import { getEnv } from "~/env.server";
 import { createCookieSessionStore, type CookieSessionStore } from "./cookie-session.server";
@@ -66,4 +67,16 @@ export function saveChallenge(
 
 export function clearChallenge(request: Request, headers = new Headers()): Headers {
   return setCookieHeaders(challengeStore().destroy(request.headers.get("Cookie")), headers);
+}
+
+/** Back to sign-in, saying the step expired, with the challenge cookie cleared. */
+export function challengeExpired(request: Request): Response {
+  return redirect("/login?notice=challenge-expired", { headers: clearChallenge(request) });
+}
+
+/** The pending challenge of this kind, or throws the redirect back to sign-in. */
+export function requireChallenge(request: Request, name: string): PendingChallenge {
+  const pending = readChallenge(request, name);
+  if (!pending) throw challengeExpired(request);
+  return pending;
 }

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
+import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { getAuthServices } from "~/auth/authenticator.server";
-import { clearChallenge, readChallenge } from "~/auth/challenge.server";
+import { challengeExpired, requireChallenge } from "~/auth/challenge.server";
 import { codeField } from "~/auth/forms";
 import { completeCustomSignIn } from "~/auth/sign-in.server";
 import { ChallengeExpiredError, CognitoAuthError } from "~/cognito/errors.server";
@@ -19,8 +19,7 @@ export const meta: MetaFunction = () => [{ title: "Enter your code · remix-cogn
 const CHALLENGE = "SOFTWARE_TOKEN_MFA";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const pending = readChallenge(request, CHALLENGE);
-  if (!pending) throw redirect("/login?notice=challenge-expired", { headers: clearChallenge(request) });
+  const pending = requireChallenge(request, CHALLENGE);
   return { login: pending.login };
 }
 
@@ -28,8 +27,7 @@ const MfaForm = z.object({ code: codeField });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  const pending = readChallenge(request, CHALLENGE);
-  if (!pending) throw redirect("/login?notice=challenge-expired", { headers: clearChallenge(request) });
+  const pending = requireChallenge(request, CHALLENGE);
   limitAttempts({ context }, "mfa", pending.username);
   const parsed = await parseForm(request, MfaForm);
   if (!parsed.ok) return data({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors }, { status: 400 });
@@ -41,7 +39,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return await completeCustomSignIn(tokens, request, pending.redirectTo, "mfa");
   } catch (error) {
     if (error instanceof ChallengeExpiredError) {
-      throw redirect("/login?notice=challenge-expired", { headers: clearChallenge(request) });
+      throw challengeExpired(request);
     }
     if (error instanceof CognitoAuthError) {
       return data({ error: null, fieldErrors: { code: error.userMessage } }, { status: error.status });

@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { getAuthServices } from "~/auth/authenticator.server";
-import { CHALLENGE_ROUTES, clearChallenge, readChallenge, saveChallenge } from "~/auth/challenge.server";
+import { CHALLENGE_ROUTES, challengeExpired, requireChallenge, saveChallenge } from "~/auth/challenge.server";
 import { newPasswordFields } from "~/auth/forms";
 import { completeCustomSignIn } from "~/auth/sign-in.server";
 import { ChallengeExpiredError, ChallengeRequiredError, CognitoAuthError, PasswordPolicyError } from "~/cognito/errors.server";
@@ -18,8 +18,7 @@ export const meta: MetaFunction = () => [{ title: "Choose a new password · remi
 const CHALLENGE = "NEW_PASSWORD_REQUIRED";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const pending = readChallenge(request, CHALLENGE);
-  if (!pending) throw redirect("/login?notice=challenge-expired", { headers: clearChallenge(request) });
+  const pending = requireChallenge(request, CHALLENGE);
   return { login: pending.login };
 }
 
@@ -30,8 +29,7 @@ const NewPasswordForm = z.object(newPasswordFields).refine((v) => v.password ===
 
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  const pending = readChallenge(request, CHALLENGE);
-  if (!pending) throw redirect("/login?notice=challenge-expired", { headers: clearChallenge(request) });
+  const pending = requireChallenge(request, CHALLENGE);
   const parsed = await parseForm(request, NewPasswordForm);
   if (!parsed.ok) return data({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors }, { status: 400 });
   try {
@@ -47,7 +45,7 @@ export async function action({ request }: ActionFunctionArgs) {
       });
     }
     if (error instanceof ChallengeExpiredError) {
-      throw redirect("/login?notice=challenge-expired", { headers: clearChallenge(request) });
+      throw challengeExpired(request);
     }
     if (error instanceof PasswordPolicyError) {
       return data({ error: null, fieldErrors: { password: error.userMessage } }, { status: 400 });
