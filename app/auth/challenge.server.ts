@@ -39,7 +39,7 @@ function challengeStore(): CookieSessionStore<PendingChallenge> {
 }
 
 /** The page that answers each supported challenge. */
-export const CHALLENGE_ROUTES: Record<string, string> = {
+const CHALLENGE_ROUTES: Record<string, string> = {
   NEW_PASSWORD_REQUIRED: "/login/new-password",
   SOFTWARE_TOKEN_MFA: "/login/mfa",
 };
@@ -79,4 +79,17 @@ export function requireChallenge(request: Request, name: string): PendingChallen
   const pending = readChallenge(request, name);
   if (!pending) throw challengeExpired(request);
   return pending;
+}
+
+/**
+ * For a challenge this app has a page for: the redirect there, with the
+ * challenge saved. Null for one it does not support (show its message).
+ */
+export function redirectToChallenge(
+  error: ChallengeRequiredError,
+  context: { login: string; redirectTo: string },
+  request: Request,
+): Response | null {
+  const route = CHALLENGE_ROUTES[error.challengeName];
+  return route ? redirect(route, { headers: saveChallenge(error, context, request) }) : null;
 }

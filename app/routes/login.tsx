@@ -8,7 +8,7 @@ import { describeFlowChoice } from "~/auth/flow.server";
 import { logSignIn, usernameHash } from "~/auth/log.server";
 import { safeRedirect } from "~/auth/redirect.server";
 import { ChallengeRequiredError, CognitoAuthError, hostedErrorMessage } from "~/cognito/errors.server";
-import { CHALLENGE_ROUTES, saveChallenge } from "~/auth/challenge.server";
+import { redirectToChallenge } from "~/auth/challenge.server";
 import { customFlowReason } from "~/auth/sign-in.server";
 import { Field } from "~/components/field";
 import { FormError, FormSuccess } from "~/components/form-error";
@@ -100,10 +100,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     throw redirect(safeRedirect(redirectTo), { headers: commitAuthSession(session, request) });
   } catch (error) {
     if (error instanceof Response) throw error;
-    if (error instanceof ChallengeRequiredError && CHALLENGE_ROUTES[error.challengeName]) {
-      logSignIn({ flow: "custom", reason, outcome: `challenge:${error.challengeName}`, who: usernameHash(username) });
-      const headers = saveChallenge(error, { login: username, redirectTo: safeRedirect(redirectTo) }, request);
-      throw redirect(CHALLENGE_ROUTES[error.challengeName]!, { headers });
+    if (error instanceof ChallengeRequiredError) {
+      const next = redirectToChallenge(error, { login: username, redirectTo: safeRedirect(redirectTo) }, request);
+      if (next) {
+        logSignIn({ flow: "custom", reason, outcome: `challenge:${error.challengeName}`, who: usernameHash(username) });
+        throw next;
+      }
     }
     if (error instanceof CognitoAuthError) {
       logSignIn({ flow: "custom", reason, outcome: `failure:${error.name}`, who: usernameHash(username) });

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
+import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { getAuthServices } from "~/auth/authenticator.server";
-import { CHALLENGE_ROUTES, challengeExpired, requireChallenge, saveChallenge } from "~/auth/challenge.server";
+import { challengeExpired, redirectToChallenge, requireChallenge } from "~/auth/challenge.server";
 import { newPasswordFields } from "~/auth/forms";
 import { completeCustomSignIn } from "~/auth/sign-in.server";
 import { ChallengeExpiredError, ChallengeRequiredError, CognitoAuthError, PasswordPolicyError } from "~/cognito/errors.server";
@@ -39,11 +39,8 @@ export async function action({ request }: ActionFunctionArgs) {
     );
     return await completeCustomSignIn(tokens, request, pending.redirectTo, "new-password");
   } catch (error) {
-    if (error instanceof ChallengeRequiredError && CHALLENGE_ROUTES[error.challengeName]) {
-      throw redirect(CHALLENGE_ROUTES[error.challengeName]!, {
-        headers: saveChallenge(error, pending, request),
-      });
-    }
+    const next = error instanceof ChallengeRequiredError && redirectToChallenge(error, pending, request);
+    if (next) throw next;
     if (error instanceof ChallengeExpiredError) {
       throw challengeExpired(request);
     }
