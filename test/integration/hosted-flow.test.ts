@@ -137,6 +137,12 @@ describe("AUTH_FLOW=hosted", () => {
     expectRedirect(await fetch(`${app.url}/login?flow=custom`, { redirect: "manual" }), /^\/auth\/hosted/);
   });
 
+  it("sends the app's own sign-up and reset pages to the Hosted UI", async () => {
+    for (const path of ["/signup", "/confirm", "/forgot-password", "/reset-password"]) {
+      expectRedirect(await fetch(`${app.url}${path}`, { redirect: "manual" }), "/login");
+    }
+  });
+
   it("refuses POST /login with 403", async () => {
     const res = await new CookieJar().post(`${app.url}/login`, DEMO);
     expect(res.status).toBe(403);

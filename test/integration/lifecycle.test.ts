@@ -164,18 +164,3 @@ describe("account lifecycle in the app's own pages", () => {
   });
 });
 
-describe("AUTH_FLOW=hosted", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp({ env: { AUTH_FLOW: "hosted", COGNITO_DOMAIN: inject("emulatorUrl") } });
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
-
-  it("sends the app's own sign-up and reset pages to the Hosted UI", async () => {
-    for (const path of ["/signup", "/confirm", "/forgot-password", "/reset-password"]) {
-      expectRedirect(await fetch(`${app.url}${path}`, { redirect: "manual" }), "/login");
-    }
-  });
-});
