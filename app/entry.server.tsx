@@ -2,17 +2,16 @@
  * Server entry: renders each document request with React streaming.
  */
 import { PassThrough } from "node:stream";
-import type { EntryContext } from "@remix-run/node";
+import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { getEnv } from "~/env.server";
-import { logStartup } from "~/auth/startup.server";
-import { applySecurityHeaders, createNonce } from "~/auth/security-headers.server";
 import { clientIp } from "~/auth/rate-limit.server";
-import type { AppLoadContext } from "@remix-run/node";
+import { applySecurityHeaders, createNonce } from "~/auth/security-headers.server";
+import { logStartup } from "~/auth/startup.server";
 import { NonceContext } from "~/components/nonce";
+import { getEnv } from "~/env.server";
 
 // Configuration is validated when the server bundle loads: a bad value stops
 // the app here, with a message naming the variable, before any request.

@@ -71,11 +71,16 @@ const schema = z
     TRUST_PROXY: optional(z.enum(["0", "1"], { errorMap: () => ({ message: "expected 0 or 1" }) })),
   })
   .superRefine((value, ctx) => {
-    if (!value.COGNITO_ENDPOINT && value.COGNITO_USER_POOL_ID && !/^[a-z]{2}(-[a-z]+)+-\d+_/.test(value.COGNITO_USER_POOL_ID)) {
+    if (
+      !value.COGNITO_ENDPOINT &&
+      value.COGNITO_USER_POOL_ID &&
+      !/^[a-z]{2}(-[a-z]+)+-\d+_/.test(value.COGNITO_USER_POOL_ID)
+    ) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ["COGNITO_USER_POOL_ID"],
-        message: "expected an AWS user pool ID such as us-east-1_AbCdEf123 (a local_… ID needs COGNITO_ENDPOINT, the emulator)",
+        message:
+          "expected an AWS user pool ID such as us-east-1_AbCdEf123 (a local_… ID needs COGNITO_ENDPOINT, the emulator)",
       });
     }
     if (value.AUTH_FLOW === "hosted" && !value.COGNITO_DOMAIN) {

@@ -11,14 +11,14 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ensureBuild, type AppProcess } from "./lib/app-process.ts";
+import { type AppProcess, ensureBuild } from "./lib/app-process.ts";
 import { sealAwsSizeSession, sizesOf } from "./lib/bench/cookie-sizes.ts";
 import { hostedSignIn } from "./lib/bench/hosted.ts";
-import { alternate, loadRound, type LoadRound } from "./lib/bench/load.ts";
+import { alternate, type LoadRound, loadRound } from "./lib/bench/load.ts";
 import { formatTable, machine, type Row } from "./lib/bench/report.ts";
 import { bareInitiateAuth, formSignIn, measureSignInLatency } from "./lib/bench/sign-in.ts";
+import { type Stack, startStack } from "./lib/bench/stack.ts";
 import { fixed, round } from "./lib/bench/stats.ts";
-import { startStack, type Stack } from "./lib/bench/stack.ts";
 import { measureVerification } from "./lib/bench/verify.ts";
 import { ROOT } from "./lib/emulator.ts";
 import { SEED_USERS } from "./lib/seed.ts";
@@ -55,7 +55,9 @@ async function main(): Promise<void> {
   try {
     const loadBefore = os.loadavg()[0]!;
     if (loadBefore > os.availableParallelism() / 2) {
-      log(`warning: load average ${fixed(loadBefore, 2)} on ${os.availableParallelism()} CPUs — other work will skew the figures`);
+      log(
+        `warning: load average ${fixed(loadBefore, 2)} on ${os.availableParallelism()} CPUs — other work will skew the figures`,
+      );
     }
     log(`build: ${ensureBuild()}`);
     stack = await startStack({ nodeArgs: PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [] });
@@ -83,7 +85,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < PLAN.hostedRuns; i++) {
       const tokenCallsBefore = proxy.count("POST /oauth2/token");
       const run = await hostedSignIn(appUrl, DEMO);
-      if (!run.html.includes(`data-testid="flow">Cognito Hosted UI<`)) throw new Error("Hosted UI sign-in did not land signed in");
+      if (!run.html.includes(`data-testid="flow">Cognito Hosted UI<`))
+        throw new Error("Hosted UI sign-in did not land signed in");
       hosted.push({
         // Every request after GET /auth/hosted, up to and including the one that lands on /dashboard.
         hops: run.requests.length - 1,
@@ -112,12 +115,15 @@ async function main(): Promise<void> {
 
     // --- /dashboard vs /bench/dashboard under load (alternating rounds after a warm-up)
     const { connections, warmupSeconds, roundSeconds, rounds } = PLAN.load;
-    log(`load: warm-up ${warmupSeconds} s per side, then ${rounds} rounds × ${roundSeconds} s per side, ${connections} connections…`);
+    log(
+      `load: warm-up ${warmupSeconds} s per side, then ${rounds} rounds × ${roundSeconds} s per side, ${connections} connections…`,
+    );
     const serverCpuMs = app.cpuMs;
     // The bypassed side sends no cookie: with one, the root loader would check the session there too.
     const withSession = (seconds: number) =>
       loadRound({ url: `${appUrl}/dashboard`, seconds, connections, headers: { Cookie: sessionCookie }, serverCpuMs });
-    const bypassed = (seconds: number) => loadRound({ url: `${appUrl}/bench/dashboard`, seconds, connections, serverCpuMs });
+    const bypassed = (seconds: number) =>
+      loadRound({ url: `${appUrl}/bench/dashboard`, seconds, connections, serverCpuMs });
     await withSession(warmupSeconds);
     await bypassed(warmupSeconds);
     const rssAfterWarmup = app.rss();
@@ -134,7 +140,9 @@ async function main(): Promise<void> {
     // only when its memory reducer runs, some seconds after allocation stops.)
     // Meanwhile, the in-process measurements, which leave the app alone.
     const settling = settleRss(app, rssBefore * RSS_TARGET, PLAN.settleSeconds);
-    log(`token verification: ${PLAN.verify.rounds} rounds × ${PLAN.verify.iterations} per side (the app idles, up to ${PLAN.settleSeconds} s)…`);
+    log(
+      `token verification: ${PLAN.verify.rounds} rounds × ${PLAN.verify.iterations} per side (the app idles, up to ${PLAN.settleSeconds} s)…`,
+    );
     const verify = await measureVerification(settings, tokens.AccessToken!, PLAN.verify);
     const aws = sealAwsSizeSession(form.setCookies[0]!, sessionSecret);
     const settled = await settling;
@@ -237,7 +245,7 @@ async function main(): Promise<void> {
     ];
 
     const seconds = (performance.now() - started) / 1000;
-    console.log("\n" + formatTable(rows) + "\n");
+    console.log(`\n${formatTable(rows)}\n`);
     const results = {
       date: new Date().toISOString(),
       machine: machine(),
@@ -265,11 +273,21 @@ async function main(): Promise<void> {
         cpuUsPerRequest: { withSession: cpuPerRequest(load.a), bypassed: cpuPerRequest(load.b) },
       },
     };
-    fs.writeFileSync(RESULTS_FILE, JSON.stringify(results, null, 2) + "\n");
-    log(`${rows.filter((r) => r.pass).length}/${rows.length} targets met in ${fixed(seconds)} s; wrote ${path.relative(process.cwd(), RESULTS_FILE)}`);
+    fs.writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+    log(
+      `${rows.filter((r) => r.pass).length}/${rows.length} targets met in ${fixed(seconds)} s; wrote ${path.relative(process.cwd(), RESULTS_FILE)}`,
+    );
   } finally {
     await stack?.stop();
-    if (PROFILE_DIR) log(`app CPU profile: ${fs.readdirSync(PROFILE_DIR).map((f) => path.join(PROFILE_DIR, f)).join(", ") || "(none written)"}`);
+    if (PROFILE_DIR)
+      log(
+        `app CPU profile: ${
+          fs
+            .readdirSync(PROFILE_DIR)
+            .map((f) => path.join(PROFILE_DIR, f))
+            .join(", ") || "(none written)"
+        }`,
+      );
   }
 }
 

@@ -5,11 +5,18 @@
  * When `.env` points at AWS (no COGNITO_ENDPOINT) it skips the emulator and
  * the seed and just runs the app. Ctrl-C stops everything it started.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import type { RunningLocalCognito } from "../cognito-local/gateway/index.ts";
 import { ROOT } from "./lib/emulator.ts";
-import { emulatorIsUp, emulatorTarget, ensureDotEnv, readLocalEnv, seedLocal, startDevCognito } from "./lib/local-env.ts";
+import {
+  emulatorIsUp,
+  emulatorTarget,
+  ensureDotEnv,
+  readLocalEnv,
+  seedLocal,
+  startDevCognito,
+} from "./lib/local-env.ts";
 import { SEED_USERS } from "./lib/seed.ts";
 
 const startedAt = Date.now();
@@ -64,11 +71,15 @@ try {
     console.log("[dev] COGNITO_ENDPOINT is not set: using the real Cognito user pool from .env (no emulator)");
   }
 
-  app = spawn(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "dev", "-c", "node scripts/server.js"], {
-    cwd: ROOT,
-    env: childEnv,
-    stdio: "inherit",
-  });
+  app = spawn(
+    process.execPath,
+    [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "dev", "-c", "node scripts/server.js"],
+    {
+      cwd: ROOT,
+      env: childEnv,
+      stdio: "inherit",
+    },
+  );
   app.on("exit", (code: number | null) => void shutdown(code ?? 0));
 
   // Announce once the home page answers.

@@ -3,13 +3,22 @@
  * COGNITO_LOCAL_PORT overrides), seeds it, and stays up until Ctrl-C.
  * Use it beside `npm start`; `npm run dev` starts it for you.
  */
-import { emulatorIsUp, emulatorTarget, ensureDotEnv, readLocalEnv, seedLocal, startDevCognito } from "./lib/local-env.ts";
+import {
+  emulatorIsUp,
+  emulatorTarget,
+  ensureDotEnv,
+  readLocalEnv,
+  seedLocal,
+  startDevCognito,
+} from "./lib/local-env.ts";
 
 if (ensureDotEnv()) console.log("[emulator] created .env from .env.example");
 const env = readLocalEnv();
 const target = emulatorTarget(env);
 if (!target) {
-  console.error("[emulator] COGNITO_ENDPOINT is not set in .env: the app is configured for AWS, so there is nothing to emulate.");
+  console.error(
+    "[emulator] COGNITO_ENDPOINT is not set in .env: the app is configured for AWS, so there is nothing to emulate.",
+  );
   process.exit(1);
 }
 if (await emulatorIsUp(target.url)) {

@@ -22,10 +22,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { freePort, startEmulator, type RunningEmulator } from "./lib/emulator.ts";
+import { freePort, type RunningEmulator, startEmulator } from "./lib/emulator.ts";
+import { ensureBuild, type MemoryAfterGc, type Server, startServer } from "./lib/load/server.ts";
+import { type DashboardSample, dashboard, percentile, type Sample, type Session, signIn } from "./lib/load/sessions.ts";
 import { createUsers, type LoadUser } from "./lib/load/users.ts";
-import { dashboard, percentile, signIn, type DashboardSample, type Sample, type Session } from "./lib/load/sessions.ts";
-import { ensureBuild, startServer, type MemoryAfterGc, type Server } from "./lib/load/server.ts";
 import { seed } from "./lib/seed.ts";
 
 const SESSIONS = 100;
@@ -139,11 +139,15 @@ async function main(): Promise<number> {
     const t1 = performance.now();
     const setup: (Sample & { session?: Session })[] = [];
     for (let i = 0; i < browsers.length; i += 20) {
-      setup.push(...(await Promise.all(browsers.slice(i, i + 20).map((u) => signIn(appServer!.url, u.email, u.password)))));
+      setup.push(
+        ...(await Promise.all(browsers.slice(i, i + 20).map((u) => signIn(appServer!.url, u.email, u.password)))),
+      );
     }
     const sessions = setup.flatMap((s) => (s.session ? [s.session] : []));
     const setupFailures = setup.filter((s) => !s.ok);
-    log(`signed in ${sessions.length}/${browsers.length} sessions in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+    log(
+      `signed in ${sessions.length}/${browsers.length} sessions in ${((performance.now() - t1) / 1000).toFixed(1)} s`,
+    );
     if (setupFailures.length > 0) {
       for (const f of setupFailures.slice(0, 5)) log(`  ${f.problem}`);
       throw new Error(`${setupFailures.length} of ${browsers.length} set-up sign-ins failed`);
@@ -152,13 +156,16 @@ async function main(): Promise<number> {
     // Each session checked once before the load.
     const warm = await Promise.all(sessions.map((s) => dashboard(appServer!.url, s)));
     const warmBad = warm.filter((s) => !s.ok || s.lost);
-    if (warmBad.length > 0) throw new Error(`before the load: ${warmBad.length} bad pages, first: ${warmBad[0]!.problem}`);
+    if (warmBad.length > 0)
+      throw new Error(`before the load: ${warmBad.length} bad pages, first: ${warmBad[0]!.problem}`);
     const rssBefore = appServer.rss();
     const gcBefore = await appServer.memoryAfterGc();
 
     const rounds: RoundResult[] = [];
     for (let r = 1; r <= ROUNDS; r++) {
-      log(`round ${r}/${ROUNDS}: ${SESSIONS} sessions × ${REQUESTS_PER_SESSION} × /dashboard, with ${SIGN_INS} concurrent form sign-ins…`);
+      log(
+        `round ${r}/${ROUNDS}: ${SESSIONS} sessions × ${REQUESTS_PER_SESSION} × /dashboard, with ${SIGN_INS} concurrent form sign-ins…`,
+      );
       rounds.push(await round(appServer, sessions, signers));
     }
 
@@ -188,19 +195,67 @@ async function main(): Promise<number> {
     const signed = (bytes: number) => `${bytes >= 0 ? "+" : ""}${mib(bytes)}`;
 
     console.log("");
-    log(`requests:        ${allDashboard.length} × /dashboard + ${allSignIns.length} form sign-ins in ${ROUNDS} rounds (${SESSIONS} sessions, ${SIGN_INS} sign-ins per round)`);
+    log(
+      `requests:        ${allDashboard.length} × /dashboard + ${allSignIns.length} form sign-ins in ${ROUNDS} rounds (${SESSIONS} sessions, ${SIGN_INS} sign-ins per round)`,
+    );
     for (const [i, r] of rounds.entries()) {
       const rps = (r.dashboard.length + r.signIns.length + r.newSessions.length) / r.seconds;
       log(
-        `  round ${i + 1}: ${r.seconds.toFixed(1)} s, ${rps.toFixed(0)} req/s; /dashboard p50 ${ms(percentile(r.dashboard.map((s) => s.ms), 50))}, ` +
-          `p99 ${ms(percentile(r.dashboard.map((s) => s.ms), 99))}; sign-in p50 ${ms(percentile(r.signIns.map((s) => s.ms), 50))}, ` +
-          `p99 ${ms(percentile(r.signIns.map((s) => s.ms), 99))}`,
+        `  round ${i + 1}: ${r.seconds.toFixed(1)} s, ${rps.toFixed(0)} req/s; /dashboard p50 ${ms(
+          percentile(
+            r.dashboard.map((s) => s.ms),
+            50,
+          ),
+        )}, ` +
+          `p99 ${ms(
+            percentile(
+              r.dashboard.map((s) => s.ms),
+              99,
+            ),
+          )}; sign-in p50 ${ms(
+            percentile(
+              r.signIns.map((s) => s.ms),
+              50,
+            ),
+          )}, ` +
+          `p99 ${ms(
+            percentile(
+              r.signIns.map((s) => s.ms),
+              99,
+            ),
+          )}`,
       );
     }
-    log(`latency:         /dashboard p50 ${ms(percentile(allDashboard.map((s) => s.ms), 50))}, p99 ${ms(percentile(allDashboard.map((s) => s.ms), 99))}, max ${ms(Math.max(...allDashboard.map((s) => s.ms)))}`);
-    log(`                 sign-in    p50 ${ms(percentile(allSignIns.map((s) => s.ms), 50))}, p99 ${ms(percentile(allSignIns.map((s) => s.ms), 99))}, max ${ms(Math.max(...allSignIns.map((s) => s.ms)))}`);
+    log(
+      `latency:         /dashboard p50 ${ms(
+        percentile(
+          allDashboard.map((s) => s.ms),
+          50,
+        ),
+      )}, p99 ${ms(
+        percentile(
+          allDashboard.map((s) => s.ms),
+          99,
+        ),
+      )}, max ${ms(Math.max(...allDashboard.map((s) => s.ms)))}`,
+    );
+    log(
+      `                 sign-in    p50 ${ms(
+        percentile(
+          allSignIns.map((s) => s.ms),
+          50,
+        ),
+      )}, p99 ${ms(
+        percentile(
+          allSignIns.map((s) => s.ms),
+          99,
+        ),
+      )}, max ${ms(Math.max(...allSignIns.map((s) => s.ms)))}`,
+    );
     log(`errors:          ${errors.length}`);
-    log(`lost sessions:   ${lostSessions.size} (${lostResponses.length} pages not showing their own user, ${crossed} showing another user)`);
+    log(
+      `lost sessions:   ${lostSessions.size} (${lostResponses.length} pages not showing their own user, ${crossed} showing another user)`,
+    );
     log(
       `app RSS (raw):   ${mib(rssAtStart)} at start, ${mib(rssBefore)} before round 1, ` +
         rounds.map((r, i) => `${mib(r.rssAfter)} after round ${i + 1} (peak ${mib(r.rssPeak)})`).join(", "),

@@ -17,7 +17,9 @@ async function main() {
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
     if (cause?.code === "ECONNREFUSED" || (error as Error).name === "TypeError") {
-      console.error(`[seed] cannot reach the emulator at ${target.url}: start it with \`npm run emulator\` (or use \`npm run dev\`).`);
+      console.error(
+        `[seed] cannot reach the emulator at ${target.url}: start it with \`npm run emulator\` (or use \`npm run dev\`).`,
+      );
     } else {
       console.error(`[seed] failed: ${(error as Error).message}`);
     }

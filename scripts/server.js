@@ -33,7 +33,7 @@ installGlobals({ nativeFetch: true });
 /** Imports the server build; in development a fresh copy after each rebuild. */
 async function importBuild() {
   const stat = fs.statSync(BUILD_PATH);
-  return import(url.pathToFileURL(BUILD_PATH).href + "?t=" + stat.mtimeMs);
+  return import(`${url.pathToFileURL(BUILD_PATH).href}?t=${stat.mtimeMs}`);
 }
 
 let build = await importBuild();

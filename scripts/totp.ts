@@ -11,7 +11,9 @@ const email = process.argv[2] ?? "mfa@example.com";
 const secrets = readTotpSecrets(path.join(ROOT, ".totp-secrets.json"));
 const secret = secrets[email];
 if (!secret) {
-  console.error(`No TOTP secret for ${email}. Seeded users with one: ${Object.keys(secrets).join(", ") || "none (run npm run seed)"}`);
+  console.error(
+    `No TOTP secret for ${email}. Seeded users with one: ${Object.keys(secrets).join(", ") || "none (run npm run seed)"}`,
+  );
   process.exit(1);
 }
 const remaining = 30 - (Math.floor(Date.now() / 1000) % 30);

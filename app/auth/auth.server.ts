@@ -11,14 +11,14 @@
  * the new cookies ride on `session.headers`: loaders return them with their
  * data, so the cookie is updated in the same response and the request goes on.
  */
-import { redirect, data } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { JwtExpiredError } from "aws-jwt-verify/error";
 import {
+  type AuthSession,
   createAuthSession,
   InvalidTokenError,
-  sessionFromClaims,
-  type AuthSession,
   type SignInFlow,
+  sessionFromClaims,
 } from "~/cognito/auth-session.server";
 import { CognitoAuthError, ServiceUnavailableError } from "~/cognito/errors.server";
 import type { CognitoTokens } from "~/cognito/tokens.server";
@@ -97,7 +97,10 @@ async function resolveSession(request: Request): Promise<CurrentSession | null> 
     if (error instanceof ServiceUnavailableError && accessClaims) {
       const id = decodeClaims<IdTokenClaims>(stored.id);
       if (!id) return null;
-      return { ...sessionFromClaims(tokensOf(stored), stored.flow, accessClaims, id, stored.at), headers: new Headers() };
+      return {
+        ...sessionFromClaims(tokensOf(stored), stored.flow, accessClaims, id, stored.at),
+        headers: new Headers(),
+      };
     }
     if (!(error instanceof CognitoAuthError) && !(error instanceof InvalidTokenError)) throw error;
     return null;
@@ -126,7 +129,10 @@ export async function reloadAuthSession(session: CurrentSession, request: Reques
     session.flow,
     session.signedInAt,
   );
-  return { ...next, headers: setCookieHeaders(getSessionStore<StoredSession>().write(toStored(next), request.headers.get("Cookie"))) };
+  return {
+    ...next,
+    headers: setCookieHeaders(getSessionStore<StoredSession>().write(toStored(next), request.headers.get("Cookie"))),
+  };
 }
 
 /** The session, or throws a redirect to the login page (clearing a dead cookie). */
@@ -153,7 +159,10 @@ export async function requireGroup(request: Request, group: string): Promise<Cur
 
 /** Set-Cookie headers storing a freshly signed-in session (replacing any old one: no fixation). */
 export function commitAuthSession(session: AuthSession, request: Request, headers = new Headers()): Headers {
-  return setCookieHeaders(getSessionStore<StoredSession>().write(toStored(session), request.headers.get("Cookie")), headers);
+  return setCookieHeaders(
+    getSessionStore<StoredSession>().write(toStored(session), request.headers.get("Cookie")),
+    headers,
+  );
 }
 
 export function destroySessionHeaders(request: Request, headers = new Headers()): Headers {
@@ -187,7 +196,10 @@ export async function logout(request: Request): Promise<Response> {
 }
 
 /** The decoded claims of the session's tokens (for the development panel; never the tokens). */
-export function sessionTokenClaims(session: AuthSession): { id: Record<string, unknown>; access: Record<string, unknown> } {
+export function sessionTokenClaims(session: AuthSession): {
+  id: Record<string, unknown>;
+  access: Record<string, unknown>;
+} {
   return {
     id: decodeClaims<Record<string, unknown>>(session.tokens.idToken) ?? {},
     access: decodeClaims<Record<string, unknown>>(session.tokens.accessToken) ?? {},

@@ -3,14 +3,14 @@
  * validated configuration. Both resolve to the same AuthSession.
  */
 import { Authenticator } from "remix-auth";
-import { createAuthSession, type AuthSession } from "~/cognito/auth-session.server";
+import { CognitoAccountApi } from "~/cognito/account.server";
+import { type AuthSession, createAuthSession } from "~/cognito/auth-session.server";
 import { getCognitoClient } from "~/cognito/client.server";
 import { cognitoEndpoints } from "~/cognito/config.server";
 import { CognitoHostedStrategy } from "~/cognito/strategies/hosted-strategy.server";
 import { CognitoPasswordStrategy } from "~/cognito/strategies/password-strategy.server";
 import { CognitoTokenApi } from "~/cognito/tokens.server";
 import { getTokenVerifiers, type TokenVerifiers } from "~/cognito/verify.server";
-import { CognitoAccountApi } from "~/cognito/account.server";
 import { getEnv } from "~/env.server";
 import { describeFlowChoice } from "./flow.server";
 

@@ -7,7 +7,7 @@
 import { redirect } from "@remix-run/node";
 import type { ChallengeRequiredError } from "~/cognito/errors.server";
 import { getEnv } from "~/env.server";
-import { createCookieSessionStore, type CookieSessionStore } from "./cookie-session.server";
+import { type CookieSessionStore, createCookieSessionStore } from "./cookie-session.server";
 import { setCookieHeaders } from "./session.server";
 
 export interface PendingChallenge {

@@ -19,12 +19,7 @@
  * the same write, completeness) is enforced by GCM over the concatenation, so
  * reordered, mixed or truncated chunks fail authentication and read as null.
  */
-import {
-  createCipheriv,
-  createDecipheriv,
-  hkdfSync,
-  randomBytes,
-} from "node:crypto";
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 
 export interface CookieSessionOptions {
@@ -83,17 +78,8 @@ const BASE64URL_RE = /^[A-Za-z0-9_-]+$/;
 /** Canonical chunk index ("0", "1", … — never "01"), bounded in length. */
 const CHUNK_INDEX_RE = /^(?:0|[1-9][0-9]{0,3})$/;
 
-export function createCookieSessionStore<T>(
-  options: CookieSessionOptions,
-): CookieSessionStore<T> {
-  const {
-    name,
-    secrets,
-    secure,
-    maxAgeSeconds,
-    path = "/",
-    maxCookieBytes = DEFAULT_MAX_COOKIE_BYTES,
-  } = options;
+export function createCookieSessionStore<T>(options: CookieSessionOptions): CookieSessionStore<T> {
+  const { name, secrets, secure, maxAgeSeconds, path = "/", maxCookieBytes = DEFAULT_MAX_COOKIE_BYTES } = options;
 
   // Misconfiguration throws at startup, where it is visible; only read() has a
   // never-throw contract.
@@ -122,9 +108,7 @@ export function createCookieSessionStore<T>(
     throw new TypeError('cookie session: __Host- cookies require secure: true and path "/"');
   }
 
-  const keys = secrets.map((secret) =>
-    Buffer.from(hkdfSync("sha256", secret, HKDF_SALT, HKDF_INFO, 32)),
-  );
+  const keys = secrets.map((secret) => Buffer.from(hkdfSync("sha256", secret, HKDF_SALT, HKDF_INFO, 32)));
   const aad = Buffer.from(`${HKDF_INFO}\0${name}`, "utf8");
 
   const flags = `; Path=${path}; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
@@ -134,9 +118,7 @@ export function createCookieSessionStore<T>(
   const chunkName = (index: number) => `${name}.${index}`;
 
   // Room left for the value in the worst-case chunk (highest index, count prefix).
-  const worstCaseRoom =
-    maxCookieBytes -
-    setCookieBytes(`${chunkName(MAX_CHUNKS - 1)}=${MAX_CHUNKS}.${liveAttributes}`);
+  const worstCaseRoom = maxCookieBytes - setCookieBytes(`${chunkName(MAX_CHUNKS - 1)}=${MAX_CHUNKS}.${liveAttributes}`);
   if (!Number.isSafeInteger(maxCookieBytes) || worstCaseRoom < 64) {
     throw new TypeError(
       `cookie session: maxCookieBytes ${maxCookieBytes} leaves no room for data after name and attributes`,
@@ -200,10 +182,7 @@ export function createCookieSessionStore<T>(
       for (let pos = 0; pos < sealed.length; ) {
         const index = parts.length;
         const prefixBytes = index === 0 ? digits + 1 : 0;
-        const room =
-          maxCookieBytes -
-          prefixBytes -
-          setCookieBytes(`${chunkName(index)}=${liveAttributes}`);
+        const room = maxCookieBytes - prefixBytes - setCookieBytes(`${chunkName(index)}=${liveAttributes}`);
         // sealed is ASCII, so characters and bytes coincide.
         parts.push(sealed.slice(pos, pos + room));
         pos += room;
@@ -269,9 +248,7 @@ export function createCookieSessionStore<T>(
           `cookie session: session needs ${parts.length} cookies (max ${MAX_CHUNKS}); store less data`,
         );
       }
-      const setCookies = parts.map(
-        (value, index) => `${chunkName(index)}=${value}${liveAttributes}`,
-      );
+      const setCookies = parts.map((value, index) => `${chunkName(index)}=${value}${liveAttributes}`);
       // The browser keeps old higher-numbered chunks until told otherwise.
       for (const index of presentIndices(cookieHeader)) {
         if (index >= parts.length) setCookies.push(deletion(index));

@@ -38,7 +38,9 @@ export const CROSS_SITE_MESSAGE =
  * cross-site state-changing request, or null to let it through. Remix's own
  * origin check would otherwise end such a request in a bare 500.
  */
-export function crossSiteRefusal(request: Pick<Request, "method" | "headers">): { headers: Record<string, string>; body: string } | null {
+export function crossSiteRefusal(
+  request: Pick<Request, "method" | "headers">,
+): { headers: Record<string, string>; body: string } | null {
   if (isSameOriginRequest(request, getEnv().appUrl)) return null;
   const body = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

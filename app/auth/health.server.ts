@@ -34,7 +34,11 @@ export async function getHealth(): Promise<Health> {
     cached = {
       at: now,
       value: Promise.all([reachable(endpoints.apiEndpoint ? `${api}/health` : api), reachable(endpoints.jwksUri)]).then(
-        ([cognito, jwks]) => ({ ok: true as const, cognito: { reachable: cognito, endpoint: api }, jwksReachable: jwks }),
+        ([cognito, jwks]) => ({
+          ok: true as const,
+          cognito: { reachable: cognito, endpoint: api },
+          jwksReachable: jwks,
+        }),
       ),
     };
   }

@@ -3,8 +3,9 @@
  * sign-in, and remix-auth-oauth2's state + PKCE verifier cookie, which the
  * callback clears whatever the outcome.
  */
-import { getEnv } from "~/env.server";
+
 import { HOSTED_STATE_COOKIE } from "~/cognito/strategies/hosted-strategy.server";
+import { getEnv } from "~/env.server";
 import { safeRedirect } from "./redirect.server";
 
 const REDIRECT_COOKIE = "__oauth_redirect";

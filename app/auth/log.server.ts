@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 
 export function usernameHash(username: string): string {
-  return "h:" + createHash("sha256").update(username.trim().toLowerCase()).digest("hex").slice(0, 12);
+  return `h:${createHash("sha256").update(username.trim().toLowerCase()).digest("hex").slice(0, 12)}`;
 }
 
 export interface SignInLog {

@@ -6,7 +6,7 @@
  * Cognito throttles on its side as well; behind several instances, put a
  * limiter at the edge (WAF, API gateway, reverse proxy) for a shared count.
  */
-import { data, type AppLoadContext } from "@remix-run/node";
+import { type AppLoadContext, data } from "@remix-run/node";
 import { getEnv } from "~/env.server";
 
 /** Default attempts per window (RATE_LIMIT_PER_MINUTE overrides). */
@@ -50,18 +50,18 @@ export function hit(keys: string[], now = Date.now(), limit = ATTEMPTS_PER_WINDO
 export function clientIp(request: { headers: Headers; peerAddress: string | null }): string | null {
   if (getEnv().trustProxy) {
     const forwarded = request.headers.get("X-Forwarded-For");
-    const last = forwarded?.split(",").map((s) => s.trim()).filter(Boolean).pop();
+    const last = forwarded
+      ?.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .pop();
     if (last) return last;
   }
   return request.peerAddress;
 }
 
 /** Throws 429 (with Retry-After) when this client's IP or this subject has made too many attempts. */
-export function limitAttempts(
-  { context }: { context: AppLoadContext },
-  scope: string,
-  subject?: string | null,
-): void {
+export function limitAttempts({ context }: { context: AppLoadContext }, scope: string, subject?: string | null): void {
   const keys: string[] = [];
   const ip = context.clientIp;
   if (ip) keys.push(`${scope}:ip:${ip}`);

@@ -5,7 +5,7 @@
  * AWS-size tokens never exceed 4096 bytes per cookie. Knows nothing of Cognito.
  */
 import { getEnv } from "~/env.server";
-import { createCookieSessionStore, type CookieSessionStore } from "./cookie-session.server";
+import { type CookieSessionStore, createCookieSessionStore } from "./cookie-session.server";
 
 export const SESSION_COOKIE = "__session";
 /** As long as a Cognito refresh token lives by default (30 days). */

@@ -25,7 +25,12 @@ export async function completeCustomSignIn(
   step: string,
 ): Promise<Response> {
   const session = await createAuthSession(getAuthServices().verifiers, tokens, "custom");
-  logSignIn({ flow: "custom", reason: customFlowReason(), outcome: `success${step ? `:${step}` : ""}`, who: `sub:${session.user.sub}` });
+  logSignIn({
+    flow: "custom",
+    reason: customFlowReason(),
+    outcome: `success${step ? `:${step}` : ""}`,
+    who: `sub:${session.user.sub}`,
+  });
   const headers = clearChallenge(request);
   commitAuthSession(session, request, headers);
   return redirect(redirectTo, { headers });

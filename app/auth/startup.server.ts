@@ -2,8 +2,9 @@
  * One log line at start-up saying which sign-in flow the app will offer, and
  * why — so nobody has to guess what `AUTH_FLOW=auto` picked.
  */
-import { getEnv } from "~/env.server";
+
 import { describeFlowChoice } from "~/auth/flow.server";
+import { getEnv } from "~/env.server";
 
 let logged = false;
 export function logStartup(): void {

@@ -8,6 +8,7 @@
 import {
   AssociateSoftwareTokenCommand,
   ChangePasswordCommand,
+  type CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
   ForgotPasswordCommand,
@@ -19,7 +20,6 @@ import {
   UpdateUserAttributesCommand,
   VerifySoftwareTokenCommand,
   VerifyUserAttributeCommand,
-  type CognitoIdentityProviderClient,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { CognitoSettings } from "./config.server";
 import {
@@ -66,7 +66,11 @@ export class CognitoAccountApi {
     }
   }
 
-  async signUp(input: { email: string; password: string; name?: string }): Promise<{ confirmed: boolean; delivery: CodeDelivery }> {
+  async signUp(input: {
+    email: string;
+    password: string;
+    name?: string;
+  }): Promise<{ confirmed: boolean; delivery: CodeDelivery }> {
     const attributes = [{ Name: "email", Value: input.email }];
     if (input.name) attributes.push({ Name: "name", Value: input.name });
     const result = await this.call(() =>
@@ -82,14 +86,22 @@ export class CognitoAccountApi {
     );
     return {
       confirmed: Boolean(result.UserConfirmed),
-      delivery: { destination: result.CodeDeliveryDetails?.Destination, medium: result.CodeDeliveryDetails?.DeliveryMedium },
+      delivery: {
+        destination: result.CodeDeliveryDetails?.Destination,
+        medium: result.CodeDeliveryDetails?.DeliveryMedium,
+      },
     };
   }
 
   async confirmSignUp(username: string, code: string): Promise<void> {
     await this.call(() =>
       this.client.send(
-        new ConfirmSignUpCommand({ ClientId: this.settings.clientId, Username: username, ConfirmationCode: code, ...this.hash(username) }),
+        new ConfirmSignUpCommand({
+          ClientId: this.settings.clientId,
+          Username: username,
+          ConfirmationCode: code,
+          ...this.hash(username),
+        }),
       ),
     );
   }
@@ -97,7 +109,11 @@ export class CognitoAccountApi {
   async resendConfirmationCode(username: string): Promise<CodeDelivery> {
     const result = await this.call(() =>
       this.client.send(
-        new ResendConfirmationCodeCommand({ ClientId: this.settings.clientId, Username: username, ...this.hash(username) }),
+        new ResendConfirmationCodeCommand({
+          ClientId: this.settings.clientId,
+          Username: username,
+          ...this.hash(username),
+        }),
       ),
     );
     return { destination: result.CodeDeliveryDetails?.Destination, medium: result.CodeDeliveryDetails?.DeliveryMedium };
@@ -105,7 +121,9 @@ export class CognitoAccountApi {
 
   async forgotPassword(username: string): Promise<void> {
     await this.call(() =>
-      this.client.send(new ForgotPasswordCommand({ ClientId: this.settings.clientId, Username: username, ...this.hash(username) })),
+      this.client.send(
+        new ForgotPasswordCommand({ ClientId: this.settings.clientId, Username: username, ...this.hash(username) }),
+      ),
     );
   }
 
@@ -192,18 +210,25 @@ export class CognitoAccountApi {
         }),
       ),
     );
-    return (result.CodeDeliveryDetailsList ?? []).map((d) => ({ destination: d.Destination, medium: d.DeliveryMedium }));
+    return (result.CodeDeliveryDetailsList ?? []).map((d) => ({
+      destination: d.Destination,
+      medium: d.DeliveryMedium,
+    }));
   }
 
   async verifyAttribute(accessToken: string, attribute: string, code: string): Promise<void> {
     await this.call(() =>
-      this.client.send(new VerifyUserAttributeCommand({ AccessToken: accessToken, AttributeName: attribute, Code: code })),
+      this.client.send(
+        new VerifyUserAttributeCommand({ AccessToken: accessToken, AttributeName: attribute, Code: code }),
+      ),
     );
   }
 
   /** Starts TOTP enrolment: the secret to show (QR + text). */
   async associateSoftwareToken(accessToken: string): Promise<string> {
-    const result = await this.call(() => this.client.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken })));
+    const result = await this.call(() =>
+      this.client.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken })),
+    );
     if (!result.SecretCode) throw new ChallengeExpiredError("no secret");
     return result.SecretCode;
   }
@@ -211,12 +236,17 @@ export class CognitoAccountApi {
   /** Completes TOTP enrolment with a code from the authenticator app, and makes TOTP the preferred MFA. */
   async enableTotp(accessToken: string, code: string, deviceName = "Authenticator app"): Promise<void> {
     const result = await this.call(() =>
-      this.client.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code, FriendlyDeviceName: deviceName })),
+      this.client.send(
+        new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code, FriendlyDeviceName: deviceName }),
+      ),
     );
     if (result.Status !== "SUCCESS") throw toCognitoError({ name: "CodeMismatchException" }, "account");
     await this.call(() =>
       this.client.send(
-        new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }),
+        new SetUserMFAPreferenceCommand({
+          AccessToken: accessToken,
+          SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+        }),
       ),
     );
   }
@@ -224,7 +254,10 @@ export class CognitoAccountApi {
   async disableTotp(accessToken: string): Promise<void> {
     await this.call(() =>
       this.client.send(
-        new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false } }),
+        new SetUserMFAPreferenceCommand({
+          AccessToken: accessToken,
+          SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false },
+        }),
       ),
     );
   }

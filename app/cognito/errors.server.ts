@@ -30,7 +30,13 @@ export class PasswordResetRequiredError extends CognitoAuthError {
   readonly status = 403;
 }
 
-export type ChallengeName = "NEW_PASSWORD_REQUIRED" | "SOFTWARE_TOKEN_MFA" | "SMS_MFA" | "SELECT_MFA_TYPE" | "MFA_SETUP" | string;
+export type ChallengeName =
+  | "NEW_PASSWORD_REQUIRED"
+  | "SOFTWARE_TOKEN_MFA"
+  | "SMS_MFA"
+  | "SELECT_MFA_TYPE"
+  | "MFA_SETUP"
+  | string;
 
 /** Sign-in needs another step (new password, MFA code…) before tokens are issued. */
 export class ChallengeRequiredError extends CognitoAuthError {
@@ -221,7 +227,9 @@ export function toCognitoError(error: unknown, context: "sign-in" | "account" = 
     (e?.$metadata?.httpStatusCode ?? 0) >= 500 ||
     e?.name === "TimeoutError" ||
     e?.name === "AbortError" ||
-    ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EHOSTUNREACH"].includes(e?.code ?? e?.cause?.code ?? "") ||
+    ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EHOSTUNREACH"].includes(
+      e?.code ?? e?.cause?.code ?? "",
+    ) ||
     (error instanceof TypeError && /fetch failed/.test(error.message))
   ) {
     return new ServiceUnavailableError(String(e?.name ?? "unavailable"));
@@ -235,5 +243,7 @@ export function toCognitoError(error: unknown, context: "sign-in" | "account" = 
 /** AWS: "Password did not conform with policy: Password must have uppercase characters". */
 function policyMessage(message: string | undefined): string {
   const detail = message?.replace(/^Password did not conform with policy:\s*/i, "").trim();
-  return detail && detail !== "Invalid password" ? detail.replace(/\.?$/, ".") : "That password does not meet the password policy.";
+  return detail && detail !== "Invalid password"
+    ? detail.replace(/\.?$/, ".")
+    : "That password does not meet the password policy.";
 }

@@ -4,12 +4,12 @@
  * when the app client has a secret. Errors come out typed (errors.server.ts).
  */
 import {
+  type CognitoIdentityProviderClient,
   InitiateAuthCommand,
   RevokeTokenCommand,
-  type CognitoIdentityProviderClient,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { CognitoSettings } from "./config.server";
-import { ChallengeRequiredError, RefreshFailedError, toCognitoError, InvalidCredentialsError } from "./errors.server";
+import { ChallengeRequiredError, InvalidCredentialsError, RefreshFailedError, toCognitoError } from "./errors.server";
 import { secretHash } from "./secret-hash.server";
 
 /** The three tokens Cognito issues at sign-in. */

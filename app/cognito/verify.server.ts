@@ -10,10 +10,10 @@
  */
 import { CognitoJwtVerifier, JwtVerifier } from "aws-jwt-verify";
 import { validateCognitoJwtFields } from "aws-jwt-verify/cognito-verifier";
-import { assertIsJwks, SimpleJwksCache } from "aws-jwt-verify/jwk";
 import type { Fetcher } from "aws-jwt-verify/https";
+import { assertIsJwks, SimpleJwksCache } from "aws-jwt-verify/jwk";
 import { getEnv } from "~/env.server";
-import { cognitoEndpoints, type CognitoSettings } from "./config.server";
+import { type CognitoSettings, cognitoEndpoints } from "./config.server";
 
 /** Claims we rely on in a verified access token. */
 export interface AccessTokenClaims {

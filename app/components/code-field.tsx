@@ -1,7 +1,15 @@
 import { Field } from "./field";
 
 /** A 6-digit one-time code: numeric keypad on phones, autofill from SMS/app. */
-export function CodeField({ error, autoFocus, label = "Code" }: { error?: string; autoFocus?: boolean; label?: string }) {
+export function CodeField({
+  error,
+  autoFocus,
+  label = "Code",
+}: {
+  error?: string;
+  autoFocus?: boolean;
+  label?: string;
+}) {
   return (
     <Field
       name="code"

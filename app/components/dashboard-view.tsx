@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { TokenClaimsPanel, type TokenClaims } from "./token-claims-panel";
+import { type TokenClaims, TokenClaimsPanel } from "./token-claims-panel";
 
 /**
  * The dashboard page body. Shared by `/dashboard` (a verified session) and the
@@ -29,7 +29,11 @@ export interface DashboardViewProps {
   claims?: TokenClaims | null;
 }
 
-const time = (seconds: number) => new Date(seconds * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+const time = (seconds: number) =>
+  new Date(seconds * 1000)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, " UTC");
 
 export function DashboardView({
   user,

@@ -4,7 +4,7 @@
  * Password fields get a show/hide toggle once JavaScript runs (without it
  * there is nothing to toggle, so no button is rendered).
  */
-import { useEffect, useState, type InputHTMLAttributes } from "react";
+import { type InputHTMLAttributes, useEffect, useState } from "react";
 
 export interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "name"> {
   name: string;

@@ -15,9 +15,7 @@ export function SubmitButton({
   className?: string;
 }) {
   const navigation = useNavigation();
-  const pending =
-    navigation.state === "submitting" &&
-    (name === undefined || navigation.formData?.get(name) === value);
+  const pending = navigation.state === "submitting" && (name === undefined || navigation.formData?.get(name) === value);
   return (
     <button type="submit" className={className} name={name} value={value} disabled={navigation.state === "submitting"}>
       {pending ? pendingLabel : children}

@@ -16,8 +16,10 @@ export function TokenClaimsPanel({ claims }: { claims: TokenClaims }) {
         Decoded from the verified tokens in your session. The tokens themselves never leave the server.
       </p>
       <h3>ID token</h3>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (axe scrollable-region-focusable) */}
       <pre tabIndex={0}>{JSON.stringify(claims.id, null, 2)}</pre>
       <h3>Access token</h3>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (axe scrollable-region-focusable) */}
       <pre tabIndex={0}>{JSON.stringify(claims.access, null, 2)}</pre>
     </details>
   );

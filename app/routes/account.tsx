@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { reloadAuthSession, requireUser, type CurrentSession } from "~/auth/auth.server";
+import { type CurrentSession, reloadAuthSession, requireUser } from "~/auth/auth.server";
 import { getAuthServices } from "~/auth/authenticator.server";
 import { requireSameOrigin } from "~/auth/csrf.server";
 import { codeField, emailField } from "~/auth/forms";

@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import QRCode from "qrcode";
 import { z } from "zod";
-import { requireUser, type CurrentSession } from "~/auth/auth.server";
+import { type CurrentSession, requireUser } from "~/auth/auth.server";
 import { getAuthServices } from "~/auth/authenticator.server";
 import { requireSameOrigin } from "~/auth/csrf.server";
 import { codeField } from "~/auth/forms";
@@ -16,7 +16,7 @@ import {
   RefreshFailedError,
 } from "~/cognito/errors.server";
 import { AccountNav } from "~/components/account-nav";
-import { TotpSetupForm, type TotpSetup } from "~/components/account-totp-setup";
+import { type TotpSetup, TotpSetupForm } from "~/components/account-totp-setup";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
 import { parseForm } from "~/utils/form.server";
@@ -176,18 +176,12 @@ export default function AccountMfa() {
         <FormSuccess message={actionData ? null : notice} />
         <FormError message={actionData?.error ?? (fieldErrors.code ? "Please check the code." : null)} />
         <p>
-          Status:{" "}
-          <strong data-testid="mfa-status">{mfaEnabled ? "On" : "Off"}</strong>
+          Status: <strong data-testid="mfa-status">{mfaEnabled ? "On" : "Off"}</strong>
           {mfaEnabled ? " — you enter a code from your authenticator app each time you sign in." : null}
         </p>
         {mfaEnabled ? (
           <Form method="post">
-            <SubmitButton
-              name="intent"
-              value="disable"
-              pendingLabel="Turning off…"
-              className="button button-secondary"
-            >
+            <SubmitButton name="intent" value="disable" pendingLabel="Turning off…" className="button button-secondary">
               Turn off
             </SubmitButton>
           </Form>

@@ -5,8 +5,8 @@ import { getAuthServices } from "~/auth/authenticator.server";
 import { describeFlowChoice } from "~/auth/flow.server";
 import { clearHostedCookies, readHostedRedirect } from "~/auth/hosted.server";
 import { logSignIn } from "~/auth/log.server";
-import { CognitoAuthError, HostedSignInError, ServiceUnavailableError } from "~/cognito/errors.server";
 import { InvalidTokenError } from "~/cognito/auth-session.server";
+import { CognitoAuthError, HostedSignInError, ServiceUnavailableError } from "~/cognito/errors.server";
 import { getEnv } from "~/env.server";
 
 /**

@@ -2,10 +2,10 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { getAuthServices } from "~/auth/authenticator.server";
 import { describeFlowChoice } from "~/auth/flow.server";
+import { getHealth } from "~/auth/health.server";
 import { setHostedRedirectCookie } from "~/auth/hosted.server";
 import { logSignIn } from "~/auth/log.server";
 import { safeRedirect } from "~/auth/redirect.server";
-import { getHealth } from "~/auth/health.server";
 import { getEnv } from "~/env.server";
 
 /** Starts the Hosted UI flow: state + PKCE cookie, then 302 to /oauth2/authorize. */

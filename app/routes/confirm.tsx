@@ -3,8 +3,10 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { getAuthServices } from "~/auth/authenticator.server";
+import { requireSameOrigin } from "~/auth/csrf.server";
 import { requireCustomFlowAllowed } from "~/auth/flow.server";
 import { codeField, emailField } from "~/auth/forms";
+import { limitAttempts } from "~/auth/rate-limit.server";
 import { CognitoAuthError, InvalidCredentialsError } from "~/cognito/errors.server";
 import { CodeField } from "~/components/code-field";
 import { Field } from "~/components/field";
@@ -12,8 +14,6 @@ import { FormError, FormSuccess } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
 import { parseForm } from "~/utils/form.server";
-import { requireSameOrigin } from "~/auth/csrf.server";
-import { limitAttempts } from "~/auth/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Confirm your account · remix-cognito" }];
 
@@ -49,12 +49,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch (error) {
     if (error instanceof InvalidCredentialsError) {
       // Already confirmed, or no such user: don't say which.
-      return data({ error: "That code is not correct for this account.", notice: null, fieldErrors: {} }, { status: 400 });
+      return data(
+        { error: "That code is not correct for this account.", notice: null, fieldErrors: {} },
+        { status: 400 },
+      );
     }
     if (error instanceof CognitoAuthError) {
       const field = error.name === "CodeMismatchError" || error.name === "ExpiredCodeError" ? "code" : null;
       return data(
-        { error: field ? null : error.userMessage, notice: null, fieldErrors: field ? { code: error.userMessage } : {} },
+        {
+          error: field ? null : error.userMessage,
+          notice: null,
+          fieldErrors: field ? { code: error.userMessage } : {},
+        },
         { status: error.status },
       );
     }
@@ -75,7 +82,16 @@ export default function Confirm() {
         <FormError message={actionData?.error ?? (fieldErrors.code ? "Please check the code." : null)} />
         <p>Enter the 6-digit code we emailed you.</p>
         <Form method="post" noValidate>
-          <Field name="username" label="Email" type="email" autoComplete="username" required maxLength={128} defaultValue={username} error={fieldErrors.username} />
+          <Field
+            name="username"
+            label="Email"
+            type="email"
+            autoComplete="username"
+            required
+            maxLength={128}
+            defaultValue={username}
+            error={fieldErrors.username}
+          />
           <CodeField error={fieldErrors.code} label="Confirmation code" />
           <div className="actions">
             <SubmitButton name="intent" value="confirm" pendingLabel="Confirming…">

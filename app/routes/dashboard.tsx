@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { REFRESH_SKEW_SECONDS, requireUser, sessionTokenClaims } from "~/auth/auth.server";
-import { getEnv } from "~/env.server";
 import { DashboardView } from "~/components/dashboard-view";
+import { getEnv } from "~/env.server";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard · remix-cognito" }];
 

@@ -3,16 +3,16 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { z } from "zod";
 import { getAuthServices } from "~/auth/authenticator.server";
+import { requireSameOrigin } from "~/auth/csrf.server";
 import { requireCustomFlowAllowed } from "~/auth/flow.server";
 import { emailField } from "~/auth/forms";
+import { limitAttempts } from "~/auth/rate-limit.server";
 import { CognitoAuthError, ServiceUnavailableError, TooManyRequestsError } from "~/cognito/errors.server";
 import { Field } from "~/components/field";
 import { FormError } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
 import { parseForm } from "~/utils/form.server";
-import { requireSameOrigin } from "~/auth/csrf.server";
-import { limitAttempts } from "~/auth/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Forgot your password? · remix-cognito" }];
 
@@ -53,7 +53,15 @@ export default function ForgotPassword() {
         <p>Enter your email and we will send you a code to choose a new password.</p>
         <FormError message={actionData?.error} />
         <Form method="post" noValidate>
-          <Field name="username" label="Email" type="email" autoComplete="username" required maxLength={128} error={fieldErrors.username} />
+          <Field
+            name="username"
+            label="Email"
+            type="email"
+            autoComplete="username"
+            required
+            maxLength={128}
+            error={fieldErrors.username}
+          />
           <SubmitButton pendingLabel="Sending…">Send code</SubmitButton>
         </Form>
         <p className="auth-links">

@@ -4,20 +4,20 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { commitAuthSession, getAuthSession } from "~/auth/auth.server";
 import { getAuthServices } from "~/auth/authenticator.server";
-import { describeFlowChoice } from "~/auth/flow.server";
-import { logSignIn, usernameHash } from "~/auth/log.server";
-import { safeRedirect } from "~/auth/redirect.server";
-import { ChallengeRequiredError, CognitoAuthError, hostedErrorMessage } from "~/cognito/errors.server";
 import { redirectToChallenge } from "~/auth/challenge.server";
+import { requireSameOrigin } from "~/auth/csrf.server";
+import { describeFlowChoice } from "~/auth/flow.server";
+import { getHealth } from "~/auth/health.server";
+import { logSignIn, usernameHash } from "~/auth/log.server";
+import { limitAttempts } from "~/auth/rate-limit.server";
+import { safeRedirect } from "~/auth/redirect.server";
 import { customFlowReason } from "~/auth/sign-in.server";
+import { ChallengeRequiredError, CognitoAuthError, hostedErrorMessage } from "~/cognito/errors.server";
 import { Field } from "~/components/field";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
-import { getHealth } from "~/auth/health.server";
 import { getEnv } from "~/env.server";
 import { parseForm } from "~/utils/form.server";
-import { requireSameOrigin } from "~/auth/csrf.server";
-import { limitAttempts } from "~/auth/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · remix-cognito" }];
 

@@ -4,15 +4,15 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { getAuthServices } from "~/auth/authenticator.server";
 import { challengeExpired, requireChallenge } from "~/auth/challenge.server";
+import { requireSameOrigin } from "~/auth/csrf.server";
 import { codeField } from "~/auth/forms";
+import { limitAttempts } from "~/auth/rate-limit.server";
 import { completeCustomSignIn } from "~/auth/sign-in.server";
 import { ChallengeExpiredError, CognitoAuthError } from "~/cognito/errors.server";
 import { CodeField } from "~/components/code-field";
 import { FormError } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
 import { parseForm } from "~/utils/form.server";
-import { requireSameOrigin } from "~/auth/csrf.server";
-import { limitAttempts } from "~/auth/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Enter your code · remix-cognito" }];
 

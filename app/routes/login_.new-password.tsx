@@ -4,14 +4,19 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { getAuthServices } from "~/auth/authenticator.server";
 import { challengeExpired, redirectToChallenge, requireChallenge } from "~/auth/challenge.server";
+import { requireSameOrigin } from "~/auth/csrf.server";
 import { newPasswordFields } from "~/auth/forms";
 import { completeCustomSignIn } from "~/auth/sign-in.server";
-import { ChallengeExpiredError, ChallengeRequiredError, CognitoAuthError, PasswordPolicyError } from "~/cognito/errors.server";
+import {
+  ChallengeExpiredError,
+  ChallengeRequiredError,
+  CognitoAuthError,
+  PasswordPolicyError,
+} from "~/cognito/errors.server";
 import { FormError } from "~/components/form-error";
 import { NewPasswordFields } from "~/components/new-password-fields";
 import { SubmitButton } from "~/components/submit-button";
 import { parseForm } from "~/utils/form.server";
-import { requireSameOrigin } from "~/auth/csrf.server";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · remix-cognito" }];
 

@@ -3,8 +3,10 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { getAuthServices } from "~/auth/authenticator.server";
+import { requireSameOrigin } from "~/auth/csrf.server";
 import { requireCustomFlowAllowed } from "~/auth/flow.server";
 import { codeField, emailField, newPasswordFields } from "~/auth/forms";
+import { limitAttempts } from "~/auth/rate-limit.server";
 import {
   CodeMismatchError,
   CognitoAuthError,
@@ -19,8 +21,6 @@ import { NewPasswordFields } from "~/components/new-password-fields";
 import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
 import { parseForm } from "~/utils/form.server";
-import { requireSameOrigin } from "~/auth/csrf.server";
-import { limitAttempts } from "~/auth/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · remix-cognito" }];
 
@@ -50,7 +50,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     await getAuthServices().account.confirmForgotPassword(username, code, password);
   } catch (error) {
-    if (error instanceof CodeMismatchError || error instanceof ExpiredCodeError || error instanceof InvalidCredentialsError) {
+    if (
+      error instanceof CodeMismatchError ||
+      error instanceof ExpiredCodeError ||
+      error instanceof InvalidCredentialsError
+    ) {
       // Unknown user reads like a wrong code: no account probing here either.
       const message = error instanceof ExpiredCodeError ? error.userMessage : new CodeMismatchError().userMessage;
       return data({ error: null, fieldErrors: { code: message } }, { status: 400 });
@@ -58,7 +62,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (error instanceof PasswordPolicyError) {
       return data({ error: null, fieldErrors: { password: error.userMessage } }, { status: 400 });
     }
-    if (error instanceof CognitoAuthError) return data({ error: error.userMessage, fieldErrors: {} }, { status: error.status });
+    if (error instanceof CognitoAuthError)
+      return data({ error: error.userMessage, fieldErrors: {} }, { status: error.status });
     throw error;
   }
   throw redirect("/login?notice=password-reset");
@@ -76,7 +81,16 @@ export default function ResetPassword() {
         <FormSuccess message={actionData ? null : notice} />
         <FormError message={summary} />
         <Form method="post" noValidate>
-          <Field name="username" label="Email" type="email" autoComplete="username" required maxLength={128} defaultValue={username} error={fieldErrors.username} />
+          <Field
+            name="username"
+            label="Email"
+            type="email"
+            autoComplete="username"
+            required
+            maxLength={128}
+            defaultValue={username}
+            error={fieldErrors.username}
+          />
           <CodeField error={fieldErrors.code} label="Code from the email" />
           <NewPasswordFields errors={fieldErrors} />
           <SubmitButton pendingLabel="Saving…">Set new password</SubmitButton>

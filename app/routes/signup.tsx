@@ -3,6 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { z } from "zod";
 import { getAuthServices } from "~/auth/authenticator.server";
+import { requireSameOrigin } from "~/auth/csrf.server";
 import { requireCustomFlowAllowed } from "~/auth/flow.server";
 import { emailField, newPasswordFields } from "~/auth/forms";
 import { CognitoAuthError, PasswordPolicyError, UsernameExistsError } from "~/cognito/errors.server";
@@ -12,7 +13,6 @@ import { NewPasswordFields } from "~/components/new-password-fields";
 import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
 import { parseForm } from "~/utils/form.server";
-import { requireSameOrigin } from "~/auth/csrf.server";
 
 export const meta: MetaFunction = () => [{ title: "Create an account · remix-cognito" }];
 
@@ -34,7 +34,10 @@ export async function action({ request }: ActionFunctionArgs) {
   requireCustomFlowAllowed(getEnv());
   const parsed = await parseForm(request, SignUpForm);
   if (!parsed.ok) {
-    return data({ error: parsed.formError ?? "Please correct the fields below.", fieldErrors: parsed.fieldErrors }, { status: 400 });
+    return data(
+      { error: parsed.formError ?? "Please correct the fields below.", fieldErrors: parsed.fieldErrors },
+      { status: 400 },
+    );
   }
   const { email, name, password } = parsed.data;
   try {
@@ -44,7 +47,10 @@ export async function action({ request }: ActionFunctionArgs) {
   } catch (error) {
     if (error instanceof Response) throw error;
     if (error instanceof PasswordPolicyError) {
-      return data({ error: "Please correct the fields below.", fieldErrors: { password: error.userMessage } }, { status: 400 });
+      return data(
+        { error: "Please correct the fields below.", fieldErrors: { password: error.userMessage } },
+        { status: 400 },
+      );
     }
     if (error instanceof UsernameExistsError) {
       return data({ error: null, fieldErrors: { email: error.userMessage } }, { status: 400 });
@@ -65,8 +71,23 @@ export default function SignUp() {
         <h1>Create an account</h1>
         <FormError message={actionData?.error} />
         <Form method="post" noValidate>
-          <Field name="email" label="Email" type="email" autoComplete="email" required maxLength={128} error={fieldErrors.email} />
-          <Field name="name" label="Name (optional)" type="text" autoComplete="name" maxLength={128} error={fieldErrors.name} />
+          <Field
+            name="email"
+            label="Email"
+            type="email"
+            autoComplete="email"
+            required
+            maxLength={128}
+            error={fieldErrors.email}
+          />
+          <Field
+            name="name"
+            label="Name (optional)"
+            type="text"
+            autoComplete="name"
+            maxLength={128}
+            error={fieldErrors.name}
+          />
           <NewPasswordFields errors={fieldErrors} label="Password" />
           <SubmitButton pendingLabel="Creating account…">Create account</SubmitButton>
         </Form>

@@ -21,7 +21,7 @@ import {
   userDisabled,
   userNotFoundForClient,
 } from "./errors.ts";
-import { claim, decodeJwt, numericClaim, verifyRs256, type Jwt } from "./jwt.ts";
+import { claim, decodeJwt, type Jwt, numericClaim, verifyRs256 } from "./jwt.ts";
 import { assertPasswordConforms } from "./password-policy.ts";
 import { safeEqual, secretHash } from "./secret-hash.ts";
 import { poolIdOf, type TokenRegistry } from "./token-registry.ts";
@@ -271,7 +271,8 @@ export class CognitoApi {
 
     let password = session.password;
     if (body.ChallengeName === "NEW_PASSWORD_REQUIRED") {
-      if (!responses.NEW_PASSWORD) throw new AwsError("InvalidParameterException", "Missing required parameter NEW_PASSWORD");
+      if (!responses.NEW_PASSWORD)
+        throw new AwsError("InvalidParameterException", "Missing required parameter NEW_PASSWORD");
       const pool = await this.up.pool(client.UserPoolId);
       assertPasswordConforms(responses.NEW_PASSWORD, pool.Policies?.PasswordPolicy);
       password = responses.NEW_PASSWORD;
@@ -311,7 +312,9 @@ export class CognitoApi {
     try {
       return this.issued(client, await this.up.adminPasswordAuth(client, user.Username, password));
     } catch (error) {
-      this.log(`could not obtain a stored refresh token after the challenge (${(error as Error).message}); its refresh token will not refresh`);
+      this.log(
+        `could not obtain a stored refresh token after the challenge (${(error as Error).message}); its refresh token will not refresh`,
+      );
       return this.issued(client, result.AuthenticationResult);
     }
   }
@@ -386,7 +389,8 @@ export class CognitoApi {
       if (this.preventsUserExistenceErrors(client)) return { CodeDeliveryDetails: fakeDelivery(username) };
       throw userNotFoundForClient();
     }
-    if (user.UserStatus !== "UNCONFIRMED") throw new AwsError("InvalidParameterException", "User is already confirmed.");
+    if (user.UserStatus !== "UNCONFIRMED")
+      throw new AwsError("InvalidParameterException", "User is already confirmed.");
     const email = attribute(user, "email");
     if (!email) throw new AwsError("InvalidParameterException", "User has no verified email to send a code to");
     try {
@@ -399,7 +403,9 @@ export class CognitoApi {
         `ResendConfirmationCode for ${username}: cognito-local could not issue a new code (${(error as Error).message}); the code sent at sign-up stays valid`,
       );
     }
-    return { CodeDeliveryDetails: { Destination: maskDestination(email), DeliveryMedium: "EMAIL", AttributeName: "email" } };
+    return {
+      CodeDeliveryDetails: { Destination: maskDestination(email), DeliveryMedium: "EMAIL", AttributeName: "email" },
+    };
   }
 
   private async forgotPassword(body: Body) {
@@ -522,7 +528,11 @@ export class CognitoApi {
   }
 
   /** Records tokens cognito-local issued, and adds what AWS answers with them (ExpiresIn, TokenType). */
-  private issued<T extends AuthenticationResultType | undefined>(client: AppClient, result: T, fromRefreshToken?: string): T {
+  private issued<T extends AuthenticationResultType | undefined>(
+    client: AppClient,
+    result: T,
+    fromRefreshToken?: string,
+  ): T {
     if (!result) return result;
     const issued = this.registry.record(client.ClientId, result, fromRefreshToken);
     return { ...result, ExpiresIn: issued?.expiresIn ?? 3600, TokenType: "Bearer" };
@@ -575,7 +585,8 @@ export class CognitoApi {
  */
 export function allowsFlow(client: AppClient, flow: "USER_PASSWORD_AUTH" | "REFRESH_TOKEN_AUTH"): boolean {
   const flows = client.ExplicitAuthFlows ?? [];
-  if (flow === "USER_PASSWORD_AUTH") return flows.includes("ALLOW_USER_PASSWORD_AUTH") || flows.includes("USER_PASSWORD_AUTH");
+  if (flow === "USER_PASSWORD_AUTH")
+    return flows.includes("ALLOW_USER_PASSWORD_AUTH") || flows.includes("USER_PASSWORD_AUTH");
   const legacy = flows.some((f) => !f.startsWith("ALLOW_"));
   return flows.length === 0 || legacy || flows.includes("ALLOW_REFRESH_TOKEN_AUTH");
 }

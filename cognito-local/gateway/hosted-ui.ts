@@ -16,10 +16,10 @@ import type { AuthenticationResultType, InitiateAuthResponse } from "@aws-sdk/cl
 import type { CognitoApi } from "./api.ts";
 import type { AuthorizationCodes } from "./authorization-codes.ts";
 import {
-  codeRedirect,
-  validateAuthorizeRequest,
   type AuthorizeRequest,
   type AuthorizeValidation,
+  codeRedirect,
+  validateAuthorizeRequest,
 } from "./authorize-request.ts";
 import { toAwsError } from "./errors.ts";
 import * as pages from "./html.ts";
@@ -131,12 +131,24 @@ export class HostedUi {
     const sid = parseCookies(req.headers.cookie)[HOSTED_COOKIE];
     const session = sid ? this.sessions.get(sid) : undefined;
     const forceLogin = (params.get("prompt") ?? "").split(" ").includes("login");
-    if (sid && session && session.expiresAt > Date.now() && session.poolId === request.client.UserPoolId && !forceLogin) {
+    if (
+      sid &&
+      session &&
+      session.expiresAt > Date.now() &&
+      session.poolId === request.client.UserPoolId &&
+      !forceLogin
+    ) {
       try {
-        const tokens = await this.o.api.hostedSessionTokens(request.client.ClientId, session.username, session.password);
+        const tokens = await this.o.api.hostedSessionTokens(
+          request.client.ClientId,
+          session.username,
+          session.password,
+        );
         return redirect(res, codeRedirect(request, this.issueCode(request, tokens)));
       } catch (error) {
-        this.o.log(`hosted session for ${session.username} no longer signs in (${toAwsError(error).message}): showing the form`);
+        this.o.log(
+          `hosted session for ${session.username} no longer signs in (${toAwsError(error).message}): showing the form`,
+        );
         this.sessions.delete(sid);
       }
     }
@@ -242,7 +254,12 @@ export class HostedUi {
     if (name === "NEW_PASSWORD_REQUIRED" || name === "SOFTWARE_TOKEN_MFA" || name === "SMS_MFA") {
       flow.step = "challenge";
       flow.password = password;
-      flow.challenge = { name, session: result.Session ?? "", username: challengeUser, deviceName: params.FRIENDLY_DEVICE_NAME };
+      flow.challenge = {
+        name,
+        session: result.Session ?? "",
+        username: challengeUser,
+        deviceName: params.FRIENDLY_DEVICE_NAME,
+      };
       return this.render(res, flow);
     }
     sendHtml(res, 501, pages.errorPage("Unsupported challenge", `The local Hosted UI cannot answer ${name}.`));
@@ -252,7 +269,8 @@ export class HostedUi {
     const challenge = flow.challenge!;
     if (challenge.name === "NEW_PASSWORD_REQUIRED") {
       const newPassword = form.get("newPassword") ?? "";
-      if (newPassword !== (form.get("confirmPassword") ?? "")) return this.render(res, flow, { error: "Passwords do not match." });
+      if (newPassword !== (form.get("confirmPassword") ?? ""))
+        return this.render(res, flow, { error: "Passwords do not match." });
       return this.respond(res, flow, { NEW_PASSWORD: newPassword }, newPassword);
     }
     const code = (form.get("code") ?? "").trim();
@@ -268,7 +286,11 @@ export class HostedUi {
         ClientId: flow.request.client.ClientId,
         ChallengeName: challenge.name,
         Session: challenge.session,
-        ChallengeResponses: { USERNAME: challenge.username, ...answers, ...this.secretHashParam(flow, challenge.username) },
+        ChallengeResponses: {
+          USERNAME: challenge.username,
+          ...answers,
+          ...this.secretHashParam(flow, challenge.username),
+        },
       });
     } catch (error) {
       const e = toAwsError(error);
@@ -369,7 +391,8 @@ export class HostedUi {
 
   private async submitConfirmForgot(res: ServerResponse, flow: Flow, form: URLSearchParams) {
     const newPassword = form.get("newPassword") ?? "";
-    if (newPassword !== (form.get("confirmPassword") ?? "")) return this.render(res, flow, { error: "Passwords do not match." });
+    if (newPassword !== (form.get("confirmPassword") ?? ""))
+      return this.render(res, flow, { error: "Passwords do not match." });
     const username = flow.username ?? "";
     try {
       await this.o.api.dispatch("ConfirmForgotPassword", {
@@ -420,13 +443,18 @@ export class HostedUi {
    */
   private async logout(req: IncomingMessage, res: ServerResponse, params: URLSearchParams) {
     const clientId = params.get("client_id");
-    if (!clientId) return sendHtml(res, 400, pages.errorPage("client_id is missing", "The sign-out link has no client_id."));
+    if (!clientId)
+      return sendHtml(res, 400, pages.errorPage("client_id is missing", "The sign-out link has no client_id."));
     let client;
     try {
       client = await this.o.upstream.client(clientId);
     } catch (error) {
       if (toAwsError(error).type !== "ResourceNotFoundException") throw error;
-      return sendHtml(res, 400, pages.errorPage("Unknown app client", "The sign-out link names an app client that does not exist."));
+      return sendHtml(
+        res,
+        400,
+        pages.errorPage("Unknown app client", "The sign-out link names an app client that does not exist."),
+      );
     }
     const end = () => {
       const sid = parseCookies(req.headers.cookie)[HOSTED_COOKIE];
@@ -439,7 +467,10 @@ export class HostedUi {
         return sendHtml(
           res,
           400,
-          pages.errorPage("Invalid logout_uri", "The logout_uri of the sign-out link is not one of the app client's sign-out URLs."),
+          pages.errorPage(
+            "Invalid logout_uri",
+            "The logout_uri of the sign-out link is not one of the app client's sign-out URLs.",
+          ),
         );
       }
       return redirect(res, logoutUri, { "Set-Cookie": end() });
@@ -483,10 +514,19 @@ export class HostedUi {
         html =
           flow.challenge?.name === "NEW_PASSWORD_REQUIRED"
             ? pages.newPasswordPage({ ...common, passwordHint: flow.passwordHint })
-            : pages.mfaPage({ ...common, challengeName: flow.challenge?.name ?? "", deviceName: flow.challenge?.deviceName });
+            : pages.mfaPage({
+                ...common,
+                challengeName: flow.challenge?.name ?? "",
+                deviceName: flow.challenge?.deviceName,
+              });
         break;
       case "signup":
-        html = pages.signUpPage({ ...common, email: flow.username, passwordHint: flow.passwordHint, loginHref: links.loginHref });
+        html = pages.signUpPage({
+          ...common,
+          email: flow.username,
+          passwordHint: flow.passwordHint,
+          loginHref: links.loginHref,
+        });
         break;
       case "confirm":
         html = pages.confirmSignUpPage({ ...common, destination: flow.destination });
@@ -500,7 +540,11 @@ export class HostedUi {
         });
         break;
       case "confirmForgot":
-        html = pages.confirmForgotPasswordPage({ ...common, destination: flow.destination, passwordHint: flow.passwordHint });
+        html = pages.confirmForgotPasswordPage({
+          ...common,
+          destination: flow.destination,
+          passwordHint: flow.passwordHint,
+        });
         break;
     }
     sendHtml(res, 200, html);

@@ -49,7 +49,8 @@ const PAGE_HEADERS: OutgoingHttpHeaders = {
   // Inline <style> only: no script, no frames, no plugins. (No form-action:
   // browsers apply it to the redirect that follows a POST, and sign-in ends
   // with a redirect to the app's origin.)
-  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'",
+  "Content-Security-Policy":
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'",
   "X-Frame-Options": "DENY",
   "X-Content-Type-Options": "nosniff",
   "Referrer-Policy": "no-referrer",

@@ -84,7 +84,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       log(`${req.method} ${url.pathname} failed: ${(error as Error).stack ?? error}`);
       if (res.headersSent) return void res.destroy();
       const html = (req.headers.accept ?? "").includes("text/html");
-      if (html) sendHtml(res, 500, errorPage("Something went wrong", "The local Hosted UI could not complete the request."));
+      if (html)
+        sendHtml(res, 500, errorPage("Something went wrong", "The local Hosted UI could not complete the request."));
       else sendJson(res, 500, { error: "server_error", message: (error as Error).message });
     }
   };

@@ -3,7 +3,7 @@
  * issued) and RS256 verification against the pool's JWKS (for tokens clients
  * present — cognito-local itself only decodes them).
  */
-import { createPublicKey, verify, type JsonWebKey } from "node:crypto";
+import { createPublicKey, type JsonWebKey, verify } from "node:crypto";
 
 export interface Jwt {
   header: { alg?: string; kid?: string };

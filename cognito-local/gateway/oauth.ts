@@ -79,7 +79,8 @@ export class OAuthEndpoints {
   private async oauth(req: IncomingMessage, res: ServerResponse, handler: (form: URLSearchParams) => Promise<void>) {
     try {
       if (req.method !== "POST") throw new OAuthError(405, "invalid_request", "use POST");
-      if (!isForm(req)) throw new OAuthError(400, "invalid_request", "the body must be application/x-www-form-urlencoded");
+      if (!isForm(req))
+        throw new OAuthError(400, "invalid_request", "the body must be application/x-www-form-urlencoded");
       await handler(new URLSearchParams((await readBody(req)).toString("utf8")));
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
@@ -145,9 +146,12 @@ export class OAuthEndpoints {
     if (!redirectUri) throw new OAuthError(400, "invalid_request", "redirect_uri is required");
     // Consumed whatever happens next: a code is good for one attempt.
     const grant = this.o.codes.consume(code);
-    if (!grant) throw new OAuthError(400, "invalid_grant", "the authorization code is invalid, expired or already used");
-    if (grant.clientId !== client.ClientId) throw new OAuthError(400, "invalid_grant", "the code was issued to another client");
-    if (grant.redirectUri !== redirectUri) throw new OAuthError(400, "invalid_grant", "redirect_uri does not match the authorization request");
+    if (!grant)
+      throw new OAuthError(400, "invalid_grant", "the authorization code is invalid, expired or already used");
+    if (grant.clientId !== client.ClientId)
+      throw new OAuthError(400, "invalid_grant", "the code was issued to another client");
+    if (grant.redirectUri !== redirectUri)
+      throw new OAuthError(400, "invalid_grant", "redirect_uri does not match the authorization request");
     if (!verifier) throw new OAuthError(400, "invalid_request", "code_verifier is required (PKCE)");
     if (!CODE_VERIFIER.test(verifier) || !safeEqual(s256(verifier), grant.codeChallenge)) {
       throw new OAuthError(400, "invalid_grant", "code_verifier does not match the code_challenge");
@@ -182,7 +186,12 @@ export class OAuthEndpoints {
     sendJson(
       res,
       200,
-      { access_token: tokens.AccessToken, id_token: tokens.IdToken, token_type: "Bearer", expires_in: tokens.ExpiresIn },
+      {
+        access_token: tokens.AccessToken,
+        id_token: tokens.IdToken,
+        token_type: "Bearer",
+        expires_in: tokens.ExpiresIn,
+      },
       NO_STORE,
     );
   }
@@ -204,10 +213,15 @@ export class OAuthEndpoints {
   private async userInfo(req: IncomingMessage, res: ServerResponse) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "");
     if (!match) {
-      return sendJson(res, 401, { error: "invalid_request", error_description: "Bearer access token required" }, {
-        ...CORS,
-        "WWW-Authenticate": 'Bearer realm="cognito-local"',
-      });
+      return sendJson(
+        res,
+        401,
+        { error: "invalid_request", error_description: "Bearer access token required" },
+        {
+          ...CORS,
+          "WWW-Authenticate": 'Bearer realm="cognito-local"',
+        },
+      );
     }
     let user: { Username?: string; UserAttributes?: Array<{ Name?: string; Value?: string }> };
     try {
@@ -217,10 +231,15 @@ export class OAuthEndpoints {
       const e = toAwsError(error);
       if (e.status >= 500) throw e;
       const description = e.message.replace(/"/g, "'");
-      return sendJson(res, 401, { error: "invalid_token", error_description: e.message }, {
-        ...CORS,
-        "WWW-Authenticate": `Bearer error="invalid_token", error_description="${description}"`,
-      });
+      return sendJson(
+        res,
+        401,
+        { error: "invalid_token", error_description: e.message },
+        {
+          ...CORS,
+          "WWW-Authenticate": `Bearer error="invalid_token", error_description="${description}"`,
+        },
+      );
     }
     const attributes = Object.fromEntries((user.UserAttributes ?? []).map((a) => [a.Name ?? "", a.Value ?? ""]));
     const { sub, ...rest } = attributes;

@@ -14,7 +14,8 @@ export function passwordPolicyViolation(password: string, policy: PasswordPolicy
   if (policy?.RequireLowercase && !/[a-z]/.test(password)) return "Password must have lowercase characters";
   if (policy?.RequireUppercase && !/[A-Z]/.test(password)) return "Password must have uppercase characters";
   if (policy?.RequireNumbers && !/[0-9]/.test(password)) return "Password must have numeric characters";
-  if (policy?.RequireSymbols && ![...password].some((c) => SYMBOLS.has(c))) return "Password must have symbol characters";
+  if (policy?.RequireSymbols && ![...password].some((c) => SYMBOLS.has(c)))
+    return "Password must have symbol characters";
   return null;
 }
 

@@ -5,7 +5,9 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 export function secretHash(username: string, clientId: string, clientSecret: string): string {
-  return createHmac("sha256", clientSecret).update(username + clientId).digest("base64");
+  return createHmac("sha256", clientSecret)
+    .update(username + clientId)
+    .digest("base64");
 }
 
 /** Constant-time string comparison (false for different lengths). */

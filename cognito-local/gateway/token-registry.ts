@@ -13,7 +13,7 @@
  * refresh tokens stay revoked in cognito-local).
  */
 import type { AuthenticationResultType } from "@aws-sdk/client-cognito-identity-provider";
-import { claim, decodeJwt, numericClaim, type Jwt } from "./jwt.ts";
+import { claim, decodeJwt, type Jwt, numericClaim } from "./jwt.ts";
 
 interface RefreshEntry {
   clientId: string;

@@ -5,15 +5,15 @@
  */
 import {
   AdminGetUserCommand,
+  type AdminGetUserCommandOutput,
   AdminInitiateAuthCommand,
+  type AuthenticationResultType,
   CognitoIdentityProviderClient,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
   RevokeTokenCommand,
-  type AdminGetUserCommandOutput,
-  type AuthenticationResultType,
   type UserPoolClientType,
   type UserPoolType,
 } from "@aws-sdk/client-cognito-identity-provider";

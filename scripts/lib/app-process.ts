@@ -4,7 +4,7 @@
  * test/support/app.ts starts it (a direct child process, loopback,
  * ENV_FILES=none so only the environment we pass counts), without vitest.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { ROOT } from "./emulator.ts";
@@ -19,7 +19,9 @@ const BUILD_ENTRY = path.join(ROOT, "build/index.js");
  * between, so the PID we sample for memory is the server's own).
  */
 export function productionServer(root = ROOT): { args: string[]; describe: string } {
-  const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts?: Record<string, string> };
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
+    scripts?: Record<string, string>;
+  };
   const start = pkg.scripts?.start ?? "";
   const script = start.match(/^node\s+(\S+\.m?js)\s*$/)?.[1];
   if (script) return { args: [path.join(root, script)], describe: `node ${script}` };

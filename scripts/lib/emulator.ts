@@ -7,7 +7,7 @@
  * its working directory set to a data directory holding `.cognito/config.json`,
  * ready when `GET /health` answers, stopped by PID.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -53,7 +53,7 @@ export function writeEmulatorConfig(dataDir: string, issuerDomain: string): void
     TokenConfig: { ...(base.TokenConfig as object | undefined), IssuerDomain: issuerDomain },
   };
   fs.mkdirSync(path.join(dataDir, ".cognito"), { recursive: true });
-  fs.writeFileSync(path.join(dataDir, ".cognito/config.json"), JSON.stringify(config, null, 2) + "\n");
+  fs.writeFileSync(path.join(dataDir, ".cognito/config.json"), `${JSON.stringify(config, null, 2)}\n`);
 }
 
 const running = new Set<ChildProcess>();
@@ -97,8 +97,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       if (flushed && chunk.startsWith("\n")) chunk = chunk.slice(1);
       flushed = false;
       buffer += chunk;
-      let nl: number;
-      while ((nl = buffer.indexOf("\n")) >= 0) {
+      for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
         onLine(buffer.slice(0, nl));
         buffer = buffer.slice(nl + 1);
       }

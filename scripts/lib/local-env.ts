@@ -6,9 +6,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import dotenv from "dotenv";
+import { type RunningLocalCognito, startLocalCognito } from "../../cognito-local/gateway/index.ts";
 import { ROOT } from "./emulator.ts";
-import { startLocalCognito, type RunningLocalCognito } from "../../cognito-local/gateway/index.ts";
-import { seed, type SeedResult } from "./seed.ts";
+import { type SeedResult, seed } from "./seed.ts";
 
 // Node 20 is supported by the SDK until 2027; its start-up reminder is noise
 // in a dev console (set before any client is created).
@@ -69,7 +69,7 @@ export function writeEnvLocal(result: SeedResult, emulatorUrl: string): string[]
     COGNITO_CONFIDENTIAL_CLIENT_ID: result.clients["web-confidential"].clientId,
   };
   const lines = [
-    "# Written by `npm run seed` for the local emulator at " + emulatorUrl + ".",
+    `# Written by \`npm run seed\` for the local emulator at ${emulatorUrl}.`,
     "# Git-ignored and re-written on every seed. Values in .env take precedence;",
     "# the app reads this file only while COGNITO_ENDPOINT (an emulator) is set.",
     ...Object.entries(values).map(([k, v]) => `${k}=${v}`),
@@ -94,7 +94,6 @@ export async function seedLocal(emulatorUrl: string, appUrl: string, log = conso
   }
   return result;
 }
-
 
 /** Starts cognito-local behind its gateway for local development, with a plain message if the port is taken. */
 export async function startDevCognito(target: EmulatorTarget): Promise<RunningLocalCognito> {

@@ -8,35 +8,35 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { generateSync } from "otplib";
-import { ROOT } from "./emulator.ts";
 import {
   AdminAddUserToGroupCommand,
-  AdminDeleteUserCommand,
-  AssociateSoftwareTokenCommand,
-  GetUserPoolMfaConfigCommand,
-  InitiateAuthCommand,
-  RespondToAuthChallengeCommand,
-  SetUserMFAPreferenceCommand,
-  SetUserPoolMfaConfigCommand,
-  VerifySoftwareTokenCommand,
   AdminCreateUserCommand,
+  AdminDeleteUserCommand,
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   AdminSetUserPasswordCommand,
+  AssociateSoftwareTokenCommand,
   CognitoIdentityProviderClient,
   CreateGroupCommand,
   CreateUserPoolClientCommand,
+  type CreateUserPoolClientCommandInput,
   CreateUserPoolCommand,
   DescribeUserPoolClientCommand,
+  GetUserPoolMfaConfigCommand,
+  InitiateAuthCommand,
   ListGroupsCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
   ListUsersCommand,
+  RespondToAuthChallengeCommand,
+  SetUserMFAPreferenceCommand,
+  SetUserPoolMfaConfigCommand,
   UpdateUserPoolClientCommand,
-  type CreateUserPoolClientCommandInput,
   type UserPoolClientType,
+  VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { generateSync } from "otplib";
+import { ROOT } from "./emulator.ts";
 
 export const POOL_NAME = "remix-cognito-local";
 
@@ -66,7 +66,13 @@ export const SEED_USERS: SeedUser[] = [
     attributes: { name: "New Hire" },
     status: "temporary",
   },
-  { email: "mfa@example.com", password: "MfaPassw0rd!", groups: ["users"], attributes: { name: "MFA User" }, totp: true },
+  {
+    email: "mfa@example.com",
+    password: "MfaPassw0rd!",
+    groups: ["users"],
+    attributes: { name: "MFA User" },
+    totp: true,
+  },
 ];
 
 /** TOTP parameters Cognito uses: SHA-1, 6 digits, 30-second steps. */
@@ -268,7 +274,11 @@ async function ensureUser(
     new ListUsersCommand({ UserPoolId: userPoolId, Filter: `email = "${user.email}"`, Limit: 1 }),
   );
   let exists = (existing.Users?.length ?? 0) > 0;
-  if (exists && user.totp && !(await totpSecretWorks(client, clientId, user, readTotpSecrets(secretsFile)[user.email]))) {
+  if (
+    exists &&
+    user.totp &&
+    !(await totpSecretWorks(client, clientId, user, readTotpSecrets(secretsFile)[user.email]))
+  ) {
     // Enrolled, but the stored secret is missing or stale (secrets file
     // deleted or overwritten): nobody could sign in as it. Start that user over.
     await client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: user.email }));
@@ -330,7 +340,11 @@ async function enrolTotp(client: CognitoIdentityProviderClient, clientId: string
   const accessToken = auth.AuthenticationResult!.AccessToken!;
   const { SecretCode: secret } = await client.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken }));
   await client.send(
-    new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: totpCode(secret!), FriendlyDeviceName: "seed" }),
+    new VerifySoftwareTokenCommand({
+      AccessToken: accessToken,
+      UserCode: totpCode(secret!),
+      FriendlyDeviceName: "seed",
+    }),
   );
   await client.send(
     new SetUserMFAPreferenceCommand({
@@ -340,7 +354,7 @@ async function enrolTotp(client: CognitoIdentityProviderClient, clientId: string
   );
   const secrets = readTotpSecrets(secretsFile);
   secrets[user.email] = secret!;
-  fs.writeFileSync(secretsFile, JSON.stringify(secrets, null, 2) + "\n", { mode: 0o600 });
+  fs.writeFileSync(secretsFile, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
 }
 
 /** Whether `secret` still answers the user's TOTP challenge (a sign-in, as a person would). */

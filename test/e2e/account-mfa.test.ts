@@ -9,7 +9,7 @@ import { AdminCreateUserCommand, AdminSetUserPasswordCommand } from "@aws-sdk/cl
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { totpCode } from "../../scripts/lib/seed.ts";
-import { adminClient, startApp, type RunningApp } from "../support/app.ts";
+import { adminClient, type RunningApp, startApp } from "../support/app.ts";
 import { launchBrowser, screenshot } from "../support/browser.ts";
 
 const DESKTOP = { width: 1280, height: 800 };

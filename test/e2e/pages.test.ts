@@ -4,11 +4,12 @@
  * accessibility scan that must find no serious or critical violations.
  * Plus sign-in by keyboard alone, and sign-in with JavaScript turned off.
  */
-import { AxeBuilder } from "@axe-core/playwright";
+
 import { AdminCreateUserCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { adminClient, startApp, type RunningApp } from "../support/app.ts";
+import { adminClient, type RunningApp, startApp } from "../support/app.ts";
 import { launchBrowser, screenshot } from "../support/browser.ts";
 
 const WIDTHS = [

@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startApp, type RunningApp } from "../support/app.ts";
+import { type RunningApp, startApp } from "../support/app.ts";
 import { launchBrowser, screenshot } from "../support/browser.ts";
 
 describe("signing in with a real browser (Chromium)", () => {

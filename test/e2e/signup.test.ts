@@ -1,8 +1,8 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_CONFIRMATION_CODE } from "../support/global-setup.ts";
-import { startApp, type RunningApp } from "../support/app.ts";
+import { type RunningApp, startApp } from "../support/app.ts";
 import { launchBrowser, screenshot } from "../support/browser.ts";
+import { TEST_CONFIRMATION_CODE } from "../support/global-setup.ts";
 
 describe("sign-up and confirmation in a real browser (Chromium)", () => {
   let app: RunningApp;

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApp, type RunningApp } from "../support/app.ts";
+import { type RunningApp, startApp } from "../support/app.ts";
 import { launchBrowser, screenshot } from "../support/browser.ts";
 
 describe("browser smoke test (Chromium)", () => {

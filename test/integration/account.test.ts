@@ -12,7 +12,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { readTotpSecrets, totpCode } from "../../scripts/lib/seed.ts";
-import { adminClient, startApp, type RunningApp } from "../support/app.ts";
+import { adminClient, type RunningApp, startApp } from "../support/app.ts";
 import { TEST_CONFIRMATION_CODE } from "../support/global-setup.ts";
 import { CookieJar, expectRedirect, jwtClaims, signInWithForm } from "../support/http.ts";
 
@@ -139,7 +139,7 @@ describe("account pages", () => {
     const mfa = await jar.post(`${app.url}/account/mfa`, { intent: "start" }, crossSite);
     expect(mfa.status).toBe(403);
     expect((await attributes(user.email)).name).toBe("Same Origin");
-    expect((await (await jar.fetch(`${app.url}/account/mfa`)).text())).toContain('data-testid="mfa-status">Off<');
+    expect(await (await jar.fetch(`${app.url}/account/mfa`)).text()).toContain('data-testid="mfa-status">Off<');
     await signInWithForm(app.url, user.email, user.password);
   });
 
@@ -354,7 +354,7 @@ describe("account pages", () => {
     const wrongHtml = await wrong.text();
     expect(fieldError(wrongHtml, "code")).toBe("That code is not correct. Check it and try again.");
     expect(secretOnPage(wrongHtml)).toBe(secret);
-    expect((await (await jar.fetch(`${app.url}/account/mfa`)).text())).toContain('data-testid="mfa-status">Off<');
+    expect(await (await jar.fetch(`${app.url}/account/mfa`)).text()).toContain('data-testid="mfa-status">Off<');
 
     expectRedirect(
       await jar.post(`${app.url}/account/mfa`, { intent: "verify", code: totpCode(secret), secret }),

@@ -8,15 +8,19 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { TEST_SESSION_SECRET, startApp, type RunningApp } from "../support/app.ts";
+import { type RunningApp, startApp, TEST_SESSION_SECRET } from "../support/app.ts";
 import { CookieJar, expectRedirect, signInWithForm } from "../support/http.ts";
-import { openSession, putCookies, sealSession, type StoredSessionShape } from "../support/tokens.ts";
+import { openSession, putCookies, type StoredSessionShape, sealSession } from "../support/tokens.ts";
 import { createLargeTokenUser, type TestUser } from "../support/users.ts";
 
 const SIGNED_OUT = "/login?redirectTo=%2Fdashboard";
 let BIG: TestUser;
 
-const chunkNames = (jar: CookieJar) => jar.names().filter((n) => /^__session\.\d+$/.test(n)).sort();
+const chunkNames = (jar: CookieJar) =>
+  jar
+    .names()
+    .filter((n) => /^__session\.\d+$/.test(n))
+    .sort();
 
 /** Splits chunk 0's value into its count prefix and its part of the sealed session. */
 function chunk0(jar: CookieJar): { count: string; part: string } {
@@ -154,12 +158,12 @@ describe("session cookie attacks (a two-chunk session)", () => {
       "1.",
       "2.v1.",
       "1.v1.!!!!",
-      "1.v2." + randomBytes(300).toString("base64url"),
-      "1.v1." + randomBytes(300).toString("base64url"),
-      "1.v1." + randomBytes(6000).toString("base64url"),
-      "00001." + chunk0(signedIn).part,
-      "-1." + chunk0(signedIn).part,
-      '"1.' + chunk0(signedIn).part + '"',
+      `1.v2.${randomBytes(300).toString("base64url")}`,
+      `1.v1.${randomBytes(300).toString("base64url")}`,
+      `1.v1.${randomBytes(6000).toString("base64url")}`,
+      `00001.${chunk0(signedIn).part}`,
+      `-1.${chunk0(signedIn).part}`,
+      `"1.${chunk0(signedIn).part}"`,
       "%00%ff",
     ];
     for (const value of values) {
@@ -203,7 +207,10 @@ describe("SESSION_SECRET rotation", () => {
     rotated = await startApp({ env: { SESSION_SECRET: `${NEW},${OLD}` } });
     removed = await startApp({ env: { SESSION_SECRET: NEW, COGNITO_CLIENT_ID: rotated.clientId } });
     const jar = new CookieJar();
-    expectRedirect(await jar.post(`${rotated.url}/login`, { username: "demo@example.com", password: "DemoPassw0rd!" }), "/dashboard");
+    expectRedirect(
+      await jar.post(`${rotated.url}/login`, { username: "demo@example.com", password: "DemoPassw0rd!" }),
+      "/dashboard",
+    );
     stored = openSession(jar, [NEW])!;
     expect(stored, "a new session is sealed with the first secret").not.toBeNull();
     expect(openSession(jar, [OLD]), "…and not with the old one").toBeNull();
@@ -214,7 +221,8 @@ describe("SESSION_SECRET rotation", () => {
     await removed?.stop();
   });
 
-  const dashboard = (app: RunningApp, setCookies: string[]) => putCookies(new CookieJar(), setCookies).fetch(`${app.url}/dashboard`);
+  const dashboard = (app: RunningApp, setCookies: string[]) =>
+    putCookies(new CookieJar(), setCookies).fetch(`${app.url}/dashboard`);
 
   it("still accepts a cookie sealed with the old secret while it is listed", async () => {
     const res = await dashboard(rotated, sealSession(stored, [OLD]));

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ROOT } from "../../scripts/lib/emulator.ts";
-import { startApp, type RunningApp } from "../support/app.ts";
+import { type RunningApp, startApp } from "../support/app.ts";
 import { CookieJar, expectRedirect, signInWithForm } from "../support/http.ts";
 
 /** Every route module with an action, found on disk: a new one cannot skip the CSRF check unnoticed. */
@@ -14,7 +14,13 @@ function actionRoutes(): string[] {
     .map((f) => {
       const base = f.replace(/\.tsx?$/, "");
       if (base === "_index") return "/";
-      return "/" + base.split(".").map((seg) => seg.replace(/_$/, "")).join("/");
+      return (
+        "/" +
+        base
+          .split(".")
+          .map((seg) => seg.replace(/_$/, ""))
+          .join("/")
+      );
     });
 }
 
@@ -44,7 +50,11 @@ describe("CSRF: state-changing requests from other sites are refused", () => {
   for (const [label, headers] of hostile) {
     it(`refuses ${label} on every action with 403 and a clear page`, async () => {
       for (const route of actionRoutes()) {
-        const res = await jar.post(`${app.url}${route}`, { username: "demo@example.com", password: "DemoPassw0rd!" }, { headers });
+        const res = await jar.post(
+          `${app.url}${route}`,
+          { username: "demo@example.com", password: "DemoPassw0rd!" },
+          { headers },
+        );
         expect(res.status, route).toBe(403);
         expect(await res.text(), route).toContain("sent from another site");
       }
@@ -54,16 +64,28 @@ describe("CSRF: state-changing requests from other sites are refused", () => {
   }
 
   it("refuses before Remix runs: a plain, self-contained 403 page with its own strict CSP", async () => {
-    const res = await fetch(`${app.url}/logout`, { method: "POST", headers: { Origin: "https://evil.example" }, redirect: "manual" });
+    const res = await fetch(`${app.url}/logout`, {
+      method: "POST",
+      headers: { Origin: "https://evil.example" },
+      redirect: "manual",
+    });
     expect(res.status).toBe(403);
     expect(res.headers.get("Content-Security-Policy")).toContain("default-src 'none'");
     expect(app.output()).not.toMatch(/Aborting the action|Error:/);
   });
 
   it("accepts the app's own pages (same-origin fetch metadata, or our Origin)", async () => {
-    const a = await new CookieJar().post(`${app.url}/login`, { username: "demo@example.com", password: "DemoPassw0rd!" }, { headers: { "Sec-Fetch-Site": "same-origin" } });
+    const a = await new CookieJar().post(
+      `${app.url}/login`,
+      { username: "demo@example.com", password: "DemoPassw0rd!" },
+      { headers: { "Sec-Fetch-Site": "same-origin" } },
+    );
     expectRedirect(a, "/dashboard");
-    const b = await new CookieJar().post(`${app.url}/login`, { username: "demo@example.com", password: "DemoPassw0rd!" }, { headers: { Origin: app.url } });
+    const b = await new CookieJar().post(
+      `${app.url}/login`,
+      { username: "demo@example.com", password: "DemoPassw0rd!" },
+      { headers: { Origin: app.url } },
+    );
     expectRedirect(b, "/dashboard");
   });
 });

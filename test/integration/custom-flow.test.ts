@@ -1,9 +1,6 @@
-import {
-  AdminCreateUserCommand,
-  SignUpCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
+import { AdminCreateUserCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { adminClient, expectRefreshRefused, startApp, type RunningApp } from "../support/app.ts";
+import { adminClient, expectRefreshRefused, type RunningApp, startApp } from "../support/app.ts";
 import { CookieJar, expectRedirect, signInWithForm } from "../support/http.ts";
 
 const DEMO = { username: "demo@example.com", password: "DemoPassw0rd!" };
@@ -205,7 +202,9 @@ describe("the dashboard's development panel", () => {
         const jar = await signInWithForm(app.url, DEMO.username, DEMO.password);
         const html = await (await jar.fetch(`${app.url}/dashboard`)).text();
         expect(html.includes("Token claims (development only)"), app.url).toBe(shown);
-        expect(html.includes("&quot;token_use&quot;: &quot;access&quot;") || html.includes('"token_use": "access"')).toBe(shown);
+        expect(
+          html.includes("&quot;token_use&quot;: &quot;access&quot;") || html.includes('"token_use": "access"'),
+        ).toBe(shown);
         const session = jar.session()!;
         for (const token of [session.access, session.id, session.refresh!]) {
           expect(html).not.toContain(token.split(".")[2]!.slice(0, 24)); // no signature, so no token

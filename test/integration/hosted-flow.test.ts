@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { expectRefreshRefused, startApp, type RunningApp } from "../support/app.ts";
-import { CookieJar, expectRedirect } from "../support/http.ts";
+import { expectRefreshRefused, type RunningApp, startApp } from "../support/app.ts";
 import { hostedAuthorize, hostedSignIn } from "../support/hosted.ts";
+import { CookieJar, expectRedirect } from "../support/http.ts";
 
 const DEMO = { username: "demo@example.com", password: "DemoPassw0rd!" };
 
@@ -15,7 +15,10 @@ describe("Hosted UI sign-in (AUTH_FLOW=auto with COGNITO_DOMAIN)", () => {
   });
 
   it("GET /login goes to the Hosted UI, keeping redirectTo", async () => {
-    expectRedirect(await fetch(`${app.url}/login?redirectTo=%2Fadmin`, { redirect: "manual" }), "/auth/hosted?redirectTo=%2Fadmin");
+    expectRedirect(
+      await fetch(`${app.url}/login?redirectTo=%2Fadmin`, { redirect: "manual" }),
+      "/auth/hosted?redirectTo=%2Fadmin",
+    );
   });
 
   it("starts the flow with state, PKCE S256 and the OpenID scopes", async () => {
@@ -119,7 +122,9 @@ describe("Hosted UI sign-in (AUTH_FLOW=auto with COGNITO_DOMAIN)", () => {
 
   it("logs the chosen flow and why", () => {
     expect(app.output()).toContain("[auth] sign-in flow: hosted (AUTH_FLOW=auto and COGNITO_DOMAIN set)");
-    expect(app.output()).toMatch(/sign-in flow=hosted reason="AUTH_FLOW=auto and COGNITO_DOMAIN set" outcome=success user=sub:/);
+    expect(app.output()).toMatch(
+      /sign-in flow=hosted reason="AUTH_FLOW=auto and COGNITO_DOMAIN set" outcome=success user=sub:/,
+    );
   });
 });
 

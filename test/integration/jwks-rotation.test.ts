@@ -7,15 +7,15 @@
  */
 import { InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { adminClient, startApp, type RunningApp } from "../support/app.ts";
+import { adminClient, type RunningApp, startApp } from "../support/app.ts";
 import { CookieJar, expectRedirect, jwtClaims, signInWithForm } from "../support/http.ts";
 import {
   accessTokenClaims,
   generateSigningKey,
   putCookies,
+  type SigningKey,
   sealSession,
   signJwt,
-  type SigningKey,
 } from "../support/tokens.ts";
 
 const DEMO = { username: "demo@example.com", password: "DemoPassw0rd!" };
@@ -65,7 +65,13 @@ describe("unknown kid flood", () => {
     );
     return putCookies(
       new CookieJar(),
-      sealSession({ flow: "custom", id: real.id, access, refresh: i % 4 < 2 ? real.refresh : undefined, at: Math.floor(Date.now() / 1000) }),
+      sealSession({
+        flow: "custom",
+        id: real.id,
+        access,
+        refresh: i % 4 < 2 ? real.refresh : undefined,
+        at: Math.floor(Date.now() / 1000),
+      }),
     );
   }
 
@@ -77,7 +83,9 @@ describe("unknown kid flood", () => {
     expect(before).toBeGreaterThanOrEqual(1);
 
     // Ten at once, then ten one after another.
-    const concurrent = await Promise.all(Array.from({ length: 10 }, (_, i) => unknownKidSession(i).fetch(`${app.url}/dashboard`)));
+    const concurrent = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => unknownKidSession(i).fetch(`${app.url}/dashboard`)),
+    );
     const sequential: Response[] = [];
     for (let i = 10; i < 20; i++) sequential.push(await unknownKidSession(i).fetch(`${app.url}/dashboard`));
     for (const [i, res] of [...concurrent, ...sequential].entries()) {

@@ -1,7 +1,7 @@
 import { AdminCreateUserCommand, AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { adminClient, type RunningApp, startApp } from "../support/app.ts";
 import { TEST_CONFIRMATION_CODE } from "../support/global-setup.ts";
-import { adminClient, startApp, type RunningApp } from "../support/app.ts";
 import { CookieJar, expectRedirect, signInWithForm } from "../support/http.ts";
 
 const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}@example.com`;
@@ -30,31 +30,47 @@ describe("account lifecycle in the app's own pages", () => {
     const early = await new CookieJar().post(`${app.url}/login`, { username: email, password: GOOD });
     expect(early.status).toBe(403);
 
-    const confirm = await jar.post(`${app.url}/confirm`, { intent: "confirm", username: email, code: TEST_CONFIRMATION_CODE });
+    const confirm = await jar.post(`${app.url}/confirm`, {
+      intent: "confirm",
+      username: email,
+      code: TEST_CONFIRMATION_CODE,
+    });
     expectRedirect(confirm, "/login?notice=confirmed");
     expect(await (await fetch(`${app.url}/login?notice=confirmed`)).text()).toContain("Your account is confirmed");
     const signedIn = await signInWithForm(app.url, email, GOOD);
     const dashboard = await (await signedIn.fetch(`${app.url}/dashboard`)).text();
     expect(dashboard).toContain(email);
     // The optional name was stored (cognito-local leaves standard attributes out of its ID tokens).
-    const user = await adminClient().send(new AdminGetUserCommand({ UserPoolId: inject("userPoolId"), Username: email }));
+    const user = await adminClient().send(
+      new AdminGetUserCommand({ UserPoolId: inject("userPoolId"), Username: email }),
+    );
     expect(user.UserAttributes).toContainEqual({ Name: "name", Value: "Sam Signup" });
   });
 
   it("refuses a wrong confirmation code with a clear message and the form again", async () => {
     const email = unique("wrongcode");
     await new CookieJar().post(`${app.url}/signup`, { email, password: GOOD, confirm: GOOD });
-    const res = await new CookieJar().post(`${app.url}/confirm`, { intent: "confirm", username: email, code: "000000" });
+    const res = await new CookieJar().post(`${app.url}/confirm`, {
+      intent: "confirm",
+      username: email,
+      code: "000000",
+    });
     expect(res.status).toBe(400);
     const html = await res.text();
     expect(html).toContain("That code is not correct");
     expect(html).toContain('name="code"');
-    const user = await adminClient().send(new AdminGetUserCommand({ UserPoolId: inject("userPoolId"), Username: email }));
+    const user = await adminClient().send(
+      new AdminGetUserCommand({ UserPoolId: inject("userPoolId"), Username: email }),
+    );
     expect(user.UserStatus).toBe("UNCONFIRMED");
   });
 
   it("answers a code that is not 6 digits with 400, without asking Cognito", async () => {
-    const res = await new CookieJar().post(`${app.url}/confirm`, { intent: "confirm", username: "x@example.com", code: "12ab" });
+    const res = await new CookieJar().post(`${app.url}/confirm`, {
+      intent: "confirm",
+      username: "x@example.com",
+      code: "12ab",
+    });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("Enter the 6-digit code.");
   });
@@ -85,10 +101,18 @@ describe("account lifecycle in the app's own pages", () => {
   });
 
   it("refuses mismatched passwords and an existing email", async () => {
-    const mismatch = await new CookieJar().post(`${app.url}/signup`, { email: unique("mm"), password: GOOD, confirm: GOOD + "x" });
+    const mismatch = await new CookieJar().post(`${app.url}/signup`, {
+      email: unique("mm"),
+      password: GOOD,
+      confirm: `${GOOD}x`,
+    });
     expect(mismatch.status).toBe(400);
     expect(await mismatch.text()).toContain("do not match");
-    const taken = await new CookieJar().post(`${app.url}/signup`, { email: "demo@example.com", password: GOOD, confirm: GOOD });
+    const taken = await new CookieJar().post(`${app.url}/signup`, {
+      email: "demo@example.com",
+      password: GOOD,
+      confirm: GOOD,
+    });
     expect(taken.status).toBe(400);
     expect(await taken.text()).toContain("already exists");
   });
@@ -96,7 +120,11 @@ describe("account lifecycle in the app's own pages", () => {
   it("forgot → reset → the new password works and the old one is refused", async () => {
     const email = unique("reset");
     await new CookieJar().post(`${app.url}/signup`, { email, password: GOOD, confirm: GOOD });
-    await new CookieJar().post(`${app.url}/confirm`, { intent: "confirm", username: email, code: TEST_CONFIRMATION_CODE });
+    await new CookieJar().post(`${app.url}/confirm`, {
+      intent: "confirm",
+      username: email,
+      code: TEST_CONFIRMATION_CODE,
+    });
 
     const forgot = await new CookieJar().post(`${app.url}/forgot-password`, { username: email });
     const location = expectRedirect(forgot, /^\/reset-password\?/);
@@ -104,13 +132,19 @@ describe("account lifecycle in the app's own pages", () => {
     expect(page).toContain("If an account exists for this email");
 
     const wrong = await new CookieJar().post(`${app.url}/reset-password`, {
-      username: email, code: "999999", password: "An0ther-Passw0rd!", confirm: "An0ther-Passw0rd!",
+      username: email,
+      code: "999999",
+      password: "An0ther-Passw0rd!",
+      confirm: "An0ther-Passw0rd!",
     });
     expect(wrong.status).toBe(400);
     expect(await wrong.text()).toContain("That code is not correct");
 
     const reset = await new CookieJar().post(`${app.url}/reset-password`, {
-      username: email, code: TEST_CONFIRMATION_CODE, password: "An0ther-Passw0rd!", confirm: "An0ther-Passw0rd!",
+      username: email,
+      code: TEST_CONFIRMATION_CODE,
+      password: "An0ther-Passw0rd!",
+      confirm: "An0ther-Passw0rd!",
     });
     expectRedirect(reset, "/login?notice=password-reset");
     await signInWithForm(app.url, email, "An0ther-Passw0rd!");
@@ -137,7 +171,11 @@ describe("account lifecycle in the app's own pages", () => {
       }),
     );
     const jar = new CookieJar();
-    const login = await jar.post(`${app.url}/login`, { username: email, password: "TempPassw0rd!", redirectTo: "/admin" });
+    const login = await jar.post(`${app.url}/login`, {
+      username: email,
+      password: "TempPassw0rd!",
+      redirectTo: "/admin",
+    });
     expectRedirect(login, "/login/new-password");
     expect(jar.session()).toBeNull();
     const challengeCookie = login.headers.getSetCookie().find((c) => c.startsWith("__challenge"));
@@ -159,8 +197,10 @@ describe("account lifecycle in the app's own pages", () => {
   });
 
   it("the new-password page without a pending challenge sends back to login", async () => {
-    expectRedirect(await fetch(`${app.url}/login/new-password`, { redirect: "manual" }), "/login?notice=challenge-expired");
+    expectRedirect(
+      await fetch(`${app.url}/login/new-password`, { redirect: "manual" }),
+      "/login?notice=challenge-expired",
+    );
     expectRedirect(await fetch(`${app.url}/login/mfa`, { redirect: "manual" }), "/login?notice=challenge-expired");
   });
 });
-

@@ -8,9 +8,9 @@
  * token (verified locally against the cached JWKS) must carry the user on.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApp, type RunningApp } from "../support/app.ts";
+import { type RunningApp, startApp } from "../support/app.ts";
 import { CookieJar, expectRedirect, jwtClaims, signInWithForm } from "../support/http.ts";
-import { startOwnEmulator, type OwnEmulator } from "../support/own-emulator.ts";
+import { type OwnEmulator, startOwnEmulator } from "../support/own-emulator.ts";
 
 const DEMO = { username: "demo@example.com", password: "DemoPassw0rd!" };
 

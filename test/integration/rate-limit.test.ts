@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApp, type RunningApp } from "../support/app.ts";
+import { type RunningApp, startApp } from "../support/app.ts";
 import { CookieJar } from "../support/http.ts";
 
 describe("brute-force limiter on sign-in and code entry (10 attempts per minute)", () => {

@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import {
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
@@ -9,11 +11,9 @@ import {
   RespondToAuthChallengeCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { describe, expect, inject, it } from "vitest";
-import fs from "node:fs";
-import path from "node:path";
-import { POOL_NAME, SEED_USERS, readTotpSecrets, seed, totpCode } from "../../scripts/lib/seed.ts";
-import { startOwnEmulator } from "../support/own-emulator.ts";
+import { POOL_NAME, readTotpSecrets, SEED_USERS, seed, totpCode } from "../../scripts/lib/seed.ts";
 import { adminClient } from "../support/app.ts";
+import { startOwnEmulator } from "../support/own-emulator.ts";
 
 describe("seeding (against the test emulator)", () => {
   it("is idempotent: a second run finds everything, creates nothing, returns the same IDs", async () => {
@@ -26,7 +26,9 @@ describe("seeding (against the test emulator)", () => {
     const cognito = adminClient();
     const pools = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }));
     expect(pools.UserPools!.filter((p) => p.Name === POOL_NAME)).toHaveLength(1);
-    const clients = await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: again.userPoolId, MaxResults: 60 }));
+    const clients = await cognito.send(
+      new ListUserPoolClientsCommand({ UserPoolId: again.userPoolId, MaxResults: 60 }),
+    );
     const names = clients.UserPoolClients!.map((c) => c.ClientName);
     expect(names.filter((n) => n === "web")).toHaveLength(1);
     expect(names.filter((n) => n === "web-confidential")).toHaveLength(1);
@@ -37,7 +39,9 @@ describe("seeding (against the test emulator)", () => {
     expect(groupNames.filter((g) => g === "users")).toHaveLength(1);
     const users = await cognito.send(new ListUsersCommand({ UserPoolId: again.userPoolId }));
     for (const user of SEED_USERS) {
-      const matching = users.Users!.filter((u) => u.Attributes?.some((a) => a.Name === "email" && a.Value === user.email));
+      const matching = users.Users!.filter((u) =>
+        u.Attributes?.some((a) => a.Name === "email" && a.Value === user.email),
+      );
       expect(matching, user.email).toHaveLength(1);
     }
   });
@@ -45,7 +49,9 @@ describe("seeding (against the test emulator)", () => {
   it("creates users with verified email, in their groups, confirmed unless their password is temporary", async () => {
     const cognito = adminClient();
     for (const user of SEED_USERS) {
-      const got = await cognito.send(new AdminGetUserCommand({ UserPoolId: inject("userPoolId"), Username: user.email }));
+      const got = await cognito.send(
+        new AdminGetUserCommand({ UserPoolId: inject("userPoolId"), Username: user.email }),
+      );
       expect(got.UserStatus).toBe(user.status === "temporary" ? "FORCE_CHANGE_PASSWORD" : "CONFIRMED");
       expect(got.UserAttributes).toContainEqual({ Name: "email_verified", Value: "true" });
       const groups = await cognito.send(
@@ -145,7 +151,10 @@ describe("seeding repairs a seeded MFA user whose stored TOTP secret went stale"
           ClientId: own.webClientId,
           ChallengeName: "SOFTWARE_TOKEN_MFA",
           Session: auth.Session,
-          ChallengeResponses: { USERNAME: auth.ChallengeParameters!.USER_ID_FOR_SRP!, SOFTWARE_TOKEN_MFA_CODE: totpCode(secret) },
+          ChallengeResponses: {
+            USERNAME: auth.ChallengeParameters!.USER_ID_FOR_SRP!,
+            SOFTWARE_TOKEN_MFA_CODE: totpCode(secret),
+          },
         }),
       );
       expect(done.AuthenticationResult?.AccessToken).toBeTruthy();

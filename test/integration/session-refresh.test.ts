@@ -1,9 +1,9 @@
 import { RevokeTokenCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { setCookieBytes } from "../../app/auth/cookie-session.server.ts";
-import { adminClient, startApp, type RunningApp } from "../support/app.ts";
-import { CookieJar, expectRedirect, jwtClaims, signInWithForm } from "../support/http.ts";
+import { adminClient, type RunningApp, startApp } from "../support/app.ts";
 import { hostedSignIn } from "../support/hosted.ts";
+import { CookieJar, expectRedirect, jwtClaims, signInWithForm } from "../support/http.ts";
 import { createLargeTokenUser, type TestUser } from "../support/users.ts";
 
 const DEMO = { username: "demo@example.com", password: "DemoPassw0rd!" };

@@ -10,7 +10,7 @@
  */
 import { InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { adminClient, startApp, type RunningApp } from "../support/app.ts";
+import { adminClient, type RunningApp, startApp } from "../support/app.ts";
 import { CookieJar, expectRedirect, jwtClaims } from "../support/http.ts";
 import {
   accessTokenClaims,
@@ -18,13 +18,13 @@ import {
   emulatorSigningKey,
   generateSigningKey,
   hs256Jwt,
+  type JsonObject,
   publicKeyAsSecrets,
   putCookies,
   sealSession,
   signJwt,
   unsignedJwt,
   withTamperedPayload,
-  type JsonObject,
 } from "../support/tokens.ts";
 
 const DEMO = { username: "demo@example.com", password: "DemoPassw0rd!" };
@@ -89,7 +89,10 @@ describe("forged and misused access tokens in a real session cookie", () => {
     const res = await jar.fetch(`${app.url}/dashboard`);
     expect(res.status, `${what}: /dashboard`).not.toBe(500);
     expectRedirect(res, SIGNED_OUT);
-    expect(jar.names().filter((n) => n.startsWith("__session")), `${what}: cookie cleared`).toEqual([]);
+    expect(
+      jar.names().filter((n) => n.startsWith("__session")),
+      `${what}: cookie cleared`,
+    ).toEqual([]);
   }
 
   it("controls: the genuine session, and one re-sealed from a token we signed with the emulator's key, are signed in", async () => {
@@ -97,29 +100,71 @@ describe("forged and misused access tokens in a real session cookie", () => {
     expect(genuine.status).toBe(200);
     expect(await genuine.text()).toContain(`data-testid="email">${DEMO.username}<`);
     // Our forging is faithful: with every claim right, the emulator's key makes a token the app accepts.
-    const crafted = await sessionJar({ id: demo.id, access: signJwt(claims, emulatorKey) }).fetch(`${app.url}/dashboard`);
+    const crafted = await sessionJar({ id: demo.id, access: signJwt(claims, emulatorKey) }).fetch(
+      `${app.url}/dashboard`,
+    );
     expect(crafted.status).toBe(200);
     expect(await crafted.text()).toContain(`data-testid="email">${DEMO.username}<`);
   });
 
   const attacks: { name: string; access: () => string; refresh?: "real" | "none" }[] = [
     { name: "alg: none (no signature)", access: () => unsignedJwt(claims, { kid: emulatorKey.kid }) },
-    { name: "alg: none (the genuine signature kept)", access: () => unsignedJwt(jwtClaims(demo.access), { kid: emulatorKey.kid }, demo.access.split(".")[2]) },
-    { name: "wrong signature (attacker's key, the emulator's kid)", access: () => signJwt(claims, { ...attackerKey, kid: emulatorKey.kid }) },
-    { name: "genuine token with its groups edited (+admins)", access: () => withTamperedPayload(demo.access, { "cognito:groups": ["admins", "users"] }) },
-    { name: "genuine token with its sub edited (the admin's)", access: () => withTamperedPayload(demo.access, { sub: jwtClaims(admin.access).sub }) },
+    {
+      name: "alg: none (the genuine signature kept)",
+      access: () => unsignedJwt(jwtClaims(demo.access), { kid: emulatorKey.kid }, demo.access.split(".")[2]),
+    },
+    {
+      name: "wrong signature (attacker's key, the emulator's kid)",
+      access: () => signJwt(claims, { ...attackerKey, kid: emulatorKey.kid }),
+    },
+    {
+      name: "genuine token with its groups edited (+admins)",
+      access: () => withTamperedPayload(demo.access, { "cognito:groups": ["admins", "users"] }),
+    },
+    {
+      name: "genuine token with its sub edited (the admin's)",
+      access: () => withTamperedPayload(demo.access, { sub: jwtClaims(admin.access).sub }),
+    },
     { name: "wrong kid (attacker's key and kid)", access: () => signJwt(claims, attackerKey) },
-    { name: "wrong issuer (emulator-signed)", access: () => signJwt({ ...claims, iss: `${inject("emulatorUrl")}/local_Attacker1` }, emulatorKey) },
-    { name: "AWS-shaped issuer (emulator-signed)", access: () => signJwt({ ...claims, iss: `https://cognito-idp.us-east-1.amazonaws.com/${inject("userPoolId")}` }, emulatorKey) },
+    {
+      name: "wrong issuer (emulator-signed)",
+      access: () => signJwt({ ...claims, iss: `${inject("emulatorUrl")}/local_Attacker1` }, emulatorKey),
+    },
+    {
+      name: "AWS-shaped issuer (emulator-signed)",
+      access: () =>
+        signJwt({ ...claims, iss: `https://cognito-idp.us-east-1.amazonaws.com/${inject("userPoolId")}` }, emulatorKey),
+    },
     { name: "ID token used as access token", access: () => demo.id },
     { name: "refresh token used as access token (cognito-local's)", access: () => demo.refresh },
     { name: "refresh token used as access token (AWS's JWE shape)", access: () => awsShapedRefreshToken() },
-    { name: "token_use: id in an access-shaped token (emulator-signed)", access: () => signJwt({ ...claims, token_use: "id" }, emulatorKey) },
+    {
+      name: "token_use: id in an access-shaped token (emulator-signed)",
+      access: () => signJwt({ ...claims, token_use: "id" }, emulatorKey),
+    },
     { name: "token for another client (real, from the seeded web client)", access: () => otherClient.access },
-    { name: "token for another client (emulator-signed)", access: () => signJwt({ ...claims, client_id: inject("webClientId") }, emulatorKey) },
-    { name: "not valid yet (nbf in an hour, emulator-signed)", access: () => signJwt({ ...claims, nbf: Math.floor(Date.now() / 1000) + 3600 }, emulatorKey) },
-    { name: "expired, no refresh token (emulator-signed)", access: () => signJwt({ ...claims, iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 }, emulatorKey), refresh: "none" },
-    { name: "forged and expired, with a real refresh token", access: () => signJwt({ ...claims, exp: Math.floor(Date.now() / 1000) - 60 }, { ...attackerKey, kid: emulatorKey.kid }) },
+    {
+      name: "token for another client (emulator-signed)",
+      access: () => signJwt({ ...claims, client_id: inject("webClientId") }, emulatorKey),
+    },
+    {
+      name: "not valid yet (nbf in an hour, emulator-signed)",
+      access: () => signJwt({ ...claims, nbf: Math.floor(Date.now() / 1000) + 3600 }, emulatorKey),
+    },
+    {
+      name: "expired, no refresh token (emulator-signed)",
+      access: () =>
+        signJwt(
+          { ...claims, iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 },
+          emulatorKey,
+        ),
+      refresh: "none",
+    },
+    {
+      name: "forged and expired, with a real refresh token",
+      access: () =>
+        signJwt({ ...claims, exp: Math.floor(Date.now() / 1000) - 60 }, { ...attackerKey, kid: emulatorKey.kid }),
+    },
     ...publicKeyAsSecrets(emulatorKey).map(({ name, secret }) => ({
       name: `HS256 with the emulator's public key as secret (${name})`,
       access: () => hs256Jwt(claims, secret, { kid: emulatorKey.kid }),
@@ -133,17 +178,27 @@ describe("forged and misused access tokens in a real session cookie", () => {
       const access = attack.access();
       // With the real refresh token unless the attack is about its absence: a
       // bad access token must not be "repaired" by refreshing.
-      await expectSignedOut(sessionJar({ id: demo.id, access, refresh: attack.refresh === "none" ? undefined : demo.refresh }), attack.name);
-      if (attack.refresh !== "none") await expectSignedOut(sessionJar({ id: demo.id, access }), `${attack.name} (no refresh token)`);
+      await expectSignedOut(
+        sessionJar({ id: demo.id, access, refresh: attack.refresh === "none" ? undefined : demo.refresh }),
+        attack.name,
+      );
+      if (attack.refresh !== "none")
+        await expectSignedOut(sessionJar({ id: demo.id, access }), `${attack.name} (no refresh token)`);
     });
   }
 
   it("signs out a genuine access token paired with another user's ID token", async () => {
-    await expectSignedOut(sessionJar({ id: admin.id, access: demo.access, refresh: demo.refresh }), "mismatched ID token");
+    await expectSignedOut(
+      sessionJar({ id: admin.id, access: demo.access, refresh: demo.refresh }),
+      "mismatched ID token",
+    );
   });
 
   it("refreshes (does not sign out) a genuinely expired token when a refresh token is there — the one case that differs", async () => {
-    const expired = signJwt({ ...claims, iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 }, emulatorKey);
+    const expired = signJwt(
+      { ...claims, iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 },
+      emulatorKey,
+    );
     const jar = sessionJar({ id: demo.id, access: expired, refresh: demo.refresh });
     const res = await jar.fetch(`${app.url}/dashboard`);
     expect(res.status).toBe(200);
@@ -152,7 +207,11 @@ describe("forged and misused access tokens in a real session cookie", () => {
 
   it("renders the public home page signed out for every bad token (no 500 outside protected routes either)", async () => {
     for (const attack of attacks) {
-      const jar = sessionJar({ id: demo.id, access: attack.access(), refresh: attack.refresh === "none" ? undefined : demo.refresh });
+      const jar = sessionJar({
+        id: demo.id,
+        access: attack.access(),
+        refresh: attack.refresh === "none" ? undefined : demo.refresh,
+      });
       const res = await jar.fetch(`${app.url}/`);
       expect(res.status, attack.name).toBe(200);
       expect(await res.text(), attack.name).toMatch(/data-testid="auth-state">\s*You are not signed in\./);

@@ -6,7 +6,7 @@
  * tests can choose public/confidential clients and token lifetimes, and
  * register the instance's own callback URL, without racing each other.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import {
   CognitoIdentityProviderClient,
@@ -14,7 +14,7 @@ import {
   InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { expect, inject } from "vitest";
-import { ROOT, freePort } from "../../scripts/lib/emulator.ts";
+import { freePort, ROOT } from "../../scripts/lib/emulator.ts";
 
 export const TEST_SESSION_SECRET = "test-session-secret-0123456789abcdef-0123456789";
 

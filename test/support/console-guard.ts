@@ -35,4 +35,3 @@ export function expectConsoleErrors(): { restore(): unknown[][] } {
     },
   };
 }
-

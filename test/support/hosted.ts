@@ -52,4 +52,3 @@ export async function hostedSignIn(
   const callback = await jar.fetch(callbackUrl);
   return { jar, callbackUrl, callback };
 }
-

@@ -5,8 +5,8 @@
  */
 import { expect } from "vitest";
 import { createCookieSessionStore } from "../../app/auth/cookie-session.server.ts";
-import { TEST_SESSION_SECRET } from "./app.ts";
 import { CookieJar as BaseCookieJar, hiddenFields } from "../../scripts/lib/http.ts";
+import { TEST_SESSION_SECRET } from "./app.ts";
 
 /** The shared jar (scripts/lib/http.ts), plus a look inside the app's own session cookie. */
 export class CookieJar extends BaseCookieJar {

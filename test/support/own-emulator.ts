@@ -8,11 +8,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {
-  CognitoIdentityProviderClient,
-  CreateUserPoolClientCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
-import { startLocalCognito, type RunningLocalCognito } from "../../cognito-local/gateway/index.ts";
+import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { type RunningLocalCognito, startLocalCognito } from "../../cognito-local/gateway/index.ts";
 import { freePort } from "../../scripts/lib/emulator.ts";
 import { seed } from "../../scripts/lib/seed.ts";
 

@@ -31,7 +31,12 @@ export interface SigningKey {
 /** A fresh RSA-2048 key pair. */
 export function generateSigningKey(kid = `test-${crypto.randomUUID()}`): SigningKey {
   const { privateKey, publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
-  return { kid, privateKey, publicKey, publicJwk: { ...publicKey.export({ format: "jwk" }), kid, alg: "RS256", use: "sig" } };
+  return {
+    kid,
+    privateKey,
+    publicKey,
+    publicJwk: { ...publicKey.export({ format: "jwk" }), kid, alg: "RS256", use: "sig" },
+  };
 }
 
 /** A JWKS publishing the given keys' public halves. */
@@ -211,6 +216,11 @@ export function putCookies(jar: CookieJar, setCookies: string[]): CookieJar {
 
 /** Decrypts a jar's app session with the given secrets (null when they do not open it). */
 export function openSession(jar: CookieJar, secrets: string[]): StoredSessionShape | null {
-  const store = createCookieSessionStore<StoredSessionShape>({ name: "__session", secrets, secure: true, maxAgeSeconds: 60 });
+  const store = createCookieSessionStore<StoredSessionShape>({
+    name: "__session",
+    secrets,
+    secure: true,
+    maxAgeSeconds: 60,
+  });
   return store.read(jar.header());
 }

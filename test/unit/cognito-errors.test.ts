@@ -6,8 +6,8 @@ import {
   PasswordResetRequiredError,
   ServiceUnavailableError,
   TooManyRequestsError,
-  UserNotConfirmedError,
   toCognitoError,
+  UserNotConfirmedError,
 } from "~/cognito/errors.server";
 import { secretHash } from "~/cognito/secret-hash.server";
 
@@ -57,8 +57,6 @@ describe("toCognitoError: the one mapping from AWS exceptions", () => {
 describe("secretHash", () => {
   it("is Base64(HMAC-SHA256(secret, username + clientId))", () => {
     // Computed independently: echo -n 'alice@example.comclient123' | openssl dgst -sha256 -hmac 's3cr3t' -binary | base64
-    expect(secretHash("alice@example.com", "client123", "s3cr3t")).toBe(
-      "3oRHe3WR8/3iS7+pKVoHosPyR4ClwhKdlubBSWTpAg0=",
-    );
+    expect(secretHash("alice@example.com", "client123", "s3cr3t")).toBe("3oRHe3WR8/3iS7+pKVoHosPyR4ClwhKdlubBSWTpAg0=");
   });
 });

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+  type CookieSessionOptions,
   createCookieSessionStore,
   setCookieBytes,
-  type CookieSessionOptions,
 } from "../../app/auth/cookie-session.server";
 
 interface Session {
@@ -66,8 +66,7 @@ function cookiePairs(setCookies: string[]): [string, string][] {
 const header = (pairs: [string, string][]) => pairs.map(([n, v]) => `${n}=${v}`).join("; ");
 const toHeader = (setCookies: string[]) => header(cookiePairs(setCookies));
 const namesOf = (setCookies: string[]) => setCookies.map((c) => c.slice(0, c.indexOf("=")));
-const deletedNames = (setCookies: string[]) =>
-  namesOf(setCookies.filter((c) => /;\s*Max-Age=0(?:;|$)/.test(c)));
+const deletedNames = (setCookies: string[]) => namesOf(setCookies.filter((c) => /;\s*Max-Age=0(?:;|$)/.test(c)));
 
 /**
  * A store with a smaller cookie budget, so that a big session spans ≥ 3 chunks
@@ -125,7 +124,9 @@ describe("round trip", () => {
     const claims = JSON.stringify({ iss: "https://cognito-idp.eu-west-1.amazonaws.com/x", aud: "y", token_use: "id" });
     const jwtish = Buffer.from(claims.repeat(20)).toString("base64url");
     const data = { ...smallSession, idToken: jwtish };
-    const stored = cookiePairs(store().write(data, null)).map(([, v]) => v).join("");
+    const stored = cookiePairs(store().write(data, null))
+      .map(([, v]) => v)
+      .join("");
     expect(stored.length).toBeLessThan(JSON.stringify(data).length / 2);
   });
 
@@ -303,7 +304,10 @@ describe("cookie attributes", () => {
     const { setCookies } = writeBig(s);
     const all = [...setCookies, ...s.destroy(header(cookiePairs(setCookies)))];
     for (const c of all) {
-      const attributes = c.split(";").slice(1).map((a) => a.trim());
+      const attributes = c
+        .split(";")
+        .slice(1)
+        .map((a) => a.trim());
       expect(attributes).toContain("HttpOnly");
       expect(attributes).toContain("SameSite=Lax");
       expect(attributes).toContain("Path=/app");

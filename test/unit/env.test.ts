@@ -1,8 +1,8 @@
-import { describe, expect, it } from "vitest";
-import { DEV_SESSION_SECRET, EnvError, collectEnv, parseEnv } from "~/env.server";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { collectEnv, DEV_SESSION_SECRET, EnvError, parseEnv } from "~/env.server";
 
 const valid = {
   COGNITO_REGION: "us-east-1",

@@ -32,13 +32,13 @@ import {
   generateSigningKey,
   hs256Jwt,
   idTokenClaims,
+  type JsonObject,
   jwksOf,
   publicKeyAsSecrets,
   refreshTokenClaims,
   signJwt,
   unsignedJwt,
   withTamperedPayload,
-  type JsonObject,
 } from "../support/tokens.ts";
 
 type ErrorClass = abstract new (...args: never[]) => Error;
@@ -105,7 +105,11 @@ interface Attack {
 /** Attacks that need no JWKS fetch: the key they name is in the preloaded JWKS, or none is looked up. */
 const ACCESS_TOKEN_ATTACKS: Attack[] = [
   // An empty third segment does not even parse; with a signature, the algorithm is refused.
-  { name: "alg: none, no signature", token: ({ claims }) => unsignedJwt(claims, { kid: poolKey.kid }), error: JwtParseError },
+  {
+    name: "alg: none, no signature",
+    token: ({ claims }) => unsignedJwt(claims, { kid: poolKey.kid }),
+    error: JwtParseError,
+  },
   {
     name: "alg: none, the genuine token's signature kept",
     token: ({ claims, good }) => unsignedJwt(claims, { kid: poolKey.kid }, good.split(".")[2]),
@@ -116,20 +120,40 @@ const ACCESS_TOKEN_ATTACKS: Attack[] = [
     token: ({ claims }) => unsignedJwt(claims, { alg: "None", kid: poolKey.kid }, b64url("x".repeat(256))),
     error: JwtInvalidSignatureAlgorithmError,
   },
-  { name: "wrong signature (the pool's kid, an attacker's key)", token: ({ claims }) => signJwt(claims, { ...attackerKey, kid: poolKey.kid }), error: JwtInvalidSignatureError },
-  { name: "payload changed after signing (groups += admins)", token: ({ good }) => withTamperedPayload(good, { "cognito:groups": ["users", "admins"] }), error: JwtInvalidSignatureError },
-  { name: "payload changed after signing (another sub)", token: ({ good }) => withTamperedPayload(good, { sub: "00000000-0000-0000-0000-000000000000" }), error: JwtInvalidSignatureError },
-  { name: "signature stripped", token: ({ good }) => good.split(".").slice(0, 2).join(".") + ".", error: JwtParseError },
+  {
+    name: "wrong signature (the pool's kid, an attacker's key)",
+    token: ({ claims }) => signJwt(claims, { ...attackerKey, kid: poolKey.kid }),
+    error: JwtInvalidSignatureError,
+  },
+  {
+    name: "payload changed after signing (groups += admins)",
+    token: ({ good }) => withTamperedPayload(good, { "cognito:groups": ["users", "admins"] }),
+    error: JwtInvalidSignatureError,
+  },
+  {
+    name: "payload changed after signing (another sub)",
+    token: ({ good }) => withTamperedPayload(good, { sub: "00000000-0000-0000-0000-000000000000" }),
+    error: JwtInvalidSignatureError,
+  },
+  {
+    name: "signature stripped",
+    token: ({ good }) => `${good.split(".").slice(0, 2).join(".")}.`,
+    error: JwtParseError,
+  },
   { name: "signature truncated", token: ({ good }) => good.slice(0, -10), error: JwtInvalidSignatureError },
   {
     name: "signature from another genuine token",
     token: ({ claims, good }) => {
       const other = signJwt({ ...claims, jti: "another" }, poolKey);
-      return good.split(".").slice(0, 2).join(".") + "." + other.split(".")[2];
+      return `${good.split(".").slice(0, 2).join(".")}.${other.split(".")[2]}`;
     },
     error: JwtInvalidSignatureError,
   },
-  { name: "no kid", token: ({ claims }) => signJwt(claims, poolKey, { kid: undefined }), error: JwtWithoutValidKidError },
+  {
+    name: "no kid",
+    token: ({ claims }) => signJwt(claims, poolKey, { kid: undefined }),
+    error: JwtWithoutValidKidError,
+  },
   // CognitoJwtVerifier looks the issuer up among those it is configured for: an unknown one is a ParameterValidationError.
   {
     name: "wrong issuer (another pool)",
@@ -143,20 +167,54 @@ const ACCESS_TOKEN_ATTACKS: Attack[] = [
     error: JwtInvalidIssuerError,
     awsError: ParameterValidationError,
   },
-  { name: "no issuer", token: ({ claims }) => signJwt({ ...claims, iss: undefined }, poolKey), error: JwtInvalidIssuerError, awsError: ParameterValidationError },
+  {
+    name: "no issuer",
+    token: ({ claims }) => signJwt({ ...claims, iss: undefined }, poolKey),
+    error: JwtInvalidIssuerError,
+    awsError: ParameterValidationError,
+  },
   { name: "ID token used as access token", token: ({ goodId }) => goodId, error: CognitoJwtInvalidTokenUseError },
   {
     name: "refresh-shaped token (cognito-local's shape) used as access token",
-    token: ({ issuer }) => signJwt(refreshTokenClaims({ issuer, clientId: CLIENT_ID, sub: USER.sub, email: USER.email }), poolKey),
+    token: ({ issuer }) =>
+      signJwt(refreshTokenClaims({ issuer, clientId: CLIENT_ID, sub: USER.sub, email: USER.email }), poolKey),
     error: CognitoJwtInvalidTokenUseError,
   },
-  { name: "refresh token (AWS's shape: JWE) used as access token", token: () => awsShapedRefreshToken(), error: JwtParseError },
-  { name: "token_use missing", token: ({ claims }) => signJwt({ ...claims, token_use: undefined }, poolKey), error: CognitoJwtInvalidTokenUseError },
-  { name: "expired an hour ago", token: ({ claims }) => signJwt({ ...claims, iat: now() - 7200, exp: now() - 3600 }, poolKey), error: JwtExpiredError },
-  { name: "expired a second ago", token: ({ claims }) => signJwt({ ...claims, exp: now() - 1 }, poolKey), error: JwtExpiredError },
-  { name: "not valid yet (nbf in an hour)", token: ({ claims }) => signJwt({ ...claims, nbf: now() + 3600 }, poolKey), error: JwtNotBeforeError },
-  { name: "token for another client", token: ({ claims }) => signJwt({ ...claims, client_id: OTHER_CLIENT_ID }, poolKey), error: CognitoJwtInvalidClientIdError },
-  { name: "no client_id", token: ({ claims }) => signJwt({ ...claims, client_id: undefined }, poolKey), error: CognitoJwtInvalidClientIdError },
+  {
+    name: "refresh token (AWS's shape: JWE) used as access token",
+    token: () => awsShapedRefreshToken(),
+    error: JwtParseError,
+  },
+  {
+    name: "token_use missing",
+    token: ({ claims }) => signJwt({ ...claims, token_use: undefined }, poolKey),
+    error: CognitoJwtInvalidTokenUseError,
+  },
+  {
+    name: "expired an hour ago",
+    token: ({ claims }) => signJwt({ ...claims, iat: now() - 7200, exp: now() - 3600 }, poolKey),
+    error: JwtExpiredError,
+  },
+  {
+    name: "expired a second ago",
+    token: ({ claims }) => signJwt({ ...claims, exp: now() - 1 }, poolKey),
+    error: JwtExpiredError,
+  },
+  {
+    name: "not valid yet (nbf in an hour)",
+    token: ({ claims }) => signJwt({ ...claims, nbf: now() + 3600 }, poolKey),
+    error: JwtNotBeforeError,
+  },
+  {
+    name: "token for another client",
+    token: ({ claims }) => signJwt({ ...claims, client_id: OTHER_CLIENT_ID }, poolKey),
+    error: CognitoJwtInvalidClientIdError,
+  },
+  {
+    name: "no client_id",
+    token: ({ claims }) => signJwt({ ...claims, client_id: undefined }, poolKey),
+    error: CognitoJwtInvalidClientIdError,
+  },
   ...publicKeyAsSecrets(poolKey).map(
     ({ name, secret }): Attack => ({
       name: `HS256 signed with the pool's public key as the secret (${name})`,
@@ -172,13 +230,25 @@ const ACCESS_TOKEN_ATTACKS: Attack[] = [
   {
     name: "jku/x5u pointing at the attacker's JWKS, pool kid",
     token: ({ claims }) =>
-      signJwt(claims, { ...attackerKey, kid: poolKey.kid }, { jku: "https://evil.example/jwks.json", x5u: "https://evil.example/cert.pem" }),
+      signJwt(
+        claims,
+        { ...attackerKey, kid: poolKey.kid },
+        { jku: "https://evil.example/jwks.json", x5u: "https://evil.example/cert.pem" },
+      ),
     error: JwtInvalidSignatureError,
   },
   { name: "not a JWT", token: () => "not-a-jwt", error: JwtParseError },
   { name: "empty string", token: () => "", error: JwtParseError },
-  { name: "header that is not JSON", token: ({ good }) => `${b64url("{not json")}.${good.split(".").slice(1).join(".")}`, error: JwtParseError },
-  { name: "payload that is an array", token: () => signJwt([] as unknown as JsonObject, poolKey), error: JwtParseError },
+  {
+    name: "header that is not JSON",
+    token: ({ good }) => `${b64url("{not json")}.${good.split(".").slice(1).join(".")}`,
+    error: JwtParseError,
+  },
+  {
+    name: "payload that is an array",
+    token: () => signJwt([] as unknown as JsonObject, poolKey),
+    error: JwtParseError,
+  },
 ];
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -235,11 +305,18 @@ for (const mode of MODES) {
       await expect(verifiers.verifyIdToken(good)).rejects.toBeInstanceOf(CognitoJwtInvalidTokenUseError);
       const otherAudience = signJwt(idTokenClaims({ issuer, clientId: OTHER_CLIENT_ID, sub: USER.sub }), poolKey);
       await expect(verifiers.verifyIdToken(otherAudience)).rejects.toBeInstanceOf(CognitoJwtInvalidClientIdError);
-      const forged = signJwt(idTokenClaims({ issuer, clientId: CLIENT_ID, sub: USER.sub }), { ...attackerKey, kid: poolKey.kid });
+      const forged = signJwt(idTokenClaims({ issuer, clientId: CLIENT_ID, sub: USER.sub }), {
+        ...attackerKey,
+        kid: poolKey.kid,
+      });
       await expect(verifiers.verifyIdToken(forged)).rejects.toBeInstanceOf(JwtInvalidSignatureError);
       const expired = signJwt(idTokenClaims({ issuer, clientId: CLIENT_ID, sub: USER.sub, expiresIn: -5 }), poolKey);
       await expect(verifiers.verifyIdToken(expired)).rejects.toBeInstanceOf(JwtExpiredError);
-      const none = unsignedJwt(idTokenClaims({ issuer, clientId: CLIENT_ID, sub: USER.sub }), { kid: poolKey.kid }, goodId.split(".")[2]);
+      const none = unsignedJwt(
+        idTokenClaims({ issuer, clientId: CLIENT_ID, sub: USER.sub }),
+        { kid: poolKey.kid },
+        goodId.split(".")[2],
+      );
       await expect(verifiers.verifyIdToken(none)).rejects.toBeInstanceOf(JwtInvalidSignatureAlgorithmError);
       expect(verifiers.jwksFetches).toBe(0);
     });
@@ -253,9 +330,9 @@ for (const mode of MODES) {
           JwtInvalidSignatureAlgorithmError,
         );
       }
-      await expect(lax.verifyAccessToken(unsignedJwt(claims, { kid: poolKey.kid }, good.split(".")[2]))).rejects.toBeInstanceOf(
-        JwtInvalidSignatureAlgorithmError,
-      );
+      await expect(
+        lax.verifyAccessToken(unsignedJwt(claims, { kid: poolKey.kid }, good.split(".")[2])),
+      ).rejects.toBeInstanceOf(JwtInvalidSignatureAlgorithmError);
     });
   });
 }
@@ -263,7 +340,12 @@ for (const mode of MODES) {
 // Only on the emulator path: on the AWS path the refetch would go to cognito-idp.amazonaws.com.
 describe("an unknown kid (emulator issuer, JWKS served on loopback)", () => {
   it("triggers one JWKS refetch, then is refused without refetching while the penalty box holds", async () => {
-    const settings: CognitoSettings = { region: "us-east-1", userPoolId: "local_TestPool2", clientId: CLIENT_ID, endpoint };
+    const settings: CognitoSettings = {
+      region: "us-east-1",
+      userPoolId: "local_TestPool2",
+      clientId: CLIENT_ID,
+      endpoint,
+    };
     const { issuer } = cognitoEndpoints(settings);
     const verifiers = createTokenVerifiers(settings, { jwks: jwksOf(poolKey) });
     const claims = accessTokenClaims({ issuer, clientId: CLIENT_ID, sub: USER.sub });
@@ -275,7 +357,9 @@ describe("an unknown kid (emulator issuer, JWKS served on loopback)", () => {
     expect(jwksHits - hitsBefore).toBe(1);
 
     // More unknown kids, the same and fresh ones, sequential and concurrent: no more fetches.
-    const more = Array.from({ length: 10 }, (_, i) => signJwt(claims, { ...attackerKey, kid: i % 2 ? attackerKey.kid : `fresh-${i}` }));
+    const more = Array.from({ length: 10 }, (_, i) =>
+      signJwt(claims, { ...attackerKey, kid: i % 2 ? attackerKey.kid : `fresh-${i}` }),
+    );
     const results = await Promise.allSettled(more.map((t) => verifiers.verifyAccessToken(t)));
     for (const result of results) {
       expect(result.status).toBe("rejected");

@@ -5,9 +5,14 @@
  * wrong (state, code, `error=`), ServiceUnavailableError when the token
  * endpoint cannot be reached.
  */
-import { ArcticFetchError, OAuth2RequestError, UnexpectedErrorResponseBodyError, UnexpectedResponseError } from "arctic";
-import { CodeChallengeMethod, OAuth2Strategy } from "remix-auth-oauth2";
+import {
+  ArcticFetchError,
+  OAuth2RequestError,
+  UnexpectedErrorResponseBodyError,
+  UnexpectedResponseError,
+} from "arctic";
 import type { Strategy } from "remix-auth/strategy";
+import { CodeChallengeMethod, OAuth2Strategy } from "remix-auth-oauth2";
 import { HostedSignInError, ServiceUnavailableError } from "../errors.server";
 import type { CognitoTokens } from "../tokens.server";
 

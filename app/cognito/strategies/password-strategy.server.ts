@@ -3,8 +3,8 @@
  * USER_PASSWORD_AUTH (and SECRET_HASH when the client has a secret).
  */
 import { Strategy } from "remix-auth/strategy";
-import type { CognitoTokenApi, CognitoTokens } from "../tokens.server";
 import { InvalidCredentialsError } from "../errors.server";
+import type { CognitoTokenApi, CognitoTokens } from "../tokens.server";
 
 export interface PasswordStrategyOptions {
   /** The Cognito API wrapper used to call InitiateAuth. */

@@ -29,7 +29,7 @@ const uuid = () => crypto.randomUUID();
 
 /** A JWT-shaped RS256 token of about `chars` characters: real claim names, padded with a custom attribute. */
 function jwtOfSize(chars: number, claims: Record<string, unknown>): string {
-  const header = b64(JSON.stringify({ kid: randomB64(32) + "=", alg: "RS256" }));
+  const header = b64(JSON.stringify({ kid: `${randomB64(32)}=`, alg: "RS256" }));
   const signature = randomB64(256); // RSA-2048
   const build = (pad: number) =>
     `${header}.${b64(JSON.stringify({ ...claims, "custom:profile": crypto.randomBytes(pad).toString("hex").slice(0, pad) }))}.${signature}`;
@@ -103,7 +103,13 @@ export function sealAwsSizeSession(appSetCookie: string, secret: string) {
   });
   const tokens = awsSizeTokens();
   const setCookies = store.write(
-    { flow: "hosted", id: tokens.id, access: tokens.access, refresh: tokens.refresh, at: Math.floor(Date.now() / 1000) },
+    {
+      flow: "hosted",
+      id: tokens.id,
+      access: tokens.access,
+      refresh: tokens.refresh,
+      at: Math.floor(Date.now() / 1000),
+    },
     null,
   );
   for (const c of setCookies) {

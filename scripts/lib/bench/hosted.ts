@@ -36,7 +36,10 @@ export async function hostedSignIn(
   const jarFor = (url: string) => {
     const origin = new URL(url).origin;
     let jar = jars.get(origin);
-    if (!jar) jars.set(origin, (jar = new CookieJar()));
+    if (!jar) {
+      jar = new CookieJar();
+      jars.set(origin, jar);
+    }
     return jar;
   };
   const requests: BrowserRequest[] = [];

@@ -27,7 +27,11 @@ export interface Machine {
 export function machine(): Machine {
   let cpu = os.cpus()[0]?.model ?? "unknown";
   try {
-    cpu = fs.readFileSync("/proc/cpuinfo", "utf8").match(/^model name\s*:\s*(.+)$/m)?.[1]?.trim() ?? cpu;
+    cpu =
+      fs
+        .readFileSync("/proc/cpuinfo", "utf8")
+        .match(/^model name\s*:\s*(.+)$/m)?.[1]
+        ?.trim() ?? cpu;
   } catch {
     // not Linux: os.cpus() it is
   }

@@ -5,7 +5,7 @@
  * sent straight to the same emulator with the same client. One request at a
  * time, so this is latency, not queueing.
  */
-import { InitiateAuthCommand, type CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { type CognitoIdentityProviderClient, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { CookieJar, expectRedirect } from "../http.ts";
 import { alternate } from "./load.ts";
 import { percentile } from "./stats.ts";
@@ -20,7 +20,11 @@ export async function formSignIn(appUrl: string, credentials: Credentials, redir
   const jar = new CookieJar();
   const started = performance.now();
   // Origin, as a browser sends with every form post (the app checks it against CSRF).
-  const response = await jar.post(`${appUrl}/login`, { ...credentials, redirectTo }, { headers: { Origin: new URL(appUrl).origin } });
+  const response = await jar.post(
+    `${appUrl}/login`,
+    { ...credentials, redirectTo },
+    { headers: { Origin: new URL(appUrl).origin } },
+  );
   const ms = performance.now() - started;
   await response.body?.cancel();
   expectRedirect(response, redirectTo, "form sign-in");

@@ -10,10 +10,10 @@ import os from "node:os";
 import path from "node:path";
 import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
 import type { CognitoSettings } from "../../../app/cognito/config.server.ts";
-import { freePort, startEmulator, type RunningEmulator } from "../emulator.ts";
+import { type AppProcess, type StartAppOptions, startApp } from "../app-process.ts";
+import { freePort, type RunningEmulator, startEmulator } from "../emulator.ts";
 import { seed } from "../seed.ts";
-import { startApp, type AppProcess, type StartAppOptions } from "../app-process.ts";
-import { startCountingProxy, type CountingProxy } from "./cognito-proxy.ts";
+import { type CountingProxy, startCountingProxy } from "./cognito-proxy.ts";
 
 export const REGION = "us-east-1";
 

@@ -6,7 +6,7 @@
  * signature bytes, KeyObject), so it is the floor: the signature check alone.
  */
 import crypto from "node:crypto";
-import { cognitoEndpoints, type CognitoSettings } from "../../../app/cognito/config.server.ts";
+import { type CognitoSettings, cognitoEndpoints } from "../../../app/cognito/config.server.ts";
 import { createTokenVerifiers } from "../../../app/cognito/verify.server.ts";
 import { alternate } from "./load.ts";
 import { median } from "./stats.ts";

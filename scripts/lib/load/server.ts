@@ -4,8 +4,8 @@
  * its memory after a full garbage collection (what it really holds on to).
  */
 import path from "node:path";
+import { type AppProcess, ensureBuild, startApp } from "../app-process.ts";
 import { ROOT } from "../emulator.ts";
-import { ensureBuild, startApp, type AppProcess } from "../app-process.ts";
 
 export { ensureBuild };
 

@@ -41,7 +41,12 @@ export async function createUsers(
           }),
         );
         await admin.send(
-          new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: user.email, Password: user.password, Permanent: true }),
+          new AdminSetUserPasswordCommand({
+            UserPoolId: userPoolId,
+            Username: user.email,
+            Password: user.password,
+            Permanent: true,
+          }),
         );
       }),
     );

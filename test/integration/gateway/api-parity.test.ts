@@ -10,6 +10,7 @@ import {
   CodeMismatchException,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
+  type CreateUserPoolClientCommandInput,
   ForgotPasswordCommand,
   GetUserCommand,
   GlobalSignOutCommand,
@@ -24,7 +25,6 @@ import {
   SignUpCommand,
   UserNotConfirmedException,
   UserNotFoundException,
-  type CreateUserPoolClientCommandInput,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -33,11 +33,11 @@ import {
   createUser,
   decodePayload,
   expectAwsError,
+  type Stack,
   secretHash,
   startStack,
-  uniqueEmail,
-  type Stack,
   type TestUser,
+  uniqueEmail,
 } from "./support.ts";
 
 let stack: Stack;
@@ -122,14 +122,24 @@ describe("pass-through and sign-in", () => {
   it("AWS refuses a disabled user with NotAuthorizedException 'User is disabled.'; the gateway does too", async () => {
     const user = await createUser(stack);
     await stack.sdk.send(new AdminDisableUserCommand({ UserPoolId: stack.poolId, Username: user.email }));
-    await expectAwsError(passwordAuth(stack.web.clientId, user.email, user.password), NotAuthorizedException, "User is disabled.");
+    await expectAwsError(
+      passwordAuth(stack.web.clientId, user.email, user.password),
+      NotAuthorizedException,
+      "User is disabled.",
+    );
   });
 
   it("AWS answers an unconfirmed user's right password with UserNotConfirmedException; the gateway passes that through", async () => {
     const email = uniqueEmail("unconfirmed");
-    await stack.sdk.send(new SignUpCommand({ ClientId: stack.web.clientId, Username: email, Password: "Unconf1rmed!" }));
+    await stack.sdk.send(
+      new SignUpCommand({ ClientId: stack.web.clientId, Username: email, Password: "Unconf1rmed!" }),
+    );
     await expectAwsError(passwordAuth(stack.web.clientId, email, "Unconf1rmed!"), UserNotConfirmedException);
-    await expectAwsError(passwordAuth(stack.web.clientId, email, "Wrong-passw0rd"), NotAuthorizedException, "Incorrect username or password.");
+    await expectAwsError(
+      passwordAuth(stack.web.clientId, email, "Wrong-passw0rd"),
+      NotAuthorizedException,
+      "Incorrect username or password.",
+    );
   });
 });
 
@@ -181,7 +191,11 @@ describe("SECRET_HASH for clients with a secret", () => {
     const refreshed = await refresh(secretHash(username, clientId, clientSecret));
     expect(refreshed.AuthenticationResult?.AccessToken).toBeTruthy();
     expect(refreshed.AuthenticationResult?.RefreshToken).toBeUndefined();
-    await expectAwsError(refresh(), NotAuthorizedException, `Client ${clientId} is configured with secret but SECRET_HASH was not received`);
+    await expectAwsError(
+      refresh(),
+      NotAuthorizedException,
+      `Client ${clientId} is configured with secret but SECRET_HASH was not received`,
+    );
     await expectAwsError(refresh(secretHash("someone-else", clientId, clientSecret)), NotAuthorizedException);
   });
 
@@ -195,7 +209,9 @@ describe("SECRET_HASH for clients with a secret", () => {
       message,
     );
     await expectAwsError(
-      stack.sdk.send(new ForgotPasswordCommand({ ClientId: clientId, Username: "demo@example.com", SecretHash: "d3Jvbmc=" })),
+      stack.sdk.send(
+        new ForgotPasswordCommand({ ClientId: clientId, Username: "demo@example.com", SecretHash: "d3Jvbmc=" }),
+      ),
       NotAuthorizedException,
       message,
     );
@@ -206,7 +222,12 @@ describe("SECRET_HASH for clients with a secret", () => {
     );
     await expectAwsError(
       stack.sdk.send(
-        new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: email, ConfirmationCode: "1", Password: "Hash-Passw0rd" }),
+        new ConfirmForgotPasswordCommand({
+          ClientId: clientId,
+          Username: email,
+          ConfirmationCode: "1",
+          Password: "Hash-Passw0rd",
+        }),
       ),
       NotAuthorizedException,
       message,
@@ -231,7 +252,12 @@ describe("SECRET_HASH for clients with a secret", () => {
   it("AWS requires SECRET_HASH on RespondToAuthChallenge; the gateway does too", async () => {
     const { clientId, clientSecret } = confidential();
     const user = await createUser(stack, { temporary: true });
-    const challenge = await passwordAuth(clientId, user.email, user.password, secretHash(user.email, clientId, clientSecret));
+    const challenge = await passwordAuth(
+      clientId,
+      user.email,
+      user.password,
+      secretHash(user.email, clientId, clientSecret),
+    );
     expect(challenge.ChallengeName).toBe("NEW_PASSWORD_REQUIRED");
     const respond = (hash?: string) =>
       stack.sdk.send(
@@ -239,10 +265,18 @@ describe("SECRET_HASH for clients with a secret", () => {
           ClientId: clientId,
           ChallengeName: "NEW_PASSWORD_REQUIRED",
           Session: challenge.Session,
-          ChallengeResponses: { USERNAME: user.username, NEW_PASSWORD: "Chosen-Passw0rd", ...(hash ? { SECRET_HASH: hash } : {}) },
+          ChallengeResponses: {
+            USERNAME: user.username,
+            NEW_PASSWORD: "Chosen-Passw0rd",
+            ...(hash ? { SECRET_HASH: hash } : {}),
+          },
         }),
       );
-    await expectAwsError(respond(), NotAuthorizedException, `Client ${clientId} is configured with secret but SECRET_HASH was not received`);
+    await expectAwsError(
+      respond(),
+      NotAuthorizedException,
+      `Client ${clientId} is configured with secret but SECRET_HASH was not received`,
+    );
     const done = await respond(secretHash(user.username, clientId, clientSecret));
     expect(done.AuthenticationResult?.AccessToken).toBeTruthy();
   });
@@ -250,7 +284,9 @@ describe("SECRET_HASH for clients with a secret", () => {
 
 describe("ExplicitAuthFlows", () => {
   it("AWS refuses USER_PASSWORD_AUTH unless the client allows it (InvalidParameterException); the gateway does too", async () => {
-    const noPassword = await createClient(stack, { ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] });
+    const noPassword = await createClient(stack, {
+      ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    });
     await expectAwsError(
       passwordAuth(noPassword.clientId, "demo@example.com", "DemoPassw0rd!"),
       InvalidParameterException,
@@ -296,7 +332,9 @@ describe("the pool's password policy", () => {
 
   it.each(rules)("AWS refuses SignUp with %j: '%s'; the gateway does too", async (password, rule) => {
     await expectAwsError(
-      stack.sdk.send(new SignUpCommand({ ClientId: stack.web.clientId, Username: uniqueEmail("policy"), Password: password })),
+      stack.sdk.send(
+        new SignUpCommand({ ClientId: stack.web.clientId, Username: uniqueEmail("policy"), Password: password }),
+      ),
       InvalidPasswordException,
       `Password did not conform with policy: ${rule}`,
     );
@@ -306,30 +344,55 @@ describe("the pool's password policy", () => {
     const user = await createUser(stack);
     const { AccessToken } = await signIn(user);
     await expectAwsError(
-      stack.sdk.send(new ChangePasswordCommand({ AccessToken, PreviousPassword: user.password, ProposedPassword: "nouppercase1!" })),
+      stack.sdk.send(
+        new ChangePasswordCommand({ AccessToken, PreviousPassword: user.password, ProposedPassword: "nouppercase1!" }),
+      ),
       InvalidPasswordException,
       "Password did not conform with policy: Password must have uppercase characters",
     );
     await expectAwsError(
-      stack.sdk.send(new ChangePasswordCommand({ AccessToken, PreviousPassword: "Wrong-passw0rd", ProposedPassword: "Changed-Passw0rd" })),
+      stack.sdk.send(
+        new ChangePasswordCommand({
+          AccessToken,
+          PreviousPassword: "Wrong-passw0rd",
+          ProposedPassword: "Changed-Passw0rd",
+        }),
+      ),
       NotAuthorizedException,
       "Incorrect username or password.",
     );
-    await stack.sdk.send(new ChangePasswordCommand({ AccessToken, PreviousPassword: user.password, ProposedPassword: "Changed-Passw0rd" }));
+    await stack.sdk.send(
+      new ChangePasswordCommand({ AccessToken, PreviousPassword: user.password, ProposedPassword: "Changed-Passw0rd" }),
+    );
     expect((await passwordAuth(stack.web.clientId, user.email, "Changed-Passw0rd")).AuthenticationResult).toBeTruthy();
   });
 
   it("AWS enforces the policy on ConfirmForgotPassword; the gateway does too", async () => {
     const user = await createUser(stack);
     const mark = stack.logs.length;
-    const sent = await stack.sdk.send(new ForgotPasswordCommand({ ClientId: stack.web.clientId, Username: user.email }));
-    expect(sent.CodeDeliveryDetails).toEqual({ Destination: "u***@e***", DeliveryMedium: "EMAIL", AttributeName: "email" });
+    const sent = await stack.sdk.send(
+      new ForgotPasswordCommand({ ClientId: stack.web.clientId, Username: user.email }),
+    );
+    expect(sent.CodeDeliveryDetails).toEqual({
+      Destination: "u***@e***",
+      DeliveryMedium: "EMAIL",
+      AttributeName: "email",
+    });
     const code = await codeSentTo(stack, user.email, mark);
     const confirm = (password: string) =>
       stack.sdk.send(
-        new ConfirmForgotPasswordCommand({ ClientId: stack.web.clientId, Username: user.email, ConfirmationCode: code, Password: password }),
+        new ConfirmForgotPasswordCommand({
+          ClientId: stack.web.clientId,
+          Username: user.email,
+          ConfirmationCode: code,
+          Password: password,
+        }),
       );
-    await expectAwsError(confirm("NoNumbers!!"), InvalidPasswordException, "Password did not conform with policy: Password must have numeric characters");
+    await expectAwsError(
+      confirm("NoNumbers!!"),
+      InvalidPasswordException,
+      "Password did not conform with policy: Password must have numeric characters",
+    );
     await confirm("Forgot-Passw0rd");
     expect((await passwordAuth(stack.web.clientId, user.email, "Forgot-Passw0rd")).AuthenticationResult).toBeTruthy();
   });
@@ -337,20 +400,38 @@ describe("the pool's password policy", () => {
   it("AWS enforces the policy on AdminSetUserPassword; the gateway does too", async () => {
     const user = await createUser(stack);
     await expectAwsError(
-      stack.sdk.send(new AdminSetUserPasswordCommand({ UserPoolId: stack.poolId, Username: user.email, Password: "Sh0rt!", Permanent: true })),
+      stack.sdk.send(
+        new AdminSetUserPasswordCommand({
+          UserPoolId: stack.poolId,
+          Username: user.email,
+          Password: "Sh0rt!",
+          Permanent: true,
+        }),
+      ),
       InvalidPasswordException,
       "Password did not conform with policy: Password not long enough",
     );
     await stack.sdk.send(
-      new AdminSetUserPasswordCommand({ UserPoolId: stack.poolId, Username: user.email, Password: "Admin-Set-Passw0rd", Permanent: true }),
+      new AdminSetUserPasswordCommand({
+        UserPoolId: stack.poolId,
+        Username: user.email,
+        Password: "Admin-Set-Passw0rd",
+        Permanent: true,
+      }),
     );
-    expect((await passwordAuth(stack.web.clientId, user.email, "Admin-Set-Passw0rd")).AuthenticationResult).toBeTruthy();
+    expect(
+      (await passwordAuth(stack.web.clientId, user.email, "Admin-Set-Passw0rd")).AuthenticationResult,
+    ).toBeTruthy();
   });
 
   it("AWS enforces the policy on RespondToAuthChallenge's NEW_PASSWORD, checks the temporary password and the Session; the gateway does too", async () => {
     const user = await createUser(stack, { temporary: true });
     // cognito-local would issue the challenge for any password.
-    await expectAwsError(passwordAuth(stack.web.clientId, user.email, "Not-the-temp-0"), NotAuthorizedException, "Incorrect username or password.");
+    await expectAwsError(
+      passwordAuth(stack.web.clientId, user.email, "Not-the-temp-0"),
+      NotAuthorizedException,
+      "Incorrect username or password.",
+    );
     const challenge = await passwordAuth(stack.web.clientId, user.email, user.password);
     expect(challenge.ChallengeName).toBe("NEW_PASSWORD_REQUIRED");
     const respond = (password: string, session = challenge.Session) =>
@@ -362,16 +443,28 @@ describe("the pool's password policy", () => {
           ChallengeResponses: { USERNAME: challenge.ChallengeParameters!.USER_ID_FOR_SRP!, NEW_PASSWORD: password },
         }),
       );
-    await expectAwsError(respond("NoSymbols123"), InvalidPasswordException, "Password did not conform with policy: Password must have symbol characters");
+    await expectAwsError(
+      respond("NoSymbols123"),
+      InvalidPasswordException,
+      "Password did not conform with policy: Password must have symbol characters",
+    );
     // cognito-local accepts any Session; AWS only the one it issued.
-    await expectAwsError(respond("Chosen-Passw0rd", "made-up-session"), NotAuthorizedException, "Invalid session for the user, session is expired.");
+    await expectAwsError(
+      respond("Chosen-Passw0rd", "made-up-session"),
+      NotAuthorizedException,
+      "Invalid session for the user, session is expired.",
+    );
     const done = await respond("Chosen-Passw0rd");
     expect(done.AuthenticationResult).toMatchObject({ ExpiresIn: expect.any(Number), TokenType: "Bearer" });
     // The refresh token from the challenge refreshes (cognito-local alone does not store it).
     const refreshed = await refreshAuth(done.AuthenticationResult!.RefreshToken!);
     expect(refreshed.AuthenticationResult?.AccessToken).toBeTruthy();
     // The session is spent.
-    await expectAwsError(respond("Chosen-Passw0rd"), NotAuthorizedException, "Invalid session for the user, session is expired.");
+    await expectAwsError(
+      respond("Chosen-Passw0rd"),
+      NotAuthorizedException,
+      "Invalid session for the user, session is expired.",
+    );
   });
 });
 
@@ -386,7 +479,11 @@ describe("access tokens, GlobalSignOut and RevokeToken", () => {
       JSON.stringify({ ...decodePayload(AccessToken!), sub: admin.username, username: admin.username }),
     ).toString("base64url");
     for (const token of ["not-a-jwt", `${header}.${forgedPayload}.${signature}`, IdToken!]) {
-      await expectAwsError(stack.sdk.send(new GetUserCommand({ AccessToken: token })), NotAuthorizedException, "Invalid Access Token");
+      await expectAwsError(
+        stack.sdk.send(new GetUserCommand({ AccessToken: token })),
+        NotAuthorizedException,
+        "Invalid Access Token",
+      );
     }
     const me = await stack.sdk.send(new GetUserCommand({ AccessToken }));
     expect(me.Username).toBe(user.username);
@@ -402,7 +499,11 @@ describe("access tokens, GlobalSignOut and RevokeToken", () => {
     const { AccessToken } = await signIn(user, shortLived);
     const exp = decodePayload(AccessToken!).exp as number;
     await new Promise((r) => setTimeout(r, Math.max(0, exp * 1000 - Date.now()) + 50));
-    await expectAwsError(stack.sdk.send(new GetUserCommand({ AccessToken })), NotAuthorizedException, "Access Token has expired");
+    await expectAwsError(
+      stack.sdk.send(new GetUserCommand({ AccessToken })),
+      NotAuthorizedException,
+      "Access Token has expired",
+    );
   });
 
   it("AWS's GlobalSignOut revokes the user's refresh tokens and the access tokens issued before it; the gateway does too", async () => {
@@ -422,11 +523,19 @@ describe("access tokens, GlobalSignOut and RevokeToken", () => {
         NotAuthorizedException,
         "Access Token has been revoked",
       );
-      await expectAwsError(refreshAuth(tokens.RefreshToken!, client), NotAuthorizedException, "Refresh Token has been revoked");
+      await expectAwsError(
+        refreshAuth(tokens.RefreshToken!, client),
+        NotAuthorizedException,
+        "Refresh Token has been revoked",
+      );
     }
     await expectAwsError(
       stack.sdk.send(
-        new ChangePasswordCommand({ AccessToken: first.AccessToken, PreviousPassword: user.password, ProposedPassword: "After-Passw0rd" }),
+        new ChangePasswordCommand({
+          AccessToken: first.AccessToken,
+          PreviousPassword: user.password,
+          ProposedPassword: "After-Passw0rd",
+        }),
       ),
       NotAuthorizedException,
       "Access Token has been revoked",
@@ -454,29 +563,51 @@ describe("sign-up confirmation codes", () => {
   it("AWS's ResendConfirmationCode sends a new code to an unconfirmed user, which confirms the sign-up; the gateway does too", async () => {
     const email = uniqueEmail("resend");
     const first = stack.logs.length;
-    const signedUp = await stack.sdk.send(new SignUpCommand({ ClientId: stack.web.clientId, Username: email, Password: "Resend-Passw0rd" }));
-    expect(signedUp.CodeDeliveryDetails).toEqual({ Destination: "r***@e***", DeliveryMedium: "EMAIL", AttributeName: "email" });
+    const signedUp = await stack.sdk.send(
+      new SignUpCommand({ ClientId: stack.web.clientId, Username: email, Password: "Resend-Passw0rd" }),
+    );
+    expect(signedUp.CodeDeliveryDetails).toEqual({
+      Destination: "r***@e***",
+      DeliveryMedium: "EMAIL",
+      AttributeName: "email",
+    });
     const signUpCode = await codeSentTo(stack, email, first);
 
     const second = stack.logs.length;
-    const resent = await stack.sdk.send(new ResendConfirmationCodeCommand({ ClientId: stack.web.clientId, Username: email }));
-    expect(resent.CodeDeliveryDetails).toEqual({ Destination: "r***@e***", DeliveryMedium: "EMAIL", AttributeName: "email" });
+    const resent = await stack.sdk.send(
+      new ResendConfirmationCodeCommand({ ClientId: stack.web.clientId, Username: email }),
+    );
+    expect(resent.CodeDeliveryDetails).toEqual({
+      Destination: "r***@e***",
+      DeliveryMedium: "EMAIL",
+      AttributeName: "email",
+    });
     const newCode = await codeSentTo(stack, email, second);
     expect(stack.logs.slice(second).some((l) => l.includes(`ResendConfirmationCode for ${email}`))).toBe(true);
 
     if (newCode !== signUpCode) {
       await expectAwsError(
-        stack.sdk.send(new ConfirmSignUpCommand({ ClientId: stack.web.clientId, Username: email, ConfirmationCode: signUpCode })),
+        stack.sdk.send(
+          new ConfirmSignUpCommand({ ClientId: stack.web.clientId, Username: email, ConfirmationCode: signUpCode }),
+        ),
         CodeMismatchException,
       );
     }
-    await stack.sdk.send(new ConfirmSignUpCommand({ ClientId: stack.web.clientId, Username: email, ConfirmationCode: newCode }));
+    await stack.sdk.send(
+      new ConfirmSignUpCommand({ ClientId: stack.web.clientId, Username: email, ConfirmationCode: newCode }),
+    );
     expect((await passwordAuth(stack.web.clientId, email, "Resend-Passw0rd")).AuthenticationResult).toBeTruthy();
   });
 
   it("AWS answers ResendConfirmationCode for an unknown user with made-up delivery details (user-existence errors prevented), and refuses a confirmed one; the gateway does too", async () => {
-    const unknown = await stack.sdk.send(new ResendConfirmationCodeCommand({ ClientId: stack.web.clientId, Username: "ghost@example.com" }));
-    expect(unknown.CodeDeliveryDetails).toEqual({ Destination: "g***@e***", DeliveryMedium: "EMAIL", AttributeName: "email" });
+    const unknown = await stack.sdk.send(
+      new ResendConfirmationCodeCommand({ ClientId: stack.web.clientId, Username: "ghost@example.com" }),
+    );
+    expect(unknown.CodeDeliveryDetails).toEqual({
+      Destination: "g***@e***",
+      DeliveryMedium: "EMAIL",
+      AttributeName: "email",
+    });
     await expectAwsError(
       stack.sdk.send(new ResendConfirmationCodeCommand({ ClientId: stack.web.clientId, Username: "demo@example.com" })),
       InvalidParameterException,
@@ -486,9 +617,13 @@ describe("sign-up confirmation codes", () => {
 
   it("AWS answers a wrong confirmation code with CodeMismatchException; the gateway does too", async () => {
     const email = uniqueEmail("mismatch");
-    await stack.sdk.send(new SignUpCommand({ ClientId: stack.web.clientId, Username: email, Password: "Mismatch-Passw0rd" }));
+    await stack.sdk.send(
+      new SignUpCommand({ ClientId: stack.web.clientId, Username: email, Password: "Mismatch-Passw0rd" }),
+    );
     await expectAwsError(
-      stack.sdk.send(new ConfirmSignUpCommand({ ClientId: stack.web.clientId, Username: email, ConfirmationCode: "not-it" })),
+      stack.sdk.send(
+        new ConfirmSignUpCommand({ ClientId: stack.web.clientId, Username: email, ConfirmationCode: "not-it" }),
+      ),
       CodeMismatchException,
       "Invalid verification code provided, please try again.",
     );

@@ -5,8 +5,8 @@
  * round-trips back to the app.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApp, type RunningApp } from "../../support/app.ts";
-import { APP, CookieJar, browse, hiddenFields, postForm, startStack, type Stack } from "./support.ts";
+import { type RunningApp, startApp } from "../../support/app.ts";
+import { APP, browse, CookieJar, hiddenFields, postForm, type Stack, startStack } from "./support.ts";
 
 let stack: Stack;
 let app: RunningApp;
@@ -42,7 +42,12 @@ describe("the app through the gateway", () => {
     expect(toLogin.status).toBe(302);
     const login = await browse(new URL(toLogin.headers.get("location")!, stack.url).toString(), jar);
     const { flow } = hiddenFields(await login.text());
-    const back = await postForm(stack, "/login", { flow: flow!, username: "demo@example.com", password: "DemoPassw0rd!" }, jar);
+    const back = await postForm(
+      stack,
+      "/login",
+      { flow: flow!, username: "demo@example.com", password: "DemoPassw0rd!" },
+      jar,
+    );
     expect(back.status).toBe(302);
     const callback = new URL(back.headers.get("location")!);
     expect(`${callback.origin}${callback.pathname}`).toBe(`${app.url}/auth/callback`);

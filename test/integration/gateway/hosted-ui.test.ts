@@ -13,23 +13,23 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   APP,
-  CALLBACK,
-  CookieJar,
   authorizeUrl,
   browse,
+  CALLBACK,
+  CookieJar,
   callbackParams,
+  codeSentTo,
   createUser,
   hiddenFields,
   hostedSignIn,
-  codeSentTo,
   openSignInPage,
   pkce,
   postForm,
+  type Stack,
   startStack,
   tokenRequest,
   totp,
   uniqueEmail,
-  type Stack,
 } from "./support.ts";
 
 let stack: Stack;
@@ -46,7 +46,11 @@ describe("the Hosted UI: /oauth2/authorize and /login", () => {
   it("AWS's /oauth2/authorize sends the browser to its sign-in page and back to redirect_uri with a code and the state; the gateway does too", async () => {
     const jar = new CookieJar();
     const { verifier, challenge } = pkce();
-    const { html, flow, response } = await openSignInPage(stack, { clientId: stack.web.clientId, challenge, state: "s-1" }, jar);
+    const { html, flow, response } = await openSignInPage(
+      stack,
+      { clientId: stack.web.clientId, challenge, state: "s-1" },
+      jar,
+    );
     expect(response.headers.get("content-type")).toMatch(/^text\/html/);
     expect(flow).toMatch(/^[A-Za-z0-9_-]{20,}$/);
 
@@ -66,7 +70,9 @@ describe("the Hosted UI: /oauth2/authorize and /login", () => {
     expect(html).toContain('<label for="username">Email</label>');
     expect(html).toMatch(/<input id="username" name="username" type="text" autocomplete="username"[^>]* required/);
     expect(html).toContain('<label for="password">Password</label>');
-    expect(html).toMatch(/<input id="password" name="password" type="password" autocomplete="current-password" required/);
+    expect(html).toMatch(
+      /<input id="password" name="password" type="password" autocomplete="current-password" required/,
+    );
     expect(html).toContain('<h1 id="page-title">Sign in</h1>');
     // Links to the gateway's own sign-up and forgot-password pages, keeping the request.
     expect(html).toMatch(/<a href="\/forgotPassword\?client_id=[^"]+">Forgot your password\?<\/a>/);
@@ -87,7 +93,12 @@ describe("the Hosted UI: /oauth2/authorize and /login", () => {
     expect(response.headers.get("content-security-policy")).toMatch(/default-src 'none'/);
 
     // A username with markup comes back in the form escaped.
-    const failed = await postForm(stack, "/login", { flow, username: `<img src=x onerror=alert(1)>`, password: "x" }, jar);
+    const failed = await postForm(
+      stack,
+      "/login",
+      { flow, username: `<img src=x onerror=alert(1)>`, password: "x" },
+      jar,
+    );
     const failedHtml = await failed.text();
     expect(failedHtml).not.toContain("<img");
     expect(failedHtml).toContain("&lt;img src=x onerror=alert(1)&gt;");
@@ -104,7 +115,10 @@ describe("the Hosted UI: /oauth2/authorize and /login", () => {
     expect(unknownClient.headers.get("location")).toBeNull();
     expect(await unknownClient.text()).toContain("Unknown app client");
 
-    const evil = await browse(authorizeUrl(stack, { clientId: stack.web.clientId, redirectUri: "https://evil.example/cb" }), jar);
+    const evil = await browse(
+      authorizeUrl(stack, { clientId: stack.web.clientId, redirectUri: "https://evil.example/cb" }),
+      jar,
+    );
     expect(evil.status).toBe(400);
     expect(evil.headers.get("location")).toBeNull();
     expect(await evil.text()).toContain("redirect_mismatch");
@@ -114,7 +128,12 @@ describe("the Hosted UI: /oauth2/authorize and /login", () => {
     const response = await fetch(`${stack.url}/oauth2/authorize`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ client_id: stack.web.clientId, redirect_uri: CALLBACK, response_type: "code", ...DEMO }).toString(),
+      body: new URLSearchParams({
+        client_id: stack.web.clientId,
+        redirect_uri: CALLBACK,
+        response_type: "code",
+        ...DEMO,
+      }).toString(),
       redirect: "manual",
     });
     expect(response.status).toBe(405);
@@ -148,8 +167,12 @@ describe("the Hosted UI: /oauth2/authorize and /login", () => {
   it("AWS answers a wrong password and an unknown user alike: 'Incorrect username or password.'; the gateway's page does too", async () => {
     const jar = new CookieJar();
     const { flow } = await openSignInPage(stack, { clientId: stack.web.clientId }, jar);
-    const wrong = await (await postForm(stack, "/login", { flow, username: DEMO.username, password: "Wr0ng!pass" }, jar)).text();
-    const unknown = await (await postForm(stack, "/login", { flow, username: "nobody@example.com", password: "Wr0ng!pass" }, jar)).text();
+    const wrong = await (
+      await postForm(stack, "/login", { flow, username: DEMO.username, password: "Wr0ng!pass" }, jar)
+    ).text();
+    const unknown = await (
+      await postForm(stack, "/login", { flow, username: "nobody@example.com", password: "Wr0ng!pass" }, jar)
+    ).text();
     for (const html of [wrong, unknown]) {
       expect(html).toContain('<div class="error" role="alert" id="form-error">Incorrect username or password.</div>');
       expect(html).toContain('aria-describedby="form-error" aria-invalid="true"');
@@ -178,19 +201,40 @@ describe("the Hosted UI's follow-up pages", () => {
     const wrong = await postForm(stack, "/login", { flow, username: user.email, password: "Not-the-temp-0" }, jar);
     expect(await wrong.text()).toContain("Incorrect username or password.");
 
-    const page = await (await postForm(stack, "/login", { flow, username: user.email, password: user.password }, jar)).text();
-    expect(page).toContain("<h1 id=\"page-title\">Change your password</h1>");
-    expect(page).toMatch(/<label for="new-password">New password<\/label>\s*<input id="new-password" name="newPassword" type="password" autocomplete="new-password"/);
+    const page = await (
+      await postForm(stack, "/login", { flow, username: user.email, password: user.password }, jar)
+    ).text();
+    expect(page).toContain('<h1 id="page-title">Change your password</h1>');
+    expect(page).toMatch(
+      /<label for="new-password">New password<\/label>\s*<input id="new-password" name="newPassword" type="password" autocomplete="new-password"/,
+    );
     expect(page).toContain('<label for="confirm-password">Confirm new password</label>');
-    expect(page).toContain("At least 8 characters, with an uppercase letter, a lowercase letter, a number and a symbol.");
+    expect(page).toContain(
+      "At least 8 characters, with an uppercase letter, a lowercase letter, a number and a symbol.",
+    );
     expect(Object.keys(hiddenFields(page))).toEqual(["flow"]);
 
-    const mismatch = await postForm(stack, "/challenge", { flow, newPassword: "NewPassw0rd!", confirmPassword: "NewPassw0rd?" }, jar);
+    const mismatch = await postForm(
+      stack,
+      "/challenge",
+      { flow, newPassword: "NewPassw0rd!", confirmPassword: "NewPassw0rd?" },
+      jar,
+    );
     expect(await mismatch.text()).toContain("Passwords do not match.");
-    const weak = await postForm(stack, "/challenge", { flow, newPassword: "NewPassw0rd", confirmPassword: "NewPassw0rd" }, jar);
+    const weak = await postForm(
+      stack,
+      "/challenge",
+      { flow, newPassword: "NewPassw0rd", confirmPassword: "NewPassw0rd" },
+      jar,
+    );
     expect(await weak.text()).toContain("Password did not conform with policy: Password must have symbol characters");
 
-    const done = await postForm(stack, "/challenge", { flow, newPassword: "NewPassw0rd!", confirmPassword: "NewPassw0rd!" }, jar);
+    const done = await postForm(
+      stack,
+      "/challenge",
+      { flow, newPassword: "NewPassw0rd!", confirmPassword: "NewPassw0rd!" },
+      jar,
+    );
     const { code } = callbackParams(done);
     const tokens = await tokenRequest(stack, {
       code: code!,
@@ -232,7 +276,11 @@ describe("the Hosted UI's follow-up pages", () => {
     const accessToken = AuthenticationResult!.AccessToken!;
     const { SecretCode } = await stack.sdk.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken }));
     const verified = await stack.sdk.send(
-      new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: totp(SecretCode!), FriendlyDeviceName: "Test phone" }),
+      new VerifySoftwareTokenCommand({
+        AccessToken: accessToken,
+        UserCode: totp(SecretCode!),
+        FriendlyDeviceName: "Test phone",
+      }),
     );
     expect(verified.Status).toBe("SUCCESS");
     await stack.sdk.send(
@@ -245,10 +293,14 @@ describe("the Hosted UI's follow-up pages", () => {
     const jar = new CookieJar();
     const { verifier, challenge } = pkce();
     const { flow } = await openSignInPage(stack, { clientId: stack.web.clientId, challenge }, jar);
-    const page = await (await postForm(stack, "/login", { flow, username: user.email, password: user.password }, jar)).text();
+    const page = await (
+      await postForm(stack, "/login", { flow, username: user.email, password: user.password }, jar)
+    ).text();
     expect(page).toContain('<h1 id="page-title">Enter your code</h1>');
     expect(page).toContain("(Test phone)");
-    expect(page).toMatch(/<label for="code">Code<\/label>\s*<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"/);
+    expect(page).toMatch(
+      /<label for="code">Code<\/label>\s*<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"/,
+    );
 
     // A code that is wrong in every accepted time step.
     const valid = [-30_000, 0, 30_000].map((d) => totp(SecretCode!, Date.now() + d));
@@ -278,7 +330,9 @@ describe("the Hosted UI's follow-up pages", () => {
     expect(await weak.text()).toContain("Password did not conform with policy: Password not long enough");
 
     const mark = stack.logs.length;
-    const confirm = await (await postForm(stack, "/signup", { flow: flow!, email, password: "SignUpPassw0rd!" }, jar)).text();
+    const confirm = await (
+      await postForm(stack, "/signup", { flow: flow!, email, password: "SignUpPassw0rd!" }, jar)
+    ).text();
     expect(confirm).toContain('<h1 id="page-title">Confirm your account</h1>');
     expect(confirm).toContain(`We sent a confirmation code to s***@e***.`);
     const wrongCode = await postForm(stack, "/confirm", { flow: flow!, code: "not-it" }, jar);
@@ -290,11 +344,15 @@ describe("the Hosted UI's follow-up pages", () => {
 
   it("AWS sends a user who has not confirmed their account to the confirmation page with a new code; the gateway does too", async () => {
     const email = uniqueEmail("unconfirmed");
-    await stack.sdk.send(new SignUpCommand({ ClientId: stack.web.clientId, Username: email, Password: "Unconf1rmed!" }));
+    await stack.sdk.send(
+      new SignUpCommand({ ClientId: stack.web.clientId, Username: email, Password: "Unconf1rmed!" }),
+    );
     const jar = new CookieJar();
     const { flow } = await openSignInPage(stack, { clientId: stack.web.clientId }, jar);
     const mark = stack.logs.length;
-    const page = await (await postForm(stack, "/login", { flow, username: email, password: "Unconf1rmed!" }, jar)).text();
+    const page = await (
+      await postForm(stack, "/login", { flow, username: email, password: "Unconf1rmed!" }, jar)
+    ).text();
     expect(page).toContain("Your account is not confirmed yet.");
     const done = await postForm(stack, "/confirm", { flow, code: await codeSentTo(stack, email, mark) }, jar);
     expect(callbackParams(done).code).toBeTruthy();
@@ -312,16 +370,38 @@ describe("the Hosted UI's follow-up pages", () => {
     expect(confirm).toContain('<h1 id="page-title">Choose a new password</h1>');
     const code = await codeSentTo(stack, user.email, mark);
 
-    const mismatch = await postForm(stack, "/confirmForgotPassword", { flow: flow!, code, newPassword: "Reset-Passw0rd", confirmPassword: "x" }, jar);
+    const mismatch = await postForm(
+      stack,
+      "/confirmForgotPassword",
+      { flow: flow!, code, newPassword: "Reset-Passw0rd", confirmPassword: "x" },
+      jar,
+    );
     expect(await mismatch.text()).toContain("Passwords do not match.");
-    const weak = await postForm(stack, "/confirmForgotPassword", { flow: flow!, code, newPassword: "reset-passw0rd", confirmPassword: "reset-passw0rd" }, jar);
-    expect(await weak.text()).toContain("Password did not conform with policy: Password must have uppercase characters");
+    const weak = await postForm(
+      stack,
+      "/confirmForgotPassword",
+      { flow: flow!, code, newPassword: "reset-passw0rd", confirmPassword: "reset-passw0rd" },
+      jar,
+    );
+    expect(await weak.text()).toContain(
+      "Password did not conform with policy: Password must have uppercase characters",
+    );
 
     const login = await (
-      await postForm(stack, "/confirmForgotPassword", { flow: flow!, code, newPassword: "Reset-Passw0rd", confirmPassword: "Reset-Passw0rd" }, jar)
+      await postForm(
+        stack,
+        "/confirmForgotPassword",
+        { flow: flow!, code, newPassword: "Reset-Passw0rd", confirmPassword: "Reset-Passw0rd" },
+        jar,
+      )
     ).text();
     expect(login).toContain("Your password has been reset. Sign in with your new password.");
-    const done = await postForm(stack, "/login", { flow: flow!, username: user.email, password: "Reset-Passw0rd" }, jar);
+    const done = await postForm(
+      stack,
+      "/login",
+      { flow: flow!, username: user.email, password: "Reset-Passw0rd" },
+      jar,
+    );
     expect(callbackParams(done).code).toBeTruthy();
   });
 });
@@ -340,7 +420,10 @@ describe("the hosted session and /logout", () => {
     expect(tokens.status).toBe(200);
     expect(tokens.body.refresh_token).toBeTruthy();
 
-    const logout = await browse(`${stack.url}/logout?client_id=${stack.web.clientId}&logout_uri=${encodeURIComponent(`${APP}/`)}`, jar);
+    const logout = await browse(
+      `${stack.url}/logout?client_id=${stack.web.clientId}&logout_uri=${encodeURIComponent(`${APP}/`)}`,
+      jar,
+    );
     expect(logout.status).toBe(302);
     expect(logout.headers.get("location")).toBe(`${APP}/`);
     expect(jar.get("cognito_local_hosted")).toBeUndefined();
@@ -352,14 +435,20 @@ describe("the hosted session and /logout", () => {
 
   it("AWS refuses a logout_uri that is not one of the client's sign-out URLs with an error page; the gateway does too (400)", async () => {
     const { jar } = await hostedSignIn(stack, { clientId: stack.web.clientId, ...DEMO });
-    const evil = await browse(`${stack.url}/logout?client_id=${stack.web.clientId}&logout_uri=${encodeURIComponent("https://evil.example/")}`, jar);
+    const evil = await browse(
+      `${stack.url}/logout?client_id=${stack.web.clientId}&logout_uri=${encodeURIComponent("https://evil.example/")}`,
+      jar,
+    );
     expect(evil.status).toBe(400);
     expect(evil.headers.get("location")).toBeNull();
     expect(await evil.text()).toContain("Invalid logout_uri");
     // Still signed in: the refused logout ended nothing.
     expect(jar.get("cognito_local_hosted")).toBeTruthy();
 
-    const unknownClient = await browse(`${stack.url}/logout?client_id=nosuch&logout_uri=${encodeURIComponent(`${APP}/`)}`, jar);
+    const unknownClient = await browse(
+      `${stack.url}/logout?client_id=nosuch&logout_uri=${encodeURIComponent(`${APP}/`)}`,
+      jar,
+    );
     expect(unknownClient.status).toBe(400);
     expect(unknownClient.headers.get("location")).toBeNull();
   });

@@ -15,15 +15,15 @@ import { startGateway } from "../../../cognito-local/gateway/index.ts";
 import {
   CALLBACK,
   CookieJar,
+  callbackParams,
   decodePayload,
   expectAwsError,
   hostedSignIn,
   openSignInPageAt,
   postForm,
-  callbackParams,
+  type Stack,
   startStack,
   tokenRequest,
-  type Stack,
 } from "./support.ts";
 
 let stack: Stack;
@@ -75,7 +75,12 @@ describe("/oauth2/token", () => {
 
   it("AWS refuses a code_verifier that does not match the code_challenge (invalid_grant); the gateway does too, and the code is spent", async () => {
     const { code, verifier } = await signedInCode(stack.web.clientId);
-    const wrong = await tokenRequest(stack, { code, verifier: "x".repeat(43), clientId: stack.web.clientId, auth: "none" });
+    const wrong = await tokenRequest(stack, {
+      code,
+      verifier: "x".repeat(43),
+      clientId: stack.web.clientId,
+      auth: "none",
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error).toBe("invalid_grant");
     const right = await tokenRequest(stack, { code, verifier, clientId: stack.web.clientId, auth: "none" });
@@ -225,7 +230,9 @@ describe("/oauth2/token", () => {
     const refreshed = await client.refreshAccessToken(`${stack.url}/oauth2/token`, tokens.refreshToken(), []);
     expect(refreshed.accessToken()).toBeTruthy();
     await client.revokeToken(`${stack.url}/oauth2/revoke`, tokens.refreshToken());
-    await expect(client.refreshAccessToken(`${stack.url}/oauth2/token`, tokens.refreshToken(), [])).rejects.toMatchObject({
+    await expect(
+      client.refreshAccessToken(`${stack.url}/oauth2/token`, tokens.refreshToken(), []),
+    ).rejects.toMatchObject({
       code: "invalid_grant",
     });
   });
@@ -257,7 +264,11 @@ describe("/oauth2/userInfo and /oauth2/revoke", () => {
     const { body } = await tokenRequest(stack, { code, verifier, clientId: stack.web.clientId, auth: "none" });
     const [header, payload, signature] = (body.access_token as string).split(".");
     const claims = JSON.parse(Buffer.from(payload!, "base64url").toString());
-    const forged = [header, Buffer.from(JSON.stringify({ ...claims, username: "admin" })).toString("base64url"), signature].join(".");
+    const forged = [
+      header,
+      Buffer.from(JSON.stringify({ ...claims, username: "admin" })).toString("base64url"),
+      signature,
+    ].join(".");
     for (const authorization of [undefined, "Bearer not-a-jwt", `Bearer ${forged}`, `Bearer ${body.id_token}`]) {
       const res = await fetch(`${stack.url}/oauth2/userInfo`, { headers: authorization ? { authorization } : {} });
       expect(res.status, String(authorization).slice(0, 20)).toBe(401);
@@ -294,7 +305,9 @@ describe("/oauth2/userInfo and /oauth2/revoke", () => {
     expect(refresh.status).toBe(400);
     expect(refresh.body.error).toBe("invalid_grant");
     // The access token issued with it is revoked too.
-    const userInfo = await fetch(`${stack.url}/oauth2/userInfo`, { headers: { authorization: `Bearer ${body.access_token}` } });
+    const userInfo = await fetch(`${stack.url}/oauth2/userInfo`, {
+      headers: { authorization: `Bearer ${body.access_token}` },
+    });
     expect(userInfo.status).toBe(401);
     // And the API refuses the refresh token as well.
     await expectAwsError(

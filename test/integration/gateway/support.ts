@@ -97,7 +97,10 @@ export interface TestUser {
 }
 
 /** A confirmed user with a permanent password, or (temporary: true) one in FORCE_CHANGE_PASSWORD. */
-export async function createUser(stack: Stack, options: { temporary?: boolean; name?: string } = {}): Promise<TestUser> {
+export async function createUser(
+  stack: Stack,
+  options: { temporary?: boolean; name?: string } = {},
+): Promise<TestUser> {
   const email = uniqueEmail();
   const password = `Passw0rd!${randomBytes(3).toString("hex")}`;
   await stack.sdk.send(
@@ -115,7 +118,12 @@ export async function createUser(stack: Stack, options: { temporary?: boolean; n
   );
   if (!options.temporary) {
     await stack.sdk.send(
-      new AdminSetUserPasswordCommand({ UserPoolId: stack.poolId, Username: email, Password: password, Permanent: true }),
+      new AdminSetUserPasswordCommand({
+        UserPoolId: stack.poolId,
+        Username: email,
+        Password: password,
+        Permanent: true,
+      }),
     );
   }
   const { Username } = await stack.sdk.send(new AdminGetUserCommand({ UserPoolId: stack.poolId, Username: email }));
@@ -146,7 +154,9 @@ export async function createClient(
 }
 
 export function secretHash(username: string, clientId: string, clientSecret: string): string {
-  return createHmac("sha256", clientSecret).update(username + clientId).digest("base64");
+  return createHmac("sha256", clientSecret)
+    .update(username + clientId)
+    .digest("base64");
 }
 
 /**
@@ -167,7 +177,9 @@ export async function codeSentTo(stack: Stack, email: string, since: number): Pr
     if (code) return code;
     await nudgeLog(stack);
     if (Date.now() > deadline) {
-      throw new Error(`no confirmation code for ${email} in cognito-local's log:\n${stack.logs.slice(since).join("\n")}`);
+      throw new Error(
+        `no confirmation code for ${email} in cognito-local's log:\n${stack.logs.slice(since).join("\n")}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -359,7 +371,10 @@ export interface TokenRequest {
   refreshToken?: string;
 }
 
-export async function tokenRequest(stack: Stack, r: TokenRequest): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+export async function tokenRequest(
+  stack: Stack,
+  r: TokenRequest,
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
   const form = new URLSearchParams({ grant_type: r.grantType ?? "authorization_code" });
   if (r.code !== undefined) form.set("code", r.code);
   if (r.grantType !== "refresh_token") form.set("redirect_uri", r.redirectUri ?? CALLBACK);
