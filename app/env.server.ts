@@ -69,6 +69,14 @@ const schema = z
         .default(10),
     ),
     TRUST_PROXY: optional(z.enum(["0", "1"], { errorMap: () => ({ message: "expected 0 or 1" }) })),
+    SESSION_CACHE_ENTRIES: blank(
+      z.coerce
+        .number({ invalid_type_error: "expected a whole number of sessions" })
+        .int("expected a whole number of sessions")
+        .min(0, "expected 0 (off) or more")
+        .max(1_000_000, "expected at most 1000000")
+        .default(2000),
+    ),
   })
   .superRefine((value, ctx) => {
     if (
@@ -131,6 +139,8 @@ export interface Env {
   rateLimitPerMinute: number;
   /** Behind a reverse proxy that sets X-Forwarded-For (used for per-IP rate limits). */
   trustProxy: boolean;
+  /** Most verified sessions kept in this process's cache (0: off). See docs/decisions/010-verified-session-cache.md. */
+  sessionCacheEntries: number;
   cognito: {
     region: string;
     userPoolId: string;
@@ -179,6 +189,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     benchRoutes: v.BENCH_ROUTES === "1",
     trustProxy: v.TRUST_PROXY === "1",
     rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE,
+    sessionCacheEntries: v.SESSION_CACHE_ENTRIES,
     cognito: {
       region: v.COGNITO_REGION,
       userPoolId: v.COGNITO_USER_POOL_ID,
