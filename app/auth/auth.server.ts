@@ -53,7 +53,7 @@ export type CurrentSession = AuthSession & { headers: Headers };
  */
 export function getAuthSession(request: Request): Promise<CurrentSession | null> {
   const cookie = request.headers.get("Cookie");
-  if (!cookie || !/(?:^|;\s*)__session\.0=/.test(cookie)) return Promise.resolve(null);
+  if (!cookie || !getSessionStore().has(cookie)) return Promise.resolve(null);
   return perRequest(`auth-session:${cookie}`, () => resolveSession(request));
 }
 
@@ -233,7 +233,7 @@ function isStoredSession(value: unknown): value is StoredSession {
 }
 
 function hasSessionCookie(request: Request): boolean {
-  return /(?:^|;\s*)__session\.\d+=/.test(request.headers.get("Cookie") ?? "");
+  return getSessionStore().has(request.headers.get("Cookie"));
 }
 
 /**

@@ -13,6 +13,7 @@ import { CognitoTokenApi } from "~/cognito/tokens.server";
 import { getTokenVerifiers, type TokenVerifiers } from "~/cognito/verify.server";
 import { getEnv } from "~/env.server";
 import { describeFlowChoice } from "./flow.server";
+import { hostedStateCookieName } from "./hosted.server";
 
 interface AuthServices {
   authenticator: Authenticator<AuthSession>;
@@ -48,6 +49,7 @@ export function getAuthServices(): AuthServices {
         tokenUrl: endpoints.hosted.tokenUrl,
         revokeUrl: endpoints.hosted.revokeUrl,
         redirectUri: `${env.appUrl}/auth/callback`,
+        stateCookieName: hostedStateCookieName(),
         secureCookie: env.isProduction,
       },
       ({ tokens }) => createAuthSession(verifiers, tokens, "hosted"),

@@ -7,6 +7,7 @@
 import { redirect } from "@remix-run/node";
 import type { ChallengeRequiredError } from "~/cognito/errors.server";
 import { getEnv } from "~/env.server";
+import { COOKIE_PATH, cookieName } from "./cookie-names.server";
 import { type CookieSessionStore, createCookieSessionStore } from "./cookie-session.server";
 import { setCookieHeaders } from "./session.server";
 
@@ -28,11 +29,11 @@ function challengeStore(): CookieSessionStore<PendingChallenge> {
   if (!store) {
     const env = getEnv();
     store = createCookieSessionStore<PendingChallenge>({
-      name: "__challenge",
+      name: cookieName("challenge"),
       secrets: env.sessionSecrets,
       secure: env.isProduction,
       maxAgeSeconds: CHALLENGE_TTL_SECONDS,
-      path: "/login",
+      path: COOKIE_PATH,
     });
   }
   return store;

@@ -44,6 +44,8 @@ export interface CookieSessionStore<T> {
   write(data: T, cookieHeader: string | null): string[];
   /** Set-Cookie values that delete every chunk present in the request's cookie header (and at least `${name}.0`). */
   destroy(cookieHeader: string | null): string[];
+  /** Whether the request's cookie header carries any chunk of this store (valid or not): cheap, no decryption. */
+  has(cookieHeader: string | null): boolean;
 }
 
 /** Byte size of one Set-Cookie header value, as the browser limit counts it. */
@@ -259,6 +261,10 @@ export function createCookieSessionStore<T>(options: CookieSessionOptions): Cook
     destroy(cookieHeader) {
       const indices = new Set([0, ...presentIndices(cookieHeader)]);
       return [...indices].sort((a, b) => a - b).map(deletion);
+    },
+
+    has(cookieHeader) {
+      return presentIndices(cookieHeader).length > 0;
     },
   };
 }
