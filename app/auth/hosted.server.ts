@@ -6,6 +6,7 @@
  */
 
 import { getEnv } from "~/env.server";
+import { readCookies } from "~/http/cookies.server";
 import { COOKIE_PATH, cookieName } from "./cookie-names.server";
 import { safeRedirect } from "./redirect.server";
 
@@ -23,28 +24,16 @@ export function setHostedRedirectCookie(headers: Headers, redirectTo: string): v
 }
 
 export function readHostedRedirect(request: Request): string {
-  const name = cookieName("oauth_redirect");
-  const pair = (request.headers.get("Cookie") ?? "")
-    .split(";")
-    .map((c) => c.trim())
-    .find((c) => c.startsWith(`${name}=`));
-  let value: string | null = null;
-  try {
-    value = pair ? decodeURIComponent(pair.slice(name.length + 1)) : null;
-  } catch {
-    value = null;
-  }
   // Re-checked here: a cookie is user input too.
-  return safeRedirect(value);
+  return safeRedirect(readCookies(request.headers.get("Cookie"))[cookieName("oauth_redirect")]);
 }
 
 export function clearHostedCookies(request: Request, headers = new Headers()): Headers {
   const stateCookie = hostedStateCookieName();
   const redirectCookie = cookieName("oauth_redirect");
-  const names = (request.headers.get("Cookie") ?? "")
-    .split(";")
-    .map((c) => c.trim().split("=")[0]!)
-    .filter((name) => name.startsWith(stateCookie) || name === redirectCookie);
-  for (const name of new Set(names)) headers.append("Set-Cookie", `${name}=; ${attributes(0)}`);
+  const names = Object.keys(readCookies(request.headers.get("Cookie"))).filter(
+    (name) => name.startsWith(stateCookie) || name === redirectCookie,
+  );
+  for (const name of names) headers.append("Set-Cookie", `${name}=; ${attributes(0)}`);
   return headers;
 }

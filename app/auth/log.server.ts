@@ -4,6 +4,7 @@
  * passwords, codes or secrets.
  */
 import { createHmac, hkdfSync } from "node:crypto";
+import type { SignInFlow } from "~/cognito/auth-session.server";
 import { getEnv } from "~/env.server";
 
 const HKDF_SALT = "remix-cognito/log";
@@ -33,7 +34,7 @@ export function usernameHash(username: string): string {
 }
 
 export interface SignInLog {
-  flow: "hosted" | "custom";
+  flow: SignInFlow;
   reason: string;
   outcome: string;
   /** `sub:<uuid>` or a username hash. */

@@ -4,7 +4,7 @@
  * implicitly), and assertions that keep tests short.
  */
 import { expect } from "vitest";
-import { createCookieSessionStore } from "../../app/auth/cookie-session.server.ts";
+import { createSealedCookieStore } from "../../app/auth/sealed-cookie.server.ts";
 import { CookieJar as BaseCookieJar, hiddenFields } from "../../scripts/lib/http.ts";
 import { TEST_SESSION_SECRET } from "./app.ts";
 
@@ -24,7 +24,7 @@ export class CookieJar extends BaseCookieJar {
    */
   session(): { flow: string; id: string; access: string; refresh?: string; at: number } | null {
     const name = this.names().some((n) => n.startsWith("__Host-session.")) ? "__Host-session" : "__session";
-    const store = createCookieSessionStore<{ flow: string; id: string; access: string; refresh?: string; at: number }>({
+    const store = createSealedCookieStore<{ flow: string; id: string; access: string; refresh?: string; at: number }>({
       name,
       secrets: [TEST_SESSION_SECRET],
       secure: true,

@@ -6,7 +6,7 @@
  */
 import crypto from "node:crypto";
 import { cookieNameFor } from "../../../app/auth/cookie-names.server.ts";
-import { createCookieSessionStore, setCookieBytes } from "../../../app/auth/cookie-session.server.ts";
+import { createSealedCookieStore, setCookieBytes } from "../../../app/auth/sealed-cookie.server.ts";
 import { headerBytes } from "../http.ts";
 
 export interface CookieSizes {
@@ -98,7 +98,7 @@ export function awsSizeTokens(): { id: string; access: string; refresh: string }
 export function sealAwsSizeSession(appSetCookie: string, secret: string) {
   const attributes = appSetCookie.slice(appSetCookie.indexOf(";"));
   const maxAge = Number(attributes.match(/;\s*Max-Age=(\d+)/i)?.[1]);
-  const store = createCookieSessionStore<unknown>({
+  const store = createSealedCookieStore<unknown>({
     name: SESSION_COOKIE,
     secrets: [secret],
     secure: /;\s*Secure/i.test(attributes),
