@@ -76,7 +76,7 @@ export function handleDataRequest(response: Response) {
   return response;
 }
 
-// --- Used by the HTTP server (scripts/server.js) before and around Remix.
+// --- Used by the HTTP server (server/index.js) before and around Remix.
 export { crossSiteRefusal } from "~/auth/csrf.server";
 export { runInRequestScope } from "~/auth/request-scope.server";
 

@@ -8,7 +8,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import type { RunningLocalCognito } from "../cognito-local/gateway/index.ts";
-import { ROOT } from "./lib/emulator.ts";
 import {
   emulatorIsUp,
   emulatorTarget,
@@ -17,6 +16,7 @@ import {
   seedLocal,
   startDevCognito,
 } from "./lib/local-env.ts";
+import { ROOT } from "./lib/root.ts";
 import { SEED_USERS } from "./lib/seed.ts";
 
 const startedAt = Date.now();
@@ -73,7 +73,7 @@ try {
 
   app = spawn(
     process.execPath,
-    [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "dev", "-c", "node scripts/server.js"],
+    [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "dev", "-c", "node server/index.js"],
     {
       cwd: ROOT,
       env: childEnv,

@@ -34,7 +34,7 @@ export const CROSS_SITE_MESSAGE =
   "This form was sent from another site, so it was refused. Go back to the app and try again.";
 
 /**
- * For the HTTP server (scripts/server.js), before Remix: the 403 page for a
+ * For the HTTP server (server/index.js), before Remix: the 403 page for a
  * cross-site state-changing request, or null to let it through. Remix's own
  * origin check would otherwise end such a request in a bare 500.
  */

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import dotenv from "dotenv";
 import { type RunningLocalCognito, startLocalCognito } from "../../cognito-local/gateway/index.ts";
-import { ROOT } from "./emulator.ts";
+import { ROOT } from "./root.ts";
 import { type SeedResult, seed } from "./seed.ts";
 
 // Node 20 is supported by the SDK until 2027; its start-up reminder is noise

@@ -9,7 +9,7 @@ import crypto, { type KeyObject } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { createCookieSessionStore } from "../../app/auth/cookie-session.server.ts";
-import { ROOT } from "../../scripts/lib/emulator.ts";
+import { ROOT } from "../../scripts/lib/root.ts";
 import { TEST_SESSION_SECRET } from "./app.ts";
 import type { CookieJar } from "./http.ts";
 
