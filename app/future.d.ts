@@ -5,7 +5,7 @@ declare module "@remix-run/node" {
   interface Future {
     v3_singleFetch: true;
   }
-  /** Built per request by scripts/server.js through entry.server's `loadContext`. */
+  /** Built per request by server/index.js through entry.server's `loadContext`. */
   interface AppLoadContext {
     /** The client's IP address, when known (see rate-limit.server.ts). */
     clientIp: string | null;

@@ -3,7 +3,7 @@
  *
  * Starts everything itself — a fresh cognito-local (free port, temp data dir,
  * seeded), a counting proxy in front of it for the Hosted UI, and the
- * production build under `remix-serve` with BENCH_ROUTES=1 — then measures
+ * production build under `node server/index.js` (as `npm start`) with BENCH_ROUTES=1 — then measures
  * each pair alternately after a warm-up, prints a table with ratios and
  * PASS/MISS, and writes bench-results.json. Exits 0 whenever it ran: a miss is
  * a finding, not a crash. See docs/benchmarks.md for how to read it.
@@ -20,7 +20,7 @@ import { bareInitiateAuth, formSignIn, measureSignInLatency } from "./lib/bench/
 import { type Stack, startStack } from "./lib/bench/stack.ts";
 import { fixed, round } from "./lib/bench/stats.ts";
 import { measureVerification } from "./lib/bench/verify.ts";
-import { ROOT } from "./lib/emulator.ts";
+import { ROOT } from "./lib/root.ts";
 import { SEED_USERS } from "./lib/seed.ts";
 
 /** Knobs, sized so the whole run stays well under 3 minutes on 2 cores. */

@@ -11,7 +11,6 @@ import { describeFlowChoice } from "../app/auth/flow.server.ts";
 import { collectEnv, parseEnv } from "../app/env.server.ts";
 import type { RunningLocalCognito } from "../cognito-local/gateway/index.ts";
 import { type ReadyInfo, readyLines } from "./lib/dev-console.ts";
-import { ROOT } from "./lib/emulator.ts";
 import {
   emulatorIsUp,
   emulatorTarget,
@@ -22,6 +21,7 @@ import {
   seedLocal,
   startDevCognito,
 } from "./lib/local-env.ts";
+import { ROOT } from "./lib/root.ts";
 import { SEED_USERS } from "./lib/seed-users.ts";
 
 const startedAt = Date.now();
@@ -93,7 +93,7 @@ try {
 
   app = spawn(
     process.execPath,
-    [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "dev", "-c", "node scripts/server.js"],
+    [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "dev", "-c", "node server/index.js"],
     {
       cwd: ROOT,
       env: childEnv,

@@ -2,7 +2,7 @@
  * `npm run load`: many signed-in people at once, bounded, on loopback.
  *
  * Starts everything itself — a fresh cognito-local (free port, temp data
- * directory, seeded) and the production build under `node scripts/server.js` (as `npm start`) — creates
+ * directory, seeded) and the production build under `node server/index.js` (as `npm start`) — creates
  * the users, signs SESSIONS of them in through the app's form, then runs
  * ROUNDS rounds in which every session loads /dashboard REQUESTS_PER_SESSION
  * times while SIGN_INS other people sign in through the form at the same time.
@@ -22,7 +22,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { freePort, type RunningEmulator, startEmulator } from "./lib/emulator.ts";
+import { type RunningEmulator, startEmulator } from "../cognito-local/launcher.ts";
+import { freePort } from "./lib/free-port.ts";
 import { ensureBuild, type MemoryAfterGc, type Server, startServer } from "./lib/load/server.ts";
 import { type DashboardSample, dashboard, percentile, type Sample, type Session, signIn } from "./lib/load/sessions.ts";
 import { createUsers, type LoadUser } from "./lib/load/users.ts";

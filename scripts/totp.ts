@@ -4,7 +4,7 @@
  * by the seed, git-ignored). Local development only.
  */
 import path from "node:path";
-import { ROOT } from "./lib/emulator.ts";
+import { ROOT } from "./lib/root.ts";
 import { readTotpSecrets, totpCode } from "./lib/seed.ts";
 
 const email = process.argv[2] ?? "mfa@example.com";

@@ -11,7 +11,8 @@
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { freePort, startEmulator } from "../../scripts/lib/emulator.ts";
+import { freePort } from "../../scripts/lib/free-port.ts";
+import { startEmulator } from "../launcher.ts";
 import { CognitoApi, PASS_THROUGH } from "./api.ts";
 import { AuthorizationCodes } from "./authorization-codes.ts";
 import { AwsError, toAwsError } from "./errors.ts";

@@ -7,16 +7,16 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { ROOT } from "./emulator.ts";
+import { ROOT } from "./root.ts";
 
 const REMIX_CLI = path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js");
-const SERVE_CLI = path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js");
 const BUILD_ENTRY = path.join(ROOT, "build/index.js");
 
 /**
- * The server command of `npm start`, as node arguments: `node <script>` is run
- * as is, `remix-serve <build>` through remix-serve's CLI (no npm or shell in
- * between, so the PID we sample for memory is the server's own).
+ * The server script of `npm start` (`node <script>`), as node arguments: run
+ * directly, with no npm or shell in between, so the PID we sample for memory
+ * is the server's own. Read from package.json so a bench of another checkout
+ * (`root`) runs that checkout's server.
  */
 export function productionServer(root = ROOT): { args: string[]; describe: string } {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
@@ -24,9 +24,8 @@ export function productionServer(root = ROOT): { args: string[]; describe: strin
   };
   const start = pkg.scripts?.start ?? "";
   const script = start.match(/^node\s+(\S+\.m?js)\s*$/)?.[1];
-  if (script) return { args: [path.join(root, script)], describe: `node ${script}` };
-  const build = start.match(/^remix-serve\s+(\S+)\s*$/)?.[1] ?? "build/index.js";
-  return { args: [SERVE_CLI, build], describe: `remix-serve ${build}` };
+  if (!script) throw new Error(`${root}/package.json: "npm start" must be "node <script>", found "${start}"`);
+  return { args: [path.join(root, script)], describe: `node ${script}` };
 }
 
 /** Newest modification time (ms) of any file under `dir`. */
@@ -68,7 +67,7 @@ export function ensureBuild(): "reused" | "built" {
 export interface AppProcess {
   url: string;
   pid: number;
-  /** How it was started, e.g. "remix-serve build/index.js". */
+  /** How it was started, e.g. "node server/index.js". */
   server: string;
   /** The last lines the app printed (stdout and stderr). */
   output(): string;
@@ -132,7 +131,7 @@ export async function startApp(options: StartAppOptions): Promise<AppProcess> {
     process.off("exit", killOnExit);
     if (hasExited) return;
     // The server closes on SIGTERM and exits once idle (writing any --cpu-prof);
-    // pending timers (remix-serve: the render abort timer, 6 s) can delay that.
+    // pending timers (e.g. a render's abort timer) can delay that.
     child.kill("SIGTERM");
     const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
     await exited;

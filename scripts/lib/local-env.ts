@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import dotenv from "dotenv";
 import { type RunningLocalCognito, startLocalCognito } from "../../cognito-local/gateway/index.ts";
-import { ROOT } from "./emulator.ts";
+import { ROOT } from "./root.ts";
 import { type SeedResult, seed } from "./seed.ts";
 
 // Two known-harmless notices that make a fresh dev console look broken. Each

@@ -36,7 +36,7 @@ import {
   VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { generateSync } from "otplib";
-import { ROOT } from "./emulator.ts";
+import { ROOT } from "./root.ts";
 import { SEED_USERS, type SeedUser } from "./seed-users.ts";
 
 export const POOL_NAME = "remix-cognito-local";

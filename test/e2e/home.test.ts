@@ -10,7 +10,7 @@ import path from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ROOT } from "../../scripts/lib/emulator.ts";
+import { ROOT } from "../../scripts/lib/root.ts";
 import { SEED_USERS } from "../../scripts/lib/seed-users.ts";
 import { type RunningApp, startApp } from "../support/app.ts";
 import { launchBrowser, screenshot } from "../support/browser.ts";

@@ -1,5 +1,5 @@
 /**
- * Runs the production build of the app (`node scripts/server.js`, as `npm start`) as a
+ * Runs the production build of the app (`node server/index.js`, as `npm start`) as a
  * child process against the test emulator, on a free loopback port.
  *
  * Each app instance gets its own app client in the seeded pool by default, so
@@ -14,7 +14,8 @@ import {
   InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { expect, inject } from "vitest";
-import { freePort, ROOT } from "../../scripts/lib/emulator.ts";
+import { freePort } from "../../scripts/lib/free-port.ts";
+import { ROOT } from "../../scripts/lib/root.ts";
 
 export const TEST_SESSION_SECRET = "test-session-secret-0123456789abcdef-0123456789";
 
@@ -76,7 +77,7 @@ export interface RunningApp {
 }
 
 /** The app's own server (what `npm start` runs). */
-const SERVER = path.join(ROOT, "scripts/server.js");
+const SERVER = path.join(ROOT, "server/index.js");
 
 export async function startApp(options: StartAppOptions = {}): Promise<RunningApp> {
   const port = await freePort();

@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { ROOT } from "../../scripts/lib/emulator.ts";
+import { ROOT } from "../../scripts/lib/root.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SCREENSHOT_DIR = path.join(ROOT, "screenshots");

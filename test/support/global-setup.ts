@@ -11,7 +11,8 @@ import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startLocalCognito } from "../../cognito-local/gateway/index.ts";
-import { freePort, ROOT } from "../../scripts/lib/emulator.ts";
+import { freePort } from "../../scripts/lib/free-port.ts";
+import { ROOT } from "../../scripts/lib/root.ts";
 import { seed } from "../../scripts/lib/seed.ts";
 
 /** Fixed confirmation code, so tests can confirm sign-ups (cognito-local's `CODE`). */

@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { type RunningLocalCognito, startLocalCognito } from "../../cognito-local/gateway/index.ts";
-import { freePort } from "../../scripts/lib/emulator.ts";
+import { freePort } from "../../scripts/lib/free-port.ts";
 import { seed } from "../../scripts/lib/seed.ts";
 
 export interface OwnEmulator {

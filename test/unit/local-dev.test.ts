@@ -13,8 +13,8 @@ import { localGuide, REAL_USER_POOL_HREF } from "~/dev/local-guide.server";
 import { headingAnchor, readmeSections, readReadme } from "~/dev/readme.server";
 import { collectEnv, parseEnv } from "~/env.server";
 import { readyLines } from "../../scripts/lib/dev-console.ts";
-import { ROOT } from "../../scripts/lib/emulator.ts";
 import { envLocalContents, localHostedDomain } from "../../scripts/lib/local-env.ts";
+import { ROOT } from "../../scripts/lib/root.ts";
 import { SEED_USERS } from "../../scripts/lib/seed-users.ts";
 
 const EMULATOR = "http://localhost:9229";

@@ -2,7 +2,7 @@
  * The whole stack the bench measures, started from nothing: a fresh
  * cognito-local (free port, temp data dir, seeded), a counting proxy in front
  * of it for the Hosted UI, a dedicated app client whose callback URL is the
- * app's, and the production build under remix-serve with BENCH_ROUTES=1.
+ * app's, and the production build under `npm start`'s server with BENCH_ROUTES=1.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -10,8 +10,9 @@ import os from "node:os";
 import path from "node:path";
 import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
 import type { CognitoSettings } from "../../../app/cognito/config.server.ts";
+import { type RunningEmulator, startEmulator } from "../../../cognito-local/launcher.ts";
 import { type AppProcess, type StartAppOptions, startApp } from "../app-process.ts";
-import { freePort, type RunningEmulator, startEmulator } from "../emulator.ts";
+import { freePort } from "../free-port.ts";
 import { seed } from "../seed.ts";
 import { type CountingProxy, startCountingProxy } from "./cognito-proxy.ts";
 

@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import { type AppProcess, ensureBuild, startApp } from "../app-process.ts";
-import { ROOT } from "../emulator.ts";
+import { ROOT } from "../root.ts";
 
 export { ensureBuild };
 

@@ -18,7 +18,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { expect } from "vitest";
 import { startLocalCognito } from "../../../cognito-local/gateway/index.ts";
-import { freePort } from "../../../scripts/lib/emulator.ts";
+import { freePort } from "../../../scripts/lib/free-port.ts";
 import { seed } from "../../../scripts/lib/seed.ts";
 
 export const APP = "https://app.example";

@@ -5,7 +5,7 @@
  * else `Referer`, against APP_URL. A request carrying none of them is not a
  * browser form post (every current browser sends Origin on POST) and passes:
  * without the victim's cookies it cannot act as the victim.
- * See docs/decisions/004-csrf.md.
+ * See docs/decisions/004-csrf-and-rate-limits.md.
  */
 import { data } from "@remix-run/node";
 import { getEnv } from "~/env.server";
@@ -34,7 +34,7 @@ export const CROSS_SITE_MESSAGE =
   "This form was sent from another site, so it was refused. Go back to the app and try again.";
 
 /**
- * For the HTTP server (scripts/server.js), before Remix: the 403 page for a
+ * For the HTTP server (server/index.js), before Remix: the 403 page for a
  * cross-site state-changing request, or null to let it through. Remix's own
  * origin check would otherwise end such a request in a bare 500.
  */

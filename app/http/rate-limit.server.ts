@@ -43,7 +43,7 @@ export function hit(keys: string[], now = Date.now(), limit = ATTEMPTS_PER_WINDO
 }
 
 /**
- * The client's address, for the load context (scripts/server.js): the TCP
+ * The client's address, for the load context (server/index.js): the TCP
  * peer, or — behind a proxy we trust (TRUST_PROXY=1) — the last
  * X-Forwarded-For entry, the one that proxy added.
  */

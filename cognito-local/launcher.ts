@@ -9,13 +9,12 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const START_JS = path.join(ROOT, "node_modules/cognito-local/lib/bin/start.js");
-const BASE_CONFIG = path.join(ROOT, "cognito-local/config.json");
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const START_JS = path.join(HERE, "../node_modules/cognito-local/lib/bin/start.js");
+const BASE_CONFIG = path.join(HERE, "config.json");
 
 export interface EmulatorOptions {
   /** Folder the emulator runs in; its data lives in `<dataDir>/.cognito/db`. */
@@ -147,17 +146,4 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   }
   await stop();
   throw new Error(`cognito-local did not answer ${url}/health in time:\n${output.join("\n")}`);
-}
-
-/** A free TCP port on loopback (the OS picks it). */
-export function freePort(host = "127.0.0.1"): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

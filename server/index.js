@@ -1,9 +1,9 @@
 /**
  * The app's HTTP server, for `npm start` and `npm run dev` alike.
  *
- * It does what remix-serve does (static assets, compression, request log,
- * the Remix handler, live reload in development) plus two things remix-serve
- * cannot:
+ * Static assets, compression, a request log, the Remix handler and live
+ * reload in development, plus the two things that made us stop using
+ * remix-serve (docs/decisions/005-own-http-server.md):
  *  - it answers cross-site form posts with a clear 403 page *before* Remix,
  *    whose own origin check would otherwise end them in a bare 500;
  *  - it hands the client's IP address to the app (load context), so sign-in
@@ -24,7 +24,7 @@ import morgan from "morgan";
 
 const ROOT = path.resolve(path.dirname(url.fileURLToPath(import.meta.url)), "..");
 const BUILD_PATH = path.join(ROOT, "build/index.js");
-// Like remix-serve: production unless told otherwise (`remix dev` says development).
+// Production unless told otherwise (`remix dev` says development).
 process.env.NODE_ENV ??= "production";
 const development = process.env.NODE_ENV === "development";
 
@@ -71,7 +71,7 @@ function remixHandler() {
   });
 }
 let handleWithRemix = remixHandler();
-// Each request gets its own scope, so its loaders share work (see app/auth/request-scope.server.ts).
+// Each request gets its own scope, so its loaders share work (see app/http/request-scope.server.ts).
 app.all("*", (req, res, next) => build.entry.module.runInRequestScope(() => handleWithRemix(req, res, next)));
 
 const port = Number(process.env.PORT ?? 3000);

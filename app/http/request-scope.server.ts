@@ -1,6 +1,6 @@
 /**
  * A scope per HTTP request (AsyncLocalStorage), opened by the server around
- * Remix's handler (scripts/server.js via entry.server's `runInRequestScope`),
+ * Remix's handler (server/index.js via entry.server's `runInRequestScope`),
  * so work every loader of a request needs is done once. Outside a scope
  * (another adapter, a unit test) nothing is shared: each call computes.
  */
