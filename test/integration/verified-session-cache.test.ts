@@ -67,14 +67,14 @@ describe("the verified-session cache", () => {
   it("refuses a cookie one character away from a cached one, wherever the character is", async () => {
     const jar = signedIn.clone();
     expect((await dashboardCounted(jar)).hits).toBe(1); // cached
-    const value = jar.get("__session.0")!;
+    const value = jar.get("__Host-session.0")!;
     const dot = value.indexOf(".");
     // Positions across the sealed value (after the chunk count): the IV, the GCM tag, the ciphertext.
     const sealedLength = value.length - dot - 1;
     for (const at of [2, 20, 40, Math.floor(sealedLength / 2), sealedLength - 10]) {
       const i = dot + 1 + at;
       const tampered = jar.clone();
-      tampered.set("__session.0", value.slice(0, i) + (value[i] === "A" ? "B" : "A") + value.slice(i + 1));
+      tampered.set("__Host-session.0", value.slice(0, i) + (value[i] === "A" ? "B" : "A") + value.slice(i + 1));
       const { res, misses, hits } = await dashboardCounted(tampered);
       expect(hits, `character ${at}`).toBe(0);
       expect(misses, `character ${at}: looked up, not found`).toBe(1);
@@ -112,11 +112,11 @@ describe("the verified-session cache", () => {
 
   it("keeps only cookies that verified: garbage and tampered cookies add nothing", async () => {
     const before = await stats();
-    const value = signedIn.get("__session.0")!;
+    const value = signedIn.get("__Host-session.0")!;
     for (let i = 0; i < 40; i++) {
       const jar = new CookieJar();
       const at = 10 + i * 7;
-      jar.set("__session.0", value.slice(0, at) + (value[at] === "A" ? "B" : "A") + value.slice(at + 1));
+      jar.set("__Host-session.0", value.slice(0, at) + (value[at] === "A" ? "B" : "A") + value.slice(at + 1));
       expectRedirect((await dashboard(jar)).res, SIGNED_OUT);
     }
     const after = await stats();
