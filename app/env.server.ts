@@ -26,6 +26,22 @@ const httpUrl = (what: string) =>
     .refine((v) => /^https?:\/\//.test(v), `expected ${what}, an absolute http(s) URL`)
     .transform((v) => v.replace(/\/+$/, ""));
 
+const REDIS_URL_MESSAGE =
+  "expected redis://[user:password@]host:port[/db] or rediss://… (TLS), e.g. redis://localhost:6379";
+const redisUrl = z.string().superRefine((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: REDIS_URL_MESSAGE });
+    return;
+  }
+  const db = url.pathname.replace(/^\//, "");
+  if (!["redis:", "rediss:"].includes(url.protocol) || !url.hostname || (db !== "" && !/^\d{1,2}$/.test(db))) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: REDIS_URL_MESSAGE });
+  }
+});
+
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -69,6 +85,13 @@ const schema = z
         .default(10),
     ),
     TRUST_PROXY: optional(z.enum(["0", "1"], { errorMap: () => ({ message: "expected 0 or 1" }) })),
+    REDIS_URL: optional(redisUrl),
+    REDIS_KEY_PREFIX: optional(
+      z
+        .string()
+        .max(64, "expected at most 64 characters")
+        .regex(/^[\w:.-]+$/, "expected letters, digits, and : . _ - only, e.g. remix-cognito:"),
+    ),
   })
   .superRefine((value, ctx) => {
     if (
@@ -131,6 +154,11 @@ export interface Env {
   rateLimitPerMinute: number;
   /** Behind a reverse proxy that sets X-Forwarded-For (used for per-IP rate limits). */
   trustProxy: boolean;
+  /**
+   * Shared store for session revocations, the device list and rate limits (Redis or Valkey).
+   * Unset: everything stays in this process (one instance).
+   */
+  redis?: { url: string; keyPrefix: string };
   cognito: {
     region: string;
     userPoolId: string;
@@ -179,6 +207,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     benchRoutes: v.BENCH_ROUTES === "1",
     trustProxy: v.TRUST_PROXY === "1",
     rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE,
+    redis: v.REDIS_URL ? { url: v.REDIS_URL, keyPrefix: v.REDIS_KEY_PREFIX ?? "remix-cognito:" } : undefined,
     cognito: {
       region: v.COGNITO_REGION,
       userPoolId: v.COGNITO_USER_POOL_ID,

@@ -74,7 +74,7 @@ function remixHandler() {
   });
 }
 let handleWithRemix = remixHandler();
-// Each request gets its own scope, so its loaders share work (see app/auth/request-scope.server.ts).
+// Each request gets its own scope, so its loaders share work (see app/http/request-scope.server.ts).
 app.all(
   "*",
   withBodyLimit((req, res, next) => build.entry.module.runInRequestScope(() => handleWithRemix(req, res, next))),

@@ -6,6 +6,7 @@
 
 import { HOSTED_STATE_COOKIE } from "~/cognito/strategies/hosted-strategy.server";
 import { getEnv } from "~/env.server";
+import { readCookies } from "~/http/cookies.server";
 import { safeRedirect } from "./redirect.server";
 
 const REDIRECT_COOKIE = "__oauth_redirect";
@@ -20,22 +21,14 @@ export function setHostedRedirectCookie(headers: Headers, redirectTo: string): v
 }
 
 export function readHostedRedirect(request: Request): string {
-  const match = (request.headers.get("Cookie") ?? "").match(/(?:^|;\s*)__oauth_redirect=([^;]*)/);
-  let value: string | null = null;
-  try {
-    value = match ? decodeURIComponent(match[1]!) : null;
-  } catch {
-    value = null;
-  }
   // Re-checked here: a cookie is user input too.
-  return safeRedirect(value);
+  return safeRedirect(readCookies(request.headers.get("Cookie"))[REDIRECT_COOKIE]);
 }
 
 export function clearHostedCookies(request: Request, headers = new Headers()): Headers {
-  const names = (request.headers.get("Cookie") ?? "")
-    .split(";")
-    .map((c) => c.trim().split("=")[0]!)
-    .filter((name) => name.startsWith(HOSTED_STATE_COOKIE) || name === REDIRECT_COOKIE);
-  for (const name of new Set(names)) headers.append("Set-Cookie", `${name}=; ${attributes(0)}`);
+  const names = Object.keys(readCookies(request.headers.get("Cookie"))).filter(
+    (name) => name.startsWith(HOSTED_STATE_COOKIE) || name === REDIRECT_COOKIE,
+  );
+  for (const name of names) headers.append("Set-Cookie", `${name}=; ${attributes(0)}`);
   return headers;
 }

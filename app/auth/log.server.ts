@@ -4,13 +4,14 @@
  * passwords, codes or secrets.
  */
 import { createHash } from "node:crypto";
+import type { SignInFlow } from "~/cognito/auth-session.server";
 
 export function usernameHash(username: string): string {
   return `h:${createHash("sha256").update(username.trim().toLowerCase()).digest("hex").slice(0, 12)}`;
 }
 
 export interface SignInLog {
-  flow: "hosted" | "custom";
+  flow: SignInFlow;
   reason: string;
   outcome: string;
   /** `sub:<uuid>` or a username hash. */

@@ -1,4 +1,4 @@
-import { getHealth } from "~/auth/health.server";
+import { getHealth } from "~/http/health.server";
 
 /** JSON: the app is up, and whether Cognito and its JWKS are reachable. */
 export async function loader() {

@@ -37,43 +37,12 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { generateSync } from "otplib";
 import { ROOT } from "./root.ts";
+import { SEED_USERS, type SeedUser } from "./seed-users.ts";
 
 export const POOL_NAME = "remix-cognito-local";
 
-export interface SeedUser {
-  email: string;
-  password: string;
-  groups: string[];
-  attributes?: Record<string, string>;
-  /** `temporary`: left in FORCE_CHANGE_PASSWORD (must choose a password at first sign-in). */
-  status?: "confirmed" | "temporary";
-  /** Enrol a TOTP authenticator; its secret goes to the secrets file. */
-  totp?: boolean;
-}
-
-export const SEED_USERS: SeedUser[] = [
-  { email: "demo@example.com", password: "DemoPassw0rd!", groups: ["users"], attributes: { name: "Demo User" } },
-  {
-    email: "admin@example.com",
-    password: "AdminPassw0rd!",
-    groups: ["admins", "users"],
-    attributes: { name: "Admin User" },
-  },
-  {
-    email: "newhire@example.com",
-    password: "TempPassw0rd!",
-    groups: ["users"],
-    attributes: { name: "New Hire" },
-    status: "temporary",
-  },
-  {
-    email: "mfa@example.com",
-    password: "MfaPassw0rd!",
-    groups: ["users"],
-    attributes: { name: "MFA User" },
-    totp: true,
-  },
-];
+// The user list lives in its own data-only module so the app can show it too.
+export { SEED_USERS, type SeedUser } from "./seed-users.ts";
 
 /** TOTP parameters Cognito uses: SHA-1, 6 digits, 30-second steps. */
 export function totpCode(secret: string, at = Date.now()): string {

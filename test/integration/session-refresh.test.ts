@@ -1,6 +1,6 @@
 import { RevokeTokenCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { setCookieBytes } from "../../app/auth/cookie-session.server.ts";
+import { setCookieBytes } from "../../app/auth/sealed-cookie.server.ts";
 import { adminClient, type RunningApp, startApp } from "../support/app.ts";
 import { hostedSignIn } from "../support/hosted.ts";
 import { CookieJar, expectRedirect, jwtClaims, signInWithForm } from "../support/http.ts";

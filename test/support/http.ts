@@ -4,7 +4,7 @@
  * implicitly), and assertions that keep tests short.
  */
 import { expect } from "vitest";
-import { createCookieSessionStore } from "../../app/auth/cookie-session.server.ts";
+import { createSealedCookieStore } from "../../app/auth/sealed-cookie.server.ts";
 import { CookieJar as BaseCookieJar, hiddenFields } from "../../scripts/lib/http.ts";
 import { TEST_SESSION_SECRET } from "./app.ts";
 
@@ -18,7 +18,7 @@ export class CookieJar extends BaseCookieJar {
 
   /** The decrypted app session (tests share the app's secret), or null. */
   session(): { flow: string; id: string; access: string; refresh?: string; at: number } | null {
-    const store = createCookieSessionStore<{ flow: string; id: string; access: string; refresh?: string; at: number }>({
+    const store = createSealedCookieStore<{ flow: string; id: string; access: string; refresh?: string; at: number }>({
       name: "__session",
       secrets: [TEST_SESSION_SECRET],
       secure: true,

@@ -63,12 +63,37 @@ describe("parseEnv", () => {
     ["NODE_ENV", { NODE_ENV: "staging" }, /./],
     ["COGNITO_DOMAIN", { AUTH_FLOW: "hosted" }, /required when AUTH_FLOW=hosted/],
     ["COGNITO_USER_POOL_ID", { COGNITO_USER_POOL_ID: "local_AbC123" }, /needs COGNITO_ENDPOINT/],
+    ["REDIS_URL", { REDIS_URL: "localhost:6379" }, /redis:\/\//],
+    ["REDIS_URL", { REDIS_URL: "http://localhost:6379" }, /redis:\/\//],
+    ["REDIS_URL", { REDIS_URL: "redis://" }, /redis:\/\//],
+    ["REDIS_URL", { REDIS_URL: "redis://localhost:6379/not-a-db" }, /redis:\/\//],
+    ["REDIS_KEY_PREFIX", { REDIS_KEY_PREFIX: "has space" }, /letters, digits/],
   ];
   it.each(badValues)("rejects a bad %s, naming it", (variable, override, message) => {
     const problems = problemsOf({ ...valid, ...override });
     const problem = problems.find((p) => p.variable === variable);
     expect(problem, JSON.stringify(problems)).toBeDefined();
     expect(problem!.message).toMatch(message);
+  });
+
+  it("reads REDIS_URL (Redis or Valkey, TLS or not) and REDIS_KEY_PREFIX; unset means the in-process store", () => {
+    expect(parseEnv(valid).redis).toBeUndefined();
+    expect(parseEnv({ ...valid, REDIS_URL: "" }).redis).toBeUndefined();
+    expect(parseEnv({ ...valid, REDIS_URL: "redis://localhost:6379" }).redis).toEqual({
+      url: "redis://localhost:6379",
+      keyPrefix: "remix-cognito:",
+    });
+    const tls = parseEnv({
+      ...valid,
+      REDIS_URL: "rediss://app:p%40ss@cache.example.com:6380/2",
+      REDIS_KEY_PREFIX: "prod:",
+    });
+    expect(tls.redis).toEqual({ url: "rediss://app:p%40ss@cache.example.com:6380/2", keyPrefix: "prod:" });
+  });
+
+  it("never repeats a bad REDIS_URL (it may hold a password) in the error", () => {
+    const problems = problemsOf({ ...valid, REDIS_URL: "http://user:hunter2-secret@cache:6379" });
+    expect(JSON.stringify(problems)).not.toContain("hunter2-secret");
   });
 
   it("names every bad variable at once in its message", () => {

@@ -13,8 +13,8 @@ import {
 } from "arctic";
 import type { Strategy } from "remix-auth/strategy";
 import { CodeChallengeMethod, OAuth2Strategy } from "remix-auth-oauth2";
+import type { CognitoTokens } from "../auth-session.server";
 import { HostedSignInError, ServiceUnavailableError } from "../errors.server";
-import type { CognitoTokens } from "../tokens.server";
 
 export interface HostedStrategyOptions {
   clientId: string;

@@ -5,7 +5,7 @@
  * own cookie store and reports every Set-Cookie and the Cookie header.
  */
 import crypto from "node:crypto";
-import { createCookieSessionStore, setCookieBytes } from "../../../app/auth/cookie-session.server.ts";
+import { createSealedCookieStore, setCookieBytes } from "../../../app/auth/sealed-cookie.server.ts";
 import { SESSION_COOKIE } from "../../../app/auth/session.server.ts";
 import { headerBytes } from "../http.ts";
 
@@ -95,7 +95,7 @@ export function awsSizeTokens(): { id: string; access: string; refresh: string }
 export function sealAwsSizeSession(appSetCookie: string, secret: string) {
   const attributes = appSetCookie.slice(appSetCookie.indexOf(";"));
   const maxAge = Number(attributes.match(/;\s*Max-Age=(\d+)/i)?.[1]);
-  const store = createCookieSessionStore<unknown>({
+  const store = createSealedCookieStore<unknown>({
     name: SESSION_COOKIE,
     secrets: [secret],
     secure: /;\s*Secure/i.test(attributes),
