@@ -91,9 +91,9 @@ try {
       if (target) {
         console.log("[dev] demo accounts (local emulator only):");
         for (const user of SEED_USERS) {
-          const extra = user.status === "temporary" ? ", temporary password" : user.totp ? ", TOTP: npm run totp" : "";
-          console.log(`[dev]   ${user.email} / ${user.password}  (groups: ${user.groups.join(", ")}${extra})`);
+          console.log(`[dev]   ${user.email} / ${user.password ?? "(no password)"}  — ${user.demonstrates}`);
         }
+        console.log("[dev]   email sign-in codes appear below, in [cognito-local] lines (EMAIL_OTP)");
       }
       console.log("[dev] Ctrl-C stops the app and the emulator.\n");
       break;
