@@ -7,11 +7,11 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { clientIp } from "~/auth/rate-limit.server";
-import { applySecurityHeaders, createNonce } from "~/auth/security-headers.server";
 import { logStartup } from "~/auth/startup.server";
 import { NonceContext } from "~/components/nonce";
 import { getEnv } from "~/env.server";
+import { clientIp } from "~/http/rate-limit.server";
+import { applySecurityHeaders, createNonce } from "~/http/security-headers.server";
 
 // Configuration is validated when the server bundle loads: a bad value stops
 // the app here, with a message naming the variable, before any request.
@@ -77,8 +77,8 @@ export function handleDataRequest(response: Response) {
 }
 
 // --- Used by the HTTP server (server/index.js) before and around Remix.
-export { crossSiteRefusal } from "~/auth/csrf.server";
-export { runInRequestScope } from "~/auth/request-scope.server";
+export { crossSiteRefusal } from "~/http/csrf.server";
+export { runInRequestScope } from "~/http/request-scope.server";
 
 export function loadContext(request: { headers: Headers; peerAddress: string | null }): AppLoadContext {
   return { clientIp: clientIp(request) };

@@ -35,7 +35,7 @@ const PLAN = {
 };
 const RSS_TARGET = 1.2;
 const COOKIE_LIMIT = 4096;
-const DEMO = { username: SEED_USERS[0]!.email, password: SEED_USERS[0]!.password! };
+const DEMO = { username: SEED_USERS[0]!.email, password: SEED_USERS[0]!.password };
 const RESULTS_FILE = path.join(ROOT, "bench-results.json");
 
 /** `npm run bench -- --profile`: CPU-profile the app (a .cpuprofile per run, for Chrome DevTools or speedscope). */

@@ -1,18 +1,20 @@
 /**
  * A sign-in that Cognito answered with a challenge (new password, TOTP code)
- * continues on its own page. Cognito's `Session` value must survive between
- * the two requests but never appear in a page: it rides in a short-lived,
- * encrypted cookie of its own.
+ * continues on its own page. Cognito's challenge `Session` (an opaque string,
+ * not a signed-in session) must survive between the two requests but never
+ * appear in a page: it rides in a short-lived sealed cookie of its own.
  */
 import { redirect } from "@remix-run/node";
 import type { ChallengeRequiredError } from "~/cognito/errors.server";
 import { getEnv } from "~/env.server";
-import { type CookieSessionStore, createCookieSessionStore } from "./cookie-session.server";
-import { setCookieHeaders } from "./session.server";
+import { setCookieHeaders } from "~/http/cookies.server";
+import { COOKIE_PATH, cookieName } from "./cookie-names.server";
+import { createSealedCookieStore, type SealedCookieStore } from "./sealed-cookie.server";
 
 export interface PendingChallenge {
   name: string;
-  session: string;
+  /** Cognito's challenge `Session`, for RespondToAuthChallenge. */
+  challengeSession: string;
   /** Cognito's username for the challenge (USER_ID_FOR_SRP). */
   username: string;
   /** What the person typed, for messages. */
@@ -23,16 +25,16 @@ export interface PendingChallenge {
 /** Cognito's challenge sessions last 3 minutes by default; a little slack. */
 const CHALLENGE_TTL_SECONDS = 5 * 60;
 
-let store: CookieSessionStore<PendingChallenge> | undefined;
-function challengeStore(): CookieSessionStore<PendingChallenge> {
+let store: SealedCookieStore<PendingChallenge> | undefined;
+function challengeStore(): SealedCookieStore<PendingChallenge> {
   if (!store) {
     const env = getEnv();
-    store = createCookieSessionStore<PendingChallenge>({
-      name: "__challenge",
+    store = createSealedCookieStore<PendingChallenge>({
+      name: cookieName("challenge"),
       secrets: env.sessionSecrets,
       secure: env.isProduction,
       maxAgeSeconds: CHALLENGE_TTL_SECONDS,
-      path: "/login",
+      path: COOKIE_PATH,
     });
   }
   return store;
@@ -57,7 +59,7 @@ export function saveChallenge(
 ): Headers {
   const pending: PendingChallenge = {
     name: error.challengeName,
-    session: error.session,
+    challengeSession: error.challengeSession,
     username: error.username,
     login: context.login,
     redirectTo: context.redirectTo,

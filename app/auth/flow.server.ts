@@ -2,9 +2,8 @@
  * Which sign-in flow the login page uses, from `AUTH_FLOW` and whether a
  * Hosted UI domain is configured. Pure, so it is unit-tested directly.
  */
+import type { SignInFlow } from "~/cognito/auth-session.server";
 import type { Env } from "~/env.server";
-
-export type SignInFlow = "hosted" | "custom";
 
 export interface FlowChoice {
   flow: SignInFlow;

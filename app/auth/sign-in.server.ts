@@ -4,14 +4,13 @@
  * drop any pending challenge, log it, redirect.
  */
 import { redirect } from "@remix-run/node";
-import { createAuthSession } from "~/cognito/auth-session.server";
-import type { CognitoTokens } from "~/cognito/tokens.server";
+import { type CognitoTokens, createAuthSession } from "~/cognito/auth-session.server";
 import { getEnv } from "~/env.server";
-import { commitAuthSession } from "./auth.server";
-import { getAuthServices } from "./authenticator.server";
 import { clearChallenge } from "./challenge.server";
+import { getCognitoServices } from "./cognito-services.server";
 import { describeFlowChoice } from "./flow.server";
 import { logSignIn } from "./log.server";
+import { commitAuthSession } from "./stored-session.server";
 
 export function customFlowReason(): string {
   const env = getEnv();
@@ -24,7 +23,7 @@ export async function completeCustomSignIn(
   redirectTo: string,
   step: string,
 ): Promise<Response> {
-  const session = await createAuthSession(getAuthServices().verifiers, tokens, "custom");
+  const session = await createAuthSession(getCognitoServices().verifiers, tokens, "custom");
   logSignIn({
     flow: "custom",
     reason: customFlowReason(),

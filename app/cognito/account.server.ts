@@ -21,6 +21,7 @@ import {
   VerifySoftwareTokenCommand,
   VerifyUserAttributeCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import type { CognitoTokens } from "./auth-session.server";
 import type { CognitoSettings } from "./config.server";
 import {
   ChallengeExpiredError,
@@ -29,7 +30,6 @@ import {
   toCognitoError,
 } from "./errors.server";
 import { secretHash } from "./secret-hash.server";
-import type { CognitoTokens } from "./tokens.server";
 
 export interface CodeDelivery {
   /** Masked, e.g. d***@e***.com. */
@@ -146,7 +146,7 @@ export class CognitoAccountApi {
    * ChallengeRequiredError when Cognito asks for yet another step.
    */
   async respondToChallenge(
-    challenge: { name: string; session: string; username: string },
+    challenge: { name: string; challengeSession: string; username: string },
     responses: Record<string, string>,
   ): Promise<CognitoTokens> {
     const { clientId, clientSecret } = this.settings;
@@ -158,7 +158,7 @@ export class CognitoAccountApi {
         new RespondToAuthChallengeCommand({
           ClientId: clientId,
           ChallengeName: challenge.name as never,
-          Session: challenge.session,
+          Session: challenge.challengeSession,
           ChallengeResponses: challengeResponses,
         }),
       );

@@ -1,11 +1,29 @@
 /**
- * `AuthSession`: what both sign-in flows resolve to — the tokens plus the
- * claims verified from them — so everything after sign-in is one code path.
+ * `AuthSession`: what every sign-in resolves to — the tokens plus the claims
+ * verified from them — so everything after sign-in is one code path.
+ *
+ * "Session" means four different things in this project; this one is the
+ * signed-in user's. Not to be confused with Cognito's challenge `Session`
+ * (an opaque string between InitiateAuth and RespondToAuthChallenge, see
+ * ChallengeRequiredError.challengeSession), the sealed cookie that stores an
+ * AuthSession between requests (app/auth/stored-session.server.ts), or the
+ * emulator gateway's Hosted UI login cookie (cognito-local/gateway).
  */
-import type { CognitoTokens } from "./tokens.server";
 import type { AccessTokenClaims, IdTokenClaims, TokenVerifiers } from "./verify.server";
 
+/**
+ * How someone signed in: through the Cognito Hosted UI (OAuth2), or through
+ * the app's own pages (password form and its challenge steps).
+ */
 export type SignInFlow = "hosted" | "custom";
+
+/** The three tokens Cognito issues at sign-in. */
+export interface CognitoTokens {
+  idToken: string;
+  accessToken: string;
+  /** Absent after a refresh when Cognito does not rotate it: keep the old one. */
+  refreshToken?: string;
+}
 
 export interface AuthUser {
   /** Stable user ID. */
@@ -19,6 +37,7 @@ export interface AuthUser {
   groups: string[];
 }
 
+/** A signed-in user's session: tokens plus the claims verified from them. */
 export interface AuthSession {
   flow: SignInFlow;
   tokens: CognitoTokens;
@@ -55,6 +74,7 @@ export async function createAuthSession(
   return sessionFromClaims(tokens, flow, access, id, signedInAt);
 }
 
+/** The session from claims verified already (see createAuthSession). */
 export function sessionFromClaims(
   tokens: CognitoTokens,
   flow: SignInFlow,

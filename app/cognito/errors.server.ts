@@ -44,8 +44,11 @@ export class ChallengeRequiredError extends CognitoAuthError {
   readonly status = 401;
   constructor(
     readonly challengeName: ChallengeName,
-    /** Cognito's opaque `Session` for RespondToAuthChallenge: keep server-side, never render it. */
-    readonly session: string,
+    /**
+     * Cognito's opaque challenge `Session` for RespondToAuthChallenge (not a
+     * signed-in session): keep it server-side, never render it.
+     */
+    readonly challengeSession: string,
     readonly username: string,
     readonly parameters: Record<string, string> = {},
   ) {

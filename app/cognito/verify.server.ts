@@ -125,3 +125,16 @@ export function getTokenVerifiers(): TokenVerifiers {
   verifiers ??= createTokenVerifiers(getEnv().cognito);
   return verifiers;
 }
+
+/**
+ * The claims of a token WITHOUT verifying it: only for a token that was
+ * verified when it was stored where nobody else can write (the app's sealed,
+ * authenticated session cookie). Null when it is not a JWT.
+ */
+export function decodeTokenClaims<T = Record<string, unknown>>(jwt: string): T | null {
+  try {
+    return JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString("utf8")) as T;
+  } catch {
+    return null;
+  }
+}

@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import type { SignInFlow } from "~/cognito/auth-session.server";
 import { type TokenClaims, TokenClaimsPanel } from "./token-claims-panel";
 
 /**
@@ -16,7 +17,7 @@ export interface DashboardUser {
 
 export interface DashboardViewProps {
   user: DashboardUser;
-  flow: "hosted" | "custom";
+  flow: SignInFlow;
   /** Unix seconds. */
   accessTokenExpiresAt: number;
   /** Unix seconds. */

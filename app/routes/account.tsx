@@ -1,12 +1,9 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { type CurrentSession, reloadAuthSession, requireUser } from "~/auth/auth.server";
-import { getAuthServices } from "~/auth/authenticator.server";
-import { requireSameOrigin } from "~/auth/csrf.server";
-import { codeField, emailField } from "~/auth/forms";
-import { limitAttempts } from "~/auth/rate-limit.server";
+import { getCognitoServices } from "~/auth/cognito-services.server";
 import { InvalidTokenError } from "~/cognito/auth-session.server";
 import {
   CodeMismatchError,
@@ -21,12 +18,11 @@ import { CodeField } from "~/components/code-field";
 import { Field } from "~/components/field";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
-import { parseForm } from "~/utils/form.server";
+import { codeField, emailField, parseForm } from "~/forms/form.server";
+import { requireSameOrigin } from "~/http/csrf.server";
+import { limitAttempts } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Your account · remix-cognito" }];
-
-/** Personal data: not for shared caches or the back-forward cache of a shared computer. */
-export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
 /** Banners this page and its siblings send people back here with (`?notice=…`). */
 const NOTICES: Record<string, string> = {
@@ -40,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireUser(request);
   let profile;
   try {
-    profile = await getAuthServices().account.getProfile(session.tokens.accessToken);
+    profile = await getCognitoServices().account.getProfile(session.tokens.accessToken);
   } catch (error) {
     if (!(error instanceof CognitoAuthError)) throw error;
     const { message, status } = toMessage(error);
@@ -101,7 +97,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 
   const form = parsed.data;
-  const account = getAuthServices().account;
+  const account = getCognitoServices().account;
   const accessToken = session.tokens.accessToken;
   try {
     switch (form.intent) {

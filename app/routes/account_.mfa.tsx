@@ -1,13 +1,10 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import QRCode from "qrcode";
 import { z } from "zod";
 import { type CurrentSession, requireUser } from "~/auth/auth.server";
-import { getAuthServices } from "~/auth/authenticator.server";
-import { requireSameOrigin } from "~/auth/csrf.server";
-import { codeField } from "~/auth/forms";
-import { limitAttempts } from "~/auth/rate-limit.server";
+import { getCognitoServices } from "~/auth/cognito-services.server";
 import {
   CodeMismatchError,
   CognitoAuthError,
@@ -19,12 +16,11 @@ import { AccountNav } from "~/components/account-nav";
 import { type TotpSetup, TotpSetupForm } from "~/components/account-totp-setup";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
-import { parseForm } from "~/utils/form.server";
+import { codeField, parseForm } from "~/forms/form.server";
+import { requireSameOrigin } from "~/http/csrf.server";
+import { limitAttempts } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Two-step verification · remix-cognito" }];
-
-/** The enrolment answer carries a TOTP secret: no cache may keep it. */
-export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
 const ISSUER = "remix-cognito";
 
@@ -35,7 +31,7 @@ const NOTICES: Record<string, string> = {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireUser(request);
-  const profile = await orFail(session, () => getAuthServices().account.getProfile(session.tokens.accessToken));
+  const profile = await orFail(session, () => getCognitoServices().account.getProfile(session.tokens.accessToken));
   return data(
     {
       mfaEnabled: profile.mfaEnabled,
@@ -69,7 +65,7 @@ interface ActionData {
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const session = await requireUser(request);
-  const account = getAuthServices().account;
+  const account = getCognitoServices().account;
   const accessToken = session.tokens.accessToken;
   const reply = (body: Partial<ActionData>, status: number) =>
     data<ActionData>({ error: null, fieldErrors: {}, setup: null, ...body }, { status, headers: session.headers });

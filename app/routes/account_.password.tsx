@@ -1,13 +1,10 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth/auth.server";
-import { getAuthServices } from "~/auth/authenticator.server";
-import { requireSameOrigin } from "~/auth/csrf.server";
-import { newPasswordFields } from "~/auth/forms";
+import { getCognitoServices } from "~/auth/cognito-services.server";
 import { PASSWORD_MAX_LENGTH } from "~/auth/password-policy";
-import { limitAttempts } from "~/auth/rate-limit.server";
 import {
   CognitoAuthError,
   InvalidCredentialsError,
@@ -19,11 +16,11 @@ import { Field } from "~/components/field";
 import { FormError } from "~/components/form-error";
 import { NewPasswordFields } from "~/components/new-password-fields";
 import { SubmitButton } from "~/components/submit-button";
-import { parseForm } from "~/utils/form.server";
+import { newPasswordFields, parseForm } from "~/forms/form.server";
+import { requireSameOrigin } from "~/http/csrf.server";
+import { limitAttempts } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Change password · remix-cognito" }];
-
-export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireUser(request);
@@ -80,7 +77,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   limitAttempts({ context }, "change-password", session.user.sub);
   try {
     const { current, password } = parsed.data;
-    await getAuthServices().account.changePassword(session.tokens.accessToken, current, password);
+    await getCognitoServices().account.changePassword(session.tokens.accessToken, current, password);
   } catch (error) {
     if (!(error instanceof CognitoAuthError)) throw error;
     if (isWrongCurrentPassword(error)) return reply(null, { current: WRONG_CURRENT_PASSWORD }, 400);

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { commitAuthSession } from "~/auth/auth.server";
-import { getAuthServices } from "~/auth/authenticator.server";
+import { getCognitoServices } from "~/auth/cognito-services.server";
 import { describeFlowChoice } from "~/auth/flow.server";
 import { clearHostedCookies, readHostedRedirect } from "~/auth/hosted.server";
 import { logSignIn } from "~/auth/log.server";
@@ -15,7 +15,7 @@ import { getEnv } from "~/env.server";
  * Any failure: no session, and the login page explains (4xx).
  */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { authenticator, hosted } = getAuthServices();
+  const { authenticator, hosted } = getCognitoServices();
   const reason = describeFlowChoice(getEnv()).reason;
   const headers = clearHostedCookies(request);
   if (!hosted) throw redirect("/login", { headers });

@@ -1,16 +1,16 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { getAuthServices } from "~/auth/authenticator.server";
+import { getCognitoServices } from "~/auth/cognito-services.server";
 import { describeFlowChoice } from "~/auth/flow.server";
-import { getHealth } from "~/auth/health.server";
 import { setHostedRedirectCookie } from "~/auth/hosted.server";
 import { logSignIn } from "~/auth/log.server";
 import { safeRedirect } from "~/auth/redirect.server";
 import { getEnv } from "~/env.server";
+import { getHealth } from "~/http/health.server";
 
 /** Starts the Hosted UI flow: state + PKCE cookie, then 302 to /oauth2/authorize. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { authenticator, hosted } = getAuthServices();
+  const { authenticator, hosted } = getCognitoServices();
   if (!hosted) throw redirect("/login?flow=custom");
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
   if (!(await getHealth()).cognito.reachable) throw redirect("/login?error=unavailable");

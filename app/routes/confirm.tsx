@@ -2,27 +2,34 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { getAuthServices } from "~/auth/authenticator.server";
-import { requireSameOrigin } from "~/auth/csrf.server";
+import { getCognitoServices } from "~/auth/cognito-services.server";
 import { requireCustomFlowAllowed } from "~/auth/flow.server";
-import { codeField, emailField } from "~/auth/forms";
-import { limitAttempts } from "~/auth/rate-limit.server";
 import { CognitoAuthError, InvalidCredentialsError } from "~/cognito/errors.server";
 import { CodeField } from "~/components/code-field";
 import { Field } from "~/components/field";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
-import { parseForm } from "~/utils/form.server";
+import { codeField, emailField, parseForm } from "~/forms/form.server";
+import { requireSameOrigin } from "~/http/csrf.server";
+import { limitAttempts } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Confirm your account · remix-cognito" }];
+
+/**
+ * Banners other pages send people here with (`?notice=…`). The text is ours:
+ * a link can pick one of these, never put words of its own on the page.
+ */
+const NOTICES: Record<string, string> = {
+  "code-sent": "We sent a confirmation code to your email address. It can take a minute to arrive.",
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   requireCustomFlowAllowed(getEnv());
   const url = new URL(request.url);
+  // Only ever an input's initial value (React escapes it), never page text.
   const username = (url.searchParams.get("username") ?? "").slice(0, 128);
-  const sent = (url.searchParams.get("sent") ?? "").slice(0, 128);
-  return { username, notice: sent ? `We sent a confirmation code to ${sent}.` : null };
+  return { username, notice: NOTICES[url.searchParams.get("notice") ?? ""] ?? null };
 }
 
 const ConfirmForm = z.discriminatedUnion("intent", [
@@ -38,7 +45,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data({ error: parsed.formError ?? null, notice: null, fieldErrors: parsed.fieldErrors }, { status: 400 });
   }
   limitAttempts({ context }, "confirm", parsed.data.username);
-  const { account } = getAuthServices();
+  const { account } = getCognitoServices();
   try {
     if (parsed.data.intent === "resend") {
       const delivery = await account.resendConfirmationCode(parsed.data.username);

@@ -2,17 +2,16 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { z } from "zod";
-import { getAuthServices } from "~/auth/authenticator.server";
-import { requireSameOrigin } from "~/auth/csrf.server";
+import { getCognitoServices } from "~/auth/cognito-services.server";
 import { requireCustomFlowAllowed } from "~/auth/flow.server";
-import { emailField } from "~/auth/forms";
-import { limitAttempts } from "~/auth/rate-limit.server";
 import { CognitoAuthError, ServiceUnavailableError, TooManyRequestsError } from "~/cognito/errors.server";
 import { Field } from "~/components/field";
 import { FormError } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
-import { parseForm } from "~/utils/form.server";
+import { emailField, parseForm } from "~/forms/form.server";
+import { requireSameOrigin } from "~/http/csrf.server";
+import { limitAttempts } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Forgot your password? · remix-cognito" }];
 
@@ -31,7 +30,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { username } = parsed.data;
   limitAttempts({ context }, "forgot", username);
   try {
-    await getAuthServices().account.forgotPassword(username);
+    await getCognitoServices().account.forgotPassword(username);
   } catch (error) {
     // Unknown user, unverified email, anything about the account itself: the
     // same answer as success, so nobody can probe which emails have accounts.

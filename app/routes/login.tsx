@@ -3,13 +3,10 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { commitAuthSession, getAuthSession } from "~/auth/auth.server";
-import { getAuthServices } from "~/auth/authenticator.server";
 import { redirectToChallenge } from "~/auth/challenge.server";
-import { requireSameOrigin } from "~/auth/csrf.server";
+import { getCognitoServices } from "~/auth/cognito-services.server";
 import { describeFlowChoice } from "~/auth/flow.server";
-import { getHealth } from "~/auth/health.server";
 import { logSignIn, usernameHash } from "~/auth/log.server";
-import { limitAttempts } from "~/auth/rate-limit.server";
 import { safeRedirect } from "~/auth/redirect.server";
 import { customFlowReason } from "~/auth/sign-in.server";
 import { ChallengeRequiredError, CognitoAuthError, hostedErrorMessage } from "~/cognito/errors.server";
@@ -17,7 +14,10 @@ import { Field } from "~/components/field";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
-import { parseForm } from "~/utils/form.server";
+import { parseForm } from "~/forms/form.server";
+import { requireSameOrigin } from "~/http/csrf.server";
+import { getHealth } from "~/http/health.server";
+import { limitAttempts } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · remix-cognito" }];
 
@@ -95,7 +95,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   limitAttempts({ context }, "login", username);
   const reason = customFlowReason();
   try {
-    const session = await getAuthServices().authenticator.authenticate("cognito-password", request);
+    const session = await getCognitoServices().authenticator.authenticate("cognito-password", request);
     logSignIn({ flow: "custom", reason, outcome: "success", who: `sub:${session.user.sub}` });
     throw redirect(safeRedirect(redirectTo), { headers: commitAuthSession(session, request) });
   } catch (error) {

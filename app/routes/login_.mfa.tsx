@@ -2,17 +2,16 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { getAuthServices } from "~/auth/authenticator.server";
 import { challengeExpired, requireChallenge } from "~/auth/challenge.server";
-import { requireSameOrigin } from "~/auth/csrf.server";
-import { codeField } from "~/auth/forms";
-import { limitAttempts } from "~/auth/rate-limit.server";
+import { getCognitoServices } from "~/auth/cognito-services.server";
 import { completeCustomSignIn } from "~/auth/sign-in.server";
 import { ChallengeExpiredError, CognitoAuthError } from "~/cognito/errors.server";
 import { CodeField } from "~/components/code-field";
 import { FormError } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
-import { parseForm } from "~/utils/form.server";
+import { codeField, parseForm } from "~/forms/form.server";
+import { requireSameOrigin } from "~/http/csrf.server";
+import { limitAttempts } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Enter your code · remix-cognito" }];
 
@@ -32,10 +31,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = await parseForm(request, MfaForm);
   if (!parsed.ok) return data({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors }, { status: 400 });
   try {
-    const tokens = await getAuthServices().account.respondToChallenge(
-      { name: CHALLENGE, session: pending.session, username: pending.username },
-      { SOFTWARE_TOKEN_MFA_CODE: parsed.data.code },
-    );
+    const tokens = await getCognitoServices().account.respondToChallenge(pending, {
+      SOFTWARE_TOKEN_MFA_CODE: parsed.data.code,
+    });
     return await completeCustomSignIn(tokens, request, pending.redirectTo, "mfa");
   } catch (error) {
     if (error instanceof ChallengeExpiredError) {

@@ -2,10 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { getAuthServices } from "~/auth/authenticator.server";
 import { challengeExpired, redirectToChallenge, requireChallenge } from "~/auth/challenge.server";
-import { requireSameOrigin } from "~/auth/csrf.server";
-import { newPasswordFields } from "~/auth/forms";
+import { getCognitoServices } from "~/auth/cognito-services.server";
 import { completeCustomSignIn } from "~/auth/sign-in.server";
 import {
   ChallengeExpiredError,
@@ -16,7 +14,8 @@ import {
 import { FormError } from "~/components/form-error";
 import { NewPasswordFields } from "~/components/new-password-fields";
 import { SubmitButton } from "~/components/submit-button";
-import { parseForm } from "~/utils/form.server";
+import { newPasswordFields, parseForm } from "~/forms/form.server";
+import { requireSameOrigin } from "~/http/csrf.server";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · remix-cognito" }];
 
@@ -38,10 +37,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = await parseForm(request, NewPasswordForm);
   if (!parsed.ok) return data({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors }, { status: 400 });
   try {
-    const tokens = await getAuthServices().account.respondToChallenge(
-      { name: CHALLENGE, session: pending.session, username: pending.username },
-      { NEW_PASSWORD: parsed.data.password },
-    );
+    const tokens = await getCognitoServices().account.respondToChallenge(pending, {
+      NEW_PASSWORD: parsed.data.password,
+    });
     return await completeCustomSignIn(tokens, request, pending.redirectTo, "new-password");
   } catch (error) {
     const next = error instanceof ChallengeRequiredError && redirectToChallenge(error, pending, request);

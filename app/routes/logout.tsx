@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form } from "@remix-run/react";
 import { logout } from "~/auth/auth.server";
-import { requireSameOrigin } from "~/auth/csrf.server";
+import { requireSameOrigin } from "~/http/csrf.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign out · remix-cognito" }];
 

@@ -2,11 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { getAuthServices } from "~/auth/authenticator.server";
-import { requireSameOrigin } from "~/auth/csrf.server";
+import { getCognitoServices } from "~/auth/cognito-services.server";
 import { requireCustomFlowAllowed } from "~/auth/flow.server";
-import { codeField, emailField, newPasswordFields } from "~/auth/forms";
-import { limitAttempts } from "~/auth/rate-limit.server";
 import {
   CodeMismatchError,
   CognitoAuthError,
@@ -20,7 +17,9 @@ import { FormError, FormSuccess } from "~/components/form-error";
 import { NewPasswordFields } from "~/components/new-password-fields";
 import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
-import { parseForm } from "~/utils/form.server";
+import { codeField, emailField, newPasswordFields, parseForm } from "~/forms/form.server";
+import { requireSameOrigin } from "~/http/csrf.server";
+import { limitAttempts } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · remix-cognito" }];
 
@@ -48,7 +47,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { username, code, password } = parsed.data;
   limitAttempts({ context }, "reset", username);
   try {
-    await getAuthServices().account.confirmForgotPassword(username, code, password);
+    await getCognitoServices().account.confirmForgotPassword(username, code, password);
   } catch (error) {
     if (
       error instanceof CodeMismatchError ||

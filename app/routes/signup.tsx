@@ -2,17 +2,16 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { z } from "zod";
-import { getAuthServices } from "~/auth/authenticator.server";
-import { requireSameOrigin } from "~/auth/csrf.server";
+import { getCognitoServices } from "~/auth/cognito-services.server";
 import { requireCustomFlowAllowed } from "~/auth/flow.server";
-import { emailField, newPasswordFields } from "~/auth/forms";
 import { CognitoAuthError, PasswordPolicyError, UsernameExistsError } from "~/cognito/errors.server";
 import { Field } from "~/components/field";
 import { FormError } from "~/components/form-error";
 import { NewPasswordFields } from "~/components/new-password-fields";
 import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
-import { parseForm } from "~/utils/form.server";
+import { emailField, newPasswordFields, parseForm } from "~/forms/form.server";
+import { requireSameOrigin } from "~/http/csrf.server";
 
 export const meta: MetaFunction = () => [{ title: "Create an account · remix-cognito" }];
 
@@ -41,9 +40,9 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const { email, name, password } = parsed.data;
   try {
-    const result = await getAuthServices().account.signUp({ email, password, name: name || undefined });
+    const result = await getCognitoServices().account.signUp({ email, password, name: name || undefined });
     if (result.confirmed) throw redirect("/login?notice=confirmed");
-    throw redirect(`/confirm?${new URLSearchParams({ username: email, sent: result.delivery.destination ?? "" })}`);
+    throw redirect(`/confirm?${new URLSearchParams({ username: email, notice: "code-sent" })}`);
   } catch (error) {
     if (error instanceof Response) throw error;
     if (error instanceof PasswordPolicyError) {

@@ -81,6 +81,8 @@ export interface ApiOptions {
   fixedCode?: string;
   /** Challenge session lifetime. Default 3 minutes, as on AWS; tests shorten it. */
   challengeTtlMs?: number;
+  /** Most challenge sessions held at once; then new challenges are refused (TooManyRequestsException). */
+  challengeSessionLimit: number;
 }
 
 export interface InitiateAuthOptions {
@@ -110,7 +112,10 @@ export class CognitoApi {
     this.registry = options.registry;
     this.publicUrl = options.publicUrl;
     this.log = options.log;
-    this.sessions = new ChallengeSessions(options.challengeTtlMs ?? CHALLENGE_SESSION_MS);
+    this.sessions = new ChallengeSessions(
+      options.challengeSessionLimit,
+      options.challengeTtlMs ?? CHALLENGE_SESSION_MS,
+    );
     this.settings = new PoolSettings(this.up, options.stateDir);
     this.passkeys = new Passkeys(options.stateDir);
     this.passwordless = new PasswordlessUsers(options.stateDir);
@@ -138,6 +143,10 @@ export class CognitoApi {
       issueTokens: (client, user) => this.issueTokens(client, user),
       preventsUserExistenceErrors: (client) => this.preventsUserExistenceErrors(client),
     });
+  }
+
+  get challengeSessionCount(): number {
+    return this.sessions.size;
   }
 
   /** Answers an API call, or returns PASS_THROUGH for cognito-local to answer it. */
@@ -691,8 +700,8 @@ export class CognitoApi {
   // --- helpers ---------------------------------------------------------------
 
   /** Drops expired challenge sessions. */
-  sweep(now = Date.now()): void {
-    this.sessions.sweep(now);
+  sweep(): void {
+    this.sessions.sweep();
   }
 
   /** Records tokens cognito-local issued, and adds what AWS answers with them (ExpiresIn, TokenType). */

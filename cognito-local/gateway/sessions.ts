@@ -2,10 +2,11 @@
  * Challenge sessions: the `Session` strings the gateway hands out with a
  * challenge, and what it must remember to check the answer. AWS accepts a
  * session only from the client it was issued to, for 3 minutes, once.
- * In memory: a restarted emulator forgets sign-ins in progress, as a
- * session's short life allows.
+ * In memory and bounded (see ExpiringStore): a restarted emulator forgets
+ * sign-ins in progress, as a session's short life allows.
  */
 import { randomBytes } from "node:crypto";
+import { ExpiringStore } from "./expiring-store.ts";
 
 /** How long a challenge `Session` is valid (AWS: 3 minutes). */
 export const CHALLENGE_SESSION_MS = 3 * 60_000;
@@ -48,13 +49,27 @@ export interface SignUpSession extends SessionBase {
 export type ChallengeSession = PasswordChallengeSession | UserAuthSession | SignUpSession;
 
 export class ChallengeSessions {
-  private readonly sessions = new Map<string, ChallengeSession>();
+  private readonly store: ExpiringStore<ChallengeSession>;
 
-  constructor(private readonly ttlMs = CHALLENGE_SESSION_MS) {}
+  /**
+   * @param capacity most sessions held at once: then new challenges are
+   *   refused (TooManyRequestsException), never live ones evicted
+   * @param ttlMs how long a session lives
+   */
+  constructor(
+    capacity: number,
+    private readonly ttlMs = CHALLENGE_SESSION_MS,
+  ) {
+    this.store = new ExpiringStore("challenge sessions", capacity);
+  }
+
+  get size(): number {
+    return this.store.size;
+  }
 
   /** Stores a session under a new random id (or the id cognito-local issued) and returns the id. */
   add(session: DistributiveOmit<ChallengeSession, "expiresAt">, id = newSessionId()): string {
-    this.sessions.set(id, { ...session, expiresAt: Date.now() + this.ttlMs } as ChallengeSession);
+    this.store.set(id, { ...session, expiresAt: Date.now() + this.ttlMs } as ChallengeSession);
     return id;
   }
 
@@ -64,21 +79,21 @@ export class ChallengeSessions {
    */
   get(id: unknown, clientId: string): ChallengeSession | undefined {
     if (typeof id !== "string") return undefined;
-    const session = this.sessions.get(id);
+    const session = this.store.get(id);
     if (!session) return undefined;
-    if (session.expiresAt < Date.now()) {
-      this.sessions.delete(id);
+    if (session.expiresAt <= Date.now()) {
+      this.store.delete(id);
       return undefined;
     }
     return session.clientId === clientId ? session : undefined;
   }
 
   delete(id: string): void {
-    this.sessions.delete(id);
+    this.store.delete(id);
   }
 
-  sweep(now = Date.now()): void {
-    for (const [id, session] of this.sessions) if (session.expiresAt < now) this.sessions.delete(id);
+  sweep(): void {
+    this.store.sweep();
   }
 }
 

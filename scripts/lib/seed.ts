@@ -44,61 +44,12 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { generateSync } from "otplib";
 import { ROOT } from "./root.ts";
+import { PASSWORDLESS_SEED_USERS, type PasswordlessSeedUser, SEED_USERS, type SeedUser } from "./seed-users.ts";
 
 export const POOL_NAME = "remix-cognito-local";
 
-export interface SeedUser {
-  email: string;
-  /** Absent for a passwordless user (signs in with an email code or a passkey). */
-  password?: string;
-  groups: string[];
-  /** What the account is there to show, for `npm run dev`'s list. */
-  demonstrates: string;
-  attributes?: Record<string, string>;
-  /** `temporary`: left in FORCE_CHANGE_PASSWORD (must choose a password at first sign-in). */
-  status?: "confirmed" | "temporary";
-  /** Enrol a TOTP authenticator; its secret goes to the secrets file. */
-  totp?: boolean;
-}
-
-export const SEED_USERS: SeedUser[] = [
-  {
-    email: "demo@example.com",
-    password: "DemoPassw0rd!",
-    groups: ["users"],
-    attributes: { name: "Demo User" },
-    demonstrates: "password, or an email code; can add a passkey",
-  },
-  {
-    email: "admin@example.com",
-    password: "AdminPassw0rd!",
-    groups: ["admins", "users"],
-    attributes: { name: "Admin User" },
-    demonstrates: "the admins group (/admin)",
-  },
-  {
-    email: "newhire@example.com",
-    password: "TempPassw0rd!",
-    groups: ["users"],
-    attributes: { name: "New Hire" },
-    status: "temporary",
-    demonstrates: "a temporary password: choose a new one at first sign-in",
-  },
-  {
-    email: "mfa@example.com",
-    password: "MfaPassw0rd!",
-    groups: ["users"],
-    attributes: { name: "MFA User" },
-    totp: true,
-    demonstrates: "password + TOTP code (npm run totp -- mfa@example.com)",
-  },
-  {
-    email: "passwordless@example.com",
-    groups: ["users"],
-    attributes: { name: "Passwordless User" },
-    demonstrates: "no password: sign in with an email code, then add a passkey",
-  },
-];
+// The user list lives in its own data-only module so the app can show it too.
+export { PASSWORDLESS_SEED_USERS, type PasswordlessSeedUser, SEED_USERS, type SeedUser } from "./seed-users.ts";
 
 /** The first factors the local pool allows (Policies.SignInPolicy). */
 export const SEED_SIGN_IN_FACTORS = ["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"] as const;
@@ -311,7 +262,7 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
 
   // --- users
   const secretsFile = options.totpSecretsFile ?? path.join(ROOT, ".totp-secrets.json");
-  for (const user of SEED_USERS) {
+  for (const user of [...SEED_USERS, ...PASSWORDLESS_SEED_USERS]) {
     await ensureUser(client, userPoolId, web.ClientId!, user, note, secretsFile);
   }
 
@@ -330,10 +281,12 @@ async function ensureUser(
   client: CognitoIdentityProviderClient,
   userPoolId: string,
   clientId: string,
-  user: SeedUser,
+  user: SeedUser | PasswordlessSeedUser,
   note: (what: string, created: boolean) => void,
   secretsFile: string,
 ) {
+  // A user with a password (and maybe TOTP), or none for a passwordless one.
+  const password = "password" in user ? user : undefined;
   // Look the user up with ListUsers rather than AdminGetUser, so that "not
   // there yet" is an empty list instead of an error the emulator logs loudly.
   const existing = await client.send(
@@ -342,40 +295,39 @@ async function ensureUser(
   let exists = (existing.Users?.length ?? 0) > 0;
   if (
     exists &&
-    user.totp &&
-    !(await totpSecretWorks(client, clientId, user, readTotpSecrets(secretsFile)[user.email]))
+    password?.totp &&
+    !(await totpSecretWorks(client, clientId, password, readTotpSecrets(secretsFile)[user.email]))
   ) {
     // Enrolled, but the stored secret is missing or stale (secrets file
     // deleted or overwritten): nobody could sign in as it. Start that user over.
     await client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: user.email }));
     exists = false;
   }
-  if (!exists && !user.password) {
+  if (!exists && !password) {
     await createPasswordlessUser(client, userPoolId, clientId, user);
-  } else if (!exists) {
-    const password = user.password!;
+  } else if (!exists && password) {
     const attributes = { email: user.email, email_verified: "true", ...user.attributes };
     await client.send(
       new AdminCreateUserCommand({
         UserPoolId: userPoolId,
         Username: user.email,
         MessageAction: "SUPPRESS",
-        TemporaryPassword: password,
+        TemporaryPassword: password.password,
         UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
       }),
     );
-    if (user.status !== "temporary") {
+    if (password.status !== "temporary") {
       // Confirmed with a permanent password: ready to sign in.
       await client.send(
         new AdminSetUserPasswordCommand({
           UserPoolId: userPoolId,
           Username: user.email,
-          Password: password,
+          Password: password.password,
           Permanent: true,
         }),
       );
     }
-    if (user.totp) await enrolTotp(client, clientId, user, secretsFile);
+    if (password.totp) await enrolTotp(client, clientId, password, secretsFile);
   }
   note(`user ${user.email}`, !exists);
 
@@ -407,7 +359,7 @@ async function createPasswordlessUser(
   client: CognitoIdentityProviderClient,
   userPoolId: string,
   clientId: string,
-  user: SeedUser,
+  user: PasswordlessSeedUser,
 ) {
   const attributes = { email: user.email, ...user.attributes };
   await client.send(
@@ -465,7 +417,7 @@ async function enrolTotp(client: CognitoIdentityProviderClient, clientId: string
     new InitiateAuthCommand({
       ClientId: clientId,
       AuthFlow: "USER_PASSWORD_AUTH",
-      AuthParameters: { USERNAME: user.email, PASSWORD: user.password! },
+      AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
     }),
   );
   const accessToken = auth.AuthenticationResult!.AccessToken!;
@@ -501,7 +453,7 @@ async function totpSecretWorks(
       new InitiateAuthCommand({
         ClientId: clientId,
         AuthFlow: "USER_PASSWORD_AUTH",
-        AuthParameters: { USERNAME: user.email, PASSWORD: user.password! },
+        AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
       }),
     );
     if (auth.ChallengeName !== "SOFTWARE_TOKEN_MFA") return false;

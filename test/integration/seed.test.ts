@@ -17,6 +17,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { describe, expect, inject, it } from "vitest";
 import {
+  PASSWORDLESS_SEED_USERS,
   POOL_NAME,
   readTotpSecrets,
   SEED_AUTH_FLOWS,
@@ -203,7 +204,7 @@ describe("choice-based sign-in in the seeded pool", () => {
           }),
         )
       ).AvailableChallenges;
-    const passwordless = SEED_USERS.find((u) => !u.password)!;
+    const passwordless = PASSWORDLESS_SEED_USERS[0]!;
     expect(await choices(passwordless.email)).toEqual(["EMAIL_OTP"]);
     expect([...((await choices("demo@example.com")) ?? [])].sort()).toEqual(["EMAIL_OTP", "PASSWORD"]);
   });

@@ -101,6 +101,8 @@ export async function startApp(options: StartAppOptions = {}): Promise<RunningAp
     COGNITO_CLIENT_ID: clientId,
     COGNITO_CLIENT_SECRET: clientSecret,
     COGNITO_ENDPOINT: inject("emulatorUrl"),
+    // A production build against the emulator, on loopback: the explicit opt-in.
+    ALLOW_EMULATOR_IN_PRODUCTION: "1",
     // Every test client comes from 127.0.0.1: only the rate-limit tests keep the real default.
     RATE_LIMIT_PER_MINUTE: "1000",
     ...options.env,

@@ -4,7 +4,7 @@
  * implicitly), and assertions that keep tests short.
  */
 import { expect } from "vitest";
-import { createCookieSessionStore } from "../../app/auth/cookie-session.server.ts";
+import { createSealedCookieStore } from "../../app/auth/sealed-cookie.server.ts";
 import { CookieJar as BaseCookieJar, hiddenFields } from "../../scripts/lib/http.ts";
 import { TEST_SESSION_SECRET } from "./app.ts";
 
@@ -16,10 +16,16 @@ export class CookieJar extends BaseCookieJar {
     return copy;
   }
 
-  /** The decrypted app session (tests share the app's secret), or null. */
+  /**
+   * The decrypted app session (tests share the app's secret), or null. Under
+   * the production name (`__Host-session`), or the development one for the
+   * few tests that start a development-mode app; which names production
+   * writes and reads is asserted on its own (privacy.test.ts).
+   */
   session(): { flow: string; id: string; access: string; refresh?: string; at: number } | null {
-    const store = createCookieSessionStore<{ flow: string; id: string; access: string; refresh?: string; at: number }>({
-      name: "__session",
+    const name = this.names().some((n) => n.startsWith("__Host-session.")) ? "__Host-session" : "__session";
+    const store = createSealedCookieStore<{ flow: string; id: string; access: string; refresh?: string; at: number }>({
+      name,
       secrets: [TEST_SESSION_SECRET],
       secure: true,
       maxAgeSeconds: 60,

@@ -8,7 +8,7 @@
 import crypto, { type KeyObject } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { createCookieSessionStore } from "../../app/auth/cookie-session.server.ts";
+import { createSealedCookieStore } from "../../app/auth/sealed-cookie.server.ts";
 import { ROOT } from "../../scripts/lib/root.ts";
 import { TEST_SESSION_SECRET } from "./app.ts";
 import type { CookieJar } from "./http.ts";
@@ -182,7 +182,7 @@ export function awsShapedRefreshToken(): string {
   return parts.join(".");
 }
 
-/** What the app keeps in its session cookie (app/auth/auth.server.ts `StoredSession`). */
+/** What the app keeps in its session cookie (app/auth/stored-session.server.ts `StoredSession`). */
 export interface StoredSessionShape {
   flow: "custom" | "hosted";
   id: string;
@@ -192,7 +192,7 @@ export interface StoredSessionShape {
 }
 
 /**
- * Seals `session` the way the app does (name "__session", AES-GCM under the
+ * Seals `session` the way the app does (name "__Host-session", AES-GCM under the
  * first of `secrets`) and returns the Set-Cookie values, one per chunk.
  */
 export function sealSession(
@@ -200,7 +200,12 @@ export function sealSession(
   secrets: string[] = [TEST_SESSION_SECRET],
   cookieHeader: string | null = null,
 ): string[] {
-  const store = createCookieSessionStore<unknown>({ name: "__session", secrets, secure: true, maxAgeSeconds: 3600 });
+  const store = createSealedCookieStore<unknown>({
+    name: "__Host-session",
+    secrets,
+    secure: true,
+    maxAgeSeconds: 3600,
+  });
   return store.write(session, cookieHeader);
 }
 
@@ -216,8 +221,8 @@ export function putCookies(jar: CookieJar, setCookies: string[]): CookieJar {
 
 /** Decrypts a jar's app session with the given secrets (null when they do not open it). */
 export function openSession(jar: CookieJar, secrets: string[]): StoredSessionShape | null {
-  const store = createCookieSessionStore<StoredSessionShape>({
-    name: "__session",
+  const store = createSealedCookieStore<StoredSessionShape>({
+    name: "__Host-session",
     secrets,
     secure: true,
     maxAgeSeconds: 60,

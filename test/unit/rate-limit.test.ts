@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ATTEMPTS_PER_WINDOW, hit, resetRateLimits, WINDOW_MS } from "~/auth/rate-limit.server";
+import { ATTEMPTS_PER_WINDOW, hit, resetRateLimits, WINDOW_MS } from "~/http/rate-limit.server";
 
 describe("rate limiter windows", () => {
   afterEach(() => resetRateLimits());

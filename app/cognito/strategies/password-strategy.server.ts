@@ -3,12 +3,13 @@
  * USER_PASSWORD_AUTH (and SECRET_HASH when the client has a secret).
  */
 import { Strategy } from "remix-auth/strategy";
+import type { CognitoTokens } from "../auth-session.server";
 import { InvalidCredentialsError } from "../errors.server";
-import type { CognitoTokenApi, CognitoTokens } from "../tokens.server";
+import type { CognitoSignInApi } from "../sign-in-api.server";
 
 export interface PasswordStrategyOptions {
   /** The Cognito API wrapper used to call InitiateAuth. */
-  api: CognitoTokenApi;
+  api: CognitoSignInApi;
   /** Form field holding the username (default "username"). */
   usernameField?: string;
   /** Form field holding the password (default "password"). */

@@ -1,9 +1,13 @@
 /**
- * Parse a form post with a schema. Bad input (not a form, repeated fields,
- * values that fail the schema) becomes field errors for a 400 answer — never
- * an exception — and never reaches Cognito.
+ * Forms: parse a post with a schema, and the field schemas the pages share.
+ * Bad input (not a form, repeated fields, values that fail the schema)
+ * becomes field errors for a 400 answer — never an exception — and never
+ * reaches Cognito. The field schemas are the one place for limits (so garbage
+ * never reaches Cognito) and messages; the password rules are the same ones
+ * the browser shows.
  */
-import type { z } from "zod";
+import { z } from "zod";
+import { failedPasswordRules, PASSWORD_MAX_LENGTH, passwordPolicySummary } from "~/auth/password-policy";
 
 export type FormResult<T> =
   | { ok: true; data: T }
@@ -50,3 +54,30 @@ export async function parseForm<S extends z.ZodTypeAny>(request: Request, schema
   }
   return { ok: false, fieldErrors };
 }
+
+export const emailField = z
+  .string({ required_error: "Enter your email address." })
+  .trim()
+  .min(1, "Enter your email address.")
+  .max(128, "That email address is too long.")
+  .email("Enter a valid email address.");
+
+export const codeField = z
+  .string({ required_error: "Enter the 6-digit code." })
+  .trim()
+  .regex(/^\d{6}$/, "Enter the 6-digit code.");
+
+export const newPasswordField = z
+  .string({ required_error: "Choose a password." })
+  .min(1, "Choose a password.")
+  .max(PASSWORD_MAX_LENGTH, "That password is too long.")
+  .superRefine((value, ctx) => {
+    if (failedPasswordRules(value).length > 0) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `That password is too weak. ${passwordPolicySummary()}` });
+    }
+  });
+
+export const newPasswordFields = {
+  password: newPasswordField,
+  confirm: z.string({ required_error: "Type the password again." }).max(PASSWORD_MAX_LENGTH),
+};

@@ -5,7 +5,7 @@
  * else `Referer`, against APP_URL. A request carrying none of them is not a
  * browser form post (every current browser sends Origin on POST) and passes:
  * without the victim's cookies it cannot act as the victim.
- * See docs/decisions/004-csrf.md.
+ * See docs/decisions/004-csrf-and-rate-limits.md.
  */
 import { data } from "@remix-run/node";
 import { getEnv } from "~/env.server";

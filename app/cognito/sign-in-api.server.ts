@@ -1,26 +1,22 @@
 /**
- * The Cognito API calls behind sign-in, refresh and revocation
- * (USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH, RevokeToken), with SECRET_HASH
- * when the app client has a secret. Errors come out typed (errors.server.ts).
+ * Password sign-in and the life of its tokens through the Cognito API:
+ * InitiateAuth with USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH, RevokeToken —
+ * with SECRET_HASH when the app client has a secret. Errors come out typed
+ * (errors.server.ts). The Hosted UI's equivalents are OAuth2 endpoints
+ * (strategies/hosted-strategy.server.ts).
  */
 import {
   type CognitoIdentityProviderClient,
   InitiateAuthCommand,
   RevokeTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import type { CognitoTokens } from "./auth-session.server";
 import type { CognitoSettings } from "./config.server";
 import { ChallengeRequiredError, InvalidCredentialsError, RefreshFailedError, toCognitoError } from "./errors.server";
 import { secretHash } from "./secret-hash.server";
 
-/** The three tokens Cognito issues at sign-in. */
-export interface CognitoTokens {
-  idToken: string;
-  accessToken: string;
-  /** Absent after a refresh (Cognito does not rotate it); keep the old one. */
-  refreshToken?: string;
-}
-
-export class CognitoTokenApi {
+/** Sign-in, refresh and revocation for the app's own form (not the Hosted UI). */
+export class CognitoSignInApi {
   constructor(
     private readonly client: CognitoIdentityProviderClient,
     private readonly settings: CognitoSettings,

@@ -1,10 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import {
-  type CookieSessionOptions,
-  createCookieSessionStore,
-  setCookieBytes,
-} from "../../app/auth/cookie-session.server";
+import { createSealedCookieStore, type SealedCookieOptions, setCookieBytes } from "../../app/auth/sealed-cookie.server";
 
 interface Session {
   idToken: string;
@@ -17,8 +13,8 @@ const SECRET_A = "secret-a-0123456789abcdef0123456789abcdef";
 const SECRET_B = "secret-b-fedcba9876543210fedcba9876543210";
 const DAY = 24 * 60 * 60;
 
-function store(overrides: Partial<CookieSessionOptions> = {}) {
-  return createCookieSessionStore<Session>({
+function store(overrides: Partial<SealedCookieOptions> = {}) {
+  return createSealedCookieStore<Session>({
     name: "__session",
     secrets: [SECRET_A],
     secure: true,
@@ -323,7 +319,7 @@ describe("cookie attributes", () => {
 });
 
 describe("options validation", () => {
-  it.each<[string, Partial<CookieSessionOptions>]>([
+  it.each<[string, Partial<SealedCookieOptions>]>([
     ["no secrets", { secrets: [] }],
     ["empty secret", { secrets: [""] }],
     ["bad name", { name: "a b" }],

@@ -1,40 +1,48 @@
 /**
- * The remix-auth Authenticator with both Cognito strategies, wired from the
- * validated configuration. Both resolve to the same AuthSession.
+ * The app's Cognito services, wired once per process from the validated
+ * configuration: the sign-in API behind the app's own form, the account API,
+ * the token verifiers, and — when the Hosted UI may be used — its remix-auth
+ * strategy (registered on the Authenticator). Every sign-in resolves to the
+ * same AuthSession.
  */
 import { Authenticator } from "remix-auth";
 import { CognitoAccountApi } from "~/cognito/account.server";
 import { type AuthSession, createAuthSession } from "~/cognito/auth-session.server";
 import { getCognitoClient } from "~/cognito/client.server";
 import { cognitoEndpoints } from "~/cognito/config.server";
+import { CognitoSignInApi } from "~/cognito/sign-in-api.server";
 import { CognitoHostedStrategy } from "~/cognito/strategies/hosted-strategy.server";
 import { CognitoPasswordStrategy } from "~/cognito/strategies/password-strategy.server";
-import { CognitoTokenApi } from "~/cognito/tokens.server";
 import { getTokenVerifiers, type TokenVerifiers } from "~/cognito/verify.server";
 import { getEnv } from "~/env.server";
 import { describeFlowChoice } from "./flow.server";
+import { hostedStateCookieName } from "./hosted.server";
 
-interface AuthServices {
+export interface CognitoServices {
+  /** remix-auth, with the password strategy and (when available) the Hosted UI strategy. */
   authenticator: Authenticator<AuthSession>;
-  api: CognitoTokenApi;
+  /** Password sign-in, refresh and revocation (InitiateAuth, RevokeToken). */
+  signInApi: CognitoSignInApi;
+  /** Sign-up, confirmation, password reset, challenges and the user's own account. */
   account: CognitoAccountApi;
   verifiers: TokenVerifiers;
   /** Present when the Hosted UI may be used. */
   hosted?: CognitoHostedStrategy<AuthSession>;
+  /** The Hosted UI's logout endpoint, when a domain is configured. */
   hostedLogoutUrl?: string;
 }
 
-let services: AuthServices | undefined;
+let services: CognitoServices | undefined;
 
-export function getAuthServices(): AuthServices {
+export function getCognitoServices(): CognitoServices {
   if (services) return services;
   const env = getEnv();
   const verifiers = getTokenVerifiers();
-  const api = new CognitoTokenApi(getCognitoClient(), env.cognito);
+  const signInApi = new CognitoSignInApi(getCognitoClient(), env.cognito);
   const authenticator = new Authenticator<AuthSession>();
 
   authenticator.use(
-    new CognitoPasswordStrategy({ api }, ({ tokens }) => createAuthSession(verifiers, tokens, "custom")),
+    new CognitoPasswordStrategy({ api: signInApi }, ({ tokens }) => createAuthSession(verifiers, tokens, "custom")),
   );
 
   const endpoints = cognitoEndpoints(env.cognito);
@@ -48,6 +56,7 @@ export function getAuthServices(): AuthServices {
         tokenUrl: endpoints.hosted.tokenUrl,
         revokeUrl: endpoints.hosted.revokeUrl,
         redirectUri: `${env.appUrl}/auth/callback`,
+        stateCookieName: hostedStateCookieName(),
         secureCookie: env.isProduction,
       },
       ({ tokens }) => createAuthSession(verifiers, tokens, "hosted"),
@@ -55,6 +64,13 @@ export function getAuthServices(): AuthServices {
     authenticator.use(hosted);
   }
   const account = new CognitoAccountApi(getCognitoClient(), env.cognito);
-  services = { authenticator, api, account, verifiers, hosted, hostedLogoutUrl: endpoints.hosted?.logoutUrl };
+  services = {
+    authenticator,
+    signInApi,
+    account,
+    verifiers,
+    hosted,
+    hostedLogoutUrl: endpoints.hosted?.logoutUrl,
+  };
   return services;
 }

@@ -1,9 +1,13 @@
 /**
- * Encrypted, chunked cookie store for auth sessions.
+ * A sealed (encrypted, authenticated), chunked cookie: stores one JSON value
+ * across numbered cookies. Generic: it knows nothing of what it stores (the
+ * signed-in session's record is in stored-session.server.ts, the pending
+ * challenge's in challenge.server.ts).
  *
- * The session carries Cognito tokens (ID, access, refresh). Real tokens add up
- * to ~5 KB, more than the 4096 bytes a browser guarantees for one cookie, so the
- * sealed session is split over numbered cookies `${name}.0`, `${name}.1`, …
+ * The signed-in session carries Cognito tokens (ID, access, refresh). Real
+ * tokens add up to ~5 KB, more than the 4096 bytes a browser guarantees for
+ * one cookie, so the sealed value is split over numbered cookies
+ * `${name}.0`, `${name}.1`, …
  *
  * Sealing:
  *   JSON {v: data, exp: unix-seconds} → deflate-raw → AES-256-GCM
@@ -21,8 +25,9 @@
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
+import { readCookies, repeatedCookieNames } from "../http/cookies.server";
 
-export interface CookieSessionOptions {
+export interface SealedCookieOptions {
   /** Cookie base name, e.g. "__session". Chunks are `${name}.0`, `${name}.1`, … */
   name: string;
   /** Secrets: the first encrypts, all decrypt (rotation). Non-empty. */
@@ -37,13 +42,15 @@ export interface CookieSessionOptions {
   maxCookieBytes?: number;
 }
 
-export interface CookieSessionStore<T> {
+export interface SealedCookieStore<T> {
   /** Reads and decrypts from a Cookie request header. Returns null for absent, tampered, truncated, reordered, mixed-session chunks, wrong/removed secret, expired, or malformed JSON — never throws. */
   read(cookieHeader: string | null): T | null;
   /** Returns the Set-Cookie header values (one per chunk) to store `data`; also emits deletion (Max-Age=0) cookies for stale higher-numbered chunks present in `cookieHeader` (the request's Cookie header) when the session shrinks. */
   write(data: T, cookieHeader: string | null): string[];
   /** Set-Cookie values that delete every chunk present in the request's cookie header (and at least `${name}.0`). */
   destroy(cookieHeader: string | null): string[];
+  /** Whether the request carries any chunk of this cookie (valid or not). */
+  isPresent(cookieHeader: string | null): boolean;
 }
 
 /** Byte size of one Set-Cookie header value, as the browser limit counts it. */
@@ -78,7 +85,7 @@ const BASE64URL_RE = /^[A-Za-z0-9_-]+$/;
 /** Canonical chunk index ("0", "1", … — never "01"), bounded in length. */
 const CHUNK_INDEX_RE = /^(?:0|[1-9][0-9]{0,3})$/;
 
-export function createCookieSessionStore<T>(options: CookieSessionOptions): CookieSessionStore<T> {
+export function createSealedCookieStore<T>(options: SealedCookieOptions): SealedCookieStore<T> {
   const { name, secrets, secure, maxAgeSeconds, path = "/", maxCookieBytes = DEFAULT_MAX_COOKIE_BYTES } = options;
 
   // Misconfiguration throws at startup, where it is visible; only read() has a
@@ -197,7 +204,7 @@ export function createCookieSessionStore<T>(options: CookieSessionOptions): Cook
   /** Indices of `${name}.<i>` cookies present in a Cookie header. */
   function presentIndices(cookieHeader: string | null): number[] {
     const indices = new Set<number>();
-    for (const cookieName of parseCookieHeader(cookieHeader).values.keys()) {
+    for (const cookieName of Object.keys(readCookies(cookieHeader, { decode: false }))) {
       if (!cookieName.startsWith(`${name}.`)) continue;
       const suffix = cookieName.slice(name.length + 1);
       if (CHUNK_INDEX_RE.test(suffix)) indices.add(Number(suffix));
@@ -210,13 +217,17 @@ export function createCookieSessionStore<T>(options: CookieSessionOptions): Cook
   return {
     read(cookieHeader) {
       try {
-        const { values, duplicates } = parseCookieHeader(cookieHeader);
+        // Values raw: ours are base64url, and anything else must fail the checks below.
+        const values = readCookies(cookieHeader, { decode: false });
+        const duplicates = repeatedCookieNames(cookieHeader);
         // A chunk name sent twice means a second cookie with the same name but a
         // different Path/Domain exists — typically one planted from a sibling
         // subdomain (session fixation). We cannot tell which is ours, so fail
         // closed and treat the session as absent rather than taking the first.
-        const chunk = (index: number): string | undefined =>
-          duplicates.has(chunkName(index)) ? undefined : values.get(chunkName(index));
+        const chunk = (index: number): string | undefined => {
+          const cookieName = chunkName(index);
+          return duplicates.has(cookieName) || !Object.hasOwn(values, cookieName) ? undefined : values[cookieName];
+        };
 
         const first = chunk(0);
         if (first === undefined) return null;
@@ -260,34 +271,9 @@ export function createCookieSessionStore<T>(options: CookieSessionOptions): Cook
       const indices = new Set([0, ...presentIndices(cookieHeader)]);
       return [...indices].sort((a, b) => a - b).map(deletion);
     },
-  };
-}
 
-/**
- * Minimal Cookie request-header parser: split on ";", trim, split at the first
- * "=". Values are not URL-decoded (ours are base64url). Pairs without "=" are
- * skipped. The first value of a repeated name is kept; repeated names are
- * reported so callers can decide how to treat them.
- */
-function parseCookieHeader(cookieHeader: string | null): {
-  values: Map<string, string>;
-  duplicates: Set<string>;
-} {
-  const values = new Map<string, string>();
-  const duplicates = new Set<string>();
-  if (!cookieHeader) return { values, duplicates };
-  for (const pair of cookieHeader.split(";")) {
-    const eq = pair.indexOf("=");
-    if (eq < 0) continue;
-    const cookieName = pair.slice(0, eq).trim();
-    if (cookieName === "") continue;
-    let value = pair.slice(eq + 1).trim();
-    // RFC 6265 permits a DQUOTE-wrapped cookie-value.
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
-      value = value.slice(1, -1);
-    }
-    if (values.has(cookieName)) duplicates.add(cookieName);
-    else values.set(cookieName, value);
-  }
-  return { values, duplicates };
+    isPresent(cookieHeader) {
+      return presentIndices(cookieHeader).length > 0;
+    },
+  };
 }
