@@ -93,6 +93,14 @@ const schema = z
         .max(64, "expected at most 64 characters")
         .regex(/^[\w:.-]+$/, "expected letters, digits, and : . _ - only, e.g. remix-cognito:"),
     ),
+    SESSION_CACHE_ENTRIES: blank(
+      z.coerce
+        .number({ invalid_type_error: "expected a whole number of sessions" })
+        .int("expected a whole number of sessions")
+        .min(0, "expected 0 (off) or more")
+        .max(1_000_000, "expected at most 1000000")
+        .default(2000),
+    ),
   })
   .superRefine((value, ctx) => {
     if (
@@ -217,6 +225,8 @@ export interface Env {
    * Unset: everything stays in this process (one instance).
    */
   redis?: { url: string; keyPrefix: string };
+  /** Most verified sessions kept in this process's cache (0: off). See docs/decisions/010-verified-session-cache.md. */
+  sessionCacheEntries: number;
   cognito: {
     region: string;
     userPoolId: string;
@@ -266,6 +276,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     trustProxy: v.TRUST_PROXY === "1",
     rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE,
     redis: v.REDIS_URL ? { url: v.REDIS_URL, keyPrefix: v.REDIS_KEY_PREFIX ?? "remix-cognito:" } : undefined,
+    sessionCacheEntries: v.SESSION_CACHE_ENTRIES,
     cognito: {
       region: v.COGNITO_REGION,
       userPoolId: v.COGNITO_USER_POOL_ID,
