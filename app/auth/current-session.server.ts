@@ -4,8 +4,10 @@
  * {@link refreshAndReseal}, the one refresh path (the per-request refresh and
  * `reloadAuthSession` both use it).
  *
- * Every lookup verifies the access token (signature, expiry, issuer, client,
- * token use). When it expires within REFRESH_SKEW_SECONDS it is refreshed and
+ * A lookup verifies the access token (signature, expiry, issuer, client,
+ * token use) — or finds that these exact cookie bytes passed that check a
+ * moment ago (the verified-session cache, docs/decisions/010-verified-session-cache.md).
+ * When the token expires within REFRESH_SKEW_SECONDS it is refreshed and
  * the new cookies ride on `session.headers`: loaders return them with their
  * data, so the cookie is updated in the same response and the request goes on.
  */
@@ -23,16 +25,19 @@ import {
   getTokenVerifiers,
   type IdTokenClaims,
 } from "~/cognito/verify.server";
+import { getEnv } from "~/env.server";
 import { perRequest } from "~/http/request-scope.server";
 import { getCognitoServices } from "./cognito-services.server";
 import {
   hasSessionCookie,
-  readStoredSession,
+  openStoredSession,
   type StoredSession,
+  sealedSessionOf,
   storedTokens,
   withRefreshedTokens,
   writeStoredSession,
 } from "./stored-session.server";
+import { VerifiedSessionCache } from "./verified-session-cache.server";
 
 /** Refresh this long before the access token expires. */
 export const REFRESH_SKEW_SECONDS = 60;
@@ -44,12 +49,32 @@ export type CurrentSession = AuthSession & {
   stored: StoredSession;
 };
 
+/** A verified session as the cache holds it: frozen, shared by every request presenting the same cookie. */
+type CachedSession = Readonly<Omit<CurrentSession, "headers">>;
+
+let cache: VerifiedSessionCache<CachedSession> | undefined;
+/** The process-wide verified-session cache (sized by SESSION_CACHE_ENTRIES, keyed from SESSION_SECRET). */
+function verifiedSessions(): VerifiedSessionCache<CachedSession> {
+  if (!cache) {
+    const env = getEnv();
+    cache = new VerifiedSessionCache({ secrets: env.sessionSecrets, maxEntries: env.sessionCacheEntries });
+  }
+  return cache;
+}
+
+/** How the verified-session cache is doing (for /bench/stats: the bench and the tests). */
+export function verifiedSessionCacheStats(): { entries: number; hits: number; misses: number } {
+  return { entries: verifiedSessions().size, hits: cacheHits, misses: cacheMisses };
+}
+let cacheHits = 0;
+let cacheMisses = 0;
+
 /**
  * The verified session of this request, or null. Never throws for a bad cookie.
  * Remix runs a request's loaders in parallel, each with its own copy of the
  * Request (root's and the page's both want the session): the request scope
- * (app/http/request-scope.server.ts) makes them share one decryption,
- * verification or refresh. The next request verifies afresh.
+ * (app/http/request-scope.server.ts) makes them share one lookup (and, on a
+ * cache miss, one decryption, verification or refresh).
  */
 export function getAuthSession(request: Request): Promise<CurrentSession | null> {
   if (!hasSessionCookie(request)) return Promise.resolve(null);
@@ -57,7 +82,18 @@ export function getAuthSession(request: Request): Promise<CurrentSession | null>
 }
 
 async function resolveSession(request: Request): Promise<CurrentSession | null> {
-  const stored = readStoredSession(request);
+  const sealed = sealedSessionOf(request);
+  if (sealed === null) return null;
+  const sessions = verifiedSessions();
+  const digest = sessions.digest(sealed);
+  const hit = sessions.get(digest);
+  if (hit) {
+    cacheHits++;
+    return { ...hit, headers: new Headers() };
+  }
+  cacheMisses++;
+
+  const stored = openStoredSession(sealed);
   if (!stored) return null;
   const now = Math.floor(Date.now() / 1000);
 
@@ -69,7 +105,12 @@ async function resolveSession(request: Request): Promise<CurrentSession | null> 
     // issuer/client/token use): treated as signed out.
     if (!(error instanceof JwtExpiredError)) return null;
   }
-  if (accessClaims && accessClaims.exp - now > REFRESH_SKEW_SECONDS) return fromStored(stored, accessClaims);
+  if (accessClaims && accessClaims.exp - now > REFRESH_SKEW_SECONDS) {
+    const session = fromStored(stored, accessClaims);
+    // These bytes passed: until the token is due for refresh they would pass unchanged.
+    if (session) sessions.set(digest, freeze(session), (accessClaims.exp - REFRESH_SKEW_SECONDS) * 1000);
+    return session;
+  }
 
   // Due or expired: refresh, if we can.
   if (!stored.refresh) return null;
@@ -125,4 +166,17 @@ function fromStored(stored: StoredSession, accessClaims: AccessTokenClaims): Cur
   if (!idClaims || idClaims.sub !== accessClaims.sub) return null;
   const session = sessionFromClaims(storedTokens(stored), stored.flow, accessClaims, idClaims, stored.at);
   return { ...session, stored, headers: new Headers() };
+}
+
+/**
+ * A cached session is shared by every request that presents the same cookie:
+ * frozen (with what it holds), so no request can change what another sees.
+ */
+function freeze(session: CurrentSession): CachedSession {
+  const { headers: _perRequest, ...rest } = session;
+  Object.freeze(rest.user.groups);
+  Object.freeze(rest.user);
+  Object.freeze(rest.tokens);
+  Object.freeze(rest.stored);
+  return Object.freeze(rest);
 }

@@ -21,6 +21,7 @@ import {
   userDisabled,
   userNotFoundForClient,
 } from "./errors.ts";
+import { ExpiringStore } from "./expiring-store.ts";
 import { claim, decodeJwt, type Jwt, numericClaim, verifyRs256 } from "./jwt.ts";
 import { assertPasswordConforms } from "./password-policy.ts";
 import { safeEqual, secretHash } from "./secret-hash.ts";
@@ -77,6 +78,8 @@ export interface ApiOptions {
   /** The gateway's public base URL: the issuer domain of every token. */
   publicUrl: string;
   log: (line: string) => void;
+  /** Most challenge sessions held at once; then new challenges are refused (TooManyRequestsException). */
+  challengeSessionLimit: number;
 }
 
 export interface InitiateAuthOptions {
@@ -92,7 +95,7 @@ export class CognitoApi {
   private readonly registry: TokenRegistry;
   private readonly publicUrl: string;
   private readonly log: (line: string) => void;
-  private readonly sessions = new Map<string, ChallengeSession>();
+  private readonly sessions: ExpiringStore<ChallengeSession>;
   private warnedIssuer = false;
 
   constructor(options: ApiOptions) {
@@ -100,6 +103,11 @@ export class CognitoApi {
     this.registry = options.registry;
     this.publicUrl = options.publicUrl;
     this.log = options.log;
+    this.sessions = new ExpiringStore("challenge sessions", options.challengeSessionLimit);
+  }
+
+  get challengeSessionCount(): number {
+    return this.sessions.size;
   }
 
   /** Answers an API call, or returns PASS_THROUGH for cognito-local to answer it. */
@@ -523,8 +531,8 @@ export class CognitoApi {
   // --- helpers ---------------------------------------------------------------
 
   /** Drops expired challenge sessions. */
-  sweep(now = Date.now()): void {
-    for (const [id, session] of this.sessions) if (session.expiresAt < now) this.sessions.delete(id);
+  sweep(): void {
+    this.sessions.sweep();
   }
 
   /** Records tokens cognito-local issued, and adds what AWS answers with them (ExpiresIn, TokenType). */

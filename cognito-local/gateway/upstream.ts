@@ -156,10 +156,27 @@ export class Upstream {
     }
   }
 
-  /** The pool's signing keys (cognito-local serves one static key; cached). */
+  /** Pools whose keys are cached. */
+  get jwksPoolCount(): number {
+    return this.jwksByPool.size;
+  }
+
+  /**
+   * The pool's signing keys (cognito-local serves one static key; cached);
+   * none for a pool that does not exist. The pool ID comes from tokens not
+   * yet verified, so only real pools are cached: made-up IDs must not pile up.
+   */
   async jwks(poolId: string, refresh = false): Promise<Jwk[]> {
     const cached = this.jwksByPool.get(poolId);
     if (cached && !refresh) return cached;
+    if (!cached) {
+      try {
+        await this.pool(poolId);
+      } catch (error) {
+        if (toAwsError(error).type === "ResourceNotFoundException") return [];
+        throw error;
+      }
+    }
     const response = await fetch(new URL(`/${encodeURIComponent(poolId)}/.well-known/jwks.json`, this.url));
     if (!response.ok) return [];
     const { keys } = (await response.json()) as { keys?: Jwk[] };

@@ -47,6 +47,11 @@ export interface EmulatorTarget {
   /** URL the app and browser use, e.g. http://localhost:9229 */
   url: string;
   port: number;
+  /**
+   * Origins allowed to call the emulator from a browser (COGNITO_LOCAL_CORS_ORIGINS,
+   * comma-separated); undefined: the app clients' registered URLs (the seed's APP_URL).
+   */
+  allowedOrigins?: string[];
 }
 
 /**
@@ -60,7 +65,15 @@ export function emulatorTarget(env: Record<string, string>): EmulatorTarget | nu
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new Error(`COGNITO_LOCAL_PORT: expected a port number, got "${env.COGNITO_LOCAL_PORT}"`);
   }
-  return { url: `${endpoint.protocol}//${endpoint.hostname}:${port}`, port };
+  const origins = env.COGNITO_LOCAL_CORS_ORIGINS?.split(",")
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of origins ?? []) {
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+      throw new Error(`COGNITO_LOCAL_CORS_ORIGINS: expected origins like http://localhost:3000, got "${origin}"`);
+    }
+  }
+  return { url: `${endpoint.protocol}//${endpoint.hostname}:${port}`, port, allowedOrigins: origins };
 }
 
 /**
@@ -150,6 +163,7 @@ export async function startDevCognito(target: EmulatorTarget): Promise<RunningLo
       dataDir: EMULATOR_DATA_DIR,
       port: target.port,
       publicUrl: target.url,
+      allowedOrigins: target.allowedOrigins,
       // Confirmation codes and temporary passwords show up here: prefix
       // every line so they are easy to spot among the app's output.
       onLog: (line) => console.log(`[cognito-local] ${line}`),

@@ -79,7 +79,7 @@ describe("Cognito outage and restart (private emulator, 30-second access tokens)
     const html = await res.text();
     expect(html).toMatch(/authentication service is unavailable/i);
     expect(html).not.toContain(DEMO.password);
-    expect(attempt.names().filter((n) => n.startsWith("__session"))).toEqual([]);
+    expect(attempt.names().filter((n) => n.startsWith("__Host-session"))).toEqual([]);
     expect(attempt.session()).toBeNull();
   });
 
@@ -118,7 +118,7 @@ describe("Cognito outage and restart (private emulator, 30-second access tokens)
     const res = await jar.fetch(`${app.url}/dashboard`);
     expect(res.status).toBe(200);
     expect(emailOf(await res.text())).toBe(DEMO.username);
-    expect(res.headers.getSetCookie().some((c) => c.startsWith("__session.0="))).toBe(true);
+    expect(res.headers.getSetCookie().some((c) => c.startsWith("__Host-session.0="))).toBe(true);
     const after = jar.session()!;
     expect(after.access).not.toBe(before.access);
     expect(jwtClaims(after.access).iat as number).toBeGreaterThan(jwtClaims(before.access).iat as number);
