@@ -74,6 +74,9 @@ let handleWithRemix = remixHandler();
 // Each request gets its own scope, so its loaders share work (see app/http/request-scope.server.ts).
 app.all("*", (req, res, next) => build.entry.module.runInRequestScope(() => handleWithRemix(req, res, next)));
 
+// The app's start-up work before the first request (the session registry loads its revocations).
+await build.entry.module.whenReady();
+
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST;
 const onListen = () => {

@@ -12,6 +12,7 @@
  *   current-session.server.ts  per-request lookup, verification, the one refresh
  *   guards.server.ts           requireUser, requireGroup
  *   logout.server.ts           logout
+ *   session-tracking.server.ts the session registry: register, check, end sessions
  *   token-claims.server.ts     the development claims panel
  */
 export {
@@ -22,5 +23,6 @@ export {
 } from "./current-session.server";
 export { requireGroup, requireUser } from "./guards.server";
 export { logout } from "./logout.server";
-export { commitAuthSession, destroySessionHeaders } from "./stored-session.server";
+export { commitAuthSession } from "./session-tracking.server";
+export { destroySessionHeaders } from "./stored-session.server";
 export { sessionTokenClaims } from "./token-claims.server";

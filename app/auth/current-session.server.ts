@@ -25,6 +25,7 @@ import {
 } from "~/cognito/verify.server";
 import { perRequest } from "~/http/request-scope.server";
 import { getCognitoServices } from "./cognito-services.server";
+import { isSessionEnded, noteSessionUse } from "./session-tracking.server";
 import {
   hasSessionCookie,
   readStoredSession,
@@ -59,6 +60,12 @@ export function getAuthSession(request: Request): Promise<CurrentSession | null>
 async function resolveSession(request: Request): Promise<CurrentSession | null> {
   const stored = readStoredSession(request);
   if (!stored) return null;
+  const session = await verifyOrRefresh(stored, request);
+  if (session) noteSessionUse(session.stored, session.user.sub, session.user.email, request);
+  return session;
+}
+
+async function verifyOrRefresh(stored: StoredSession, request: Request): Promise<CurrentSession | null> {
   const now = Math.floor(Date.now() / 1000);
 
   let accessClaims: AccessTokenClaims | undefined;
@@ -69,6 +76,11 @@ async function resolveSession(request: Request): Promise<CurrentSession | null> 
     // issuer/client/token use): treated as signed out.
     if (!(error instanceof JwtExpiredError)) return null;
   }
+  // Ended sessions (signed out, ended from the session list, cut off) are refused before a
+  // refresh could re-seal them. Two in-memory lookups; the ID token is decoded only when the
+  // access token could not give us the user.
+  const userId = accessClaims?.sub ?? decodeTokenClaims<IdTokenClaims>(stored.id)?.sub;
+  if (!userId || isSessionEnded(stored, userId)) return null;
   if (accessClaims && accessClaims.exp - now > REFRESH_SKEW_SECONDS) return fromStored(stored, accessClaims);
 
   // Due or expired: refresh, if we can.

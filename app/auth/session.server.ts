@@ -10,7 +10,7 @@ import { createSealedCookieStore, type SealedCookieStore } from "./sealed-cookie
 
 export const SESSION_COOKIE = "__session";
 /** As long as a Cognito refresh token lives by default (30 days). */
-const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
+export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 
 let store: SealedCookieStore<unknown> | undefined;
 

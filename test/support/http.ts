@@ -8,6 +8,17 @@ import { createSealedCookieStore } from "../../app/auth/sealed-cookie.server.ts"
 import { CookieJar as BaseCookieJar, hiddenFields } from "../../scripts/lib/http.ts";
 import { TEST_SESSION_SECRET } from "./app.ts";
 
+/** What the app's session cookie holds (app/auth/stored-session.server.ts). */
+export interface SessionContent {
+  flow: string;
+  id: string;
+  access: string;
+  refresh?: string;
+  at: number;
+  sid: string;
+  from: number;
+}
+
 /** The shared jar (scripts/lib/http.ts), plus a look inside the app's own session cookie. */
 export class CookieJar extends BaseCookieJar {
   clone(): CookieJar {
@@ -17,8 +28,8 @@ export class CookieJar extends BaseCookieJar {
   }
 
   /** The decrypted app session (tests share the app's secret), or null. */
-  session(): { flow: string; id: string; access: string; refresh?: string; at: number } | null {
-    const store = createSealedCookieStore<{ flow: string; id: string; access: string; refresh?: string; at: number }>({
+  session(): SessionContent | null {
+    const store = createSealedCookieStore<SessionContent>({
       name: "__session",
       secrets: [TEST_SESSION_SECRET],
       secure: true,
