@@ -85,12 +85,21 @@ const schema = z
         .default(10),
     ),
     TRUST_PROXY: optional(z.enum(["0", "1"], { errorMap: () => ({ message: "expected 0 or 1" }) })),
+    ALLOW_EMULATOR_IN_PRODUCTION: optional(z.enum(["0", "1"], { errorMap: () => ({ message: "expected 0 or 1" }) })),
     REDIS_URL: optional(redisUrl),
     REDIS_KEY_PREFIX: optional(
       z
         .string()
         .max(64, "expected at most 64 characters")
         .regex(/^[\w:.-]+$/, "expected letters, digits, and : . _ - only, e.g. remix-cognito:"),
+    ),
+    SESSION_CACHE_ENTRIES: blank(
+      z.coerce
+        .number({ invalid_type_error: "expected a whole number of sessions" })
+        .int("expected a whole number of sessions")
+        .min(0, "expected 0 (off) or more")
+        .max(1_000_000, "expected at most 1000000")
+        .default(2000),
     ),
   })
   .superRefine((value, ctx) => {
@@ -128,8 +137,65 @@ const schema = z
           message: `each secret must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters in production`,
         });
       }
+      for (const problem of productionProblems(value)) ctx.addIssue({ code: z.ZodIssueCode.custom, ...problem });
     }
   });
+
+const EMULATOR_OPT_IN = "ALLOW_EMULATOR_IN_PRODUCTION=1";
+
+/**
+ * What a production process must not run with. Each of these has bitten
+ * someone: an APP_URL left at its localhost default breaks the OAuth callback
+ * and the CSRF origin check; http:// sends cookies and codes in clear; bench
+ * routes skip the auth check; an emulator endpoint signs people in against a
+ * toy. A production build run on this machine against the emulator (the
+ * tests, the bench) says so explicitly with ALLOW_EMULATOR_IN_PRODUCTION=1,
+ * which also allows http:// on loopback addresses and bench routes, never more.
+ */
+function productionProblems(value: {
+  APP_URL?: string;
+  COGNITO_DOMAIN?: string;
+  COGNITO_LOGOUT_URL?: string;
+  COGNITO_ENDPOINT?: string;
+  BENCH_ROUTES?: string;
+  ALLOW_EMULATOR_IN_PRODUCTION?: string;
+}): { path: string[]; message: string }[] {
+  const problems: { path: string[]; message: string }[] = [];
+  const emulator = Boolean(value.COGNITO_ENDPOINT) && value.ALLOW_EMULATOR_IN_PRODUCTION === "1";
+  if (value.COGNITO_ENDPOINT && !emulator) {
+    problems.push({
+      path: ["COGNITO_ENDPOINT"],
+      message: `set in production: it points the app at an emulator. Unset it for AWS (or set ${EMULATOR_OPT_IN} to run a production build against the local emulator)`,
+    });
+  }
+  if (!value.APP_URL) {
+    problems.push({
+      path: ["APP_URL"],
+      message: "required in production: the app's public https URL, e.g. https://app.example.com",
+    });
+  }
+  for (const name of ["APP_URL", "COGNITO_DOMAIN", "COGNITO_LOGOUT_URL"] as const) {
+    const url = value[name];
+    if (url && !url.startsWith("https://") && !(emulator && isLoopbackUrl(url))) {
+      problems.push({
+        path: [name],
+        message: `must be an https:// URL in production (http:// only on a loopback address with ${EMULATOR_OPT_IN})`,
+      });
+    }
+  }
+  if (value.BENCH_ROUTES === "1" && !emulator) {
+    problems.push({
+      path: ["BENCH_ROUTES"],
+      message: `must be off in production: bench routes skip the sign-in check (only the bench turns them on, with ${EMULATOR_OPT_IN})`,
+    });
+  }
+  return problems;
+}
+
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === "localhost" || host === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
 
 function splitSecrets(raw: string | undefined): string[] {
   return (raw ?? "")
@@ -159,6 +225,8 @@ export interface Env {
    * Unset: everything stays in this process (one instance).
    */
   redis?: { url: string; keyPrefix: string };
+  /** Most verified sessions kept in this process's cache (0: off). See docs/decisions/010-verified-session-cache.md. */
+  sessionCacheEntries: number;
   cognito: {
     region: string;
     userPoolId: string;
@@ -208,6 +276,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     trustProxy: v.TRUST_PROXY === "1",
     rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE,
     redis: v.REDIS_URL ? { url: v.REDIS_URL, keyPrefix: v.REDIS_KEY_PREFIX ?? "remix-cognito:" } : undefined,
+    sessionCacheEntries: v.SESSION_CACHE_ENTRIES,
     cognito: {
       region: v.COGNITO_REGION,
       userPoolId: v.COGNITO_USER_POOL_ID,

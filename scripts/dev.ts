@@ -7,17 +7,22 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
+import { describeFlowChoice } from "../app/auth/flow.server.ts";
+import { collectEnv, parseEnv } from "../app/env.server.ts";
 import type { RunningLocalCognito } from "../cognito-local/gateway/index.ts";
+import { type ReadyInfo, readyLines } from "./lib/dev-console.ts";
 import {
   emulatorIsUp,
   emulatorTarget,
   ensureDotEnv,
+  type LocalHostedDomain,
+  localHostedDomain,
   readLocalEnv,
   seedLocal,
   startDevCognito,
 } from "./lib/local-env.ts";
 import { ROOT } from "./lib/root.ts";
-import { SEED_USERS } from "./lib/seed.ts";
+import { SEED_USERS } from "./lib/seed-users.ts";
 
 const startedAt = Date.now();
 if (ensureDotEnv()) console.log("[dev] created .env from .env.example (local emulator settings)");
@@ -30,6 +35,7 @@ const target = emulatorTarget(env);
 const childEnv: NodeJS.ProcessEnv = { ...process.env, HOST: process.env.HOST ?? "127.0.0.1" };
 
 let emulator: RunningLocalCognito | undefined;
+let domain: LocalHostedDomain | undefined;
 let app: ChildProcess | undefined;
 let stopping = false;
 
@@ -42,6 +48,20 @@ async function shutdown(code: number) {
 }
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
+
+/**
+ * The sign-in flow the app has chosen, worked out by the app's own config
+ * parser and flow rule from exactly what the app sees: this process's
+ * environment for it, then .env, then .env.local.
+ */
+function appFlow(): ReadyInfo["flow"] {
+  try {
+    const appEnv = parseEnv(collectEnv({ ...childEnv, NODE_ENV: "development" }, ROOT));
+    return { setting: appEnv.authFlow, choice: describeFlowChoice(appEnv) };
+  } catch {
+    return null; // the app prints what is wrong with the configuration
+  }
+}
 
 async function isUp(url: string) {
   try {
@@ -63,9 +83,9 @@ try {
     }
     // A COGNITO_LOCAL_PORT override moves the endpoint (and a local Hosted UI) with it.
     childEnv.COGNITO_ENDPOINT = target.url;
-    if (env.COGNITO_DOMAIN && new URL(env.COGNITO_DOMAIN).hostname === new URL(target.url).hostname) {
-      childEnv.COGNITO_DOMAIN = target.url;
-    }
+    // The emulator always has a Hosted UI: offer it unless .env names another.
+    domain = localHostedDomain(env, target);
+    childEnv.COGNITO_DOMAIN = domain.url;
     await seedLocal(target.url, appUrl);
   } else {
     console.log("[dev] COGNITO_ENDPOINT is not set: using the real Cognito user pool from .env (no emulator)");
@@ -86,16 +106,17 @@ try {
   const deadline = Date.now() + 60_000;
   while (!stopping && Date.now() < deadline) {
     if (await isUp(`http://localhost:${port}/`)) {
-      const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
-      console.log(`\n[dev] ready in ${seconds}s: ${appUrl}`);
-      if (target) {
-        console.log("[dev] demo accounts (local emulator only):");
-        for (const user of SEED_USERS) {
-          const extra = user.status === "temporary" ? ", temporary password" : user.totp ? ", TOTP: npm run totp" : "";
-          console.log(`[dev]   ${user.email} / ${user.password}  (groups: ${user.groups.join(", ")}${extra})`);
-        }
-      }
-      console.log("[dev] Ctrl-C stops the app and the emulator.\n");
+      const info: ReadyInfo = {
+        seconds: (Date.now() - startedAt) / 1000,
+        appUrl,
+        flow: appFlow(),
+        emulator: target && domain ? { url: target.url, domain, users: SEED_USERS } : null,
+      };
+      console.log(
+        `\n${readyLines(info)
+          .map((line) => `[dev] ${line}`)
+          .join("\n")}\n`,
+      );
       break;
     }
     await new Promise((r) => setTimeout(r, 250));

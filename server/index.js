@@ -7,7 +7,9 @@
  *  - it answers cross-site form posts with a clear 403 page *before* Remix,
  *    whose own origin check would otherwise end them in a bare 500;
  *  - it hands the client's IP address to the app (load context), so sign-in
- *    attempts can be rate-limited per address.
+ *    attempts can be rate-limited per address;
+ *  - it reads request bodies once, stopping at 16 KiB while they stream in
+ *    (413 at once beyond that), before Remix sees them (./body-limit.js).
  * The decisions themselves live in the app (app/entry.server.tsx exports
  * them), so there is one implementation. See docs/decisions/004-csrf-and-rate-limits.md.
  *
@@ -21,6 +23,7 @@ import { broadcastDevReady, installGlobals } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import morgan from "morgan";
+import { withBodyLimit } from "./body-limit.js";
 
 const ROOT = path.resolve(path.dirname(url.fileURLToPath(import.meta.url)), "..");
 const BUILD_PATH = path.join(ROOT, "build/index.js");
@@ -43,7 +46,11 @@ app.disable("x-powered-by");
 app.use(compression());
 app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(ROOT, "public"), { maxAge: "1h" }));
-app.use(morgan("tiny"));
+// Paths only, never query strings: those carry OAuth codes and states
+// (/auth/callback), email addresses and codes (/confirm, /reset-password)
+// and whatever else a link puts there. Otherwise morgan's "tiny" format.
+morgan.token("path", (req) => (req.originalUrl ?? req.url).split("?")[0]);
+app.use(morgan(":method :path :status :res[content-length] - :response-time ms"));
 
 /** Express request → the Fetch-style pieces the app's checks take. */
 function requestInfo(req) {
@@ -54,6 +61,19 @@ function requestInfo(req) {
   }
   return { method: req.method, headers, peerAddress: req.socket.remoteAddress ?? null };
 }
+
+// Nothing the app itself answers may be kept by a cache: every page reads the
+// session (the header shows who is signed in), many set or clear a session
+// cookie, and account pages show personal data (a TOTP secret, even). A
+// shared cache would hand one person's page to the next; the back-forward
+// cache of a shared computer would show it after sign-out. So every response
+// from here on (pages, data requests, redirects, resource routes, errors) is
+// `no-store`; only the static assets above are cached. One place, so no route
+// can forget it (routes set no Cache-Control of their own).
+app.use((_req, res, next) => {
+  res.setHeader("Cache-Control", "no-store");
+  next();
+});
 
 app.use((req, res, next) => {
   const { crossSiteRefusal } = build.entry.module;
@@ -72,7 +92,10 @@ function remixHandler() {
 }
 let handleWithRemix = remixHandler();
 // Each request gets its own scope, so its loaders share work (see app/http/request-scope.server.ts).
-app.all("*", (req, res, next) => build.entry.module.runInRequestScope(() => handleWithRemix(req, res, next)));
+app.all(
+  "*",
+  withBodyLimit((req, res, next) => build.entry.module.runInRequestScope(() => handleWithRemix(req, res, next))),
+);
 
 // The app's start-up work before the first request (the session registry loads its revocations).
 await build.entry.module.whenReady();

@@ -8,6 +8,7 @@ import { redirect } from "@remix-run/node";
 import type { ChallengeRequiredError } from "~/cognito/errors.server";
 import { getEnv } from "~/env.server";
 import { setCookieHeaders } from "~/http/cookies.server";
+import { COOKIE_PATH, cookieName } from "./cookie-names.server";
 import { createSealedCookieStore, type SealedCookieStore } from "./sealed-cookie.server";
 
 export interface PendingChallenge {
@@ -29,11 +30,11 @@ function challengeStore(): SealedCookieStore<PendingChallenge> {
   if (!store) {
     const env = getEnv();
     store = createSealedCookieStore<PendingChallenge>({
-      name: "__challenge",
+      name: cookieName("challenge"),
       secrets: env.sessionSecrets,
       secure: env.isProduction,
       maxAgeSeconds: CHALLENGE_TTL_SECONDS,
-      path: "/login",
+      path: COOKIE_PATH,
     });
   }
   return store;

@@ -17,6 +17,7 @@ import { CognitoPasswordStrategy } from "~/cognito/strategies/password-strategy.
 import { getTokenVerifiers, type TokenVerifiers } from "~/cognito/verify.server";
 import { getEnv } from "~/env.server";
 import { describeFlowChoice } from "./flow.server";
+import { hostedStateCookieName } from "./hosted.server";
 
 export interface CognitoServices {
   /** remix-auth, with the password strategy and (when available) the Hosted UI strategy. */
@@ -58,6 +59,7 @@ export function getCognitoServices(): CognitoServices {
         tokenUrl: endpoints.hosted.tokenUrl,
         revokeUrl: endpoints.hosted.revokeUrl,
         redirectUri: `${env.appUrl}/auth/callback`,
+        stateCookieName: hostedStateCookieName(),
         secureCookie: env.isProduction,
       },
       ({ tokens }) => createAuthSession(verifiers, tokens, "hosted"),

@@ -1,33 +1,38 @@
 /**
  * The short-lived cookies of the Hosted UI round trip: where to go after
  * sign-in, and remix-auth-oauth2's state + PKCE verifier cookie, which the
- * callback clears whatever the outcome.
+ * callback clears whatever the outcome. Names from cookie-names.server.ts
+ * (`__Host-` prefixed in production).
  */
 
-import { HOSTED_STATE_COOKIE } from "~/cognito/strategies/hosted-strategy.server";
 import { getEnv } from "~/env.server";
 import { readCookies } from "~/http/cookies.server";
+import { COOKIE_PATH, cookieName } from "./cookie-names.server";
 import { safeRedirect } from "./redirect.server";
 
-const REDIRECT_COOKIE = "__oauth_redirect";
-const PATH = "/auth";
-
 function attributes(maxAge: number) {
-  return `Path=${PATH}; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${getEnv().isProduction ? "; Secure" : ""}`;
+  return `Path=${COOKIE_PATH}; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${getEnv().isProduction ? "; Secure" : ""}`;
+}
+
+/** Name prefix of remix-auth-oauth2's state cookies (it appends `:<uuid>`, one per tab). */
+export function hostedStateCookieName(): string {
+  return cookieName("oauth_state");
 }
 
 export function setHostedRedirectCookie(headers: Headers, redirectTo: string): void {
-  headers.append("Set-Cookie", `${REDIRECT_COOKIE}=${encodeURIComponent(redirectTo)}; ${attributes(300)}`);
+  headers.append("Set-Cookie", `${cookieName("oauth_redirect")}=${encodeURIComponent(redirectTo)}; ${attributes(300)}`);
 }
 
 export function readHostedRedirect(request: Request): string {
   // Re-checked here: a cookie is user input too.
-  return safeRedirect(readCookies(request.headers.get("Cookie"))[REDIRECT_COOKIE]);
+  return safeRedirect(readCookies(request.headers.get("Cookie"))[cookieName("oauth_redirect")]);
 }
 
 export function clearHostedCookies(request: Request, headers = new Headers()): Headers {
+  const stateCookie = hostedStateCookieName();
+  const redirectCookie = cookieName("oauth_redirect");
   const names = Object.keys(readCookies(request.headers.get("Cookie"))).filter(
-    (name) => name.startsWith(HOSTED_STATE_COOKIE) || name === REDIRECT_COOKIE,
+    (name) => name.startsWith(stateCookie) || name === redirectCookie,
   );
   for (const name of names) headers.append("Set-Cookie", `${name}=; ${attributes(0)}`);
   return headers;

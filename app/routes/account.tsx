@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -23,9 +23,6 @@ import { requireSameOrigin } from "~/http/csrf.server";
 import { limitAttempts } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Your account · remix-cognito" }];
-
-/** Personal data: not for shared caches or the back-forward cache of a shared computer. */
-export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
 /** Banners this page and its siblings send people back here with (`?notice=…`). */
 const NOTICES: Record<string, string> = {

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import QRCode from "qrcode";
@@ -21,9 +21,6 @@ import { requireSameOrigin } from "~/http/csrf.server";
 import { limitAttempts } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Two-step verification · remix-cognito" }];
-
-/** The enrolment answer carries a TOTP secret: no cache may keep it. */
-export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
 const ISSUER = "remix-cognito";
 

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { z } from "zod";
@@ -22,8 +22,6 @@ import { requireSameOrigin } from "~/http/csrf.server";
 import { limitAttempts } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Change password · remix-cognito" }];
-
-export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireUser(request);

@@ -16,12 +16,20 @@ import { limitAttempts } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Confirm your account · remix-cognito" }];
 
+/**
+ * Banners other pages send people here with (`?notice=…`). The text is ours:
+ * a link can pick one of these, never put words of its own on the page.
+ */
+const NOTICES: Record<string, string> = {
+  "code-sent": "We sent a confirmation code to your email address. It can take a minute to arrive.",
+};
+
 export async function loader({ request }: LoaderFunctionArgs) {
   requireCustomFlowAllowed(getEnv());
   const url = new URL(request.url);
+  // Only ever an input's initial value (React escapes it), never page text.
   const username = (url.searchParams.get("username") ?? "").slice(0, 128);
-  const sent = (url.searchParams.get("sent") ?? "").slice(0, 128);
-  return { username, notice: sent ? `We sent a confirmation code to ${sent}.` : null };
+  return { username, notice: NOTICES[url.searchParams.get("notice") ?? ""] ?? null };
 }
 
 const ConfirmForm = z.discriminatedUnion("intent", [

@@ -42,7 +42,7 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     const result = await getCognitoServices().account.signUp({ email, password, name: name || undefined });
     if (result.confirmed) throw redirect("/login?notice=confirmed");
-    throw redirect(`/confirm?${new URLSearchParams({ username: email, sent: result.delivery.destination ?? "" })}`);
+    throw redirect(`/confirm?${new URLSearchParams({ username: email, notice: "code-sent" })}`);
   } catch (error) {
     if (error instanceof Response) throw error;
     if (error instanceof PasswordPolicyError) {

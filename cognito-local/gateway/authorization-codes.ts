@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { AuthenticationResultType } from "@aws-sdk/client-cognito-identity-provider";
+import { ExpiringStore } from "./expiring-store.ts";
 
 export interface CodeGrant {
   clientId: string;
@@ -15,13 +16,33 @@ export interface CodeGrant {
 }
 
 export class AuthorizationCodes {
-  private readonly grants = new Map<string, CodeGrant>();
+  private readonly grants: ExpiringStore<CodeGrant>;
 
-  constructor(private readonly ttlMs: number) {}
+  /**
+   * @param ttlMs how long a code lives
+   * @param capacity most codes waiting to be redeemed (then sign-ins are refused, never a code forgotten)
+   * @param now the clock
+   */
+  constructor(
+    private readonly ttlMs: number,
+    capacity: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.grants = new ExpiringStore("authorization codes", capacity, now);
+  }
+
+  get size(): number {
+    return this.grants.size;
+  }
+
+  /** Throws StoreFullError unless a code can be issued now. */
+  ensureRoom(): void {
+    this.grants.ensureRoom();
+  }
 
   issue(grant: Omit<CodeGrant, "expiresAt">): string {
     const code = randomUUID();
-    this.grants.set(code, { ...grant, expiresAt: Date.now() + this.ttlMs });
+    this.grants.set(code, { ...grant, expiresAt: this.now() + this.ttlMs });
     return code;
   }
 
@@ -29,10 +50,10 @@ export class AuthorizationCodes {
   consume(code: string): CodeGrant | undefined {
     const grant = this.grants.get(code);
     this.grants.delete(code);
-    return grant && grant.expiresAt > Date.now() ? grant : undefined;
+    return grant && grant.expiresAt > this.now() ? grant : undefined;
   }
 
-  sweep(now = Date.now()): void {
-    for (const [code, grant] of this.grants) if (grant.expiresAt <= now) this.grants.delete(code);
+  sweep(): void {
+    this.grants.sweep();
   }
 }

@@ -22,6 +22,7 @@ import {
   validateAuthorizeRequest,
 } from "./authorize-request.ts";
 import { toAwsError } from "./errors.ts";
+import { ExpiringStore } from "./expiring-store.ts";
 import * as pages from "./html.ts";
 import { isForm, parseCookies, readBody, redirect, sendHtml } from "./http.ts";
 import { claim, decodeJwt } from "./jwt.ts";
@@ -65,15 +66,23 @@ export interface HostedUiOptions {
   codes: AuthorizationCodes;
   secureCookie: boolean;
   log: (line: string) => void;
+  /** Most page flows and signed-in sessions held at once (see GatewayLimits). */
+  limits: { flows: number; hostedSessions: number };
+  now: () => number;
 }
 
 const randomId = () => randomBytes(24).toString("base64url");
 
 export class HostedUi {
-  private readonly flows = new Map<string, Flow>();
-  private readonly sessions = new Map<string, HostedSession>();
+  // Anyone can open a sign-in page, so both are bounded: when full, new pages
+  // (or sign-ins) are refused and the ones under way carry on (expiring-store.ts).
+  private readonly flows: ExpiringStore<Flow>;
+  private readonly sessions: ExpiringStore<HostedSession>;
 
-  constructor(private readonly o: HostedUiOptions) {}
+  constructor(private readonly o: HostedUiOptions) {
+    this.flows = new ExpiringStore("sign-in pages", o.limits.flows, o.now);
+    this.sessions = new ExpiringStore("hosted sign-in sessions", o.limits.hostedSessions, o.now);
+  }
 
   /** Handles the request when the path is a Hosted UI page; false otherwise. */
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
@@ -115,9 +124,13 @@ export class HostedUi {
     }
   }
 
-  sweep(now = Date.now()): void {
-    for (const [id, flow] of this.flows) if (flow.expiresAt < now) this.flows.delete(id);
-    for (const [id, session] of this.sessions) if (session.expiresAt < now) this.sessions.delete(id);
+  sweep(): void {
+    this.flows.sweep();
+    this.sessions.sweep();
+  }
+
+  stateSizes(): { flows: number; hostedSessions: number } {
+    return { flows: this.flows.size, hostedSessions: this.sessions.size };
   }
 
   // --- GET pages ---------------------------------------------------------------
@@ -134,7 +147,7 @@ export class HostedUi {
     if (
       sid &&
       session &&
-      session.expiresAt > Date.now() &&
+      session.expiresAt > this.o.now() &&
       session.poolId === request.client.UserPoolId &&
       !forceLogin
     ) {
@@ -180,7 +193,7 @@ export class HostedUi {
       "/confirmForgotPassword": "confirmForgot",
     };
     const flow = this.flows.get(form.get("flow") ?? "");
-    if (!flow || flow.expiresAt < Date.now() || flow.step !== expected[path]) {
+    if (!flow || flow.expiresAt < this.o.now() || flow.step !== expected[path]) {
       return sendHtml(
         res,
         400,
@@ -412,6 +425,9 @@ export class HostedUi {
   // --- sign-in done, sign-out -------------------------------------------------------
 
   private complete(res: ServerResponse, flow: Flow, tokens: AuthenticationResultType, password: string) {
+    // Both or neither: a refusal (503) must not leave a session without its code.
+    this.sessions.ensureRoom();
+    this.o.codes.ensureRoom();
     this.flows.delete(flow.id);
     const username = claim(decodeJwt(tokens.AccessToken), "username") ?? flow.username ?? "";
     const sid = randomId();
@@ -419,7 +435,7 @@ export class HostedUi {
       poolId: flow.request.client.UserPoolId,
       username,
       password,
-      expiresAt: Date.now() + HOSTED_SESSION_MS,
+      expiresAt: this.o.now() + HOSTED_SESSION_MS,
     });
     redirect(res, codeRedirect(flow.request, this.issueCode(flow.request, tokens)), {
       "Set-Cookie": this.cookie(sid, HOSTED_SESSION_MS / 1000),
@@ -491,7 +507,7 @@ export class HostedUi {
       id: randomId(),
       request,
       step,
-      expiresAt: Date.now() + FLOW_MS,
+      expiresAt: this.o.now() + FLOW_MS,
       usernameLabel: pool.UsernameAttributes?.includes("email") ? "Email" : "Username",
       passwordHint: describePasswordPolicy(pool.Policies?.PasswordPolicy),
     };
@@ -501,7 +517,7 @@ export class HostedUi {
 
   private render(res: ServerResponse, flow: Flow, m: pages.FormMessages = {}) {
     // Each rendering of a form gets a fresh expiry.
-    flow.expiresAt = Date.now() + FLOW_MS;
+    flow.expiresAt = this.o.now() + FLOW_MS;
     const q = flow.request.query;
     const links = { signUpHref: `/signup?${q}`, forgotPasswordHref: `/forgotPassword?${q}`, loginHref: `/login?${q}` };
     const common = { flow: flow.id, ...m };

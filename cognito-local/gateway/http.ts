@@ -94,11 +94,23 @@ const HOP_BY_HOP = new Set([
 ]);
 
 /**
- * Forwards the request unchanged to cognito-local and streams its answer
- * back. `body` is the already-buffered body, when the gateway had to read it
- * to decide; otherwise the request is piped.
+ * cognito-local's answer headers the gateway sets itself: CORS (cognito-local
+ * allows every origin) and the security headers every answer gets.
  */
-export function proxy(req: IncomingMessage, res: ServerResponse, upstream: URL, body?: Buffer): Promise<void> {
+const REPLACED_ANSWER_HEADERS = /^(?:access-control-|content-security-policy$|x-content-type-options$|x-powered-by$)/;
+
+/**
+ * Forwards the request to cognito-local at `target` (the canonical path and
+ * query) and streams its answer back. `body` is the already-buffered body,
+ * when the gateway had to read it to decide; otherwise the request is piped.
+ */
+export function proxy(
+  req: IncomingMessage,
+  res: ServerResponse,
+  upstream: URL,
+  target: string,
+  body?: Buffer,
+): Promise<void> {
   return new Promise((resolve) => {
     const headers: OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(req.headers)) {
@@ -112,13 +124,13 @@ export function proxy(req: IncomingMessage, res: ServerResponse, upstream: URL, 
         hostname: upstream.hostname,
         port: upstream.port,
         method: req.method,
-        path: req.url,
+        path: target,
         headers,
       },
       (upstreamRes) => {
         const out: OutgoingHttpHeaders = {};
         for (const [name, value] of Object.entries(upstreamRes.headers)) {
-          if (!HOP_BY_HOP.has(name) && value !== undefined) out[name] = value;
+          if (!HOP_BY_HOP.has(name) && !REPLACED_ANSWER_HEADERS.test(name) && value !== undefined) out[name] = value;
         }
         res.writeHead(upstreamRes.statusCode ?? 502, out);
         upstreamRes.pipe(res);

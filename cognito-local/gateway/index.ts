@@ -11,15 +11,19 @@
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { freePort } from "../../scripts/lib/free-port.ts";
 import { startEmulator } from "../launcher.ts";
 import { CognitoApi, PASS_THROUGH } from "./api.ts";
 import { AuthorizationCodes } from "./authorization-codes.ts";
+import { CorsPolicy } from "./cors.ts";
 import { AwsError, toAwsError } from "./errors.ts";
+import { StoreFullError } from "./expiring-store.ts";
 import { HostedUi } from "./hosted-ui.ts";
 import { errorPage } from "./html.ts";
 import { BodyTooLargeError, proxy, readBody, send, sendHtml, sendJson } from "./http.ts";
 import { OAuthEndpoints } from "./oauth.ts";
+import { canonicalTarget, type RequestTarget } from "./request-target.ts";
 import { TokenRegistry } from "./token-registry.ts";
 import { Upstream } from "./upstream.ts";
 
@@ -39,12 +43,84 @@ export interface GatewayOptions {
   log?: (line: string) => void;
   /** Authorization code lifetime. Default 5 minutes, as on AWS; tests shorten it. */
   codeTtlMs?: number;
+  /**
+   * Directory for the gateway's own durable state (passkeys, settings
+   * cognito-local drops, refresh tokens it mints). Default: in memory only.
+   */
+  stateDir?: string;
+  /** Every email sign-in code is this (like cognito-local's `CODE`). Default: random. */
+  fixedCode?: string;
+  /** Challenge session (and email code) lifetime. Default 3 minutes, as on AWS; tests shorten it. */
+  challengeTtlMs?: number;
+  /**
+   * Web origins allowed to read the gateway's answers from a browser (CORS),
+   * e.g. `["http://localhost:3000"]`. Default: the origins of the callback and
+   * sign-out URLs registered on the app clients (the seed registers APP_URL).
+   */
+  allowedOrigins?: readonly string[];
+  /** Caps on the in-memory state; see GatewayLimits. */
+  limits?: Partial<GatewayLimits>;
+  /** The clock of the Hosted UI's expiring state (tests move it). Default Date.now. */
+  now?: () => number;
 }
+
+/**
+ * Most entries each in-memory store holds. When one is full, expired entries
+ * are dropped and, if it is still full, new ones are refused (503 on pages and
+ * the token endpoint, TooManyRequestsException on the API): live entries are
+ * never evicted.
+ */
+export interface GatewayLimits {
+  /** Hosted UI pages waiting for their form (anyone can open one). */
+  flows: number;
+  /** Hosted UI signed-in sessions (the `cognito_local_hosted` cookie). */
+  hostedSessions: number;
+  /** Authorization codes not yet redeemed. */
+  codes: number;
+  /** API challenge sessions (MFA, new password) not yet answered. */
+  challengeSessions: number;
+}
+
+export const DEFAULT_LIMITS: GatewayLimits = {
+  flows: 5_000,
+  hostedSessions: 5_000,
+  codes: 5_000,
+  challengeSessions: 5_000,
+};
 
 export interface RunningGateway {
   url: string;
   port: number;
+  /** Entries held by each in-memory store, for tests and diagnostics. */
+  stateSizes(): Record<string, number>;
   stop(): Promise<void>;
+}
+
+/** What every answer carries; HTML pages replace the CSP with their own (inline style only). */
+const BASE_HEADERS = {
+  "Content-Security-Policy": "default-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+  "X-Content-Type-Options": "nosniff",
+};
+
+/** A pool's public keys: the one cognito-local path the gateway passes through besides the API. */
+const JWKS_PATH = /^\/[A-Za-z0-9-]+_[A-Za-z0-9]+\/\.well-known\/jwks\.json$/;
+const OPENID_CONFIGURATION_PATH = /^\/[A-Za-z0-9-]+_[A-Za-z0-9]+\/\.well-known\/openid-configuration$/;
+
+/** Paths a browser app may call cross-origin, and the methods it may use there. */
+function corsMethods(pathname: string): string | null {
+  if (pathname === "/" || pathname === "/oauth2/token" || pathname === "/oauth2/revoke") return "POST";
+  if (pathname === "/oauth2/userInfo") return "GET, POST";
+  if (JWKS_PATH.test(pathname) || OPENID_CONFIGURATION_PATH.test(pathname)) return "GET";
+  return null;
+}
+
+/**
+ * What goes to cognito-local as it is: its health check and the JWKS. (API
+ * calls pass through handleApi.) Nothing else does, so its own OAuth routes
+ * and sign-in form can never answer, whatever the gateway's routes miss.
+ */
+function passesThrough(method: string | undefined, pathname: string): boolean {
+  return (method === "GET" || method === "HEAD") && (pathname === "/health" || JWKS_PATH.test(pathname));
 }
 
 const AMZ_JSON = "application/x-amz-json-1.1";
@@ -54,7 +130,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const log = options.log ?? (() => {});
   const upstream = new Upstream(options.upstreamUrl);
   const registry = new TokenRegistry();
-  const codes = new AuthorizationCodes(options.codeTtlMs ?? 5 * 60_000);
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const now = options.now ?? Date.now;
+  const codes = new AuthorizationCodes(options.codeTtlMs ?? 5 * 60_000, limits.codes, now);
+  const cors = new CorsPolicy(upstream, options.allowedOrigins);
 
   const server = http.createServer();
   await new Promise<void>((resolve, reject) => {
@@ -67,31 +146,75 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const port = (server.address() as AddressInfo).port;
   const publicUrl = (options.publicUrl ?? `http://${host}:${port}`).replace(/\/+$/, "");
 
-  const api = new CognitoApi({ upstream, registry, publicUrl, log });
-  const hosted = new HostedUi({ upstream, api, codes, secureCookie: publicUrl.startsWith("https:"), log });
+  const api = new CognitoApi({
+    upstream,
+    registry,
+    publicUrl,
+    log,
+    challengeSessionLimit: limits.challengeSessions,
+    stateDir: options.stateDir,
+    fixedCode: options.fixedCode,
+    challengeTtlMs: options.challengeTtlMs,
+  });
+  const hosted = new HostedUi({
+    upstream,
+    api,
+    codes,
+    secureCookie: publicUrl.startsWith("https:"),
+    log,
+    limits,
+    now,
+  });
   const oauth = new OAuthEndpoints({ upstream, api, codes, registry, publicUrl });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? "/", publicUrl);
+    for (const [name, value] of Object.entries(BASE_HEADERS)) res.setHeader(name, value);
+    // One reading of the path, before any routing: a spelling that is not
+    // canonical is refused here, so no route (ours or cognito-local's) sees it.
+    const target = canonicalTarget(req.url);
+    if (!target) return notFound(req, res);
+    const url = new URL(target.target, publicUrl);
     try {
-      if (req.method === "POST" && url.pathname === "/" && req.headers["x-amz-target"]) {
-        return await handleApi(req, res);
+      const methods = corsMethods(target.pathname);
+      if (methods) {
+        if (req.method === "OPTIONS") return await preflight(req, res, methods);
+        for (const [name, value] of Object.entries(await cors.headers(req))) res.setHeader(name, value!);
       }
+      if (req.method === "POST" && target.pathname === "/") return await handleApi(req, res, target);
       if (await hosted.handle(req, res, url)) return;
       if (await oauth.handle(req, res, url)) return;
-      await proxy(req, res, upstream.url);
+      if (passesThrough(req.method, target.pathname)) return await proxy(req, res, upstream.url, target.target);
+      notFound(req, res);
     } catch (error) {
       if (error instanceof BodyTooLargeError) return sendJson(res, 413, { message: error.message });
-      log(`${req.method} ${url.pathname} failed: ${(error as Error).stack ?? error}`);
       if (res.headersSent) return void res.destroy();
       const html = (req.headers.accept ?? "").includes("text/html");
+      if (error instanceof StoreFullError) {
+        log(`${req.method} ${target.pathname} refused: ${error.store} at capacity`);
+        const headers = { "Retry-After": "60" };
+        if (html) return sendHtml(res, 503, errorPage("Too busy", error.message), headers);
+        return sendJson(res, 503, { error: "temporarily_unavailable", error_description: error.message }, headers);
+      }
+      log(`${req.method} ${target.pathname} failed: ${(error as Error).stack ?? error}`);
       if (html)
         sendHtml(res, 500, errorPage("Something went wrong", "The local Hosted UI could not complete the request."));
       else sendJson(res, 500, { error: "server_error", message: (error as Error).message });
     }
   };
 
-  const handleApi = async (req: IncomingMessage, res: ServerResponse) => {
+  const preflight = async (req: IncomingMessage, res: ServerResponse, methods: string) => {
+    const headers = await cors.preflight(req, methods);
+    if (headers) return send(res, 204, "", headers);
+    sendJson(
+      res,
+      403,
+      { message: "This origin may not call the local Cognito from a browser (see allowedOrigins)." },
+      { Vary: "Origin" },
+    );
+  };
+
+  const handleApi = async (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => {
+    if (!req.headers["x-amz-target"]) return sendJson(res, 400, { message: "Missing x-amz-target header" });
     const raw = await readBody(req);
     const operation = String(req.headers["x-amz-target"]).split(".")[1] ?? "";
     let body: unknown;
@@ -111,8 +234,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       if (e.status >= 500) log(`${operation} failed: ${e.message}`);
       return sendAws(res, e);
     }
-    if (result === PASS_THROUGH) return proxy(req, res, upstream.url, raw);
-    sendAws(res, result);
+    if (result === PASS_THROUGH) await proxy(req, res, upstream.url, target.target, raw);
+    else sendAws(res, result);
+    cors.observe(operation);
   };
 
   server.on("request", (req, res) => void handle(req, res));
@@ -130,6 +254,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return {
     url: publicUrl,
     port,
+    stateSizes: () => ({
+      ...hosted.stateSizes(),
+      codes: codes.size,
+      challengeSessions: api.challengeSessionCount,
+      ...registry.stateSizes(),
+      jwksPools: upstream.jwksPoolCount,
+    }),
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         clearInterval(sweeper);
@@ -141,9 +272,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   };
 }
 
+/** 404 for a path nobody serves, or one not spelled the canonical way (an HTML page for browsers). */
+function notFound(req: IncomingMessage, res: ServerResponse) {
+  if ((req.headers.accept ?? "").includes("text/html")) {
+    return sendHtml(res, 404, errorPage("Not found", "There is no page at this address."));
+  }
+  sendJson(res, 404, { message: "Not found" });
+}
+
 /** Answers in the Cognito JSON API's shape: the result, or `{__type, message}` for an error. */
 function sendAws(res: ServerResponse, result: unknown) {
-  const headers = { "Content-Type": AMZ_JSON, "x-amzn-RequestId": randomUUID(), "Access-Control-Allow-Origin": "*" };
+  const headers = { "Content-Type": AMZ_JSON, "x-amzn-RequestId": randomUUID() };
   if (result instanceof AwsError) {
     send(res, result.status, JSON.stringify({ __type: result.type, message: result.message }), {
       ...headers,
@@ -167,6 +306,11 @@ export interface LocalCognitoOptions {
   /** Each line cognito-local prints, and the gateway's own lines (prefixed `gateway: `). */
   onLog?: (line: string) => void;
   codeTtlMs?: number;
+  challengeTtlMs?: number;
+  /** See GatewayOptions.allowedOrigins. */
+  allowedOrigins?: readonly string[];
+  /** See GatewayOptions.limits. */
+  limits?: Partial<GatewayLimits>;
 }
 
 export interface RunningLocalCognito {
@@ -197,6 +341,13 @@ export async function startLocalCognito(options: LocalCognitoOptions): Promise<R
     publicUrl: options.publicUrl,
     log: onLog ? (line) => onLog(`gateway: ${line}`) : undefined,
     codeTtlMs: options.codeTtlMs,
+    challengeTtlMs: options.challengeTtlMs,
+    // Beside cognito-local's own data, so one directory is the whole emulator.
+    stateDir: path.join(options.dataDir, ".gateway"),
+    // cognito-local's CODE fixes the gateway's email codes too.
+    fixedCode: options.env?.CODE ?? process.env.CODE,
+    allowedOrigins: options.allowedOrigins,
+    limits: options.limits,
   });
   let emulator;
   try {

@@ -32,9 +32,8 @@ class OAuthError extends Error {
   }
 }
 
-const CORS: OutgoingHttpHeaders = { "Access-Control-Allow-Origin": "*" };
-const CORS_ENDPOINTS = new Set(["/oauth2/token", "/oauth2/revoke", "/oauth2/userInfo"]);
-const NO_STORE: OutgoingHttpHeaders = { "Cache-Control": "no-store", Pragma: "no-cache", ...CORS };
+// CORS headers (and preflights) are the gateway's, for the app's origin only: see cors.ts.
+const NO_STORE: OutgoingHttpHeaders = { "Cache-Control": "no-store", Pragma: "no-cache" };
 /** RFC 7636: 43–128 characters of [A-Za-z0-9-._~]. */
 const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 const OPENID_CONFIGURATION = /^\/([^/]+)\/\.well-known\/openid-configuration$/;
@@ -45,16 +44,6 @@ export class OAuthEndpoints {
   /** Handles the request when the path is one of these endpoints; false otherwise. */
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     const path = url.pathname;
-    if (req.method === "OPTIONS" && CORS_ENDPOINTS.has(path)) {
-      // Browser apps (public clients) call these endpoints cross-origin, as on AWS.
-      send(res, 204, "", {
-        ...CORS,
-        "Access-Control-Allow-Methods": path === "/oauth2/userInfo" ? "GET, POST" : "POST",
-        "Access-Control-Allow-Headers": "authorization, content-type",
-        "Access-Control-Max-Age": "600",
-      });
-      return true;
-    }
     if (path === "/oauth2/token") {
       await this.oauth(req, res, (form) => this.token(req, res, form));
       return true;
@@ -203,8 +192,10 @@ export class OAuthEndpoints {
     const client = await this.authenticateClient(req, form);
     const issuedTo = this.o.registry.clientOf(token);
     if (!issuedTo || issuedTo === client.ClientId) {
-      await this.o.upstream.revoke(client.ClientId, token);
-      this.o.registry.revokeRefreshToken(token);
+      const known = await this.o.upstream.revoke(client.ClientId, token);
+      // Only a token that exists is remembered as revoked: anyone may post
+      // made-up strings here, and they must not pile up in memory.
+      if (known || issuedTo) this.o.registry.revokeRefreshToken(token);
     }
     send(res, 200, "", NO_STORE);
   }
@@ -217,10 +208,7 @@ export class OAuthEndpoints {
         res,
         401,
         { error: "invalid_request", error_description: "Bearer access token required" },
-        {
-          ...CORS,
-          "WWW-Authenticate": 'Bearer realm="cognito-local"',
-        },
+        { "WWW-Authenticate": 'Bearer realm="cognito-local"' },
       );
     }
     let user: { Username?: string; UserAttributes?: Array<{ Name?: string; Value?: string }> };
@@ -235,10 +223,7 @@ export class OAuthEndpoints {
         res,
         401,
         { error: "invalid_token", error_description: e.message },
-        {
-          ...CORS,
-          "WWW-Authenticate": `Bearer error="invalid_token", error_description="${description}"`,
-        },
+        { "WWW-Authenticate": `Bearer error="invalid_token", error_description="${description}"` },
       );
     }
     const attributes = Object.fromEntries((user.UserAttributes ?? []).map((a) => [a.Name ?? "", a.Value ?? ""]));
@@ -257,26 +242,21 @@ export class OAuthEndpoints {
     }
     const base = this.o.publicUrl;
     const issuer = `${base}/${poolId}`;
-    sendJson(
-      res,
-      200,
-      {
-        issuer,
-        authorization_endpoint: `${base}/oauth2/authorize`,
-        token_endpoint: `${base}/oauth2/token`,
-        userinfo_endpoint: `${base}/oauth2/userInfo`,
-        revocation_endpoint: `${base}/oauth2/revoke`,
-        jwks_uri: `${issuer}/.well-known/jwks.json`,
-        response_types_supported: ["code"],
-        grant_types_supported: ["authorization_code", "refresh_token"],
-        code_challenge_methods_supported: ["S256"],
-        scopes_supported: ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"],
-        token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
-        id_token_signing_alg_values_supported: ["RS256"],
-        subject_types_supported: ["public"],
-      },
-      CORS,
-    );
+    sendJson(res, 200, {
+      issuer,
+      authorization_endpoint: `${base}/oauth2/authorize`,
+      token_endpoint: `${base}/oauth2/token`,
+      userinfo_endpoint: `${base}/oauth2/userInfo`,
+      revocation_endpoint: `${base}/oauth2/revoke`,
+      jwks_uri: `${issuer}/.well-known/jwks.json`,
+      response_types_supported: ["code"],
+      grant_types_supported: ["authorization_code", "refresh_token"],
+      code_challenge_methods_supported: ["S256"],
+      scopes_supported: ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"],
+      token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+      id_token_signing_alg_values_supported: ["RS256"],
+      subject_types_supported: ["public"],
+    });
   }
 }
 

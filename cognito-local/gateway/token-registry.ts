@@ -62,6 +62,15 @@ export class TokenRegistry {
     return { poolId, username, expiresIn: exp - iat };
   }
 
+  /** Entries held, for tests and diagnostics. */
+  stateSizes(): { refreshTokens: number; revokedRefreshTokens: number; revokedAccessTokens: number } {
+    return {
+      refreshTokens: this.refreshTokens.size,
+      revokedRefreshTokens: this.revokedRefreshTokens.size,
+      revokedAccessTokens: this.revokedJtis.size,
+    };
+  }
+
   /** The client a refresh token was issued to, if the gateway saw it issued. */
   clientOf(refreshToken: string): string | undefined {
     return this.refreshTokens.get(refreshToken)?.clientId;

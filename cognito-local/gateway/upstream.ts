@@ -7,6 +7,8 @@ import {
   AdminGetUserCommand,
   type AdminGetUserCommandOutput,
   AdminInitiateAuthCommand,
+  AdminListGroupsForUserCommand,
+  AdminUpdateUserAttributesCommand,
   type AuthenticationResultType,
   CognitoIdentityProviderClient,
   DescribeUserPoolClientCommand,
@@ -124,6 +126,31 @@ export class Upstream {
     }
   }
 
+  /** Sets user attributes as an administrator would. */
+  async setAttributes(poolId: string, username: string, attributes: Record<string, string>): Promise<void> {
+    await this.sdk.send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: poolId,
+        Username: username,
+        UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
+      }),
+    );
+  }
+
+  /** The names of the user's groups (by canonical username: cognito-local matches no alias here). */
+  async groups(poolId: string, username: string): Promise<string[]> {
+    const names: string[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await this.sdk.send(
+        new AdminListGroupsForUserCommand({ UserPoolId: poolId, Username: username, Limit: 60, NextToken }),
+      );
+      for (const g of page.Groups ?? []) if (g.GroupName) names.push(g.GroupName);
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return names;
+  }
+
   /**
    * Tokens for a user whose password the gateway has just checked or set
    * (ADMIN_USER_PASSWORD_AUTH). cognito-local stores the refresh token it
@@ -156,10 +183,27 @@ export class Upstream {
     }
   }
 
-  /** The pool's signing keys (cognito-local serves one static key; cached). */
+  /** Pools whose keys are cached. */
+  get jwksPoolCount(): number {
+    return this.jwksByPool.size;
+  }
+
+  /**
+   * The pool's signing keys (cognito-local serves one static key; cached);
+   * none for a pool that does not exist. The pool ID comes from tokens not
+   * yet verified, so only real pools are cached: made-up IDs must not pile up.
+   */
   async jwks(poolId: string, refresh = false): Promise<Jwk[]> {
     const cached = this.jwksByPool.get(poolId);
     if (cached && !refresh) return cached;
+    if (!cached) {
+      try {
+        await this.pool(poolId);
+      } catch (error) {
+        if (toAwsError(error).type === "ResourceNotFoundException") return [];
+        throw error;
+      }
+    }
     const response = await fetch(new URL(`/${encodeURIComponent(poolId)}/.well-known/jwks.json`, this.url));
     if (!response.ok) return [];
     const { keys } = (await response.json()) as { keys?: Jwk[] };

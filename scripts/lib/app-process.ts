@@ -102,6 +102,9 @@ export async function startApp(options: StartAppOptions): Promise<AppProcess> {
       HOST: "127.0.0.1",
       PORT: String(options.port),
       APP_URL: url,
+      // A production build against the local emulator, on loopback: say so
+      // (production refuses COGNITO_ENDPOINT, http:// and bench routes otherwise).
+      ALLOW_EMULATOR_IN_PRODUCTION: "1",
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

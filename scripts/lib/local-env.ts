@@ -10,9 +10,15 @@ import { type RunningLocalCognito, startLocalCognito } from "../../cognito-local
 import { ROOT } from "./root.ts";
 import { type SeedResult, seed } from "./seed.ts";
 
-// Node 20 is supported by the SDK until 2027; its start-up reminder is noise
-// in a dev console (set before any client is created).
+// Two known-harmless notices that make a fresh dev console look broken. Each
+// variable silences exactly one message (nothing else is filtered, so real
+// errors and warnings still show); children (cognito-local, the app) inherit
+// them. Set before any SDK client is created.
+// - AWS SDK v3: Node 20 is supported until 2027; its reminder is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+// - AWS SDK v2's end-of-support banner: cognito-local depends on that SDK, we
+//   do not (the app and the seed use v3). The variable AWS documents for it.
+process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= "1";
 
 export const ENV_FILE = path.join(ROOT, ".env");
 export const ENV_LOCAL_FILE = path.join(ROOT, ".env.local");
@@ -41,6 +47,11 @@ export interface EmulatorTarget {
   /** URL the app and browser use, e.g. http://localhost:9229 */
   url: string;
   port: number;
+  /**
+   * Origins allowed to call the emulator from a browser (COGNITO_LOCAL_CORS_ORIGINS,
+   * comma-separated); undefined: the app clients' registered URLs (the seed's APP_URL).
+   */
+  allowedOrigins?: string[];
 }
 
 /**
@@ -54,34 +65,84 @@ export function emulatorTarget(env: Record<string, string>): EmulatorTarget | nu
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new Error(`COGNITO_LOCAL_PORT: expected a port number, got "${env.COGNITO_LOCAL_PORT}"`);
   }
-  return { url: `${endpoint.protocol}//${endpoint.hostname}:${port}`, port };
+  const origins = env.COGNITO_LOCAL_CORS_ORIGINS?.split(",")
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of origins ?? []) {
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+      throw new Error(`COGNITO_LOCAL_CORS_ORIGINS: expected origins like http://localhost:3000, got "${origin}"`);
+    }
+  }
+  return { url: `${endpoint.protocol}//${endpoint.hostname}:${port}`, port, allowedOrigins: origins };
 }
 
 /**
- * Writes the generated IDs to `.env.local`, which the app reads after `.env`
- * (values in `.env` win, so nothing set by hand is overwritten). The file is
- * git-ignored and wholly owned by the seed.
+ * The contents of `.env.local` for a seeded emulator: the generated IDs, and
+ * the emulator's Hosted UI as `COGNITO_DOMAIN`. The app reads the file after
+ * `.env` and the environment, and only while COGNITO_ENDPOINT (an emulator)
+ * is set, so every value here is a default that anything set by hand beats.
  */
-export function writeEnvLocal(result: SeedResult, emulatorUrl: string): string[] {
-  const values: Record<string, string> = {
-    COGNITO_USER_POOL_ID: result.userPoolId,
-    COGNITO_CLIENT_ID: result.clients.web.clientId,
-    COGNITO_CONFIDENTIAL_CLIENT_ID: result.clients["web-confidential"].clientId,
-  };
+export function envLocalContents(result: SeedResult, emulatorUrl: string): string {
   const lines = [
     `# Written by \`npm run seed\` for the local emulator at ${emulatorUrl}.`,
     "# Git-ignored and re-written on every seed. Values in .env take precedence;",
     "# the app reads this file only while COGNITO_ENDPOINT (an emulator) is set.",
-    ...Object.entries(values).map(([k, v]) => `${k}=${v}`),
+    ...Object.entries(seededIds(result)).map(([k, v]) => `${k}=${v}`),
+    "# The emulator's Hosted UI, for an .env that leaves COGNITO_DOMAIN empty (as",
+    "# .env files copied from older versions of .env.example do), so AUTH_FLOW=auto",
+    "# offers it. For the app's own form only, set AUTH_FLOW=custom in .env.",
+    `COGNITO_DOMAIN=${emulatorUrl}`,
     "# To try the confidential client (with a secret), copy these two into .env as",
     "# COGNITO_CLIENT_ID and COGNITO_CLIENT_SECRET. The app does not read these names.",
     `COGNITO_CONFIDENTIAL_CLIENT_SECRET=${result.clients["web-confidential"].clientSecret}`,
     "",
   ];
-  fs.writeFileSync(ENV_LOCAL_FILE, lines.join("\n"));
-  // Report which values .env overrides, so a stale hand-set ID is visible.
+  return lines.join("\n");
+}
+
+function seededIds(result: SeedResult): Record<string, string> {
+  return {
+    COGNITO_USER_POOL_ID: result.userPoolId,
+    COGNITO_CLIENT_ID: result.clients.web.clientId,
+    COGNITO_CONFIDENTIAL_CLIENT_ID: result.clients["web-confidential"].clientId,
+  };
+}
+
+/**
+ * Writes `.env.local` (git-ignored, wholly owned by the seed). Returns the
+ * generated IDs that `.env` overrides by hand, so a stale one is visible.
+ */
+export function writeEnvLocal(result: SeedResult, emulatorUrl: string): string[] {
+  fs.writeFileSync(ENV_LOCAL_FILE, envLocalContents(result, emulatorUrl));
+  const values = seededIds(result);
   const dotenvValues = fs.existsSync(ENV_FILE) ? dotenv.parse(fs.readFileSync(ENV_FILE)) : {};
   return Object.keys(values).filter((k) => dotenvValues[k]?.trim() && dotenvValues[k] !== values[k]);
+}
+
+/** Where the local Hosted UI URL came from (for the dev console). */
+export interface LocalHostedDomain {
+  url: string;
+  /** `env`: set in .env or the environment; `emulator`: left empty, so the emulator's own. */
+  source: "env" | "emulator";
+}
+
+/**
+ * The Hosted UI base URL for local development against the emulator at
+ * `target`. A value that names the emulator's host follows the emulator to
+ * its actual port (COGNITO_LOCAL_PORT); another value is kept as set; an
+ * empty one (older .env files) becomes the emulator, which always has a
+ * Hosted UI. Only ever called with an emulator: nothing is invented for AWS.
+ */
+export function localHostedDomain(env: Record<string, string>, target: EmulatorTarget): LocalHostedDomain {
+  const set = env.COGNITO_DOMAIN;
+  if (!set) return { url: target.url, source: "emulator" };
+  let sameHost = false;
+  try {
+    sameHost = new URL(set).hostname === new URL(target.url).hostname;
+  } catch {
+    // Not a URL: leave it to the app's config check, which names the variable.
+  }
+  return { url: sameHost ? target.url : set, source: "env" };
 }
 
 /** Seeds the emulator for the app at `appUrl` and records the IDs in `.env.local`. */
@@ -102,6 +163,7 @@ export async function startDevCognito(target: EmulatorTarget): Promise<RunningLo
       dataDir: EMULATOR_DATA_DIR,
       port: target.port,
       publicUrl: target.url,
+      allowedOrigins: target.allowedOrigins,
       // Confirmation codes and temporary passwords show up here: prefix
       // every line so they are easy to spot among the app's output.
       onLog: (line) => console.log(`[cognito-local] ${line}`),

@@ -94,7 +94,7 @@ describe("account pages", () => {
   const signInToMfaStep = async (email: string, password: string) => {
     const jar = new CookieJar();
     expectRedirect(await jar.post(`${app.url}/login`, { username: email, password }), "/login/mfa");
-    expect(jar.names().some((n) => n.startsWith("__challenge"))).toBe(true);
+    expect(jar.names().some((n) => n.startsWith("__Host-challenge"))).toBe(true);
     expect(jar.session()).toBeNull();
     return jar;
   };
@@ -376,7 +376,7 @@ describe("account pages", () => {
     expect(await wrongSignIn.text()).toContain("That code is not correct");
     expect(mfa.session()).toBeNull();
     expectRedirect(await mfa.post(`${app.url}/login/mfa`, { code: totpCode(secret) }), "/dashboard");
-    expect(mfa.names().filter((n) => n.startsWith("__challenge"))).toEqual([]);
+    expect(mfa.names().filter((n) => n.startsWith("__Host-challenge"))).toEqual([]);
     expect((await mfa.fetch(`${app.url}/dashboard`)).status).toBe(200);
 
     // The secret never reaches the server's log.

@@ -36,4 +36,17 @@ describe("start-up configuration errors", () => {
     expect(await app.exited).not.toBe(0);
     expect(app.output()).toMatch(/SESSION_SECRET: required in production/);
   });
+
+  it("refuses, in production, an emulator endpoint and http:// URLs without ALLOW_EMULATOR_IN_PRODUCTION=1", async () => {
+    const app = await startApp({
+      env: { ALLOW_EMULATOR_IN_PRODUCTION: undefined, BENCH_ROUTES: "1", COGNITO_CLIENT_ID: "x1" },
+      expectExit: true,
+    });
+    expect(await app.exited).not.toBe(0);
+    const output = app.output();
+    expect(output).toMatch(/COGNITO_ENDPOINT: set in production: .*ALLOW_EMULATOR_IN_PRODUCTION=1/);
+    expect(output).toMatch(/APP_URL: must be an https:\/\/ URL in production/);
+    expect(output).toMatch(/BENCH_ROUTES: must be off in production/);
+    expect(output).not.toContain("[server] http://");
+  });
 });

@@ -19,12 +19,12 @@ let BIG: TestUser;
 const chunkNames = (jar: CookieJar) =>
   jar
     .names()
-    .filter((n) => /^__session\.\d+$/.test(n))
+    .filter((n) => /^__Host-session\.\d+$/.test(n))
     .sort();
 
 /** Splits chunk 0's value into its count prefix and its part of the sealed session. */
 function chunk0(jar: CookieJar): { count: string; part: string } {
-  const value = jar.get("__session.0")!;
+  const value = jar.get("__Host-session.0")!;
   const dot = value.indexOf(".");
   return { count: value.slice(0, dot), part: value.slice(dot + 1) };
 }
@@ -78,10 +78,10 @@ describe("session cookie attacks (a two-chunk session)", () => {
 
   it("tampered: one character changed in any chunk, or in the chunk count", async () => {
     for (const [name, offset] of [
-      ["__session.0", 0],
-      ["__session.0", 37],
-      ["__session.1", 0],
-      ["__session.1", -11],
+      ["__Host-session.0", 0],
+      ["__Host-session.0", 37],
+      ["__Host-session.1", 0],
+      ["__Host-session.1", -11],
     ] as const) {
       const jar = signedIn.clone();
       const value = jar.get(name)!;
@@ -91,7 +91,7 @@ describe("session cookie attacks (a two-chunk session)", () => {
     const count = Number(chunk0(signedIn).count);
     for (const claimed of [count - 1, count + 1, 9, 0]) {
       const jar = signedIn.clone();
-      jar.set("__session.0", `${claimed}.${chunk0(signedIn).part}`);
+      jar.set("__Host-session.0", `${claimed}.${chunk0(signedIn).part}`);
       await expectSignedOut(jar, `count changed from ${count} to ${claimed}`);
     }
   });
@@ -111,44 +111,44 @@ describe("session cookie attacks (a two-chunk session)", () => {
     await expectSignedOut(cutLast, `${last} cut short`);
 
     const cutFirst = signedIn.clone();
-    cutFirst.set("__session.0", signedIn.get("__session.0")!.slice(0, 1000));
-    await expectSignedOut(cutFirst, "__session.0 cut short");
+    cutFirst.set("__Host-session.0", signedIn.get("__Host-session.0")!.slice(0, 1000));
+    await expectSignedOut(cutFirst, "__Host-session.0 cut short");
 
     const onlyFirst = signedIn.clone();
-    onlyFirst.delete("__session.0");
-    await expectSignedOut(onlyFirst, "__session.0 dropped");
+    onlyFirst.delete("__Host-session.0");
+    await expectSignedOut(onlyFirst, "__Host-session.0 dropped");
   });
 
   it("swapped: chunks in the wrong order", async () => {
     const { count, part } = chunk0(signedIn);
-    const second = signedIn.get("__session.1")!;
+    const second = signedIn.get("__Host-session.1")!;
     const swappedParts = signedIn.clone();
-    swappedParts.set("__session.0", `${count}.${second}`);
-    swappedParts.set("__session.1", part);
+    swappedParts.set("__Host-session.0", `${count}.${second}`);
+    swappedParts.set("__Host-session.1", part);
     await expectSignedOut(swappedParts, "parts swapped, count kept in chunk 0");
 
     const swappedValues = signedIn.clone();
-    swappedValues.set("__session.0", second);
-    swappedValues.set("__session.1", signedIn.get("__session.0")!);
+    swappedValues.set("__Host-session.0", second);
+    swappedValues.set("__Host-session.1", signedIn.get("__Host-session.0")!);
     await expectSignedOut(swappedValues, "cookie values swapped");
   });
 
   it("mixed: a chunk from another session of the same user", async () => {
     const a = signedIn.clone();
-    a.set("__session.1", otherSession.get("__session.1")!);
+    a.set("__Host-session.1", otherSession.get("__Host-session.1")!);
     await expectSignedOut(a, "chunk 1 from the other session");
 
     const b = signedIn.clone();
-    b.set("__session.0", otherSession.get("__session.0")!);
+    b.set("__Host-session.0", otherSession.get("__Host-session.0")!);
     await expectSignedOut(b, "chunk 0 from the other session");
   });
 
   it("planted: a second cookie with a chunk's name (e.g. from a sibling subdomain) is not trusted", async () => {
-    for (const planted of [otherSession.get("__session.0")!, signedIn.get("__session.0")!]) {
-      const header = `${signedIn.header()}; __session.0=${planted}`;
+    for (const planted of [otherSession.get("__Host-session.0")!, signedIn.get("__Host-session.0")!]) {
+      const header = `${signedIn.header()}; __Host-session.0=${planted}`;
       const res = await fetch(`${app.url}/dashboard`, { headers: { Cookie: header }, redirect: "manual" });
       expectRedirect(res, SIGNED_OUT);
-      expect(res.headers.getSetCookie().some((c) => /^__session\.0=;.*Max-Age=0/i.test(c))).toBe(true);
+      expect(res.headers.getSetCookie().some((c) => /^__Host-session\.0=;.*Max-Age=0/i.test(c))).toBe(true);
     }
   });
 
@@ -168,8 +168,8 @@ describe("session cookie attacks (a two-chunk session)", () => {
     ];
     for (const value of values) {
       const jar = new CookieJar();
-      jar.set("__session.0", value);
-      await expectSignedOut(jar, `__session.0=${value.slice(0, 24)}…`);
+      jar.set("__Host-session.0", value);
+      await expectSignedOut(jar, `__Host-session.0=${value.slice(0, 24)}…`);
     }
   });
 

@@ -30,7 +30,7 @@ describe("custom form sign-in (AUTH_FLOW=auto, no Hosted UI domain)", () => {
     const res = await jar.post(`${app.url}/login`, { ...DEMO, redirectTo: "/dashboard?tab=1" });
     expectRedirect(res, "/dashboard?tab=1");
     const cookies = res.headers.getSetCookie();
-    expect(cookies.some((c) => c.startsWith("__session.0="))).toBe(true);
+    expect(cookies.some((c) => c.startsWith("__Host-session.0="))).toBe(true);
     for (const c of cookies) {
       expect(c).toMatch(/HttpOnly/);
       expect(c).toMatch(/SameSite=Lax/);
@@ -60,7 +60,7 @@ describe("custom form sign-in (AUTH_FLOW=auto, no Hosted UI domain)", () => {
       const html = await res.text();
       expect(html).toContain("Incorrect username or password.");
       expect(html).not.toContain("Wrong-Passw0rd!");
-      expect(jar.names().filter((n) => n.startsWith("__session"))).toEqual([]);
+      expect(jar.names().filter((n) => n.startsWith("__Host-session"))).toEqual([]);
     }
   });
 
@@ -129,13 +129,13 @@ describe("custom form sign-in (AUTH_FLOW=auto, no Hosted UI domain)", () => {
 
   it("treats a tampered cookie as signed out (never a 500) and clears it", async () => {
     const jar = await signInWithForm(app.url, DEMO.username, DEMO.password);
-    const value = jar.get("__session.0")!;
+    const value = jar.get("__Host-session.0")!;
     const i = Math.floor(value.length / 2);
-    jar.set("__session.0", value.slice(0, i) + (value[i] === "A" ? "B" : "A") + value.slice(i + 1));
+    jar.set("__Host-session.0", value.slice(0, i) + (value[i] === "A" ? "B" : "A") + value.slice(i + 1));
     const res = await jar.fetch(`${app.url}/dashboard`);
     expectRedirect(res, "/login?redirectTo=%2Fdashboard");
-    expect(jar.names().filter((n) => n.startsWith("__session"))).toEqual([]);
-    const home = await fetch(`${app.url}/`, { headers: { Cookie: "__session.0=garbage" } });
+    expect(jar.names().filter((n) => n.startsWith("__Host-session"))).toEqual([]);
+    const home = await fetch(`${app.url}/`, { headers: { Cookie: "__Host-session.0=garbage" } });
     expect(home.status).toBe(200);
   });
 

@@ -35,7 +35,7 @@ describe("Hosted UI sign-in (AUTH_FLOW=auto with COGNITO_DOMAIN)", () => {
     expect(q.get("state")).toMatch(/^[\w-]{20,}$/);
     expect(q.get("scope")?.split(" ").sort()).toEqual(["email", "openid", "profile"]);
     // state + verifier in a short-lived httpOnly cookie
-    const stateCookie = res.headers.getSetCookie().find((c) => c.startsWith("__oauth_state"));
+    const stateCookie = res.headers.getSetCookie().find((c) => c.startsWith("__Host-oauth_state"));
     expect(stateCookie).toMatch(/HttpOnly/i);
     expect(stateCookie).toMatch(/Max-Age=300/i);
   });
@@ -43,7 +43,7 @@ describe("Hosted UI sign-in (AUTH_FLOW=auto with COGNITO_DOMAIN)", () => {
   it("signs in end to end, clears the state cookie, lands on redirectTo", async () => {
     const { jar, callback } = await hostedSignIn(app.url, DEMO.username, DEMO.password, "/dashboard?from=hosted");
     expectRedirect(callback, "/dashboard?from=hosted");
-    expect(jar.names().some((n) => n.startsWith("__oauth"))).toBe(false);
+    expect(jar.names().some((n) => n.startsWith("__Host-oauth"))).toBe(false);
     expect(jar.session()?.flow).toBe("hosted");
     const dashboard = await jar.fetch(`${app.url}/dashboard`);
     expect(dashboard.status).toBe(200);

@@ -178,7 +178,7 @@ describe("account lifecycle in the app's own pages", () => {
     });
     expectRedirect(login, "/login/new-password");
     expect(jar.session()).toBeNull();
-    const challengeCookie = login.headers.getSetCookie().find((c) => c.startsWith("__challenge"));
+    const challengeCookie = login.headers.getSetCookie().find((c) => c.startsWith("__Host-challenge"));
     expect(challengeCookie).toMatch(/HttpOnly/);
     const page = await jar.fetch(`${app.url}/login/new-password`);
     expect(page.status).toBe(200);
@@ -192,7 +192,7 @@ describe("account lifecycle in the app's own pages", () => {
     const done = await jar.post(`${app.url}/login/new-password`, { password: GOOD, confirm: GOOD });
     expectRedirect(done, "/admin"); // the redirectTo of the original sign-in survives the extra step
     expect(jar.session()).not.toBeNull();
-    expect(jar.names().some((n) => n.startsWith("__challenge"))).toBe(false);
+    expect(jar.names().some((n) => n.startsWith("__Host-challenge"))).toBe(false);
     await signInWithForm(app.url, email, GOOD);
   });
 

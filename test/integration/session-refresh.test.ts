@@ -23,7 +23,7 @@ describe("refreshing tokens (app client with 30-second access tokens: always wit
     await new Promise((r) => setTimeout(r, 1100)); // a new iat
     const res = await jar.fetch(`${app.url}/dashboard`);
     expect(res.status).toBe(200);
-    expect(res.headers.getSetCookie().some((c) => c.startsWith("__session.0="))).toBe(true);
+    expect(res.headers.getSetCookie().some((c) => c.startsWith("__Host-session.0="))).toBe(true);
     const after = jar.session()!;
     expect(after.access).not.toBe(before.access);
     expect(jwtClaims(after.access).iat as number).toBeGreaterThan(jwtClaims(before.access).iat as number);
@@ -94,7 +94,7 @@ describe("AWS-size tokens (a user whose groups make the emulator's tokens large)
     // At least AWS sizes: access ≈ 1.3 KB, ID ≈ 1.7 KB.
     expect(session.access.length).toBeGreaterThan(2000);
     expect(session.id.length).toBeGreaterThan(2000);
-    const chunks = res.headers.getSetCookie().filter((c) => c.startsWith("__session."));
+    const chunks = res.headers.getSetCookie().filter((c) => c.startsWith("__Host-session."));
     expect(chunks.length).toBeGreaterThanOrEqual(2);
     for (const c of chunks) expect(setCookieBytes(c)).toBeLessThanOrEqual(4096);
 
@@ -106,11 +106,11 @@ describe("AWS-size tokens (a user whose groups make the emulator's tokens large)
   it("clears stale chunks when the session shrinks (a smaller user signs in in the same browser)", async () => {
     const jar = new CookieJar();
     await jar.post(`${app.url}/login`, { username: user.username, password: user.password });
-    const bigChunks = jar.names().filter((n) => n.startsWith("__session.")).length;
+    const bigChunks = jar.names().filter((n) => n.startsWith("__Host-session.")).length;
     expect(bigChunks).toBeGreaterThanOrEqual(2);
     await jar.post(`${app.url}/logout`, {});
     await jar.post(`${app.url}/login`, DEMO);
-    expect(jar.names().filter((n) => n.startsWith("__session."))).toEqual(["__session.0"]);
+    expect(jar.names().filter((n) => n.startsWith("__Host-session."))).toEqual(["__Host-session.0"]);
     expect(jwtClaims(jar.session()!.id).email).toBe(DEMO.username);
   });
 });

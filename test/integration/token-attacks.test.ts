@@ -94,7 +94,7 @@ describe("forged and misused access tokens in a real session cookie", () => {
     expect(res.status, `${what}: /dashboard`).not.toBe(500);
     expectRedirect(res, SIGNED_OUT);
     expect(
-      jar.names().filter((n) => n.startsWith("__session")),
+      jar.names().filter((n) => n.startsWith("__Host-session")),
       `${what}: cookie cleared`,
     ).toEqual([]);
   }

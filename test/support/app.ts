@@ -70,6 +70,8 @@ export interface RunningApp {
   url: string;
   clientId: string;
   clientSecret?: string;
+  /** The server process, e.g. to read its memory from /proc/<pid>/status. */
+  pid: number;
   output(): string;
   stop(): Promise<void>;
   /** Exit code, once the process has exited. */
@@ -101,6 +103,8 @@ export async function startApp(options: StartAppOptions = {}): Promise<RunningAp
     COGNITO_CLIENT_ID: clientId,
     COGNITO_CLIENT_SECRET: clientSecret,
     COGNITO_ENDPOINT: inject("emulatorUrl"),
+    // A production build against the emulator, on loopback: the explicit opt-in.
+    ALLOW_EMULATOR_IN_PRODUCTION: "1",
     // Every test client comes from 127.0.0.1: only the rate-limit tests keep the real default.
     RATE_LIMIT_PER_MINUTE: "1000",
     ...options.env,
@@ -125,7 +129,15 @@ export async function startApp(options: StartAppOptions = {}): Promise<RunningAp
     await exited;
     clearTimeout(timer);
   };
-  const app: RunningApp = { url, clientId: clientId!, clientSecret, output: () => output, stop, exited };
+  const app: RunningApp = {
+    url,
+    clientId: clientId!,
+    clientSecret,
+    pid: child.pid!,
+    output: () => output,
+    stop,
+    exited,
+  };
   if (options.expectExit) {
     const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
     await exited;

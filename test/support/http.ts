@@ -27,10 +27,16 @@ export class CookieJar extends BaseCookieJar {
     return copy;
   }
 
-  /** The decrypted app session (tests share the app's secret), or null. */
+  /**
+   * The decrypted app session (tests share the app's secret), or null. Under
+   * the production name (`__Host-session`), or the development one for the
+   * few tests that start a development-mode app; which names production
+   * writes and reads is asserted on its own (privacy.test.ts).
+   */
   session(): SessionContent | null {
+    const name = this.names().some((n) => n.startsWith("__Host-session.")) ? "__Host-session" : "__session";
     const store = createSealedCookieStore<SessionContent>({
-      name: "__session",
+      name,
       secrets: [TEST_SESSION_SECRET],
       secure: true,
       maxAgeSeconds: 60,

@@ -199,7 +199,7 @@ export function newSessionFields(): { sid: string; from: number } {
 }
 
 /**
- * Seals `session` the way the app does (name "__session", AES-GCM under the
+ * Seals `session` the way the app does (name "__Host-session", AES-GCM under the
  * first of `secrets`) and returns the Set-Cookie values, one per chunk.
  */
 export function sealSession(
@@ -207,7 +207,12 @@ export function sealSession(
   secrets: string[] = [TEST_SESSION_SECRET],
   cookieHeader: string | null = null,
 ): string[] {
-  const store = createSealedCookieStore<unknown>({ name: "__session", secrets, secure: true, maxAgeSeconds: 3600 });
+  const store = createSealedCookieStore<unknown>({
+    name: "__Host-session",
+    secrets,
+    secure: true,
+    maxAgeSeconds: 3600,
+  });
   return store.write(session, cookieHeader);
 }
 
@@ -224,7 +229,7 @@ export function putCookies(jar: CookieJar, setCookies: string[]): CookieJar {
 /** Decrypts a jar's app session with the given secrets (null when they do not open it). */
 export function openSession(jar: CookieJar, secrets: string[]): StoredSessionShape | null {
   const store = createSealedCookieStore<StoredSessionShape>({
-    name: "__session",
+    name: "__Host-session",
     secrets,
     secure: true,
     maxAgeSeconds: 60,

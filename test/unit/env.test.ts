@@ -114,8 +114,114 @@ describe("parseEnv", () => {
       "SESSION_SECRET",
     );
     expect(problemsOf({ ...valid, NODE_ENV: "production", SESSION_SECRET: "short" })[0]!.message).toMatch(/32/);
-    const ok = parseEnv({ ...valid, NODE_ENV: "production", SESSION_SECRET: "x".repeat(32) });
+    const ok = parseEnv({
+      ...valid,
+      NODE_ENV: "production",
+      SESSION_SECRET: "x".repeat(32),
+      APP_URL: "https://app.example.com",
+    });
     expect(ok.isProduction).toBe(true);
+  });
+});
+
+describe("parseEnv in production refuses what only development or the local emulator may use", () => {
+  const production = {
+    ...valid,
+    NODE_ENV: "production",
+    SESSION_SECRET: "x".repeat(32),
+    APP_URL: "https://app.example.com",
+  };
+  const emulator = {
+    COGNITO_USER_POOL_ID: "local_AbC123",
+    COGNITO_ENDPOINT: "http://127.0.0.1:9229",
+    ALLOW_EMULATOR_IN_PRODUCTION: "1",
+  };
+
+  it("accepts a real AWS configuration (https everywhere, no emulator, no bench routes)", () => {
+    const env = parseEnv({
+      ...production,
+      COGNITO_DOMAIN: "https://example.auth.us-east-1.amazoncognito.com",
+      COGNITO_LOGOUT_URL: "https://example.auth.us-east-1.amazoncognito.com/logout",
+      BENCH_ROUTES: "0",
+    });
+    expect(env.appUrl).toBe("https://app.example.com");
+    expect(env.benchRoutes).toBe(false);
+  });
+
+  const refused: [string, string, Record<string, string | undefined>, RegExp][] = [
+    ["no APP_URL", "APP_URL", { APP_URL: undefined }, /required in production/],
+    ["an http:// APP_URL", "APP_URL", { APP_URL: "http://app.example.com" }, /https/],
+    ["an http:// APP_URL on loopback without the opt-in", "APP_URL", { APP_URL: "http://127.0.0.1:3000" }, /https/],
+    [
+      "an http:// COGNITO_DOMAIN",
+      "COGNITO_DOMAIN",
+      { COGNITO_DOMAIN: "http://example.auth.us-east-1.amazoncognito.com" },
+      /https/,
+    ],
+    [
+      "an http:// COGNITO_LOGOUT_URL",
+      "COGNITO_LOGOUT_URL",
+      { COGNITO_LOGOUT_URL: "http://auth.example.com/logout" },
+      /https/,
+    ],
+    ["BENCH_ROUTES=1", "BENCH_ROUTES", { BENCH_ROUTES: "1" }, /off in production/],
+    [
+      "COGNITO_ENDPOINT without the opt-in",
+      "COGNITO_ENDPOINT",
+      { COGNITO_USER_POOL_ID: "local_AbC123", COGNITO_ENDPOINT: "http://127.0.0.1:9229" },
+      /ALLOW_EMULATOR_IN_PRODUCTION=1/,
+    ],
+    [
+      "COGNITO_ENDPOINT with the opt-in set to 0",
+      "COGNITO_ENDPOINT",
+      { ...emulator, ALLOW_EMULATOR_IN_PRODUCTION: "0" },
+      /ALLOW_EMULATOR_IN_PRODUCTION=1/,
+    ],
+    [
+      "BENCH_ROUTES=1 with the opt-in but no emulator",
+      "BENCH_ROUTES",
+      { BENCH_ROUTES: "1", ALLOW_EMULATOR_IN_PRODUCTION: "1" },
+      /off in production/,
+    ],
+    [
+      "an http:// APP_URL on a public host even with the emulator opt-in",
+      "APP_URL",
+      { ...emulator, APP_URL: "http://app.example.com" },
+      /https/,
+    ],
+    [
+      "an http:// COGNITO_DOMAIN on a public host even with the emulator opt-in",
+      "COGNITO_DOMAIN",
+      { ...emulator, COGNITO_DOMAIN: "http://127.0.0.1.nip.io:9229" },
+      /https/,
+    ],
+  ];
+  it.each(refused)("refuses %s, naming %s", (_, variable, override, message) => {
+    const problems = problemsOf({ ...production, ...override });
+    const problem = problems.find((p) => p.variable === variable);
+    expect(problem, JSON.stringify(problems)).toBeDefined();
+    expect(problem!.message).toMatch(message);
+  });
+
+  it("with ALLOW_EMULATOR_IN_PRODUCTION=1 and COGNITO_ENDPOINT (tests, bench): loopback http:// and bench routes", () => {
+    for (const host of ["127.0.0.1", "localhost", "[::1]"]) {
+      const env = parseEnv({
+        ...production,
+        ...emulator,
+        APP_URL: `http://${host}:3000`,
+        COGNITO_DOMAIN: `http://${host}:9229`,
+        BENCH_ROUTES: "1",
+      });
+      expect(env.appUrl).toBe(`http://${host}:3000`);
+      expect(env.benchRoutes).toBe(true);
+      expect(env.cognito.endpoint).toBe("http://127.0.0.1:9229");
+    }
+  });
+
+  it("leaves development alone: no APP_URL, http:// URLs, bench routes and an emulator are fine there", () => {
+    const env = parseEnv({ ...valid, ...emulator, ALLOW_EMULATOR_IN_PRODUCTION: undefined, BENCH_ROUTES: "1" });
+    expect(env.isProduction).toBe(false);
+    expect(env.benchRoutes).toBe(true);
   });
 });
 

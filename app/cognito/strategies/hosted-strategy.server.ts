@@ -14,7 +14,7 @@ import {
 import type { Strategy } from "remix-auth/strategy";
 import { CodeChallengeMethod, OAuth2Strategy } from "remix-auth-oauth2";
 import type { CognitoTokens } from "../auth-session.server";
-import { HostedSignInError, ServiceUnavailableError } from "../errors.server";
+import { HostedSignInError, ServiceUnavailableError, TooManyRequestsError } from "../errors.server";
 
 export interface HostedStrategyOptions {
   clientId: string;
@@ -25,6 +25,13 @@ export interface HostedStrategyOptions {
   revokeUrl?: string;
   /** The app's callback, registered on the app client: `${APP_URL}/auth/callback`. */
   redirectUri: string;
+  /**
+   * Name (prefix) of the short-lived state + PKCE cookie; remix-auth-oauth2
+   * appends `:<uuid>` and reads back only cookies whose names start with it.
+   * Use a `__Host-` name in production (with `secureCookie`): the cookie is
+   * then set with Path=/ and no Domain, as the prefix requires.
+   */
+  stateCookieName: string;
   /** Secure attribute on the short-lived state cookie. */
   secureCookie: boolean;
   scopes?: string[];
@@ -34,9 +41,6 @@ export interface HostedVerifyParams {
   tokens: CognitoTokens;
   request: Request;
 }
-
-/** Name prefix of the short-lived cookie holding state + PKCE verifier. */
-export const HOSTED_STATE_COOKIE = "__oauth_state";
 
 export class CognitoHostedStrategy<User> extends OAuth2Strategy<User> {
   override name = "cognito-hosted";
@@ -53,8 +57,8 @@ export class CognitoHostedStrategy<User> extends OAuth2Strategy<User> {
         scopes: options.scopes ?? ["openid", "email", "profile"],
         codeChallengeMethod: CodeChallengeMethod.S256,
         cookie: {
-          name: HOSTED_STATE_COOKIE,
-          path: "/auth",
+          name: options.stateCookieName,
+          path: "/",
           httpOnly: true,
           sameSite: "Lax",
           ...(options.secureCookie ? { secure: true as const } : {}),
@@ -99,6 +103,13 @@ export class CognitoHostedStrategy<User> extends OAuth2Strategy<User> {
 function mapHostedError(error: unknown, request?: Request): unknown {
   if (error instanceof Response) return error; // the redirect to Cognito
   if (error instanceof ArcticFetchError) return new ServiceUnavailableError("token endpoint unreachable");
+  // Throttled: like an outage, it says nothing about the code or refresh token.
+  if (
+    (error instanceof UnexpectedResponseError || error instanceof UnexpectedErrorResponseBodyError) &&
+    error.status === 429
+  ) {
+    return new TooManyRequestsError(`token endpoint answered ${error.status}`);
+  }
   if (error instanceof UnexpectedResponseError && error.status >= 500) {
     return new ServiceUnavailableError(`token endpoint answered ${error.status}`);
   }

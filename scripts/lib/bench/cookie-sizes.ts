@@ -5,8 +5,8 @@
  * own cookie store and reports every Set-Cookie and the Cookie header.
  */
 import crypto from "node:crypto";
+import { cookieNameFor } from "../../../app/auth/cookie-names.server.ts";
 import { createSealedCookieStore, setCookieBytes } from "../../../app/auth/sealed-cookie.server.ts";
-import { SESSION_COOKIE } from "../../../app/auth/session.server.ts";
 import { headerBytes } from "../http.ts";
 
 export interface CookieSizes {
@@ -15,6 +15,9 @@ export interface CookieSizes {
   /** Bytes of the Cookie request header carrying the whole session. */
   cookieHeaderBytes: number;
 }
+
+/** The bench measures a production build: the session cookie's production name. */
+const SESSION_COOKIE = cookieNameFor("session", true);
 
 /** Sizes of the session's Set-Cookie values, and of the Cookie header a browser sends back. */
 export function sizesOf(setCookies: string[]): CookieSizes {
@@ -88,7 +91,7 @@ export function awsSizeTokens(): { id: string; access: string; refresh: string }
 
 /**
  * Seals a session of AWS-size tokens with the app's cookie store, configured
- * as the running app's: cookie name from session.server.ts, and Secure/Max-Age
+ * as the running app's: cookie name from cookie-names.server.ts, and Secure/Path/Max-Age
  * read off a Set-Cookie the app really sent (checked to match attribute for
  * attribute).
  */
@@ -100,6 +103,7 @@ export function sealAwsSizeSession(appSetCookie: string, secret: string) {
     secrets: [secret],
     secure: /;\s*Secure/i.test(attributes),
     maxAgeSeconds: maxAge,
+    path: attributes.match(/;\s*Path=([^;]*)/i)?.[1],
   });
   const tokens = awsSizeTokens();
   const setCookies = store.write(

@@ -44,7 +44,7 @@ export async function signIn(appUrl: string, email: string, password: string): P
     const ms = performance.now() - started;
     const location = response.headers.get("Location");
     const cookie = cookieHeader(response);
-    if (response.status !== 302 || location !== "/dashboard" || !cookie.includes("__session.0=")) {
+    if (response.status !== 302 || location !== "/dashboard" || !cookie.includes("__Host-session.0=")) {
       return { ms, ok: false, problem: `sign-in ${email}: ${response.status} → ${location ?? "(no Location)"}` };
     }
     return { ms, ok: true, session: { email, cookie } };

@@ -13,6 +13,7 @@ import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway } from "../../../cognito-local/gateway/index.ts";
 import {
+  APP,
   CALLBACK,
   CookieJar,
   callbackParams,
@@ -199,14 +200,14 @@ describe("/oauth2/token", () => {
     expect(res.body).toEqual({ error: "unsupported_grant_type", error_description: expect.any(String) });
   });
 
-  it("AWS answers CORS preflights on the token, revoke and userInfo endpoints (browser apps); the gateway does too", async () => {
+  it("AWS answers CORS preflights on the token, revoke and userInfo endpoints (browser apps); the gateway does too, for the app's origin (guards.test.ts: only that one)", async () => {
     for (const path of ["/oauth2/token", "/oauth2/revoke", "/oauth2/userInfo"]) {
       const res = await fetch(`${stack.url}${path}`, {
         method: "OPTIONS",
-        headers: { origin: "https://spa.example", "access-control-request-method": "POST" },
+        headers: { origin: APP, "access-control-request-method": "POST" },
       });
       expect(res.status, path).toBe(204);
-      expect(res.headers.get("access-control-allow-origin")).toBe("*");
+      expect(res.headers.get("access-control-allow-origin")).toBe(APP);
       expect(res.headers.get("access-control-allow-headers")).toMatch(/authorization/);
     }
   });

@@ -1,0 +1,32 @@
+/**
+ * The name of every cookie the app sets, in one place.
+ *
+ * In production each carries the `__Host-` prefix. A browser stores a
+ * `__Host-` cookie only when it is Secure, has Path=/ and no Domain, and comes
+ * from a secure origin, so nothing else can write one for us: not a sibling
+ * subdomain (cookie tossing), not a plain-http page on the same network
+ * (session fixation), not a cookie with a narrower path shadowing ours. The
+ * app reads only the prefixed names there, so a planted plain `__session.0`
+ * is never looked at. Development serves http://localhost without Secure and
+ * keeps the plain names.
+ *
+ * Every app cookie is scoped to the whole site (`__Host-` requires Path=/),
+ * in development too, so both modes behave alike.
+ */
+import { getEnv } from "~/env.server";
+
+/** What each cookie holds: the session chunks, a pending sign-in challenge, the Hosted UI round trip. */
+export type AppCookie = "session" | "challenge" | "oauth_state" | "oauth_redirect";
+
+/** The path of every app cookie. */
+export const COOKIE_PATH = "/";
+
+/** Pure: the cookie's name in production (`__Host-session`) or development (`__session`). */
+export function cookieNameFor(cookie: AppCookie, production: boolean): string {
+  return production ? `__Host-${cookie}` : `__${cookie}`;
+}
+
+/** This process's name for the cookie. */
+export function cookieName(cookie: AppCookie): string {
+  return cookieNameFor(cookie, getEnv().isProduction);
+}

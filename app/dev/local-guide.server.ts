@@ -1,0 +1,49 @@
+/**
+ * What the development home page tells a newcomer about the local setup: the
+ * two ways to sign in and which one `/login` uses, and the seeded demo
+ * accounts. Only in development against the emulator (`COGNITO_ENDPOINT`):
+ * anywhere else it is null, so a production page never carries the demo
+ * accounts, and the browser bundle never imports the seed's data (it reaches
+ * the page through the loader).
+ */
+import { describeFlowChoice, type FlowChoice } from "~/auth/flow.server";
+import type { AuthFlowSetting, Env } from "~/env.server";
+import { SEED_USERS, totpCommand } from "../../scripts/lib/seed-users.ts";
+
+export interface DemoAccount {
+  email: string;
+  password: string;
+  groups: string[];
+  /** What signing in as this account shows. */
+  demonstrates: string;
+  /** The command printing its current TOTP code, for an account with an authenticator. */
+  totpCommand: string | null;
+}
+
+export interface LocalGuide {
+  /** The AUTH_FLOW setting and what it makes `/login` do. */
+  authFlow: AuthFlowSetting;
+  flow: FlowChoice;
+  accounts: DemoAccount[];
+  /** The README section on moving from the emulator to a real user pool. */
+  realUserPoolHref: string;
+}
+
+export const REAL_USER_POOL_HREF = "/dev/readme#switching-to-a-real-user-pool";
+
+/** The guide, or null outside development-with-the-emulator. */
+export function localGuide(env: Pick<Env, "isProduction" | "authFlow" | "cognito">): LocalGuide | null {
+  if (env.isProduction || !env.cognito.endpoint) return null;
+  return {
+    authFlow: env.authFlow,
+    flow: describeFlowChoice(env),
+    accounts: SEED_USERS.map((user) => ({
+      email: user.email,
+      password: user.password,
+      groups: user.groups,
+      demonstrates: user.demonstrates,
+      totpCommand: user.totp ? totpCommand(user.email) : null,
+    })),
+    realUserPoolHref: REAL_USER_POOL_HREF,
+  };
+}
