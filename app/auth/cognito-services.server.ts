@@ -7,6 +7,7 @@
  */
 import { Authenticator } from "remix-auth";
 import { CognitoAccountApi } from "~/cognito/account.server";
+import { CognitoAdminApi } from "~/cognito/admin.server";
 import { type AuthSession, createAuthSession } from "~/cognito/auth-session.server";
 import { getCognitoClient } from "~/cognito/client.server";
 import { cognitoEndpoints } from "~/cognito/config.server";
@@ -25,6 +26,8 @@ export interface CognitoServices {
   signInApi: CognitoSignInApi;
   /** Sign-up, confirmation, password reset, challenges and the user's own account. */
   account: CognitoAccountApi;
+  /** Admin* operations on other users (IAM-authorized on AWS). */
+  admin: CognitoAdminApi;
   verifiers: TokenVerifiers;
   /** Present when the Hosted UI may be used. */
   hosted?: CognitoHostedStrategy<AuthSession>;
@@ -68,6 +71,7 @@ export function getCognitoServices(): CognitoServices {
     authenticator,
     signInApi,
     account,
+    admin: new CognitoAdminApi(getCognitoClient(), env.cognito),
     verifiers,
     hosted,
     hostedLogoutUrl: endpoints.hosted?.logoutUrl,

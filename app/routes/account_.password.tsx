@@ -5,6 +5,7 @@ import { z } from "zod";
 import { requireUser } from "~/auth/auth.server";
 import { getCognitoServices } from "~/auth/cognito-services.server";
 import { PASSWORD_MAX_LENGTH } from "~/auth/password-policy";
+import { endOtherSessions } from "~/auth/session-tracking.server";
 import {
   CognitoAuthError,
   InvalidCredentialsError,
@@ -18,7 +19,7 @@ import { NewPasswordFields } from "~/components/new-password-fields";
 import { SubmitButton } from "~/components/submit-button";
 import { newPasswordFields, parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";
-import { limitAttempts } from "~/http/rate-limit.server";
+import { classifyCredentialOutcome, limitCredentialCheck } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Change password · remix-cognito" }];
 
@@ -72,21 +73,30 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = await parseForm(request, PasswordForm);
   if (!parsed.ok) return reply(parsed.formError ?? null, parsed.fieldErrors, 400);
 
-  // Someone at an unattended, signed-in browser must not be able to guess
-  // the current password at full speed.
-  limitAttempts({ context }, "change-password", session.user.sub);
   try {
     const { current, password } = parsed.data;
-    await getCognitoServices().account.changePassword(session.tokens.accessToken, current, password);
+    // Someone at an unattended, signed-in browser must not be able to guess
+    // the current password at full speed.
+    await limitCredentialCheck(
+      { context },
+      "change-password",
+      session.user.sub,
+      () => getCognitoServices().account.changePassword(session.tokens.accessToken, current, password),
+      (error) =>
+        error instanceof CognitoAuthError && isWrongCurrentPassword(error)
+          ? "failure"
+          : classifyCredentialOutcome(error),
+    );
   } catch (error) {
     if (!(error instanceof CognitoAuthError)) throw error;
     if (isWrongCurrentPassword(error)) return reply(null, { current: WRONG_CURRENT_PASSWORD }, 400);
     if (error instanceof PasswordPolicyError) return reply(null, { password: error.userMessage }, 400);
     return reply(error.userMessage, {}, error.status);
   }
-  // Cognito keeps existing tokens valid after a password change: this
-  // session carries on; the new password is needed at the next sign-in.
-  throw redirect("/account?notice=password-changed", { headers: session.headers });
+  // Cognito keeps existing tokens valid after a password change, so the app ends the user's
+  // other sessions itself (and copies of this cookie: this session goes on under a new id).
+  const headers = await endOtherSessions(session.stored, session.user.sub, request, session.headers);
+  throw redirect("/account?notice=password-changed", { headers });
 }
 
 export default function AccountPassword() {

@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { getCognitoServices } from "~/auth/cognito-services.server";
 import { requireCustomFlowAllowed } from "~/auth/flow.server";
+import { endAllSessions, userIdForLogin } from "~/auth/session-tracking.server";
 import {
   CodeMismatchError,
   CognitoAuthError,
@@ -19,7 +20,7 @@ import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
 import { codeField, emailField, newPasswordFields, parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";
-import { limitAttempts } from "~/http/rate-limit.server";
+import { limitCredentialCheck } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · remix-cognito" }];
 
@@ -45,9 +46,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = await parseForm(request, ResetForm);
   if (!parsed.ok) return data({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors }, { status: 400 });
   const { username, code, password } = parsed.data;
-  limitAttempts({ context }, "reset", username);
   try {
-    await getCognitoServices().account.confirmForgotPassword(username, code, password);
+    await limitCredentialCheck({ context }, "reset", username, () =>
+      getCognitoServices().account.confirmForgotPassword(username, code, password),
+    );
   } catch (error) {
     if (
       error instanceof CodeMismatchError ||
@@ -65,6 +67,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return data({ error: error.userMessage, fieldErrors: {} }, { status: error.status });
     throw error;
   }
+  // Whoever knew the old password is signed out everywhere. The answer is the same whether or
+  // not we knew the account (no probing for accounts here either).
+  const userId = await userIdForLogin(username);
+  if (userId) await endAllSessions(userId);
   throw redirect("/login?notice=password-reset");
 }
 
