@@ -25,6 +25,7 @@ import {
 } from "~/cognito/verify.server";
 import { perRequest } from "~/http/request-scope.server";
 import { getCognitoServices } from "./cognito-services.server";
+import { refreshOnce } from "./refresh-single-flight.server";
 import {
   hasSessionCookie,
   readStoredSession,
@@ -90,19 +91,31 @@ async function resolveSession(request: Request): Promise<CurrentSession | null> 
  * typed Cognito error (RefreshFailedError, ServiceUnavailableError…) or
  * InvalidTokenError; the caller decides what a failure means.
  */
-export async function refreshAndReseal(stored: StoredSession, request: Request): Promise<CurrentSession> {
-  const next = withRefreshedTokens(stored, await refreshTokens(stored));
+export async function refreshAndReseal(
+  stored: StoredSession,
+  request: Request,
+  options: { reuseRecent?: boolean } = {},
+): Promise<CurrentSession> {
+  const next = withRefreshedTokens(stored, await refreshTokens(stored, options));
   const session = await createAuthSession(getTokenVerifiers(), storedTokens(next), next.flow, next.at);
   return { ...session, stored: next, headers: writeStoredSession(next, request) };
 }
 
-async function refreshTokens(stored: StoredSession) {
-  if (!stored.refresh) throw new RefreshFailedError("no refresh token");
-  const { signInApi, hosted } = getCognitoServices();
-  if (stored.flow === "hosted" && hosted) return hosted.refresh(stored.refresh);
-  // SECRET_HASH for a refresh uses Cognito's username (the token's cognito:username).
-  const username = decodeTokenClaims<IdTokenClaims>(stored.id)?.["cognito:username"] ?? "";
-  return signInApi.refresh(stored.refresh, username);
+async function refreshTokens(stored: StoredSession, options: { reuseRecent?: boolean }) {
+  const refreshToken = stored.refresh;
+  if (!refreshToken) throw new RefreshFailedError("no refresh token");
+  // Single-flight per session: with rotation, a second refresh from the same cookie would spend it twice.
+  return refreshOnce(
+    refreshToken,
+    () => {
+      const { signInApi, hosted } = getCognitoServices();
+      if (stored.flow === "hosted" && hosted) return hosted.refresh(refreshToken);
+      // SECRET_HASH for a refresh uses Cognito's username (the token's cognito:username).
+      const username = decodeTokenClaims<IdTokenClaims>(stored.id)?.["cognito:username"] ?? "";
+      return signInApi.refresh(refreshToken, username);
+    },
+    options,
+  );
 }
 
 /**
@@ -111,7 +124,7 @@ async function refreshTokens(stored: StoredSession) {
  */
 export async function reloadAuthSession(session: CurrentSession, request: Request): Promise<CurrentSession> {
   if (!session.stored.refresh) return session;
-  return refreshAndReseal(session.stored, request);
+  return refreshAndReseal(session.stored, request, { reuseRecent: false });
 }
 
 /**
