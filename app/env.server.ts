@@ -95,6 +95,14 @@ const schema = z
         .max(64, "expected at most 64 characters")
         .regex(/^[\w:.-]+$/, "expected letters, digits, and : . _ - only, e.g. remix-cognito:"),
     ),
+    SESSION_CACHE_ENTRIES: blank(
+      z.coerce
+        .number({ invalid_type_error: "expected a whole number of sessions" })
+        .int("expected a whole number of sessions")
+        .min(0, "expected 0 (off) or more")
+        .max(1_000_000, "expected at most 1000000")
+        .default(2000),
+    ),
   })
   .superRefine((value, ctx) => {
     if (
@@ -227,6 +235,8 @@ export interface Env {
   userAuth: boolean;
   /** The app client rotates refresh tokens: refresh through GetTokensFromRefreshToken. */
   refreshRotation: boolean;
+  /** Most verified sessions kept in this process's cache (0: off). See docs/decisions/010-verified-session-cache.md. */
+  sessionCacheEntries: number;
   cognito: {
     region: string;
     userPoolId: string;
@@ -278,6 +288,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     redis: v.REDIS_URL ? { url: v.REDIS_URL, keyPrefix: v.REDIS_KEY_PREFIX ?? "remix-cognito:" } : undefined,
     userAuth: v.COGNITO_USER_AUTH === "1",
     refreshRotation: v.COGNITO_REFRESH_ROTATION === "1",
+    sessionCacheEntries: v.SESSION_CACHE_ENTRIES,
     cognito: {
       region: v.COGNITO_REGION,
       userPoolId: v.COGNITO_USER_POOL_ID,

@@ -7,7 +7,9 @@
  *  - it answers cross-site form posts with a clear 403 page *before* Remix,
  *    whose own origin check would otherwise end them in a bare 500;
  *  - it hands the client's IP address to the app (load context), so sign-in
- *    attempts can be rate-limited per address.
+ *    attempts can be rate-limited per address;
+ *  - it reads request bodies once, stopping at 16 KiB while they stream in
+ *    (413 at once beyond that), before Remix sees them (./body-limit.js).
  * The decisions themselves live in the app (app/entry.server.tsx exports
  * them), so there is one implementation. See docs/decisions/004-csrf-and-rate-limits.md.
  *
@@ -21,6 +23,7 @@ import { broadcastDevReady, installGlobals } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import morgan from "morgan";
+import { withBodyLimit } from "./body-limit.js";
 
 const ROOT = path.resolve(path.dirname(url.fileURLToPath(import.meta.url)), "..");
 const BUILD_PATH = path.join(ROOT, "build/index.js");
@@ -89,7 +92,10 @@ function remixHandler() {
 }
 let handleWithRemix = remixHandler();
 // Each request gets its own scope, so its loaders share work (see app/http/request-scope.server.ts).
-app.all("*", (req, res, next) => build.entry.module.runInRequestScope(() => handleWithRemix(req, res, next)));
+app.all(
+  "*",
+  withBodyLimit((req, res, next) => build.entry.module.runInRequestScope(() => handleWithRemix(req, res, next))),
+);
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST;

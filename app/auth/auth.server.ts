@@ -2,6 +2,7 @@
  * The app's auth vocabulary — the one import for routes:
  *   getAuthSession(request)             → the verified session, or null
  *   requireUser(request)                → the session, or throws a redirect to /login
+ *                                         (or a 503, keeping the cookie, while Cognito cannot confirm it)
  *   requireGroup(request, "admins")     → the session, or throws 403
  *   logout(request)                     → the whole logout action
  *   commitAuthSession(session, request) → Set-Cookie headers after sign-in
@@ -19,6 +20,7 @@ export {
   getAuthSession,
   REFRESH_SKEW_SECONDS,
   reloadAuthSession,
+  SessionUnconfirmedError,
 } from "./current-session.server";
 export { requireGroup, requireUser } from "./guards.server";
 export { logout } from "./logout.server";

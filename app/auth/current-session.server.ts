@@ -4,10 +4,20 @@
  * {@link refreshAndReseal}, the one refresh path (the per-request refresh and
  * `reloadAuthSession` both use it).
  *
- * Every lookup verifies the access token (signature, expiry, issuer, client,
- * token use). When it expires within REFRESH_SKEW_SECONDS it is refreshed and
+ * A lookup verifies the access token (signature, expiry, issuer, client,
+ * token use) — or finds that these exact cookie bytes passed that check a
+ * moment ago (the verified-session cache, docs/decisions/010-verified-session-cache.md).
+ * When the token expires within REFRESH_SKEW_SECONDS it is refreshed and
  * the new cookies ride on `session.headers`: loaders return them with their
  * data, so the cookie is updated in the same response and the request goes on.
+ *
+ * A refresh that fails because Cognito is unreachable or throttling says
+ * nothing about the session: the refresh token may be good for weeks. Then a
+ * still-valid access token carries on, and an expired one makes the session
+ * *unconfirmed* ({@link SessionUnconfirmedError}) — never signed out: the
+ * cookie stays, and the first request after Cognito is back refreshes it. Only
+ * Cognito refusing the refresh token (revoked, expired: RefreshFailedError)
+ * ends the session.
  */
 import { JwtExpiredError } from "aws-jwt-verify/error";
 import {
@@ -16,24 +26,32 @@ import {
   InvalidTokenError,
   sessionFromClaims,
 } from "~/cognito/auth-session.server";
-import { CognitoAuthError, RefreshFailedError, ServiceUnavailableError } from "~/cognito/errors.server";
+import {
+  CognitoAuthError,
+  RefreshFailedError,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+} from "~/cognito/errors.server";
 import {
   type AccessTokenClaims,
   decodeTokenClaims,
   getTokenVerifiers,
   type IdTokenClaims,
 } from "~/cognito/verify.server";
+import { getEnv } from "~/env.server";
 import { perRequest } from "~/http/request-scope.server";
 import { getCognitoServices } from "./cognito-services.server";
 import { refreshOnce } from "./refresh-single-flight.server";
 import {
   hasSessionCookie,
-  readStoredSession,
+  openStoredSession,
   type StoredSession,
+  sealedSessionOf,
   storedTokens,
   withRefreshedTokens,
   writeStoredSession,
 } from "./stored-session.server";
+import { VerifiedSessionCache } from "./verified-session-cache.server";
 
 /** Refresh this long before the access token expires. */
 export const REFRESH_SKEW_SECONDS = 60;
@@ -45,20 +63,93 @@ export type CurrentSession = AuthSession & {
   stored: StoredSession;
 };
 
+/** A verified session as the cache holds it: frozen, shared by every request presenting the same cookie. */
+type CachedSession = Readonly<Omit<CurrentSession, "headers">>;
+
+let cache: VerifiedSessionCache<CachedSession> | undefined;
+/** The process-wide verified-session cache (sized by SESSION_CACHE_ENTRIES, keyed from SESSION_SECRET). */
+function verifiedSessions(): VerifiedSessionCache<CachedSession> {
+  if (!cache) {
+    const env = getEnv();
+    cache = new VerifiedSessionCache({ secrets: env.sessionSecrets, maxEntries: env.sessionCacheEntries });
+  }
+  return cache;
+}
+
+/** How the verified-session cache is doing (for /bench/stats: the bench and the tests). */
+export function verifiedSessionCacheStats(): { entries: number; hits: number; misses: number } {
+  return { entries: verifiedSessions().size, hits: cacheHits, misses: cacheMisses };
+}
+let cacheHits = 0;
+let cacheMisses = 0;
+
 /**
- * The verified session of this request, or null. Never throws for a bad cookie.
+ * The session cookie may well be valid, but Cognito cannot confirm it now: the
+ * access token has expired and the refresh failed because Cognito is
+ * unreachable or throttling. Not a sign-out — keep the cookie (its refresh
+ * token still works once Cognito answers) and say "try again".
+ */
+export class SessionUnconfirmedError extends Error {
+  override readonly name = "SessionUnconfirmedError";
+  constructor(
+    /** Why the refresh could not happen: ServiceUnavailableError or TooManyRequestsError. */
+    readonly reason: CognitoAuthError,
+  ) {
+    super(`session unconfirmed: refresh failed with ${reason.name}`);
+  }
+}
+
+/**
+ * The verified session of this request, or null (no cookie, a bad one, or one
+ * Cognito has ended). Never throws for a bad cookie. During a Cognito outage
+ * with an expired access token it rejects with {@link SessionUnconfirmedError}
+ * (see {@link getAuthSession} for callers that would rather read that as
+ * "not signed in for this request").
+ *
  * Remix runs a request's loaders in parallel, each with its own copy of the
  * Request (root's and the page's both want the session): the request scope
- * (app/http/request-scope.server.ts) makes them share one decryption,
- * verification or refresh. The next request verifies afresh.
+ * (app/http/request-scope.server.ts) makes them share one lookup (and, on a
+ * cache miss, one decryption, verification or refresh).
  */
-export function getAuthSession(request: Request): Promise<CurrentSession | null> {
+export function loadAuthSession(request: Request): Promise<CurrentSession | null> {
   if (!hasSessionCookie(request)) return Promise.resolve(null);
   return perRequest(`auth-session:${request.headers.get("Cookie")}`, () => resolveSession(request));
 }
 
+/**
+ * The verified session of this request, or null. For pages anyone may see
+ * (home, the header, sign-in): an unconfirmed session during a Cognito outage
+ * reads as null here — the page renders as for a visitor, and nothing touches
+ * the cookie, so the person is still signed in once Cognito is back. Protected
+ * pages use `requireUser`, which answers 503 instead.
+ */
+export async function getAuthSession(request: Request): Promise<CurrentSession | null> {
+  try {
+    return await loadAuthSession(request);
+  } catch (error) {
+    if (error instanceof SessionUnconfirmedError) return null;
+    throw error;
+  }
+}
+
+/** Cognito down or throttling: the refresh failed for reasons that say nothing about the session. */
+function isOutage(error: unknown): error is ServiceUnavailableError | TooManyRequestsError {
+  return error instanceof ServiceUnavailableError || error instanceof TooManyRequestsError;
+}
+
 async function resolveSession(request: Request): Promise<CurrentSession | null> {
-  const stored = readStoredSession(request);
+  const sealed = sealedSessionOf(request);
+  if (sealed === null) return null;
+  const sessions = verifiedSessions();
+  const digest = sessions.digest(sealed);
+  const hit = sessions.get(digest);
+  if (hit) {
+    cacheHits++;
+    return { ...hit, headers: new Headers() };
+  }
+  cacheMisses++;
+
+  const stored = openStoredSession(sealed);
   if (!stored) return null;
   const now = Math.floor(Date.now() / 1000);
 
@@ -70,16 +161,27 @@ async function resolveSession(request: Request): Promise<CurrentSession | null> 
     // issuer/client/token use): treated as signed out.
     if (!(error instanceof JwtExpiredError)) return null;
   }
-  if (accessClaims && accessClaims.exp - now > REFRESH_SKEW_SECONDS) return fromStored(stored, accessClaims);
+  if (accessClaims && accessClaims.exp - now > REFRESH_SKEW_SECONDS) {
+    const session = fromStored(stored, accessClaims);
+    // These bytes passed: until the token is due for refresh they would pass unchanged.
+    if (session) sessions.set(digest, freeze(session), (accessClaims.exp - REFRESH_SKEW_SECONDS) * 1000);
+    return session;
+  }
 
   // Due or expired: refresh, if we can.
   if (!stored.refresh) return null;
   try {
     return await refreshAndReseal(stored, request);
   } catch (error) {
-    // Cognito unreachable but the access token is still valid: carry on with
-    // it; the refresh is retried on the next request.
-    if (error instanceof ServiceUnavailableError && accessClaims) return fromStored(stored, accessClaims);
+    if (isOutage(error)) {
+      // The access token is still valid: carry on with it; the refresh is
+      // retried on the next request.
+      if (accessClaims) return fromStored(stored, accessClaims);
+      console.warn(`[auth] session unconfirmed: refresh failed (${error.name}); the cookie is kept`);
+      throw new SessionUnconfirmedError(error);
+    }
+    // Cognito refused the refresh token (RefreshFailedError) or its tokens did
+    // not verify: the session has really ended.
     if (!(error instanceof CognitoAuthError) && !(error instanceof InvalidTokenError)) throw error;
     return null;
   }
@@ -138,4 +240,17 @@ function fromStored(stored: StoredSession, accessClaims: AccessTokenClaims): Cur
   if (!idClaims || idClaims.sub !== accessClaims.sub) return null;
   const session = sessionFromClaims(storedTokens(stored), stored.flow, accessClaims, idClaims, stored.at);
   return { ...session, stored, headers: new Headers() };
+}
+
+/**
+ * A cached session is shared by every request that presents the same cookie:
+ * frozen (with what it holds), so no request can change what another sees.
+ */
+function freeze(session: CurrentSession): CachedSession {
+  const { headers: _perRequest, ...rest } = session;
+  Object.freeze(rest.user.groups);
+  Object.freeze(rest.user);
+  Object.freeze(rest.tokens);
+  Object.freeze(rest.stored);
+  return Object.freeze(rest);
 }

@@ -45,6 +45,15 @@ export interface SealedCookieOptions {
 export interface SealedCookieStore<T> {
   /** Reads and decrypts from a Cookie request header. Returns null for absent, tampered, truncated, reordered, mixed-session chunks, wrong/removed secret, expired, or malformed JSON — never throws. */
   read(cookieHeader: string | null): T | null;
+  /**
+   * `read` in two steps, for callers that cache what they derive from a
+   * session: the sealed value the chunks add up to (null when absent, repeated,
+   * truncated or malformed — never throws). It is exactly the input of `open`,
+   * so two headers with the same sealed value read the same.
+   */
+  sealedValue(cookieHeader: string | null): string | null;
+  /** Decrypts and checks a sealed value (see `read`); null when it does not open. Never throws. */
+  open(sealed: string): T | null;
   /** Returns the Set-Cookie header values (one per chunk) to store `data`; also emits deletion (Max-Age=0) cookies for stale higher-numbered chunks present in `cookieHeader` (the request's Cookie header) when the session shrinks. */
   write(data: T, cookieHeader: string | null): string[];
   /** Set-Cookie values that delete every chunk present in the request's cookie header (and at least `${name}.0`). */
@@ -212,45 +221,61 @@ export function createSealedCookieStore<T>(options: SealedCookieOptions): Sealed
     return [...indices].sort((a, b) => a - b);
   }
 
+  function sealedValue(cookieHeader: string | null): string | null {
+    try {
+      // Values raw: ours are base64url, and anything else must fail the checks below.
+      const values = readCookies(cookieHeader, { decode: false });
+      const duplicates = repeatedCookieNames(cookieHeader);
+      // A chunk name sent twice means a second cookie with the same name but a
+      // different Path/Domain exists — typically one planted from a sibling
+      // subdomain (session fixation). We cannot tell which is ours, so fail
+      // closed and treat the session as absent rather than taking the first.
+      const chunk = (index: number): string | undefined => {
+        const cookieName = chunkName(index);
+        return duplicates.has(cookieName) || !Object.hasOwn(values, cookieName) ? undefined : values[cookieName];
+      };
+
+      const first = chunk(0);
+      if (first === undefined) return null;
+      const dot = first.indexOf(".");
+      if (dot < 0) return null;
+      const countText = first.slice(0, dot);
+      if (!/^[1-9][0-9]*$/.test(countText)) return null;
+      const count = Number(countText);
+      if (count > MAX_CHUNKS) return null;
+
+      const parts = [first.slice(dot + 1)];
+      // Chunks beyond `count` are stale leftovers of a bigger session: ignored.
+      for (let index = 1; index < count; index++) {
+        const part = chunk(index);
+        if (part === undefined || part === "") return null; // truncated
+        parts.push(part);
+      }
+      if (!parts.every((part) => CHUNK_VALUE_RE.test(part))) return null;
+      return parts.join("");
+    } catch {
+      return null;
+    }
+  }
+
+  function open(sealed: string): T | null {
+    try {
+      return unseal(sealed);
+    } catch {
+      return null;
+    }
+  }
+
   const deletion = (index: number) => `${chunkName(index)}=${deleteAttributes}`;
 
   return {
     read(cookieHeader) {
-      try {
-        // Values raw: ours are base64url, and anything else must fail the checks below.
-        const values = readCookies(cookieHeader, { decode: false });
-        const duplicates = repeatedCookieNames(cookieHeader);
-        // A chunk name sent twice means a second cookie with the same name but a
-        // different Path/Domain exists — typically one planted from a sibling
-        // subdomain (session fixation). We cannot tell which is ours, so fail
-        // closed and treat the session as absent rather than taking the first.
-        const chunk = (index: number): string | undefined => {
-          const cookieName = chunkName(index);
-          return duplicates.has(cookieName) || !Object.hasOwn(values, cookieName) ? undefined : values[cookieName];
-        };
-
-        const first = chunk(0);
-        if (first === undefined) return null;
-        const dot = first.indexOf(".");
-        if (dot < 0) return null;
-        const countText = first.slice(0, dot);
-        if (!/^[1-9][0-9]*$/.test(countText)) return null;
-        const count = Number(countText);
-        if (count > MAX_CHUNKS) return null;
-
-        const parts = [first.slice(dot + 1)];
-        // Chunks beyond `count` are stale leftovers of a bigger session: ignored.
-        for (let index = 1; index < count; index++) {
-          const part = chunk(index);
-          if (part === undefined || part === "") return null; // truncated
-          parts.push(part);
-        }
-        if (!parts.every((part) => CHUNK_VALUE_RE.test(part))) return null;
-        return unseal(parts.join(""));
-      } catch {
-        return null;
-      }
+      const sealed = sealedValue(cookieHeader);
+      return sealed === null ? null : open(sealed);
     },
+
+    sealedValue,
+    open,
 
     write(data, cookieHeader) {
       const parts = split(seal(data));

@@ -69,7 +69,22 @@ export function isStoredSession(value: unknown): value is StoredSession {
 
 /** The stored session of this request, or null (absent, tampered, expired or of an unknown shape). */
 export function readStoredSession(request: Request): StoredSession | null {
-  const stored = getSessionCookieStore<StoredSession>().read(request.headers.get("Cookie"));
+  const sealed = sealedSessionOf(request);
+  return sealed === null ? null : openStoredSession(sealed);
+}
+
+/**
+ * The sealed value of this request's session cookie (its chunks put back
+ * together), or null: the exact bytes `openStoredSession` decrypts, so what is
+ * derived from them can be cached under them.
+ */
+export function sealedSessionOf(request: Request): string | null {
+  return getSessionCookieStore().sealedValue(request.headers.get("Cookie"));
+}
+
+/** The stored session in a sealed value, or null (tampered, expired or of an unknown shape). */
+export function openStoredSession(sealed: string): StoredSession | null {
+  const stored = getSessionCookieStore<StoredSession>().open(sealed);
   return isStoredSession(stored) ? stored : null;
 }
 

@@ -6,7 +6,12 @@ import { describeFlowChoice } from "~/auth/flow.server";
 import { clearHostedCookies, readHostedRedirect } from "~/auth/hosted.server";
 import { logSignIn } from "~/auth/log.server";
 import { InvalidTokenError } from "~/cognito/auth-session.server";
-import { CognitoAuthError, HostedSignInError, ServiceUnavailableError } from "~/cognito/errors.server";
+import {
+  CognitoAuthError,
+  HostedSignInError,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+} from "~/cognito/errors.server";
 import { getEnv } from "~/env.server";
 
 /**
@@ -27,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     if (error instanceof Response) throw error;
     let code = "token";
     if (error instanceof HostedSignInError) code = error.code;
-    else if (error instanceof ServiceUnavailableError) code = "unavailable";
+    else if (error instanceof ServiceUnavailableError || error instanceof TooManyRequestsError) code = "unavailable";
     else if (!(error instanceof CognitoAuthError) && !(error instanceof InvalidTokenError)) throw error;
     logSignIn({ flow: "hosted", reason, outcome: `failure:${(error as Error).name}:${code}` });
     throw redirect(`/login?error=${code}`, { headers });

@@ -70,6 +70,8 @@ export interface RunningApp {
   url: string;
   clientId: string;
   clientSecret?: string;
+  /** The server process, e.g. to read its memory from /proc/<pid>/status. */
+  pid: number;
   output(): string;
   stop(): Promise<void>;
   /** Exit code, once the process has exited. */
@@ -127,7 +129,15 @@ export async function startApp(options: StartAppOptions = {}): Promise<RunningAp
     await exited;
     clearTimeout(timer);
   };
-  const app: RunningApp = { url, clientId: clientId!, clientSecret, output: () => output, stop, exited };
+  const app: RunningApp = {
+    url,
+    clientId: clientId!,
+    clientSecret,
+    pid: child.pid!,
+    output: () => output,
+    stop,
+    exited,
+  };
   if (options.expectExit) {
     const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
     await exited;
