@@ -71,6 +71,14 @@ export function saveChallenge(
   return setCookieHeaders(challengeStore().write(pending, request.headers.get("Cookie")), headers);
 }
 
+/**
+ * Saves a pending step that is not a sign-in challenge of Cognito's (a
+ * passwordless sign-up waiting for its code, with the sign-up `Session`).
+ */
+export function savePendingStep(pending: PendingChallenge, request: Request, headers = new Headers()): Headers {
+  return setCookieHeaders(challengeStore().write(pending, request.headers.get("Cookie")), headers);
+}
+
 export function clearChallenge(request: Request, headers = new Headers()): Headers {
   return setCookieHeaders(challengeStore().destroy(request.headers.get("Cookie")), headers);
 }

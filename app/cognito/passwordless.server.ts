@@ -71,6 +71,16 @@ export interface PendingSignUp {
   signUpSession?: string;
 }
 
+export interface SignInOptions {
+  /**
+   * Send no PREFERRED_CHALLENGE: Cognito answers SELECT_CHALLENGE with what
+   * this user may use, and the method is picked from that list. The app
+   * always states its preference; this is for pools or callers that want the
+   * list first (and for exercising that path in tests).
+   */
+  askFirst?: boolean;
+}
+
 /**
  * USER_AUTH sign-in, passwordless sign-up and passkey management. Only for a
  * pool and client that allow USER_AUTH (the app's `COGNITO_USER_AUTH`).
@@ -101,9 +111,15 @@ export class CognitoPasswordlessApi {
    * InvalidCredentialsError for a password (the same as a wrong one: no
    * account probing) and SignInMethodUnavailableError otherwise.
    */
-  async signIn(username: string, method: FirstFactor, password?: string): Promise<CognitoTokens> {
-    const params: Record<string, string> = { USERNAME: username, PREFERRED_CHALLENGE: method };
-    if (method === "PASSWORD" && password) params.PASSWORD = password;
+  async signIn(
+    username: string,
+    method: FirstFactor,
+    password?: string,
+    options: SignInOptions = {},
+  ): Promise<CognitoTokens> {
+    const params: Record<string, string> = { USERNAME: username };
+    if (!options.askFirst) params.PREFERRED_CHALLENGE = method;
+    if (method === "PASSWORD" && password && !options.askFirst) params.PASSWORD = password;
     let result: InitiateAuthCommandOutput;
     try {
       result = await this.client.send(

@@ -103,7 +103,7 @@ export default function EmailCode() {
         <h1>Check your email</h1>
         <p>
           We sent a sign-in code for <strong>{login}</strong>
-          {destination ? <> to {destination}</> : null}. It works once and for a few minutes.
+          {destination ? ` to ${destination}` : ""}. It works once and for a few minutes.
         </p>
         <FormSuccess message={actionData?.notice ?? null} />
         <FormError message={actionData?.error ?? (fieldErrors.code ? "Please check the code." : null)} />
