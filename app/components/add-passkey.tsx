@@ -11,11 +11,14 @@ import { useEffect, useState } from "react";
 interface Reply {
   options?: Parameters<typeof startRegistration>[0]["optionsJSON"];
   redirectTo?: string;
-  reauth?: string;
   error?: string;
 }
 
-export function AddPasskey() {
+/**
+ * `formId`: the form holding the step-up fields (password, TOTP code) when
+ * the sign-in is not recent; they go along with both requests.
+ */
+export function AddPasskey({ formId }: { formId: string }) {
   const [supported, setSupported] = useState<boolean | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -28,13 +31,12 @@ export function AddPasskey() {
   async function add() {
     setError(null);
     setBusy(true);
+    const stepUp = stepUpValues(formId);
     try {
-      const started = await post({ intent: "start" });
-      if (started.reauth) return window.location.assign(started.reauth);
+      const started = await post({ intent: "start", ...stepUp });
       if (!started.options) throw new Error(started.error ?? "The passkey could not be added.");
       const credential = await startRegistration({ optionsJSON: started.options });
-      const finished = await post({ intent: "finish", credential: JSON.stringify(credential) });
-      if (finished.reauth) return window.location.assign(finished.reauth);
+      const finished = await post({ intent: "finish", credential: JSON.stringify(credential), ...stepUp });
       if (!finished.redirectTo) throw new Error(finished.error ?? "The passkey could not be added.");
       window.location.assign(finished.redirectTo);
     } catch (e) {
@@ -59,6 +61,16 @@ export function AddPasskey() {
       ) : null}
     </div>
   );
+}
+
+function stepUpValues(formId: string): Record<string, string> {
+  const form = document.getElementById(formId) as HTMLFormElement | null;
+  const values: Record<string, string> = {};
+  for (const name of ["stepUpPassword", "stepUpCode"]) {
+    const input = form?.elements.namedItem(name) as HTMLInputElement | null;
+    if (input?.value) values[name] = input.value;
+  }
+  return values;
 }
 
 async function post(fields: Record<string, string>): Promise<Reply> {

@@ -2,7 +2,15 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { type CurrentSession, reloadAuthSession, requireUser } from "~/auth/auth.server";
+import {
+  type CurrentSession,
+  reloadAuthSession,
+  requireUser,
+  type StepUpPrompt,
+  stepUpFormFields,
+  stepUpPrompt,
+  verifyStepUp,
+} from "~/auth/auth.server";
 import { getCognitoServices } from "~/auth/cognito-services.server";
 import { InvalidTokenError } from "~/cognito/auth-session.server";
 import {
@@ -17,6 +25,7 @@ import { AccountNav } from "~/components/account-nav";
 import { CodeField } from "~/components/code-field";
 import { Field } from "~/components/field";
 import { FormError, FormSuccess } from "~/components/form-error";
+import { StepUpFields } from "~/components/step-up-fields";
 import { SubmitButton } from "~/components/submit-button";
 import { codeField, emailField, parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";
@@ -47,6 +56,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     {
       profile: { email: profile.email ?? "", emailVerified: profile.emailVerified, name: profile.name ?? "" },
       mfaEnabled: profile.mfaEnabled,
+      // Changing the email address is a sensitive change: a recent sign-in or the password again.
+      stepUp: stepUpPrompt(session, { mfaEnabled: profile.mfaEnabled }),
       // Unverified: the code form stays until it is used. Pools that keep the
       // old address until the new one is verified report it as verified, so
       // the "code sent" step shows the form too.
@@ -66,7 +77,7 @@ const nameField = z
 
 const AccountForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("update-name"), name: nameField }),
-  z.object({ intent: z.literal("change-email"), email: emailField }),
+  z.object({ intent: z.literal("change-email"), email: emailField, ...stepUpFormFields }),
   z.object({ intent: z.literal("verify-email"), code: codeField }),
 ]);
 
@@ -76,6 +87,8 @@ interface ActionData {
   fieldErrors: Partial<Record<string, string>>;
   /** What was typed (never a secret), so it need not be typed again. */
   values: { name?: string; email?: string };
+  /** The step-up fields the form must show now (after a step-up check failed). */
+  stepUp?: StepUpPrompt;
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -106,6 +119,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
         throw redirect("/account?notice=name-updated", { headers: await withFreshClaims(session, request) });
       }
       case "change-email": {
+        // Whoever controls the address controls the account (password resets
+        // go there): only with a recent sign-in or the password again.
+        const check = await verifyStepUp(session, form, { context });
+        if (!check.ok) {
+          const { fieldErrors, formError, prompt, status } = check;
+          const body = { intent: form.intent, error: formError ?? null, fieldErrors, stepUp: prompt };
+          return reply({ ...body, values: { email: form.email } }, status);
+        }
         const current = await account.getProfile(accessToken);
         // The same, still unverified address may be sent again: that is how
         // to get a new code.
@@ -180,7 +201,7 @@ function toMessage(error: CognitoAuthError): { message: string; status: number }
 }
 
 export default function Account() {
-  const { profile, mfaEnabled, verifyingEmail, notice } = useLoaderData<typeof loader>();
+  const { profile, mfaEnabled, verifyingEmail, notice, stepUp } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errorsFor = (intent: string): Partial<Record<string, string>> =>
     actionData?.intent === intent ? actionData.fieldErrors : {};
@@ -255,6 +276,10 @@ export default function Account() {
               maxLength={128}
               defaultValue={actionData?.intent === "change-email" ? (actionData.values.email ?? "") : ""}
               error={errorsFor("change-email").email}
+            />
+            <StepUpFields
+              prompt={(actionData?.intent === "change-email" ? actionData.stepUp : undefined) ?? stepUp}
+              errors={errorsFor("change-email")}
             />
             <SubmitButton name="intent" value="change-email" pendingLabel="Sending code…">
               Change email

@@ -3,7 +3,14 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import QRCode from "qrcode";
 import { z } from "zod";
-import { type CurrentSession, requireUser } from "~/auth/auth.server";
+import {
+  type CurrentSession,
+  requireUser,
+  type StepUpPrompt,
+  stepUpFormFields,
+  stepUpPrompt,
+  verifyStepUp,
+} from "~/auth/auth.server";
 import { getCognitoServices } from "~/auth/cognito-services.server";
 import {
   CodeMismatchError,
@@ -15,6 +22,7 @@ import {
 import { AccountNav } from "~/components/account-nav";
 import { type TotpSetup, TotpSetupForm } from "~/components/account-totp-setup";
 import { FormError, FormSuccess } from "~/components/form-error";
+import { StepUpFields } from "~/components/step-up-fields";
 import { SubmitButton } from "~/components/submit-button";
 import { codeField, parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";
@@ -35,6 +43,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return data(
     {
       mfaEnabled: profile.mfaEnabled,
+      // Turning it off is a sensitive change: a recent sign-in, or the password and a code again.
+      stepUp: stepUpPrompt(session, { mfaEnabled: profile.mfaEnabled }),
       notice: NOTICES[new URL(request.url).searchParams.get("notice") ?? ""] ?? null,
     },
     { headers: session.headers },
@@ -53,13 +63,15 @@ const secretField = z
 const MfaForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("start") }),
   z.object({ intent: z.literal("verify"), code: codeField, secret: secretField }),
-  z.object({ intent: z.literal("disable") }),
+  z.object({ intent: z.literal("disable"), ...stepUpFormFields }),
 ]);
 
 interface ActionData {
   error: string | null;
   fieldErrors: Partial<Record<string, string>>;
   setup: TotpSetup | null;
+  /** The step-up fields the "turn off" form must show now (after a step-up check failed). */
+  stepUp?: StepUpPrompt;
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -102,9 +114,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
         limitAttempts({ context }, "totp-enrol", session.user.sub);
         await account.enableTotp(accessToken, form.code);
         throw redirect("/account/mfa?notice=mfa-enabled", { headers: session.headers });
-      case "disable":
+      case "disable": {
+        // The second factor is what protects the account if the password
+        // leaks: only with a recent sign-in, or the password and a code again.
+        const check = await verifyStepUp(session, form, { context });
+        if (!check.ok) {
+          const { fieldErrors, formError, prompt, status } = check;
+          return reply({ error: formError ?? null, fieldErrors, stepUp: prompt }, status);
+        }
         await account.disableTotp(accessToken);
         throw redirect("/account/mfa?notice=mfa-disabled", { headers: session.headers });
+      }
     }
   } catch (error) {
     if (!(error instanceof CognitoAuthError)) throw error;
@@ -160,7 +180,7 @@ async function orFail<T>(session: CurrentSession, load: () => Promise<T>): Promi
 }
 
 export default function AccountMfa() {
-  const { mfaEnabled, notice } = useLoaderData<typeof loader>();
+  const { mfaEnabled, notice, stepUp } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const setup = actionData?.setup ?? null;
   const fieldErrors: Partial<Record<string, string>> = actionData?.fieldErrors ?? {};
@@ -170,13 +190,20 @@ export default function AccountMfa() {
         <AccountNav />
         <h1>Two-step verification</h1>
         <FormSuccess message={actionData ? null : notice} />
-        <FormError message={actionData?.error ?? (fieldErrors.code ? "Please check the code." : null)} />
+        <FormError
+          message={
+            actionData?.error ??
+            (fieldErrors.code ? "Please check the code." : null) ??
+            (fieldErrors.stepUpPassword || fieldErrors.stepUpCode ? "Please confirm it’s you." : null)
+          }
+        />
         <p>
           Status: <strong data-testid="mfa-status">{mfaEnabled ? "On" : "Off"}</strong>
           {mfaEnabled ? " — you enter a code from your authenticator app each time you sign in." : null}
         </p>
         {mfaEnabled ? (
-          <Form method="post">
+          <Form method="post" noValidate>
+            <StepUpFields prompt={actionData?.stepUp ?? stepUp} errors={fieldErrors} />
             <SubmitButton name="intent" value="disable" pendingLabel="Turning off…" className="button button-secondary">
               Turn off
             </SubmitButton>

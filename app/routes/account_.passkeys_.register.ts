@@ -2,24 +2,22 @@
  * Adding a passkey, for the script on /account/passkeys (JSON in and out).
  * `start`: StartWebAuthnRegistration's creation options for
  * `navigator.credentials.create`; `finish`: CompleteWebAuthnRegistration with
- * the browser's answer. Both need a recent sign-in (step-up): the reply then
- * says where to sign in again.
+ * the browser's answer. Both pass the step-up check (app/auth/step-up.server.ts:
+ * a recent sign-in, or the password — and TOTP code — sent along).
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireUser } from "~/auth/auth.server";
 import { getCognitoServices } from "~/auth/cognito-services.server";
-import { isRecentSignIn, stepUpUrl } from "~/auth/step-up.server";
+import { stepUpFormFields, verifyStepUp } from "~/auth/step-up.server";
 import { CognitoAuthError } from "~/cognito/errors.server";
 import { parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";
 
-const PAGE = "/account/passkeys";
-
 const RegisterForm = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("start") }),
+  z.object({ intent: z.literal("start"), ...stepUpFormFields }),
   // A RegistrationResponseJSON (attestation included) stays well under the form cap.
-  z.object({ intent: z.literal("finish"), credential: z.string().min(2).max(12_000) }),
+  z.object({ intent: z.literal("finish"), credential: z.string().min(2).max(12_000), ...stepUpFormFields }),
 ]);
 
 function reply(body: Record<string, unknown>, status: number, headers: Headers) {
@@ -32,20 +30,19 @@ export async function loader() {
   return new Response("Not found", { status: 404 });
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const session = await requireUser(request);
   const { passwordless } = getCognitoServices();
   if (!passwordless) return reply({ error: "Passkeys are not available here." }, 404, session.headers);
-  if (!isRecentSignIn(session)) {
-    return reply(
-      { error: "For your security, sign in again to add a passkey.", reauth: stepUpUrl(PAGE) },
-      403,
-      session.headers,
-    );
-  }
   const parsed = await parseForm(request, RegisterForm);
   if (!parsed.ok) return reply({ error: parsed.formError ?? "Please try again." }, 400, session.headers);
+  const check = await verifyStepUp(session, parsed.data, { context });
+  if (!check.ok) {
+    const error =
+      check.formError ?? check.fieldErrors.stepUpPassword ?? check.fieldErrors.stepUpCode ?? "Confirm it’s you.";
+    return reply({ error, fieldErrors: check.fieldErrors, stepUp: check.prompt }, check.status, session.headers);
+  }
   const accessToken = session.tokens.accessToken;
   try {
     if (parsed.data.intent === "start") {
@@ -62,7 +59,7 @@ export async function action({ request }: ActionFunctionArgs) {
       return reply({ error: "The passkey could not be saved. Please try again." }, 400, session.headers);
     }
     await passwordless.completePasskeyRegistration(accessToken, credential as Record<string, unknown>);
-    return reply({ redirectTo: `${PAGE}?notice=added` }, 200, session.headers);
+    return reply({ redirectTo: "/account/passkeys?notice=added" }, 200, session.headers);
   } catch (error) {
     if (error instanceof CognitoAuthError) return reply({ error: error.userMessage }, error.status, session.headers);
     throw error;

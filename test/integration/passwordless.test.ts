@@ -201,7 +201,7 @@ describe("USER_AUTH on (COGNITO_USER_AUTH=1)", () => {
     expect(html).toContain('name="redirectTo" value="/account/passkeys"');
   });
 
-  it("needs a recent sign-in to add or remove a passkey (step-up)", async () => {
+  it("needs a recent sign-in, or the password again, to add or remove a passkey (step-up)", async () => {
     const username = await createUser("stepup");
     const jar = new CookieJar();
     expectRedirect(await jar.post(`${app.url}/login`, { username, password: PASSWORD }), "/dashboard");
@@ -209,11 +209,20 @@ describe("USER_AUTH on (COGNITO_USER_AUTH=1)", () => {
     ageSession(jar, 3600);
     const start = await jar.post(`${app.url}/account/passkeys/register`, { intent: "start" });
     expect(start.status).toBe(403);
-    expect(await start.json()).toMatchObject({ reauth: "/login?reauth=1&redirectTo=%2Faccount%2Fpasskeys" });
+    expect(await start.json()).toMatchObject({
+      fieldErrors: { stepUpPassword: "Enter your password to confirm this change." },
+      stepUp: { required: true, password: true },
+    });
+    const wrong = await jar.post(`${app.url}/account/passkeys/register`, {
+      intent: "start",
+      stepUpPassword: "Wrong-Passw0rd!",
+    });
+    expect(wrong.status).toBe(401);
     const finish = await jar.post(`${app.url}/account/passkeys/register`, { intent: "finish", credential: "{}" });
     expect(finish.status).toBe(403);
-    const remove = await jar.post(`${app.url}/account/passkeys`, { intent: "delete", credentialId: "AAAA" });
-    expectRedirect(remove, "/login?reauth=1&redirectTo=%2Faccount%2Fpasskeys");
+    const remove = await jar.post(`${app.url}/account/passkeys`, { delete: "AAAA" });
+    expect(remove.status).toBe(403);
+    expect(await remove.text()).toContain("Enter your password to confirm this change.");
   });
 
   it("signs up with just an email, confirms with the code and is signed in at once (ConfirmSignUp's Session)", async () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { RECENT_REFRESH_MS, refreshOnce } from "~/auth/refresh-single-flight.server";
-import { isRecentSignIn, RECENT_SIGN_IN_SECONDS, stepUpUrl } from "~/auth/step-up.server";
 import { EnvError, parseEnv } from "~/env.server";
 
 const valid = {
@@ -75,15 +74,5 @@ describe("refreshOnce (single-flight refresh per refresh token)", () => {
     expect(failures).toBe(1);
     await expect(refreshOnce(c, fail)).rejects.toThrow("refused");
     expect(failures).toBe(2);
-  });
-});
-
-describe("step-up", () => {
-  it("counts a sign-in as recent for RECENT_SIGN_IN_SECONDS, then asks to sign in again and come back", () => {
-    const now = 1_800_000_000;
-    expect(isRecentSignIn({ signedInAt: now }, now)).toBe(true);
-    expect(isRecentSignIn({ signedInAt: now - RECENT_SIGN_IN_SECONDS }, now)).toBe(true);
-    expect(isRecentSignIn({ signedInAt: now - RECENT_SIGN_IN_SECONDS - 1 }, now)).toBe(false);
-    expect(stepUpUrl("/account/passkeys")).toBe("/login?reauth=1&redirectTo=%2Faccount%2Fpasskeys");
   });
 });
