@@ -7,6 +7,7 @@
  */
 import { Authenticator } from "remix-auth";
 import { CognitoAccountApi } from "~/cognito/account.server";
+import { CognitoAdminApi } from "~/cognito/admin.server";
 import { type AuthSession, createAuthSession } from "~/cognito/auth-session.server";
 import { getCognitoClient } from "~/cognito/client.server";
 import { cognitoEndpoints } from "~/cognito/config.server";
@@ -28,6 +29,8 @@ export interface CognitoServices {
   passwordless?: CognitoPasswordlessApi;
   /** Sign-up, confirmation, password reset, challenges and the user's own account. */
   account: CognitoAccountApi;
+  /** Admin* operations on other users (IAM-authorized on AWS). */
+  admin: CognitoAdminApi;
   verifiers: TokenVerifiers;
   /** Present when the Hosted UI may be used. */
   hosted?: CognitoHostedStrategy<AuthSession>;
@@ -72,6 +75,7 @@ export function getCognitoServices(): CognitoServices {
     signInApi,
     account,
     passwordless: env.userAuth ? new CognitoPasswordlessApi(getCognitoClient(), env.cognito) : undefined,
+    admin: new CognitoAdminApi(getCognitoClient(), env.cognito),
     verifiers,
     hosted,
     hostedLogoutUrl: endpoints.hosted?.logoutUrl,

@@ -10,7 +10,7 @@ import { clearChallenge } from "./challenge.server";
 import { getCognitoServices } from "./cognito-services.server";
 import { describeFlowChoice } from "./flow.server";
 import { logSignIn } from "./log.server";
-import { commitAuthSession } from "./stored-session.server";
+import { commitAuthSession } from "./session-tracking.server";
 
 export function customFlowReason(): string {
   const env = getEnv();

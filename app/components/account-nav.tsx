@@ -5,6 +5,7 @@ const PAGES = [
   { to: "/account/password", label: "Password" },
   { to: "/account/mfa", label: "Two-step verification" },
   { to: "/account/passkeys", label: "Passkeys", passwordless: true },
+  { to: "/account/sessions", label: "Where you're signed in" },
 ];
 
 /**

@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { getCognitoServices } from "~/auth/cognito-services.server";
 import { requireCustomFlowAllowed } from "~/auth/flow.server";
+import { endAllSessions, userIdForLogin } from "~/auth/session-tracking.server";
 import {
   CodeMismatchError,
   CognitoAuthError,
@@ -65,6 +66,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return data({ error: error.userMessage, fieldErrors: {} }, { status: error.status });
     throw error;
   }
+  // Whoever knew the old password is signed out everywhere. The answer is the same whether or
+  // not we knew the account (no probing for accounts here either).
+  const userId = await userIdForLogin(username);
+  if (userId) await endAllSessions(userId);
   throw redirect("/login?notice=password-reset");
 }
 
