@@ -18,7 +18,7 @@ import { getEnv } from "~/env.server";
 import { parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";
 import { getHealth } from "~/http/health.server";
-import { limitAttempts } from "~/http/rate-limit.server";
+import { limitCodeSend, limitCredentialCheck } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · remix-cognito" }];
 
@@ -111,17 +111,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === "email-code" && !passwordless) {
     return data({ error: "Sign-in codes are not available here.", fieldErrors: {}, username }, { status: 400 });
   }
-  limitAttempts({ context }, intent === "email-code" ? "email-code" : "login", username);
   const reason = customFlowReason();
   const next = { login: username, redirectTo: safeRedirect(redirectTo) };
   try {
-    // With USER_AUTH the password goes with PREFERRED_CHALLENGE=PASSWORD: still one step.
-    const tokens =
-      intent === "email-code"
-        ? await passwordless!.signIn(username, "EMAIL_OTP")
-        : passwordless
-          ? await passwordless.signIn(username, "PASSWORD", password)
-          : await signInApi.signInWithPassword(username, password ?? "");
+    let tokens;
+    if (intent === "email-code") {
+      // Asking for a code sends an email: limited like every code e-mail.
+      await limitCodeSend({ context });
+      tokens = await passwordless!.signIn(username, "EMAIL_OTP");
+    } else {
+      // With USER_AUTH the password goes with PREFERRED_CHALLENGE=PASSWORD: still one step.
+      tokens = await limitCredentialCheck({ context }, "login", username, () =>
+        passwordless
+          ? passwordless.signIn(username, "PASSWORD", password)
+          : signInApi.signInWithPassword(username, password ?? ""),
+      );
+    }
     return await completeCustomSignIn(tokens, request, next.redirectTo, intent === "email-code" ? "email-code" : "");
   } catch (error) {
     if (error instanceof Response) throw error;

@@ -11,7 +11,7 @@ import { FormError, FormSuccess } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
 import { parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";
-import { limitAttempts } from "~/http/rate-limit.server";
+import { limitCodeSend, limitCredentialCheck } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Enter the code we emailed you · remix-cognito" }];
 
@@ -53,8 +53,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 
   if (parsed.data.intent === "resend") {
-    // Sending counts against the same limit as asking for the first code.
-    limitAttempts({ context }, "email-code", pending.login);
+    // Sending counts against the same limit as every code e-mail.
+    await limitCodeSend({ context });
     try {
       await passwordless.signIn(pending.login, "EMAIL_OTP");
     } catch (error) {
@@ -73,9 +73,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     );
   }
 
-  limitAttempts({ context }, "email-code-verify", pending.username);
+  const { code } = parsed.data;
   try {
-    const tokens = await passwordless.answerEmailCode(pending, parsed.data.code);
+    // A code guess like any other: counted per account and per client address.
+    const tokens = await limitCredentialCheck({ context }, "email-code", pending.username, () =>
+      passwordless.answerEmailCode(pending, code),
+    );
     return await completeCustomSignIn(tokens, request, pending.redirectTo, "email-code");
   } catch (error) {
     if (error instanceof ChallengeRequiredError) {

@@ -14,11 +14,16 @@ import { describeFlowChoice } from "~/auth/flow.server";
 import { logSignIn, usernameHash } from "~/auth/log.server";
 import { safeRedirect } from "~/auth/redirect.server";
 import { completeCustomSignIn, customFlowReason } from "~/auth/sign-in.server";
-import { ChallengeExpiredError, ChallengeRequiredError, CognitoAuthError } from "~/cognito/errors.server";
+import {
+  ChallengeExpiredError,
+  ChallengeRequiredError,
+  CognitoAuthError,
+  PasskeyRejectedError,
+} from "~/cognito/errors.server";
 import { getEnv } from "~/env.server";
 import { parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";
-import { limitAttempts } from "~/http/rate-limit.server";
+import { classifyCredentialOutcome, limitCredentialCheck } from "~/http/rate-limit.server";
 
 const CHALLENGE = "WEB_AUTHN";
 
@@ -63,10 +68,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   if (parsed.data.intent === "start") {
     const { username } = parsed.data;
-    limitAttempts({ context }, "passkey", username);
     const redirectTo = safeRedirect(parsed.data.redirectTo);
     try {
-      await passwordless.signIn(username, "WEB_AUTHN");
+      // Starting costs nothing to guess, but counts: a blocked account or address is refused here already.
+      await limitCredentialCheck({ context }, "passkey", username, () => passwordless.signIn(username, "WEB_AUTHN"));
       // USER_AUTH never signs in without a proof: a challenge always comes first.
       return reply({ error: "Passkey sign-in could not start. Please try again." }, 502);
     } catch (error) {
@@ -86,9 +91,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   const pending = readChallenge(request, CHALLENGE);
   if (!pending) return reply({ error: new ChallengeExpiredError().userMessage }, 400);
-  limitAttempts({ context }, "passkey", pending.username);
+  const { credential } = parsed.data;
   try {
-    const tokens = await passwordless.answerPasskey(pending, parsed.data.credential);
+    // A refused passkey counts as a failed attempt, like a wrong password.
+    const tokens = await limitCredentialCheck(
+      { context },
+      "passkey",
+      pending.username,
+      () => passwordless.answerPasskey(pending, credential),
+      (error) => (error instanceof PasskeyRejectedError ? "failure" : classifyCredentialOutcome(error)),
+    );
     const response = await completeCustomSignIn(tokens, request, pending.redirectTo, "passkey");
     // The redirect's cookies, with the destination in the body for the script to follow.
     const headers = new Headers();

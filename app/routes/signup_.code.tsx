@@ -11,7 +11,7 @@ import { FormError, FormSuccess } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
 import { codeField, parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";
-import { limitAttempts } from "~/http/rate-limit.server";
+import { limitCodeSend, limitCredentialCheck } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Confirm your email · remix-cognito" }];
 
@@ -39,16 +39,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.ok) {
     return data<Reply>({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors }, { status: 400 });
   }
-  limitAttempts({ context }, "confirm", pending.login);
   try {
     if (parsed.data.intent === "resend") {
+      await limitCodeSend({ context });
       await account.resendConfirmationCode(pending.login);
       return data<Reply>({ error: null, fieldErrors: {}, notice: "We sent a new code." });
     }
-    const tokens = await passwordless.confirmSignUpAndSignIn(
-      pending.login,
-      parsed.data.code,
-      pending.challengeSession || undefined,
+    const { code } = parsed.data;
+    const tokens = await limitCredentialCheck({ context }, "confirm", pending.login, () =>
+      passwordless.confirmSignUpAndSignIn(pending.login, code, pending.challengeSession || undefined),
     );
     // Confirmed, but Cognito did not sign the new user in: sign in as usual.
     if (!tokens) throw redirect("/login?notice=confirmed", { headers: clearChallenge(request) });

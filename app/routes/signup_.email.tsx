@@ -12,7 +12,7 @@ import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
 import { emailField, parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";
-import { limitAttempts } from "~/http/rate-limit.server";
+import { limitSignUp } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Create an account with your email · remix-cognito" }];
 
@@ -52,7 +52,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     );
   }
   const { email, name } = parsed.data;
-  limitAttempts({ context }, "signup", email);
+  await limitSignUp({ context });
   try {
     const result = await passwordless.signUpWithoutPassword(email, name || undefined);
     if (result.confirmed) throw redirect("/login?notice=confirmed");
