@@ -12,18 +12,28 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { type AppProcess, ensureBuild } from "./lib/app-process.ts";
-import { sealAwsSizeSession, sealLargestSession, sizesOf } from "./lib/bench/cookie-sizes.ts";
+import { sealAwsSizeSession, sealLargestSession, sessionSetCookie, sizesOf } from "./lib/bench/cookie-sizes.ts";
 import { hostedSignIn } from "./lib/bench/hosted.ts";
 import { alternateAll, type LoadRound, loadRound } from "./lib/bench/load.ts";
+import {
+  appEmailCodeSignIn,
+  appPasskeySignIn,
+  bareEmailCodeSignIn,
+  barePasskeySignIn,
+  type FlowLatency,
+  measureFlow,
+  registerPasskey,
+} from "./lib/bench/passwordless.ts";
 import { formatBreakdown } from "./lib/bench/profile-summary.ts";
 import { probeRedis } from "./lib/bench/redis-stats.ts";
 import { formatTable, machine, type Row } from "./lib/bench/report.ts";
 import { bareInitiateAuth, formSignIn, measureSignInLatency } from "./lib/bench/sign-in.ts";
-import { type Stack, startStack } from "./lib/bench/stack.ts";
+import { EMAIL_CODE, type Stack, startStack } from "./lib/bench/stack.ts";
 import { fixed, round } from "./lib/bench/stats.ts";
 import { measureVerification } from "./lib/bench/verify.ts";
 import { ROOT } from "./lib/root.ts";
 import { SEED_USERS } from "./lib/seed.ts";
+import { SoftwareAuthenticator } from "./lib/webauthn-authenticator.ts";
 
 /** Knobs, sized so the whole run stays well under 3 minutes on 2 cores. */
 const PLAN = {
@@ -33,6 +43,8 @@ const PLAN = {
   /** RSS is sampled this often during the load (the peak row). */
   rssSampleMs: 250,
   signIn: { warmup: 10, rounds: 4, perRound: 40 },
+  /** Email-code and passkey sign-ins: two requests each (plus a signature for the passkey). */
+  passwordless: { warmup: 5, rounds: 4, perRound: 15 },
   verify: { rounds: 15, iterations: 1000 },
   hostedRuns: 3,
   /** How long the app may idle after the load for its memory to come back. */
@@ -144,7 +156,29 @@ async function main(): Promise<void> {
       clientId,
       credentials: DEMO,
       serverCpuMs: app.cpuMs,
+      // The app runs with choice-based sign-in on (COGNITO_USER_AUTH=1): its password call is USER_AUTH.
+      flow: "USER_AUTH",
       ...PLAN.signIn,
+    });
+
+    // --- email-code and passkey sign-in vs the bare calls they make (one at a time, alternating)
+    log(
+      `passwordless sign-in: ${PLAN.passwordless.rounds} rounds × ${PLAN.passwordless.perRound} per side, email code and passkey…`,
+    );
+    // The browser is on the relying party's host (the seed's: localhost), at the app's port.
+    const authenticator = new SoftwareAuthenticator();
+    const webauthnOrigin = `http://localhost:${new URL(appUrl).port}`;
+    await registerPasskey(cognito, clientId, DEMO, authenticator, webauthnOrigin);
+    const passwordlessUser = { username: DEMO.username, code: EMAIL_CODE, authenticator, webauthnOrigin };
+    const emailCode = await measureFlow({
+      app: () => appEmailCodeSignIn(appUrl, passwordlessUser),
+      bare: () => bareEmailCodeSignIn(cognito, clientId, passwordlessUser),
+      ...PLAN.passwordless,
+    });
+    const passkey = await measureFlow({
+      app: () => appPasskeySignIn(appUrl, passwordlessUser),
+      bare: () => barePasskeySignIn(cognito, clientId, passwordlessUser),
+      ...PLAN.passwordless,
     });
 
     // A real emulator access token, for the verification measurement below.
@@ -239,8 +273,8 @@ async function main(): Promise<void> {
       `token verification: ${PLAN.verify.rounds} rounds × ${PLAN.verify.iterations} per side (the app idles, up to ${PLAN.settleSeconds} s)…`,
     );
     const verify = await measureVerification(settings, tokens.AccessToken!, PLAN.verify);
-    const aws = sealAwsSizeSession(form.setCookies[0]!, sessionSecret);
-    const largest = sealLargestSession(form.setCookies[0]!, sessionSecret);
+    const aws = sealAwsSizeSession(sessionSetCookie(form.setCookies), sessionSecret);
+    const largest = sealLargestSession(sessionSetCookie(form.setCookies), sessionSecret);
     const settled = await settling;
 
     // --- JWKS fetches over the whole run, as the app counts them
@@ -315,14 +349,16 @@ async function main(): Promise<void> {
       {
         measure: "custom-form sign-in latency",
         figure: `p50 ${fixed(signIn.form.p50)} ms, p99 ${fixed(signIn.form.p99)} ms`,
-        compared: `p50 ${fixed(signIn.bare.p50)} ms, p99 ${fixed(signIn.bare.p99)} ms bare InitiateAuth`,
+        compared: `p50 ${fixed(signIn.bare.p50)} ms, p99 ${fixed(signIn.bare.p99)} ms bare InitiateAuth (USER_AUTH, password)`,
         ratio: signIn.form.p50 / signIn.bare.p50,
         target: "≤ 1.3× p50",
         pass: signIn.form.p50 / signIn.bare.p50 <= 1.3,
         note:
-          `${signIn.form.samples} + ${signIn.bare.samples} sign-ins; p99 ratio ${fixed(signIn.form.p99 / signIn.bare.p99, 2)}×; ` +
+          `${signIn.form.samples} + ${signIn.bare.samples} sign-ins; app adds ${fixed(signIn.form.p50 - signIn.bare.p50)} ms at p50; p99 ratio ${fixed(signIn.form.p99 / signIn.bare.p99, 2)}×; ` +
           `app CPU ${fixed(signIn.appCpuUsPerSignIn ?? NaN, 0)} µs per sign-in (its InitiateAuth through the SDK included)`,
       },
+      flowRow("email-code sign-in latency", emailCode, "InitiateAuth + RespondToAuthChallenge (EMAIL_OTP)"),
+      flowRow("passkey sign-in latency", passkey, "InitiateAuth + RespondToAuthChallenge (WEB_AUTHN)"),
       {
         measure: "access-token verification",
         figure: `${fixed(verify.verifierUs)} µs`,
@@ -419,6 +455,8 @@ async function main(): Promise<void> {
         memory: { before: statsBefore.memory, after: statsAfter.memory },
         verification: verify,
         signIn,
+        emailCode,
+        passkey,
         hosted,
         hostedProxyCounts: proxy.counts(),
         jwksFetches,
@@ -451,6 +489,22 @@ async function main(): Promise<void> {
       for (const file of profiles) console.log(`\n${formatBreakdown(file)}`);
     }
   }
+}
+
+/** A row for a sign-in method through the app against the bare calls it makes (p50 ≤ 1.3×). */
+function flowRow(measure: string, flow: FlowLatency, bareCalls: string): Row {
+  const ratio = flow.app.p50 / flow.bare.p50;
+  return {
+    measure,
+    figure: `p50 ${fixed(flow.app.p50)} ms, p99 ${fixed(flow.app.p99)} ms`,
+    compared: `p50 ${fixed(flow.bare.p50)} ms, p99 ${fixed(flow.bare.p99)} ms bare ${bareCalls}`,
+    ratio,
+    target: "≤ 1.3× p50",
+    pass: ratio <= 1.3,
+    note:
+      `${flow.app.samples} + ${flow.bare.samples} sign-ins; app adds ${fixed(flow.app.p50 - flow.bare.p50)} ms at p50; ` +
+      `per round ${flow.appRoundP50.map((x) => fixed(x)).join("/")} vs ${flow.bareRoundP50.map((x) => fixed(x)).join("/")} ms`,
+  };
 }
 
 interface MemoryStats {

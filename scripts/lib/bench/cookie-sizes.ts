@@ -21,6 +21,13 @@ export interface CookieSizes {
 /** The bench measures a production build: the session cookie's production name. */
 const SESSION_COOKIE = cookieNameFor("session", true);
 
+/** The first live Set-Cookie of the session cookie among a response's (others may clear a challenge, say). */
+export function sessionSetCookie(setCookies: string[]): string {
+  const found = setCookies.find((c) => c.startsWith(`${SESSION_COOKIE}.`) && !/;\s*max-age=0/i.test(c));
+  if (!found) throw new Error(`no ${SESSION_COOKIE} cookie among ${setCookies.length} Set-Cookie headers`);
+  return found;
+}
+
 /** Sizes of the session's Set-Cookie values, and of the Cookie header a browser sends back. */
 export function sizesOf(setCookies: string[]): CookieSizes {
   const session = setCookies.filter((c) => c.startsWith(`${SESSION_COOKIE}.`) && !/;\s*max-age=0/i.test(c));

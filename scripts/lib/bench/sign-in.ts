@@ -1,6 +1,7 @@
 /**
- * Custom-form sign-in latency: POST /login on the app (InitiateAuth
- * USER_PASSWORD_AUTH at the emulator, verification of both tokens, sealing
+ * Custom-form sign-in latency: POST /login on the app (InitiateAuth with the
+ * password — USER_PASSWORD_AUTH, or USER_AUTH with choice-based sign-in on —
+ * at the emulator, verification of both tokens, sealing
  * the cookie, the redirect) against the bare InitiateAuth call the app makes,
  * sent straight to the same emulator with the same client. One request at a
  * time, so this is latency, not queueing.
@@ -31,17 +32,29 @@ export async function formSignIn(appUrl: string, credentials: Credentials, redir
   return { ms, setCookies: response.headers.getSetCookie(), jar };
 }
 
+/**
+ * How the app sends a password: USER_PASSWORD_AUTH, or with choice-based
+ * sign-in on (COGNITO_USER_AUTH=1) USER_AUTH with PREFERRED_CHALLENGE=PASSWORD —
+ * one call either way.
+ */
+export type PasswordFlow = "USER_PASSWORD_AUTH" | "USER_AUTH";
+
 export async function bareInitiateAuth(
   client: CognitoIdentityProviderClient,
   clientId: string,
   credentials: Credentials,
+  flow: PasswordFlow = "USER_PASSWORD_AUTH",
 ) {
   const started = performance.now();
   const result = await client.send(
     new InitiateAuthCommand({
       ClientId: clientId,
-      AuthFlow: "USER_PASSWORD_AUTH",
-      AuthParameters: { USERNAME: credentials.username, PASSWORD: credentials.password },
+      AuthFlow: flow,
+      AuthParameters: {
+        USERNAME: credentials.username,
+        PASSWORD: credentials.password,
+        ...(flow === "USER_AUTH" ? { PREFERRED_CHALLENGE: "PASSWORD" } : {}),
+      },
     }),
   );
   const ms = performance.now() - started;
@@ -69,6 +82,8 @@ export async function measureSignInLatency(options: {
   warmup: number;
   /** Reads the app's CPU time in ms (e.g. AppProcess.cpuMs). */
   serverCpuMs?: () => number;
+  /** The call the app makes for a password (the bare side makes the same). */
+  flow?: PasswordFlow;
 }): Promise<SignInLatency> {
   const { appUrl, client, clientId, credentials, perRound } = options;
   const series = async (one: () => Promise<{ ms: number }>, n: number) => {
@@ -84,7 +99,7 @@ export async function measureSignInLatency(options: {
     formCpuMs += (options.serverCpuMs?.() ?? 0) - before;
     return samples;
   };
-  const bare = () => bareInitiateAuth(client, clientId, credentials);
+  const bare = () => bareInitiateAuth(client, clientId, credentials, options.flow);
   await series(form, options.warmup);
   await series(bare, options.warmup);
   const rounds = await alternate(

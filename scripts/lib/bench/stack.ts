@@ -19,6 +19,8 @@ import { seed } from "../seed.ts";
 import { type CountingProxy, startCountingProxy } from "./cognito-proxy.ts";
 
 export const REGION = "us-east-1";
+/** The code the local Cognito emails for every sign-in (cognito-local's and the gateway's `CODE`). */
+export const EMAIL_CODE = "246810";
 
 export interface Stack {
   /** The parity gateway in front of cognito-local (what `npm run dev` and the tests use). */
@@ -62,7 +64,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const removeDataDir = () => fs.rmSync(dataDir, { recursive: true, force: true });
     process.on("exit", removeDataDir);
     // The gateway runs in this process; cognito-local behind it in its own.
-    const emulator = await startLocalCognito({ dataDir, port: await freePort() });
+    // CODE: every emailed sign-in code is this one, so the bench can type it.
+    const emulator = await startLocalCognito({ dataDir, port: await freePort(), env: { CODE: EMAIL_CODE } });
     stops.push(() => emulator.stop(), removeDataDir);
     const seeded = await seed({ endpoint: emulator.url, region: REGION });
     const proxy = await startCountingProxy(emulator.url);
@@ -80,7 +83,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         UserPoolId: seeded.userPoolId,
         ClientName: `bench-${crypto.randomBytes(3).toString("hex")}`,
         GenerateSecret: false,
-        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        // As the seeded `web` client: the password form, choice-based sign-in (codes, passkeys), refresh.
+        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         AllowedOAuthFlows: ["code"],
         AllowedOAuthFlowsUserPoolClient: true,
         AllowedOAuthScopes: ["openid", "email", "profile"],
@@ -102,6 +106,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       // lift the cap on checks in parallel per address (successes are never
       // counted, so the failure limits need no change).
       RATE_LIMIT_MAX_IN_FLIGHT_PER_IP: "100000",
+      // …and asks for a few hundred sign-in codes an hour from that address.
+      RATE_LIMIT_CODE_SENDS_PER_HOUR: "1000000",
+      // Choice-based sign-in (USER_AUTH): the password in one step, emailed codes, passkeys —
+      // what the seed sets up locally (.env.example).
+      COGNITO_USER_AUTH: "1",
       AUTH_FLOW: "auto", // the Hosted UI and the form both available
       COGNITO_REGION: REGION,
       COGNITO_USER_POOL_ID: seeded.userPoolId,

@@ -1,0 +1,217 @@
+/**
+ * Passwordless sign-in latency (issue 14's methods): an emailed code and a
+ * passkey, each through the app against the bare Cognito calls the app makes
+ * for it, sent straight to the same local Cognito with the same client.
+ *
+ *   email code   app:  POST /login (intent=email-code) → 302 /login/code; POST /login/code → 302
+ *                bare: InitiateAuth USER_AUTH (EMAIL_OTP) → RespondToAuthChallenge EMAIL_OTP
+ *   passkey      app:  POST /login/passkey start → options; the authenticator signs; POST finish
+ *                bare: InitiateAuth USER_AUTH (WEB_AUTHN) → the authenticator signs → RespondToAuthChallenge
+ *
+ * Both sides of the passkey flow sign with the same software authenticator
+ * (a P-256 signature: the browser's work, the same on both sides). One sign-in
+ * at a time, so this is latency, not queueing.
+ */
+import {
+  type CognitoIdentityProviderClient,
+  CompleteWebAuthnRegistrationCommand,
+  InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+  StartWebAuthnRegistrationCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+} from "@simplewebauthn/server";
+import { CookieJar, expectRedirect } from "../http.ts";
+import type { SoftwareAuthenticator } from "../webauthn-authenticator.ts";
+import { alternate } from "./load.ts";
+import { percentile } from "./stats.ts";
+
+export interface PasswordlessUser {
+  username: string;
+  /** The code the local Cognito sends (its fixed `CODE`). */
+  code: string;
+  authenticator: SoftwareAuthenticator;
+  /** The origin the "browser" is on for WebAuthn: the relying party's host (localhost), the app's port. */
+  webauthnOrigin: string;
+}
+
+const REDIRECT_TO = "/dashboard";
+
+/** Registers a passkey for `username` (signed in with its password) on `authenticator`. */
+export async function registerPasskey(
+  client: CognitoIdentityProviderClient,
+  clientId: string,
+  credentials: { username: string; password: string },
+  authenticator: SoftwareAuthenticator,
+  origin: string,
+): Promise<void> {
+  const signedIn = await client.send(
+    new InitiateAuthCommand({
+      ClientId: clientId,
+      AuthFlow: "USER_PASSWORD_AUTH",
+      AuthParameters: { USERNAME: credentials.username, PASSWORD: credentials.password },
+    }),
+  );
+  const AccessToken = signedIn.AuthenticationResult!.AccessToken!;
+  const { CredentialCreationOptions } = await client.send(new StartWebAuthnRegistrationCommand({ AccessToken }));
+  const credential = authenticator.register(
+    CredentialCreationOptions as unknown as PublicKeyCredentialCreationOptionsJSON,
+    origin,
+  );
+  await client.send(new CompleteWebAuthnRegistrationCommand({ AccessToken, Credential: credential as never }));
+}
+
+async function timed(run: () => Promise<void>): Promise<number> {
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
+}
+
+/** Email-code sign-in through the app's two form posts, ending in the redirect with a session. */
+export function appEmailCodeSignIn(appUrl: string, user: PasswordlessUser): Promise<number> {
+  const origin = { headers: { Origin: new URL(appUrl).origin } };
+  return timed(async () => {
+    const jar = new CookieJar();
+    const ask = await jar.post(
+      `${appUrl}/login`,
+      { username: user.username, intent: "email-code", redirectTo: REDIRECT_TO },
+      origin,
+    );
+    await ask.body?.cancel();
+    expectRedirect(ask, "/login/code", "email-code sign-in (asking for a code)");
+    const answer = await jar.post(`${appUrl}/login/code`, { intent: "verify", code: user.code }, origin);
+    await answer.body?.cancel();
+    expectRedirect(answer, REDIRECT_TO, "email-code sign-in (the code)");
+  });
+}
+
+/** The two Cognito calls behind an email-code sign-in. */
+export function bareEmailCodeSignIn(
+  client: CognitoIdentityProviderClient,
+  clientId: string,
+  user: PasswordlessUser,
+): Promise<number> {
+  return timed(async () => {
+    const started = await client.send(
+      new InitiateAuthCommand({
+        ClientId: clientId,
+        AuthFlow: "USER_AUTH",
+        AuthParameters: { USERNAME: user.username, PREFERRED_CHALLENGE: "EMAIL_OTP" },
+      }),
+    );
+    if (started.ChallengeName !== "EMAIL_OTP") throw new Error(`expected EMAIL_OTP, got ${started.ChallengeName}`);
+    const done = await client.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: clientId,
+        ChallengeName: "EMAIL_OTP",
+        Session: started.Session,
+        ChallengeResponses: { USERNAME: user.username, EMAIL_OTP_CODE: user.code },
+      }),
+    );
+    if (!done.AuthenticationResult?.AccessToken) throw new Error("the email code gave no tokens");
+  });
+}
+
+/** Passkey sign-in through the app's JSON endpoint, as the sign-in page's script drives it. */
+export function appPasskeySignIn(appUrl: string, user: PasswordlessUser): Promise<number> {
+  const origin = { headers: { Origin: new URL(appUrl).origin } };
+  return timed(async () => {
+    const jar = new CookieJar();
+    const start = await jar.post(
+      `${appUrl}/login/passkey`,
+      { intent: "start", username: user.username, redirectTo: REDIRECT_TO },
+      origin,
+    );
+    const started = (await start.json()) as { options?: PublicKeyCredentialRequestOptionsJSON; error?: string };
+    if (start.status !== 200 || !started.options) {
+      throw new Error(`passkey sign-in start answered ${start.status}: ${started.error ?? "no options"}`);
+    }
+    const credential = user.authenticator.authenticate(started.options, user.webauthnOrigin);
+    const finish = await jar.post(
+      `${appUrl}/login/passkey`,
+      { intent: "finish", credential: JSON.stringify(credential) },
+      origin,
+    );
+    const finished = (await finish.json()) as { redirectTo?: string; error?: string };
+    if (
+      finish.status !== 200 ||
+      finished.redirectTo !== REDIRECT_TO ||
+      !jar.names().some((n) => /session\.0$/.test(n))
+    ) {
+      throw new Error(`passkey sign-in finish answered ${finish.status}: ${finished.error ?? "no session"}`);
+    }
+  });
+}
+
+/** The Cognito calls behind a passkey sign-in, with the same authenticator's signature in between. */
+export function barePasskeySignIn(
+  client: CognitoIdentityProviderClient,
+  clientId: string,
+  user: PasswordlessUser,
+): Promise<number> {
+  return timed(async () => {
+    const started = await client.send(
+      new InitiateAuthCommand({
+        ClientId: clientId,
+        AuthFlow: "USER_AUTH",
+        AuthParameters: { USERNAME: user.username, PREFERRED_CHALLENGE: "WEB_AUTHN" },
+      }),
+    );
+    if (started.ChallengeName !== "WEB_AUTHN") throw new Error(`expected WEB_AUTHN, got ${started.ChallengeName}`);
+    const options = JSON.parse(
+      started.ChallengeParameters!.CREDENTIAL_REQUEST_OPTIONS!,
+    ) as PublicKeyCredentialRequestOptionsJSON;
+    const credential = user.authenticator.authenticate(options, user.webauthnOrigin);
+    const done = await client.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: clientId,
+        ChallengeName: "WEB_AUTHN",
+        Session: started.Session,
+        ChallengeResponses: { USERNAME: user.username, CREDENTIAL: JSON.stringify(credential) },
+      }),
+    );
+    if (!done.AuthenticationResult?.AccessToken) throw new Error("the passkey gave no tokens");
+  });
+}
+
+export interface FlowLatency {
+  app: { p50: number; p99: number; samples: number };
+  bare: { p50: number; p99: number; samples: number };
+  appRoundP50: number[];
+  bareRoundP50: number[];
+}
+
+/** Warm-up, then alternating rounds of one flow through the app and bare. */
+export async function measureFlow(options: {
+  app: () => Promise<number>;
+  bare: () => Promise<number>;
+  warmup: number;
+  rounds: number;
+  perRound: number;
+}): Promise<FlowLatency> {
+  const series = async (one: () => Promise<number>, n: number) => {
+    const samples: number[] = [];
+    for (let i = 0; i < n; i++) samples.push(await one());
+    return samples;
+  };
+  await series(options.app, options.warmup);
+  await series(options.bare, options.warmup);
+  const rounds = await alternate(
+    options.rounds,
+    () => series(options.app, options.perRound),
+    () => series(options.bare, options.perRound),
+  );
+  const summary = (r: number[][]) => ({
+    p50: percentile(r.flat(), 50),
+    p99: percentile(r.flat(), 99),
+    samples: r.flat().length,
+  });
+  return {
+    app: summary(rounds.a),
+    bare: summary(rounds.b),
+    appRoundP50: rounds.a.map((r) => percentile(r, 50)),
+    bareRoundP50: rounds.b.map((r) => percentile(r, 50)),
+  };
+}
