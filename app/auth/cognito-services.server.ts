@@ -2,31 +2,31 @@
  * The app's Cognito services, wired once per process from the validated
  * configuration: the sign-in API behind the app's own form, the account API,
  * the token verifiers, and — when the Hosted UI may be used — its remix-auth
- * strategy (registered on the Authenticator). Every sign-in resolves to the
- * same AuthSession.
+ * strategy. Every sign-in resolves to the same AuthSession (sign-in.server.ts).
+ *
+ * Password sign-in is a direct call (signInApi), not a remix-auth strategy: it
+ * is one SDK call, and a strategy would have to read the form body a second
+ * time. The Hosted UI keeps remix-auth-oauth2, which carries real protocol
+ * work (state, PKCE, the code exchange). See docs/decisions/006-form-replies.md.
  */
-import { Authenticator } from "remix-auth";
 import { CognitoAccountApi } from "~/cognito/account.server";
 import { type AuthSession, createAuthSession } from "~/cognito/auth-session.server";
 import { getCognitoClient } from "~/cognito/client.server";
 import { cognitoEndpoints } from "~/cognito/config.server";
 import { CognitoSignInApi } from "~/cognito/sign-in-api.server";
 import { CognitoHostedStrategy } from "~/cognito/strategies/hosted-strategy.server";
-import { CognitoPasswordStrategy } from "~/cognito/strategies/password-strategy.server";
 import { getTokenVerifiers, type TokenVerifiers } from "~/cognito/verify.server";
 import { getEnv } from "~/env.server";
 import { describeFlowChoice } from "./flow.server";
 import { hostedStateCookieName } from "./hosted.server";
 
 export interface CognitoServices {
-  /** remix-auth, with the password strategy and (when available) the Hosted UI strategy. */
-  authenticator: Authenticator<AuthSession>;
   /** Password sign-in, refresh and revocation (InitiateAuth, RevokeToken). */
   signInApi: CognitoSignInApi;
   /** Sign-up, confirmation, password reset, challenges and the user's own account. */
   account: CognitoAccountApi;
   verifiers: TokenVerifiers;
-  /** Present when the Hosted UI may be used. */
+  /** The Hosted UI's remix-auth strategy: `authenticate(request)` starts the round trip or completes it. Present when the Hosted UI may be used. */
   hosted?: CognitoHostedStrategy<AuthSession>;
   /** The Hosted UI's logout endpoint, when a domain is configured. */
   hostedLogoutUrl?: string;
@@ -39,12 +39,6 @@ export function getCognitoServices(): CognitoServices {
   const env = getEnv();
   const verifiers = getTokenVerifiers();
   const signInApi = new CognitoSignInApi(getCognitoClient(), env.cognito);
-  const authenticator = new Authenticator<AuthSession>();
-
-  authenticator.use(
-    new CognitoPasswordStrategy({ api: signInApi }, ({ tokens }) => createAuthSession(verifiers, tokens, "custom")),
-  );
-
   const endpoints = cognitoEndpoints(env.cognito);
   let hosted: CognitoHostedStrategy<AuthSession> | undefined;
   if (endpoints.hosted && describeFlowChoice(env).hostedAvailable) {
@@ -61,11 +55,9 @@ export function getCognitoServices(): CognitoServices {
       },
       ({ tokens }) => createAuthSession(verifiers, tokens, "hosted"),
     );
-    authenticator.use(hosted);
   }
   const account = new CognitoAccountApi(getCognitoClient(), env.cognito);
   services = {
-    authenticator,
     signInApi,
     account,
     verifiers,

@@ -148,11 +148,19 @@ async function refreshTokens(stored: StoredSession) {
 
 /**
  * Fetches fresh tokens now (e.g. after a profile change, so the ID token's
- * claims are current) and returns the session with its new cookies.
+ * claims are current) and returns the session with its new cookies. Never
+ * fails for Cognito's sake: whatever prompted the reload has happened, so a
+ * failed refresh only leaves the old claims in place until the next one.
  */
 export async function reloadAuthSession(session: CurrentSession, request: Request): Promise<CurrentSession> {
   if (!session.stored.refresh) return session;
-  return refreshAndReseal(session.stored, request);
+  try {
+    return await refreshAndReseal(session.stored, request);
+  } catch (error) {
+    if (!(error instanceof CognitoAuthError) && !(error instanceof InvalidTokenError)) throw error;
+    console.warn(`[auth] could not reload the session (${error.name}); it carries on with the claims it had`);
+    return session;
+  }
 }
 
 /**

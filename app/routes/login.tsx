@@ -1,20 +1,20 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { commitAuthSession, getAuthSession } from "~/auth/auth.server";
-import { redirectToChallenge } from "~/auth/challenge.server";
+import { getAuthSession } from "~/auth/auth.server";
 import { getCognitoServices } from "~/auth/cognito-services.server";
 import { describeFlowChoice } from "~/auth/flow.server";
-import { logSignIn, usernameHash } from "~/auth/log.server";
 import { safeRedirect } from "~/auth/redirect.server";
-import { customFlowReason } from "~/auth/sign-in.server";
-import { ChallengeRequiredError, CognitoAuthError, hostedErrorMessage } from "~/cognito/errors.server";
+import { signInStep } from "~/auth/sign-in.server";
+import { hostedErrorMessage } from "~/cognito/errors.server";
+import { EmailField } from "~/components/email-field";
 import { Field } from "~/components/field";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
 import { parseForm } from "~/forms/form.server";
+import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
 import { getHealth } from "~/http/health.server";
 import { limitAttempts } from "~/http/rate-limit.server";
@@ -54,7 +54,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       error,
       showForm: choice.customAllowed && (choice.flow === "custom" || wantsForm || Boolean(error)),
       hostedAvailable: choice.hostedAvailable,
-      mode: env.isProduction ? null : `AUTH_FLOW=${env.authFlow}: ${choice.reason}`,
+      // The same words as the start-up log line.
+      mode: env.isProduction ? null : `Sign-in flow: ${choice.flow} (${choice.reason})`,
       notice: NOTICES[url.searchParams.get("notice") ?? ""] ?? null,
     },
     { status: error ? (errorCode === "unavailable" ? 503 : 400) : 200 },
@@ -82,45 +83,26 @@ const LoginForm = z.object({
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  const env = getEnv();
-  const choice = describeFlowChoice(env);
-  if (!choice.customAllowed) {
+  if (!describeFlowChoice(getEnv()).customAllowed) {
     throw data({ message: "This app signs in through the Cognito Hosted UI only." }, { status: 403 });
   }
-  const parsed = await parseForm(request, LoginForm);
-  if (!parsed.ok) {
-    return data({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors, username: "" }, { status: 400 });
-  }
-  const { username, redirectTo } = parsed.data;
+  const submission = await parseForm(request, LoginForm);
+  if (!submission.ok) return submission.reply();
+  const { username, password, redirectTo } = submission.data;
   limitAttempts({ context }, "login", username);
-  const reason = customFlowReason();
-  try {
-    const session = await getCognitoServices().authenticator.authenticate("cognito-password", request);
-    logSignIn({ flow: "custom", reason, outcome: "success", who: `sub:${session.user.sub}` });
-    throw redirect(safeRedirect(redirectTo), { headers: commitAuthSession(session, request) });
-  } catch (error) {
-    if (error instanceof Response) throw error;
-    if (error instanceof ChallengeRequiredError) {
-      const next = redirectToChallenge(error, { login: username, redirectTo: safeRedirect(redirectTo) }, request);
-      if (next) {
-        logSignIn({ flow: "custom", reason, outcome: `challenge:${error.challengeName}`, who: usernameHash(username) });
-        throw next;
-      }
-    }
-    if (error instanceof CognitoAuthError) {
-      logSignIn({ flow: "custom", reason, outcome: `failure:${error.name}`, who: usernameHash(username) });
-      // The password is never sent back; the username is, so it need not be retyped.
-      return data({ error: error.userMessage, fieldErrors: {}, username }, { status: error.status });
-    }
-    throw error;
-  }
+  const { signInApi } = getCognitoServices();
+  // The username goes back with a failure (submission.values); the password never does.
+  return submission.attempt(() =>
+    signInStep(request, { login: username, redirectTo: safeRedirect(redirectTo) }, () =>
+      signInApi.signInWithPassword(username, password),
+    ),
+  );
 }
 
 export default function Login() {
   const { redirectTo, error, showForm, hostedAvailable, mode, notice } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
-  const message = actionData?.error ?? error;
-  const fieldErrors: Partial<Record<string, string>> = actionData?.fieldErrors ?? {};
+  const reply = useFormReply();
+  const message = reply.summary ?? error;
   const hostedHref = `/auth/hosted?${new URLSearchParams({ redirectTo })}`;
 
   return (
@@ -140,16 +122,7 @@ export default function Login() {
         {showForm ? (
           <Form method="post" noValidate>
             <input type="hidden" name="redirectTo" value={redirectTo} />
-            <Field
-              name="username"
-              label="Email"
-              type="email"
-              autoComplete="username"
-              required
-              maxLength={128}
-              defaultValue={actionData?.username ?? ""}
-              error={fieldErrors.username}
-            />
+            <EmailField name="username" autoComplete="username" reply={reply} />
             <Field
               name="password"
               label="Password"
@@ -157,7 +130,7 @@ export default function Login() {
               autoComplete="current-password"
               required
               maxLength={256}
-              error={fieldErrors.password}
+              reply={reply}
             />
             <SubmitButton pendingLabel="Signing in…">Sign in</SubmitButton>
             <p className="auth-links">
