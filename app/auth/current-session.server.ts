@@ -10,6 +10,14 @@
  * When the token expires within REFRESH_SKEW_SECONDS it is refreshed and
  * the new cookies ride on `session.headers`: loaders return them with their
  * data, so the cookie is updated in the same response and the request goes on.
+ *
+ * A refresh that fails because Cognito is unreachable or throttling says
+ * nothing about the session: the refresh token may be good for weeks. Then a
+ * still-valid access token carries on, and an expired one makes the session
+ * *unconfirmed* ({@link SessionUnconfirmedError}) — never signed out: the
+ * cookie stays, and the first request after Cognito is back refreshes it. Only
+ * Cognito refusing the refresh token (revoked, expired: RefreshFailedError)
+ * ends the session.
  */
 import { JwtExpiredError } from "aws-jwt-verify/error";
 import {
@@ -18,7 +26,12 @@ import {
   InvalidTokenError,
   sessionFromClaims,
 } from "~/cognito/auth-session.server";
-import { CognitoAuthError, RefreshFailedError, ServiceUnavailableError } from "~/cognito/errors.server";
+import {
+  CognitoAuthError,
+  RefreshFailedError,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+} from "~/cognito/errors.server";
 import {
   type AccessTokenClaims,
   decodeTokenClaims,
@@ -70,15 +83,57 @@ let cacheHits = 0;
 let cacheMisses = 0;
 
 /**
- * The verified session of this request, or null. Never throws for a bad cookie.
+ * The session cookie may well be valid, but Cognito cannot confirm it now: the
+ * access token has expired and the refresh failed because Cognito is
+ * unreachable or throttling. Not a sign-out — keep the cookie (its refresh
+ * token still works once Cognito answers) and say "try again".
+ */
+export class SessionUnconfirmedError extends Error {
+  override readonly name = "SessionUnconfirmedError";
+  constructor(
+    /** Why the refresh could not happen: ServiceUnavailableError or TooManyRequestsError. */
+    readonly reason: CognitoAuthError,
+  ) {
+    super(`session unconfirmed: refresh failed with ${reason.name}`);
+  }
+}
+
+/**
+ * The verified session of this request, or null (no cookie, a bad one, or one
+ * Cognito has ended). Never throws for a bad cookie. During a Cognito outage
+ * with an expired access token it rejects with {@link SessionUnconfirmedError}
+ * (see {@link getAuthSession} for callers that would rather read that as
+ * "not signed in for this request").
+ *
  * Remix runs a request's loaders in parallel, each with its own copy of the
  * Request (root's and the page's both want the session): the request scope
  * (app/http/request-scope.server.ts) makes them share one lookup (and, on a
  * cache miss, one decryption, verification or refresh).
  */
-export function getAuthSession(request: Request): Promise<CurrentSession | null> {
+export function loadAuthSession(request: Request): Promise<CurrentSession | null> {
   if (!hasSessionCookie(request)) return Promise.resolve(null);
   return perRequest(`auth-session:${request.headers.get("Cookie")}`, () => resolveSession(request));
+}
+
+/**
+ * The verified session of this request, or null. For pages anyone may see
+ * (home, the header, sign-in): an unconfirmed session during a Cognito outage
+ * reads as null here — the page renders as for a visitor, and nothing touches
+ * the cookie, so the person is still signed in once Cognito is back. Protected
+ * pages use `requireUser`, which answers 503 instead.
+ */
+export async function getAuthSession(request: Request): Promise<CurrentSession | null> {
+  try {
+    return await loadAuthSession(request);
+  } catch (error) {
+    if (error instanceof SessionUnconfirmedError) return null;
+    throw error;
+  }
+}
+
+/** Cognito down or throttling: the refresh failed for reasons that say nothing about the session. */
+function isOutage(error: unknown): error is ServiceUnavailableError | TooManyRequestsError {
+  return error instanceof ServiceUnavailableError || error instanceof TooManyRequestsError;
 }
 
 async function resolveSession(request: Request): Promise<CurrentSession | null> {
@@ -117,9 +172,15 @@ async function resolveSession(request: Request): Promise<CurrentSession | null> 
   try {
     return await refreshAndReseal(stored, request);
   } catch (error) {
-    // Cognito unreachable but the access token is still valid: carry on with
-    // it; the refresh is retried on the next request.
-    if (error instanceof ServiceUnavailableError && accessClaims) return fromStored(stored, accessClaims);
+    if (isOutage(error)) {
+      // The access token is still valid: carry on with it; the refresh is
+      // retried on the next request.
+      if (accessClaims) return fromStored(stored, accessClaims);
+      console.warn(`[auth] session unconfirmed: refresh failed (${error.name}); the cookie is kept`);
+      throw new SessionUnconfirmedError(error);
+    }
+    // Cognito refused the refresh token (RefreshFailedError) or its tokens did
+    // not verify: the session has really ended.
     if (!(error instanceof CognitoAuthError) && !(error instanceof InvalidTokenError)) throw error;
     return null;
   }

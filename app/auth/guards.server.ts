@@ -3,12 +3,32 @@
  * response that ends the request (a redirect to sign in, a 403 page).
  */
 import { data, redirect } from "@remix-run/node";
-import { type CurrentSession, getAuthSession } from "./current-session.server";
+import { type CurrentSession, loadAuthSession, SessionUnconfirmedError } from "./current-session.server";
 import { destroySessionHeaders, hasSessionCookie } from "./stored-session.server";
 
-/** The session, or throws a redirect to the login page (clearing a dead cookie). */
+/** Seconds a browser (or a person) should wait before retrying an unconfirmed session. */
+const UNCONFIRMED_RETRY_AFTER_SECONDS = 10;
+
+/**
+ * The session, or throws a redirect to the login page (clearing a dead
+ * cookie). While Cognito is down or throttling and the access token has
+ * expired, throws a 503 page instead ("we can't confirm your session right
+ * now") and leaves the cookie alone: an outage never signs anyone out.
+ */
 export async function requireUser(request: Request): Promise<CurrentSession> {
-  const session = await getAuthSession(request);
+  let session: CurrentSession | null;
+  try {
+    session = await loadAuthSession(request);
+  } catch (error) {
+    if (!(error instanceof SessionUnconfirmedError)) throw error;
+    throw data(
+      {
+        message:
+          "We can't confirm your session right now: the sign-in service is not answering. You are still signed in — please try again in a moment.",
+      },
+      { status: 503, headers: { "Retry-After": String(UNCONFIRMED_RETRY_AFTER_SECONDS) } },
+    );
+  }
   if (session) return session;
   const url = new URL(request.url);
   const redirectTo = url.pathname + url.search;

@@ -18,10 +18,14 @@ const MAX_BODY_BYTES = 16 * 1024;
 // U+FFFD is what invalid UTF-8 decodes to; C0 controls other than tab/newline have no business in a field.
 const INVALID_TEXT = /[\uFFFD\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
-/** Never kept, not even for the action: passwords. */
-const PASSWORD_FIELDS = new Set(["password", "confirm", "current"]);
-/** Kept for the action, never sent back to the page: one-time codes and the TOTP secret. */
-const SERVER_ONLY_FIELDS = new Set(["code", "secret"]);
+/**
+ * Never kept, not even for the action: passwords (`password`, `confirm`,
+ * `current`, `stepUpPassword`…). By name, so a new password field is covered
+ * without being listed.
+ */
+const PASSWORD_FIELD = /password|^confirm$|^current$/i;
+/** Kept for the action, never sent back to the page: one-time codes and the TOTP secret (`code`, `stepUpCode`, `secret`…). */
+const SERVER_ONLY_FIELD = /code|secret|otp|token/i;
 /** Fields the page sets (buttons), not the person: their errors are about the form. */
 const FORM_LEVEL_FIELDS: Record<string, string> = { intent: "Please use the buttons on this page." };
 
@@ -67,7 +71,7 @@ export async function parseForm<S extends z.ZodTypeAny>(
   const read = await readForm(request);
   if ("formError" in read) return submission({ ok: false, formError: read.formError, fieldErrors: {} }, {}, options);
   const values: FormValues = {};
-  for (const [key, value] of Object.entries(read.fields)) if (!PASSWORD_FIELDS.has(key)) values[key] = value;
+  for (const [key, value] of Object.entries(read.fields)) if (!PASSWORD_FIELD.test(key)) values[key] = value;
 
   const result = schema.safeParse(read.fields);
   if (result.success) return submission({ ok: true, data: result.data }, values, options);
@@ -116,7 +120,7 @@ function submission<T>(
 ): Submission<T> {
   const parseErrors = parsed.ok ? { formError: null, fieldErrors: {} } : parsed;
   const shown: FormValues = {};
-  for (const [key, value] of Object.entries(values)) if (!SERVER_ONLY_FIELDS.has(key)) shown[key] = value;
+  for (const [key, value] of Object.entries(values)) if (!SERVER_ONLY_FIELD.test(key)) shown[key] = value;
 
   function reply<Extra = undefined>(options: ReplyOptions<Extra> = {}): Reply<Extra> {
     const formError = options.formError ?? parseErrors.formError;

@@ -2,13 +2,23 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { type CurrentSession, reloadAuthSession, requireUser } from "~/auth/auth.server";
+import {
+  type CurrentSession,
+  reloadAuthSession,
+  requireUser,
+  type StepUpPrompt,
+  stepUpFormFields,
+  stepUpPrompt,
+  stepUpReply,
+  verifyStepUp,
+} from "~/auth/auth.server";
 import { getCognitoServices } from "~/auth/cognito-services.server";
 import { AccountNav } from "~/components/account-nav";
 import { CodeField } from "~/components/code-field";
 import { EmailField } from "~/components/email-field";
 import { Field } from "~/components/field";
 import { FormError, FormSuccess } from "~/components/form-error";
+import { StepUpFields } from "~/components/step-up-fields";
 import { SubmitButton } from "~/components/submit-button";
 import { codeField, emailField } from "~/forms/fields";
 import { parseForm } from "~/forms/form.server";
@@ -38,6 +48,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     {
       profile: { email: profile.email ?? "", emailVerified: profile.emailVerified, name: profile.name ?? "" },
       mfaEnabled: profile.mfaEnabled,
+      // Changing the email address is a sensitive change: a recent sign-in or the password again.
+      stepUp: stepUpPrompt(session, { mfaEnabled: profile.mfaEnabled }),
       // Unverified: the code form stays until it is used. Pools that keep the
       // old address until the new one is verified report it as verified, so
       // the "code sent" step shows the form too.
@@ -57,7 +69,7 @@ const nameField = z
 
 const AccountForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("update-name"), name: nameField }),
-  z.object({ intent: z.literal("change-email"), email: emailField }),
+  z.object({ intent: z.literal("change-email"), email: emailField, ...stepUpFormFields }),
   z.object({ intent: z.literal("verify-email"), code: codeField }),
 ]);
 
@@ -77,6 +89,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
         throw redirect("/account?notice=name-updated", { headers: await withFreshClaims(session, request) });
       }
       case "change-email": {
+        // Whoever controls the address controls the account (password resets
+        // go there): only with a recent sign-in or the password again.
+        const check = await verifyStepUp(session, form, { context });
+        if (!check.ok) return submission.reply(stepUpReply(check));
         const current = await account.getProfile(accessToken);
         // The same, still unverified address may be sent again: that is how
         // to get a new code.
@@ -105,8 +121,9 @@ async function withFreshClaims(session: CurrentSession, request: Request): Promi
 }
 
 export default function Account() {
-  const { profile, mfaEnabled, verifyingEmail, notice } = useLoaderData<typeof loader>();
-  const reply = useFormReply();
+  const { profile, mfaEnabled, verifyingEmail, notice, stepUp } = useLoaderData<typeof loader>();
+  const reply = useFormReply<{ stepUp: StepUpPrompt }>();
+  const emailReply = reply.forIntent("change-email");
 
   return (
     <main>
@@ -167,11 +184,10 @@ export default function Account() {
           <h2 id="email-heading">Change email address</h2>
           <p className="muted">We will send a code to the new address; you sign in with it from now on.</p>
           <Form method="post" noValidate key={`email:${profile.email}`}>
-            <EmailField
-              name="email"
-              label="New email address"
-              autoComplete="email"
-              reply={reply.forIntent("change-email")}
+            <EmailField name="email" label="New email address" autoComplete="email" reply={emailReply} />
+            <StepUpFields
+              prompt={(reply.values.intent === "change-email" ? reply.extra?.stepUp : undefined) ?? stepUp}
+              reply={emailReply}
             />
             <SubmitButton name="intent" value="change-email" pendingLabel="Sending code…">
               Change email

@@ -3,11 +3,20 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import QRCode from "qrcode";
 import { z } from "zod";
-import { type CurrentSession, requireUser } from "~/auth/auth.server";
+import {
+  type CurrentSession,
+  requireUser,
+  type StepUpPrompt,
+  stepUpFormFields,
+  stepUpPrompt,
+  stepUpReply,
+  verifyStepUp,
+} from "~/auth/auth.server";
 import { getCognitoServices } from "~/auth/cognito-services.server";
 import { AccountNav } from "~/components/account-nav";
 import { type TotpSetup, TotpSetupForm } from "~/components/account-totp-setup";
 import { FormError, FormSuccess } from "~/components/form-error";
+import { StepUpFields } from "~/components/step-up-fields";
 import { SubmitButton } from "~/components/submit-button";
 import { codeField } from "~/forms/fields";
 import { parseForm } from "~/forms/form.server";
@@ -34,6 +43,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return data(
     {
       mfaEnabled: profile.mfaEnabled,
+      // Turning it off is a sensitive change: a recent sign-in, or the password and a code again.
+      stepUp: stepUpPrompt(session, { mfaEnabled: profile.mfaEnabled }),
       notice: NOTICES[new URL(request.url).searchParams.get("notice") ?? ""] ?? null,
     },
     { headers: session.headers },
@@ -52,7 +63,7 @@ const secretField = z
 const MfaForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("start") }),
   z.object({ intent: z.literal("verify"), code: codeField, secret: secretField }),
-  z.object({ intent: z.literal("disable") }),
+  z.object({ intent: z.literal("disable"), ...stepUpFormFields }),
 ]);
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -63,7 +74,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const submission = await parseForm(request, MfaForm, { headers: session.headers });
   // A mistyped code keeps the QR code on screen: the same secret, sent back by the form.
   const secret = secretField.parse(submission.values.secret);
-  const shown = { extra: secret ? await totpSetup(secret, session) : undefined };
+  const shown = { extra: secret ? { setup: await totpSetup(secret, session) } : undefined };
   if (!submission.ok) return submission.reply(shown);
 
   const form = submission.data;
@@ -77,15 +88,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
           });
         }
         const setup = await totpSetup(await account.associateSoftwareToken(accessToken), session);
-        return submission.reply({ extra: setup });
+        return submission.reply({ extra: { setup } });
       }
       case "verify":
         limitAttempts({ context }, "totp-enrol", session.user.sub);
         await account.enableTotp(accessToken, form.code);
         throw redirect("/account/mfa?notice=mfa-enabled", { headers: session.headers });
-      case "disable":
+      case "disable": {
+        // The second factor is what protects the account if the password
+        // leaks: only with a recent sign-in, or the password and a code again.
+        const check = await verifyStepUp(session, form, { context });
+        if (!check.ok) return submission.reply(stepUpReply(check));
         await account.disableTotp(accessToken);
         throw redirect("/account/mfa?notice=mfa-disabled", { headers: session.headers });
+      }
     }
   }, shown);
 }
@@ -103,9 +119,9 @@ async function totpSetup(secret: string, session: CurrentSession): Promise<TotpS
 }
 
 export default function AccountMfa() {
-  const { mfaEnabled, notice } = useLoaderData<typeof loader>();
-  const reply = useFormReply<TotpSetup>();
-  const setup = reply.extra;
+  const { mfaEnabled, notice, stepUp } = useLoaderData<typeof loader>();
+  const reply = useFormReply<{ setup?: TotpSetup; stepUp?: StepUpPrompt }>();
+  const setup = reply.extra?.setup;
   return (
     <main>
       <div className="card">
@@ -118,7 +134,8 @@ export default function AccountMfa() {
           {mfaEnabled ? " — you enter a code from your authenticator app each time you sign in." : null}
         </p>
         {mfaEnabled ? (
-          <Form method="post">
+          <Form method="post" noValidate>
+            <StepUpFields prompt={reply.extra?.stepUp ?? stepUp} reply={reply} />
             <SubmitButton name="intent" value="disable" pendingLabel="Turning off…" className="button button-secondary">
               Turn off
             </SubmitButton>

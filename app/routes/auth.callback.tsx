@@ -5,7 +5,12 @@ import { clearHostedCookies, readHostedRedirect } from "~/auth/hosted.server";
 import { logSignIn } from "~/auth/log.server";
 import { completeSignIn, flowReason } from "~/auth/sign-in.server";
 import { InvalidTokenError } from "~/cognito/auth-session.server";
-import { CognitoAuthError, HostedSignInError, ServiceUnavailableError } from "~/cognito/errors.server";
+import {
+  CognitoAuthError,
+  HostedSignInError,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+} from "~/cognito/errors.server";
 
 /**
  * Completes the Hosted UI flow: checks state, exchanges the code (PKCE),
@@ -23,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     if (error instanceof Response) throw error;
     let code = "token";
     if (error instanceof HostedSignInError) code = error.code;
-    else if (error instanceof ServiceUnavailableError) code = "unavailable";
+    else if (error instanceof ServiceUnavailableError || error instanceof TooManyRequestsError) code = "unavailable";
     else if (!(error instanceof CognitoAuthError) && !(error instanceof InvalidTokenError)) throw error;
     logSignIn({ flow: "hosted", reason: flowReason(), outcome: `failure:${(error as Error).name}:${code}` });
     throw redirect(`/login?error=${code}`, { headers });

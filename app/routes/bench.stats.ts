@@ -10,5 +10,6 @@ import { getEnv } from "~/env.server";
 
 export async function loader() {
   if (!getEnv().benchRoutes) throw data({ message: "Not found" }, { status: 404 });
-  return Response.json({ sessionCache: verifiedSessionCacheStats() }, { headers: { "Cache-Control": "no-store" } });
+  // No Cache-Control here: the server answers everything the app renders with no-store.
+  return Response.json({ sessionCache: verifiedSessionCacheStats() });
 }

@@ -21,20 +21,24 @@ import {
   userDisabled,
   userNotFoundForClient,
 } from "./errors.ts";
-import { ExpiringStore } from "./expiring-store.ts";
 import { claim, decodeJwt, type Jwt, numericClaim, verifyRs256 } from "./jwt.ts";
+import { maskDestination } from "./mask.ts";
+import { Passkeys } from "./passkeys.ts";
 import { assertPasswordConforms } from "./password-policy.ts";
+import { PasswordlessUsers } from "./passwordless-users.ts";
+import { allowedFirstFactors, PoolSettings } from "./pool-settings.ts";
+import { RefreshTokens } from "./refresh-tokens.ts";
 import { safeEqual, secretHash } from "./secret-hash.ts";
+import { CHALLENGE_SESSION_MS, ChallengeSessions } from "./sessions.ts";
+import { TokenMinter } from "./token-minter.ts";
 import { poolIdOf, type TokenRegistry } from "./token-registry.ts";
 import type { AppClient, Upstream, User } from "./upstream.ts";
+import { UserAuth } from "./user-auth.ts";
 
 type Body = Record<string, unknown>;
 
 /** Returned by `dispatch` when the call, once checked, goes to cognito-local unchanged. */
 export const PASS_THROUGH = Symbol("pass-through");
-
-/** How long a challenge `Session` is valid (AWS: 3 minutes). */
-const CHALLENGE_SESSION_MS = 3 * 60_000;
 
 /** Operations authorised by an access token, which cognito-local only decodes, never verifies. */
 const ACCESS_TOKEN_OPERATIONS = new Set([
@@ -55,17 +59,6 @@ const ACCESS_TOKEN_OPERATIONS = new Set([
   "UpdateDeviceStatus",
 ]);
 
-interface ChallengeSession {
-  clientId: string;
-  poolId: string;
-  /** The canonical username (USER_ID_FOR_SRP). */
-  username: string;
-  challengeName: string;
-  /** Kept to obtain a stored refresh token once the challenge is answered (see `completeChallenge`). */
-  password: string;
-  expiresAt: number;
-}
-
 export interface VerifiedAccessToken {
   jwt: Jwt;
   poolId: string;
@@ -78,6 +71,16 @@ export interface ApiOptions {
   /** The gateway's public base URL: the issuer domain of every token. */
   publicUrl: string;
   log: (line: string) => void;
+  /**
+   * Where the gateway keeps what cognito-local cannot (passkeys, settings it
+   * drops, refresh tokens the gateway mints): `<dataDir>/.gateway`. Without
+   * it that state lives in memory and is lost on restart.
+   */
+  stateDir?: string;
+  /** Every email sign-in code is this (cognito-local's `CODE`), instead of random. */
+  fixedCode?: string;
+  /** Challenge session lifetime. Default 3 minutes, as on AWS; tests shorten it. */
+  challengeTtlMs?: number;
   /** Most challenge sessions held at once; then new challenges are refused (TooManyRequestsException). */
   challengeSessionLimit: number;
 }
@@ -95,7 +98,13 @@ export class CognitoApi {
   private readonly registry: TokenRegistry;
   private readonly publicUrl: string;
   private readonly log: (line: string) => void;
-  private readonly sessions: ExpiringStore<ChallengeSession>;
+  private readonly sessions: ChallengeSessions;
+  readonly settings: PoolSettings;
+  readonly passkeys: Passkeys;
+  private readonly passwordless: PasswordlessUsers;
+  private readonly refreshTokens: RefreshTokens;
+  private readonly minter: TokenMinter;
+  private readonly userAuth: UserAuth;
   private warnedIssuer = false;
 
   constructor(options: ApiOptions) {
@@ -103,7 +112,37 @@ export class CognitoApi {
     this.registry = options.registry;
     this.publicUrl = options.publicUrl;
     this.log = options.log;
-    this.sessions = new ExpiringStore("challenge sessions", options.challengeSessionLimit);
+    this.sessions = new ChallengeSessions(
+      options.challengeSessionLimit,
+      options.challengeTtlMs ?? CHALLENGE_SESSION_MS,
+    );
+    this.settings = new PoolSettings(this.up, options.stateDir);
+    this.passkeys = new Passkeys(options.stateDir);
+    this.passwordless = new PasswordlessUsers(options.stateDir);
+    this.refreshTokens = new RefreshTokens(options.stateDir);
+    this.minter = new TokenMinter(options.publicUrl);
+    this.userAuth = new UserAuth({
+      up: this.up,
+      settings: this.settings,
+      sessions: this.sessions,
+      passkeys: this.passkeys,
+      passwordless: this.passwordless,
+      fixedCode: options.fixedCode,
+      log: this.log,
+      passwordSignIn: (client, username, password) =>
+        this.userPasswordAuth(
+          client,
+          {
+            ClientId: client.ClientId,
+            AuthFlow: "USER_PASSWORD_AUTH",
+            AuthParameters: { USERNAME: username, PASSWORD: password },
+          },
+          { USERNAME: username, PASSWORD: password },
+          false,
+        ),
+      issueTokens: (client, user) => this.issueTokens(client, user),
+      preventsUserExistenceErrors: (client) => this.preventsUserExistenceErrors(client),
+    });
   }
 
   get challengeSessionCount(): number {
@@ -112,6 +151,8 @@ export class CognitoApi {
 
   /** Answers an API call, or returns PASS_THROUGH for cognito-local to answer it. */
   async dispatch(operation: string, body: Body): Promise<unknown> {
+    const settings = await this.settings.dispatch(operation, body);
+    if (settings !== undefined) return settings;
     switch (operation) {
       case "InitiateAuth":
         return this.initiateAuth(body);
@@ -162,17 +203,33 @@ export class CognitoApi {
           throw new AwsError("InvalidParameterException", "REFRESH_TOKEN_AUTH flow not enabled for this client");
         }
         return this.refreshTokenAuth(client, body, params);
+      case "USER_AUTH":
+        if (!options.hosted && !allowsFlow(client, "USER_AUTH")) {
+          throw new AwsError("InvalidParameterException", "USER_AUTH flow not enabled for this client");
+        }
+        if (this.settings.tier(client.UserPoolId) === "LITE") {
+          throw new AwsError(
+            "FeatureUnavailableInTierException",
+            "USER_AUTH is not available in the LITE tier: the user pool must be in the ESSENTIALS tier or higher",
+          );
+        }
+        if (params.USERNAME) this.checkSecretHash(client, [params.USERNAME], params.SECRET_HASH, "auth");
+        return this.userAuth.initiate(client, params, body.Session);
       default:
         // cognito-local supports no other flow; it answers that itself.
         return this.up.call<InitiateAuthResponse>("InitiateAuth", body);
     }
   }
 
-  private async userPasswordAuth(client: AppClient, body: Body, params: Record<string, string>) {
+  /**
+   * A password sign-in. `checkHash` is false when the caller (USER_AUTH) has
+   * already checked SECRET_HASH against the name the app sent.
+   */
+  private async userPasswordAuth(client: AppClient, body: Body, params: Record<string, string>, checkHash = true) {
     const { USERNAME: username, PASSWORD: password } = params;
     if (!username) throw new AwsError("InvalidParameterException", "Missing required parameter USERNAME");
     if (!password) throw new AwsError("InvalidParameterException", "Missing required parameter PASSWORD");
-    this.checkSecretHash(client, [username], params.SECRET_HASH, "auth");
+    if (checkHash) this.checkSecretHash(client, [username], params.SECRET_HASH, "auth");
 
     let result: InitiateAuthResponse;
     try {
@@ -202,14 +259,17 @@ export class CognitoApi {
     }
     if (result.ChallengeName) {
       if (result.Session) {
-        this.sessions.set(result.Session, {
-          clientId: client.ClientId,
-          poolId: client.UserPoolId,
-          username: user.Username,
-          challengeName: result.ChallengeName,
-          password,
-          expiresAt: Date.now() + CHALLENGE_SESSION_MS,
-        });
+        this.sessions.add(
+          {
+            kind: "password",
+            clientId: client.ClientId,
+            poolId: client.UserPoolId,
+            username: user.Username,
+            challengeName: result.ChallengeName,
+            password,
+          },
+          result.Session,
+        );
       }
       return result;
     }
@@ -241,6 +301,15 @@ export class CognitoApi {
     }
     const issuedTo = this.registry.clientOf(refreshToken);
     if (issuedTo && issuedTo !== client.ClientId) throw new AwsError("NotAuthorizedException", "Invalid Refresh Token");
+    // A token the gateway minted (passwordless sign-in): cognito-local does not know it.
+    const minted = this.refreshTokens.check(refreshToken, client.ClientId);
+    if (minted?.minted) {
+      const user = await this.up.user(client.UserPoolId, minted.username);
+      if (!user) throw new AwsError("NotAuthorizedException", "Invalid Refresh Token");
+      if (user.Enabled === false) throw userDisabled();
+      const { refreshExpiresAt: _, ...tokens } = await this.mint(client, user, { authTime: minted.authTime });
+      return { ChallengeParameters: {}, AuthenticationResult: this.issued(client, tokens, refreshToken) };
+    }
 
     let result: InitiateAuthResponse;
     try {
@@ -266,11 +335,9 @@ export class CognitoApi {
 
     // cognito-local accepts any Session; AWS only the one it issued, for 3 minutes.
     const sessionId = typeof body.Session === "string" ? body.Session : "";
-    const session = this.sessions.get(sessionId);
-    if (!session || session.expiresAt < Date.now() || session.clientId !== client.ClientId) {
-      if (session) this.sessions.delete(sessionId);
-      throw invalidSession();
-    }
+    const session = this.sessions.get(sessionId, client.ClientId);
+    if (!session || session.kind === "sign-up") throw invalidSession();
+    if (session.kind === "user-auth") return this.userAuth.respond(client, sessionId, session, body);
     if (body.ChallengeName !== session.challengeName) {
       throw new AwsError("InvalidParameterException", `Invalid challenge name: expected ${session.challengeName}`);
     }
@@ -298,7 +365,8 @@ export class CognitoApi {
     this.sessions.delete(sessionId);
     if (result.ChallengeName) {
       if (result.Session) {
-        this.sessions.set(result.Session, { ...session, challengeName: result.ChallengeName, password });
+        const { expiresAt: _, ...next } = session;
+        this.sessions.add({ ...next, challengeName: result.ChallengeName, password }, result.Session);
       }
       return result;
     }
@@ -331,11 +399,17 @@ export class CognitoApi {
    * Tokens for a user the gateway's Hosted UI already knows (its signed-in
    * cookie): AWS's managed login skips the form while the session lasts.
    */
-  async hostedSessionTokens(clientId: string, username: string, password: string): Promise<AuthenticationResultType> {
+  async hostedSessionTokens(
+    clientId: string,
+    username: string,
+    password: string | undefined,
+  ): Promise<AuthenticationResultType> {
     const client = await this.up.client(clientId);
     const user = await this.up.user(client.UserPoolId, username);
     if (!user) throw incorrectCredentials();
     if (user.Enabled === false) throw userDisabled();
+    // Signed in with an email code: no password to sign in with again.
+    if (password === undefined) return this.issueTokens(client, user);
     try {
       return this.issued(client, await this.up.adminPasswordAuth(client, user.Username, password));
     } catch (error) {
@@ -344,16 +418,66 @@ export class CognitoApi {
     }
   }
 
+  /**
+   * Tokens for a user who proved a factor cognito-local cannot check (email
+   * code, passkey, confirmed sign-up): minted by the gateway in
+   * cognito-local's layout, with a refresh token the gateway keeps.
+   */
+  async issueTokens(client: AppClient, user: User): Promise<AuthenticationResultType> {
+    const { refreshExpiresAt, ...tokens } = await this.mint(client, user, { refreshToken: true });
+    this.refreshTokens.recordMinted(tokens.RefreshToken!, {
+      clientId: client.ClientId,
+      poolId: client.UserPoolId,
+      username: user.Username,
+      authTime: Math.floor(Date.now() / 1000),
+      expiresAt: refreshExpiresAt!,
+    });
+    return this.issued(client, tokens);
+  }
+
+  private async mint(client: AppClient, user: User, options: { authTime?: number; refreshToken?: boolean }) {
+    const groups = await this.up.groups(client.UserPoolId, user.Username);
+    return this.minter.mint(
+      client,
+      { username: user.Username, attributes: user.UserAttributes ?? [], groups },
+      options,
+    );
+  }
+
   // --- sign-up and passwords -------------------------------------------------
 
+  /**
+   * SignUp, with AWS's password rules: a password that meets the policy, or
+   * none at all where the pool allows sign-in with one-time codes. Where the
+   * client can sign in with USER_AUTH, the answer carries a `Session` for
+   * ConfirmSignUp (AWS: sign in straight after confirming).
+   */
   private async signUp(body: Body) {
     const client = await this.up.client(body.ClientId);
     this.checkSecretHash(client, [body.Username], body.SecretHash, "other");
     const pool = await this.up.pool(client.UserPoolId);
-    assertPasswordConforms(body.Password, pool.Policies?.PasswordPolicy);
+    const passwordless = body.Password === undefined || body.Password === null || body.Password === "";
+    if (passwordless) {
+      const allowed = allowedFirstFactors(pool);
+      if (!allowed.includes("EMAIL_OTP") && !allowed.includes("SMS_OTP")) {
+        throw new AwsError(
+          "InvalidParameterException",
+          "Password is required: the user pool does not allow passwordless sign-in (EMAIL_OTP or SMS_OTP)",
+        );
+      }
+    } else {
+      assertPasswordConforms(body.Password, pool.Policies?.PasswordPolicy);
+    }
     try {
-      const result = await this.up.call<{ CodeDeliveryDetails?: CodeDeliveryDetailsType }>("SignUp", body);
-      return { ...result, CodeDeliveryDetails: masked(result.CodeDeliveryDetails) };
+      const { Password: _, ...withoutPassword } = body;
+      const result = await this.up.call<{ CodeDeliveryDetails?: CodeDeliveryDetailsType; UserSub?: string }>(
+        "SignUp",
+        passwordless ? withoutPassword : body,
+      );
+      const user = await this.up.user(client.UserPoolId, String(body.Username));
+      if (passwordless && user) this.passwordless.add(client.UserPoolId, user.Username);
+      const session = user ? this.signUpSession(client, user.Username, "SIGN_UP") : undefined;
+      return { ...result, CodeDeliveryDetails: masked(result.CodeDeliveryDetails), ...session };
     } catch (error) {
       if ((error as AwsError).type === "UsernameExistsException") {
         const byEmail = pool.UsernameAttributes?.includes("email");
@@ -375,11 +499,38 @@ export class CognitoApi {
       throw new AwsError("NotAuthorizedException", "User cannot be confirmed. Current status is CONFIRMED");
     }
     try {
-      return await this.up.call("ConfirmSignUp", body);
+      const { Session: _, ...forward } = body;
+      const result = await this.up.call("ConfirmSignUp", forward);
+      // The code went to the email address, so AWS marks it verified;
+      // cognito-local does not (and email codes need a verified address).
+      const pool = await this.up.pool(client.UserPoolId);
+      const email = attribute(user, "email");
+      if (pool.AutoVerifiedAttributes?.includes("email") && email) {
+        // (cognito-local wants the address with the flag it verifies)
+        await this.up.setAttributes(client.UserPoolId, user.Username, { email, email_verified: "true" });
+      }
+      return { ...result, ...this.signUpSession(client, user.Username, "CONFIRMED") };
     } catch (error) {
       if ((error as AwsError).type === "CodeMismatchException") throw codeMismatch();
       throw error;
     }
+  }
+
+  /**
+   * The `Session` AWS returns from SignUp (for ConfirmSignUp) and from
+   * ConfirmSignUp (for InitiateAuth USER_AUTH, which then signs the new
+   * user in without asking again), when the client can use USER_AUTH.
+   */
+  private signUpSession(client: AppClient, username: string, step: "SIGN_UP" | "CONFIRMED") {
+    if (!allowsFlow(client, "USER_AUTH") || this.settings.tier(client.UserPoolId) === "LITE") return undefined;
+    const Session = this.sessions.add({
+      kind: "sign-up",
+      clientId: client.ClientId,
+      poolId: client.UserPoolId,
+      username,
+      challengeName: step,
+    });
+    return { Session };
   }
 
   /**
@@ -439,7 +590,10 @@ export class CognitoApi {
     const pool = await this.up.pool(client.UserPoolId);
     assertPasswordConforms(body.Password, pool.Policies?.PasswordPolicy);
     try {
-      return await this.up.call("ConfirmForgotPassword", body);
+      const result = await this.up.call("ConfirmForgotPassword", body);
+      const user = await this.up.user(client.UserPoolId, String(body.Username ?? ""));
+      if (user) this.passwordless.remove(client.UserPoolId, user.Username);
+      return result;
     } catch (error) {
       const type = (error as AwsError).type;
       if (type === "CodeMismatchException") throw codeMismatch();
@@ -464,11 +618,13 @@ export class CognitoApi {
   }
 
   private async adminSetUserPassword(body: Body) {
-    if (typeof body.UserPoolId === "string") {
-      const pool = await this.up.pool(body.UserPoolId);
-      assertPasswordConforms(body.Password, pool.Policies?.PasswordPolicy);
-    }
-    return PASS_THROUGH;
+    if (typeof body.UserPoolId !== "string") return PASS_THROUGH;
+    const pool = await this.up.pool(body.UserPoolId);
+    assertPasswordConforms(body.Password, pool.Policies?.PasswordPolicy);
+    const result = await this.up.call("AdminSetUserPassword", body);
+    const user = await this.up.user(body.UserPoolId, String(body.Username ?? ""));
+    if (user) this.passwordless.remove(body.UserPoolId, user.Username);
+    return result;
   }
 
   // --- sign-out and revocation ----------------------------------------------
@@ -490,13 +646,26 @@ export class CognitoApi {
 
   private async signOutEverywhere(poolId: string, username: string) {
     const tokens = this.registry.signOut(poolId, username);
-    for (const { clientId, token } of tokens) await this.up.revoke(clientId, token);
-    this.log(`GlobalSignOut: ${username} signed out (${tokens.length} refresh token(s) revoked)`);
+    for (const { clientId, token } of tokens) {
+      if (!this.refreshTokens.get(token)?.minted) await this.up.revoke(clientId, token);
+    }
+    const minted = this.refreshTokens.revokeUser(poolId, username);
+    this.log(`GlobalSignOut: ${username} signed out (${tokens.length + minted} refresh token(s) revoked)`);
   }
 
   private async revokeToken(body: Body) {
+    const token = typeof body.Token === "string" ? body.Token : undefined;
+    const entry = token ? this.refreshTokens.get(token) : undefined;
+    if (token && entry?.minted) {
+      // A token the gateway minted: revoked here, as cognito-local never saw it.
+      const client = await this.up.client(body.ClientId);
+      if (entry.clientId !== client.ClientId) throw new AwsError("NotAuthorizedException", "Invalid Refresh Token");
+      this.refreshTokens.revoke(token);
+      this.registry.revokeRefreshToken(token);
+      return {};
+    }
     const result = await this.up.call("RevokeToken", body);
-    if (typeof body.Token === "string") this.registry.revokeRefreshToken(body.Token);
+    if (token) this.registry.revokeRefreshToken(token);
     return result;
   }
 
@@ -576,7 +745,7 @@ export class CognitoApi {
     if (!ok) throw new AwsError("NotAuthorizedException", `Unable to verify secret hash for client ${client.ClientId}`);
   }
 
-  private preventsUserExistenceErrors(client: AppClient): boolean {
+  preventsUserExistenceErrors(client: AppClient): boolean {
     return client.PreventUserExistenceErrors === "ENABLED";
   }
 
@@ -591,8 +760,13 @@ export class CognitoApi {
  * Whether the client's ExplicitAuthFlows allow a flow. Legacy values count;
  * a client with none set gets AWS's defaults (SRP, custom, refresh).
  */
-export function allowsFlow(client: AppClient, flow: "USER_PASSWORD_AUTH" | "REFRESH_TOKEN_AUTH"): boolean {
+export function allowsFlow(
+  client: AppClient,
+  flow: "USER_PASSWORD_AUTH" | "REFRESH_TOKEN_AUTH" | "USER_AUTH",
+): boolean {
   const flows = client.ExplicitAuthFlows ?? [];
+  // Choice-based sign-in has no legacy name and is not among the defaults.
+  if (flow === "USER_AUTH") return flows.includes("ALLOW_USER_AUTH");
   if (flow === "USER_PASSWORD_AUTH")
     return flows.includes("ALLOW_USER_PASSWORD_AUTH") || flows.includes("USER_PASSWORD_AUTH");
   const legacy = flows.some((f) => !f.startsWith("ALLOW_"));
@@ -601,13 +775,6 @@ export function allowsFlow(client: AppClient, flow: "USER_PASSWORD_AUTH" | "REFR
 
 function attribute(user: User, name: string): string | undefined {
   return user.UserAttributes?.find((a) => a.Name === name)?.Value;
-}
-
-/** AWS shows where a code went without giving the address away: `d***@e***`. */
-export function maskDestination(destination: string): string {
-  const at = destination.indexOf("@");
-  if (at > 0) return `${destination[0]}***@${destination[at + 1] ?? ""}***`;
-  return destination.length > 4 ? `+*******${destination.slice(-4)}` : "***";
 }
 
 function masked(details: CodeDeliveryDetailsType | undefined): CodeDeliveryDetailsType | undefined {

@@ -11,6 +11,7 @@
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { freePort } from "../../scripts/lib/free-port.ts";
 import { startEmulator } from "../launcher.ts";
 import { CognitoApi, PASS_THROUGH } from "./api.ts";
@@ -42,6 +43,15 @@ export interface GatewayOptions {
   log?: (line: string) => void;
   /** Authorization code lifetime. Default 5 minutes, as on AWS; tests shorten it. */
   codeTtlMs?: number;
+  /**
+   * Directory for the gateway's own durable state (passkeys, settings
+   * cognito-local drops, refresh tokens it mints). Default: in memory only.
+   */
+  stateDir?: string;
+  /** Every email sign-in code is this (like cognito-local's `CODE`). Default: random. */
+  fixedCode?: string;
+  /** Challenge session (and email code) lifetime. Default 3 minutes, as on AWS; tests shorten it. */
+  challengeTtlMs?: number;
   /**
    * Web origins allowed to read the gateway's answers from a browser (CORS),
    * e.g. `["http://localhost:3000"]`. Default: the origins of the callback and
@@ -136,7 +146,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const port = (server.address() as AddressInfo).port;
   const publicUrl = (options.publicUrl ?? `http://${host}:${port}`).replace(/\/+$/, "");
 
-  const api = new CognitoApi({ upstream, registry, publicUrl, log, challengeSessionLimit: limits.challengeSessions });
+  const api = new CognitoApi({
+    upstream,
+    registry,
+    publicUrl,
+    log,
+    challengeSessionLimit: limits.challengeSessions,
+    stateDir: options.stateDir,
+    fixedCode: options.fixedCode,
+    challengeTtlMs: options.challengeTtlMs,
+  });
   const hosted = new HostedUi({
     upstream,
     api,
@@ -287,6 +306,7 @@ export interface LocalCognitoOptions {
   /** Each line cognito-local prints, and the gateway's own lines (prefixed `gateway: `). */
   onLog?: (line: string) => void;
   codeTtlMs?: number;
+  challengeTtlMs?: number;
   /** See GatewayOptions.allowedOrigins. */
   allowedOrigins?: readonly string[];
   /** See GatewayOptions.limits. */
@@ -321,6 +341,11 @@ export async function startLocalCognito(options: LocalCognitoOptions): Promise<R
     publicUrl: options.publicUrl,
     log: onLog ? (line) => onLog(`gateway: ${line}`) : undefined,
     codeTtlMs: options.codeTtlMs,
+    challengeTtlMs: options.challengeTtlMs,
+    // Beside cognito-local's own data, so one directory is the whole emulator.
+    stateDir: path.join(options.dataDir, ".gateway"),
+    // cognito-local's CODE fixes the gateway's email codes too.
+    fixedCode: options.env?.CODE ?? process.env.CODE,
     allowedOrigins: options.allowedOrigins,
     limits: options.limits,
   });

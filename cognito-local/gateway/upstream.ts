@@ -7,6 +7,8 @@ import {
   AdminGetUserCommand,
   type AdminGetUserCommandOutput,
   AdminInitiateAuthCommand,
+  AdminListGroupsForUserCommand,
+  AdminUpdateUserAttributesCommand,
   type AuthenticationResultType,
   CognitoIdentityProviderClient,
   DescribeUserPoolClientCommand,
@@ -122,6 +124,31 @@ export class Upstream {
       if (e.type === "UserNotFoundException" || e.type === "ResourceNotFoundException") return null;
       throw e;
     }
+  }
+
+  /** Sets user attributes as an administrator would. */
+  async setAttributes(poolId: string, username: string, attributes: Record<string, string>): Promise<void> {
+    await this.sdk.send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: poolId,
+        Username: username,
+        UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
+      }),
+    );
+  }
+
+  /** The names of the user's groups (by canonical username: cognito-local matches no alias here). */
+  async groups(poolId: string, username: string): Promise<string[]> {
+    const names: string[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await this.sdk.send(
+        new AdminListGroupsForUserCommand({ UserPoolId: poolId, Username: username, Limit: 60, NextToken }),
+      );
+      for (const g of page.Groups ?? []) if (g.GroupName) names.push(g.GroupName);
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return names;
   }
 
   /**

@@ -23,9 +23,12 @@ export function productionServer(root = ROOT): { args: string[]; describe: strin
     scripts?: Record<string, string>;
   };
   const start = pkg.scripts?.start ?? "";
-  const script = start.match(/^node\s+(\S+\.m?js)\s*$/)?.[1];
-  if (!script) throw new Error(`${root}/package.json: "npm start" must be "node <script>", found "${start}"`);
-  return { args: [path.join(root, script)], describe: `node ${script}` };
+  // `node [flags] <script>`: the flags (heap sizing, say) are part of what is measured.
+  const match = start.match(/^node\s+((?:--?[\w-]+(?:=\S+)?\s+)*)(\S+\.m?js)\s*$/);
+  if (!match) throw new Error(`${root}/package.json: "npm start" must be "node [flags] <script>", found "${start}"`);
+  const flags = match[1]!.trim().split(/\s+/).filter(Boolean);
+  const script = match[2]!;
+  return { args: [...flags, path.join(root, script)], describe: `node ${[...flags, script].join(" ")}` };
 }
 
 /** Newest modification time (ms) of any file under `dir`. */

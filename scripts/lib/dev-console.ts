@@ -6,7 +6,7 @@
 import type { FlowChoice } from "../../app/auth/flow.server.ts";
 import type { AuthFlowSetting } from "../../app/env.server.ts";
 import type { LocalHostedDomain } from "./local-env.ts";
-import { type SeedUser, totpCommand } from "./seed-users.ts";
+import { PASSWORDLESS_SEED_USERS, type SeedUser, totpCommand } from "./seed-users.ts";
 
 export interface ReadyInfo {
   seconds: number;
@@ -52,7 +52,13 @@ export function readyLines(info: ReadyInfo): string[] {
       lines.push(`  ${user.email} / ${user.password}${totp}  (groups: ${user.groups.join(", ")})`);
       lines.push(`      ${user.demonstrates}`);
     }
-    lines.push("confirmation codes (sign-up, forgotten password, email change) appear below on [cognito-local] lines.");
+    for (const user of PASSWORDLESS_SEED_USERS) {
+      lines.push(`  ${user.email} / (no password)  (groups: ${user.groups.join(", ")})`);
+      lines.push(`      ${user.demonstrates}`);
+    }
+    lines.push(
+      "confirmation codes (sign-up, forgotten password, email change) and email sign-in codes appear below on [cognito-local] lines.",
+    );
   }
   lines.push("Ctrl-C stops the app and the emulator.");
   return lines;

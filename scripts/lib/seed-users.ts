@@ -27,7 +27,8 @@ export const SEED_USERS: SeedUser[] = [
     password: "DemoPassw0rd!",
     groups: ["users"],
     attributes: { name: "Demo User" },
-    demonstrates: "An ordinary account: the dashboard, your account pages, and a 403 at /admin.",
+    demonstrates:
+      "An ordinary account: the dashboard, your account pages, and a 403 at /admin. Also signs in with an emailed code.",
   },
   {
     email: "admin@example.com",
@@ -51,6 +52,18 @@ export const SEED_USERS: SeedUser[] = [
     attributes: { name: "MFA User" },
     totp: true,
     demonstrates: "Two-step sign-in: after the password, a code from an authenticator app (TOTP).",
+  },
+];
+
+/** A demo account with no password: it signs in with an emailed code, or a passkey once added. */
+export type PasswordlessSeedUser = Pick<SeedUser, "email" | "groups" | "attributes" | "demonstrates">;
+
+export const PASSWORDLESS_SEED_USERS: PasswordlessSeedUser[] = [
+  {
+    email: "passwordless@example.com",
+    groups: ["users"],
+    attributes: { name: "Passwordless User" },
+    demonstrates: "No password at all: sign in with an emailed code, then add a passkey and sign in with that.",
   },
 ];
 

@@ -10,11 +10,13 @@ import fs from "node:fs";
 import path from "node:path";
 import {
   AdminAddUserToGroupCommand,
+  AdminConfirmSignUpCommand,
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   AdminSetUserPasswordCommand,
+  AdminUpdateUserAttributesCommand,
   AssociateSoftwareTokenCommand,
   CognitoIdentityProviderClient,
   CreateGroupCommand,
@@ -22,6 +24,8 @@ import {
   type CreateUserPoolClientCommandInput,
   CreateUserPoolCommand,
   DescribeUserPoolClientCommand,
+  DescribeUserPoolCommand,
+  type ExplicitAuthFlowsType,
   GetUserPoolMfaConfigCommand,
   InitiateAuthCommand,
   ListGroupsCommand,
@@ -31,18 +35,31 @@ import {
   RespondToAuthChallengeCommand,
   SetUserMFAPreferenceCommand,
   SetUserPoolMfaConfigCommand,
+  SignUpCommand,
   UpdateUserPoolClientCommand,
+  UpdateUserPoolCommand,
   type UserPoolClientType,
+  type UserPoolType,
   VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { generateSync } from "otplib";
 import { ROOT } from "./root.ts";
-import { SEED_USERS, type SeedUser } from "./seed-users.ts";
+import { PASSWORDLESS_SEED_USERS, type PasswordlessSeedUser, SEED_USERS, type SeedUser } from "./seed-users.ts";
 
 export const POOL_NAME = "remix-cognito-local";
 
 // The user list lives in its own data-only module so the app can show it too.
-export { SEED_USERS, type SeedUser } from "./seed-users.ts";
+export { PASSWORDLESS_SEED_USERS, type PasswordlessSeedUser, SEED_USERS, type SeedUser } from "./seed-users.ts";
+
+/** The first factors the local pool allows (Policies.SignInPolicy). */
+export const SEED_SIGN_IN_FACTORS = ["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"] as const;
+
+/** What every seeded app client may do: the app's form (password or choice-based) and refresh. */
+export const SEED_AUTH_FLOWS: ExplicitAuthFlowsType[] = [
+  "ALLOW_USER_PASSWORD_AUTH",
+  "ALLOW_USER_AUTH",
+  "ALLOW_REFRESH_TOKEN_AUTH",
+];
 
 /** TOTP parameters Cognito uses: SHA-1, 6 digits, 30-second steps. */
 export function totpCode(secret: string, at = Date.now()): string {
@@ -56,6 +73,15 @@ export function readTotpSecrets(file: string): Record<string, string> {
     return {};
   }
 }
+
+const SEED_PASSWORD_POLICY = {
+  MinimumLength: 8,
+  RequireUppercase: true,
+  RequireLowercase: true,
+  RequireNumbers: true,
+  RequireSymbols: true,
+  TemporaryPasswordValidityDays: 7,
+};
 
 export const SEED_GROUPS = [
   { name: "admins", description: "Administrators: may open /admin" },
@@ -110,20 +136,31 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
         PoolName: POOL_NAME,
         UsernameAttributes: ["email"],
         AutoVerifiedAttributes: ["email"],
+        UserPoolTier: "ESSENTIALS",
         Policies: {
-          PasswordPolicy: {
-            MinimumLength: 8,
-            RequireUppercase: true,
-            RequireLowercase: true,
-            RequireNumbers: true,
-            RequireSymbols: true,
-            TemporaryPasswordValidityDays: 7,
-          },
+          PasswordPolicy: SEED_PASSWORD_POLICY,
+          SignInPolicy: { AllowedFirstAuthFactors: [...SEED_SIGN_IN_FACTORS] },
         },
       }),
     );
     userPoolId = res.UserPool!.Id!;
     note(`user pool ${POOL_NAME} (${userPoolId})`, true);
+  }
+
+  // --- choice-based sign-in (a pool seeded before it existed gets it added)
+  const { UserPool: pool } = await client.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
+  const factors = pool?.Policies?.SignInPolicy?.AllowedFirstAuthFactors ?? [];
+  if (!SEED_SIGN_IN_FACTORS.every((f) => factors.includes(f))) {
+    await client.send(
+      new UpdateUserPoolCommand({
+        ...poolUpdateFrom(pool!),
+        Policies: {
+          ...pool?.Policies,
+          SignInPolicy: { AllowedFirstAuthFactors: [...SEED_SIGN_IN_FACTORS] },
+        },
+      }),
+    );
+    note(`sign-in policy (${SEED_SIGN_IN_FACTORS.join(", ")})`, true);
   }
 
   // --- app clients
@@ -134,7 +171,7 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
   const ensureClient = async (name: string, generateSecret: boolean): Promise<UserPoolClientType> => {
     const summary = existingClients.UserPoolClients?.find((c) => c.ClientName === name);
     const settings = {
-      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      ExplicitAuthFlows: SEED_AUTH_FLOWS,
       AllowedOAuthFlows: ["code"],
       AllowedOAuthFlowsUserPoolClient: true,
       AllowedOAuthScopes: ["openid", "email", "profile"],
@@ -153,8 +190,9 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
       const current = described.UserPoolClient!;
       const missingCallbacks = callbackURLs.filter((u) => !current.CallbackURLs?.includes(u));
       const missingLogouts = logoutURLs.filter((u) => !current.LogoutURLs?.includes(u));
-      if (missingCallbacks.length > 0 || missingLogouts.length > 0) {
-        // A new app URL: add it, keeping the ones already registered.
+      const missingFlows = SEED_AUTH_FLOWS.filter((f) => !current.ExplicitAuthFlows?.includes(f));
+      if (missingCallbacks.length > 0 || missingLogouts.length > 0 || missingFlows.length > 0) {
+        // A new app URL or auth flow: add it, keeping the URLs already registered.
         await client.send(
           new UpdateUserPoolClientCommand({
             ...settings,
@@ -165,7 +203,9 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
             LogoutURLs: [...(current.LogoutURLs ?? []), ...missingLogouts],
           }),
         );
-        log(`updated app client ${name}: registered ${[...missingCallbacks, ...missingLogouts].join(", ")}`);
+        log(
+          `updated app client ${name}: added ${[...missingCallbacks, ...missingLogouts, ...missingFlows].join(", ")}`,
+        );
       }
       note(`app client ${name} (${current.ClientId})`, false);
       return current;
@@ -199,22 +239,30 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
     }
   }
 
-  // --- MFA: optional, TOTP only (what AWS allows without SMS set up)
+  // --- MFA: optional, TOTP only (what AWS allows without SMS set up);
+  // passkeys for the app's host (the WebAuthn relying party must be the
+  // host the browser shows: localhost for http://localhost:3000)
+  const relyingPartyId = new URL(appUrls[0]!).hostname;
   const mfa = await client.send(new GetUserPoolMfaConfigCommand({ UserPoolId: userPoolId }));
-  if (mfa.MfaConfiguration !== "OPTIONAL" || !mfa.SoftwareTokenMfaConfiguration?.Enabled) {
+  if (
+    mfa.MfaConfiguration !== "OPTIONAL" ||
+    !mfa.SoftwareTokenMfaConfiguration?.Enabled ||
+    mfa.WebAuthnConfiguration?.RelyingPartyId !== relyingPartyId
+  ) {
     await client.send(
       new SetUserPoolMfaConfigCommand({
         UserPoolId: userPoolId,
         MfaConfiguration: "OPTIONAL",
         SoftwareTokenMfaConfiguration: { Enabled: true },
+        WebAuthnConfiguration: { RelyingPartyId: relyingPartyId, UserVerification: "preferred" },
       }),
     );
-    note("MFA configuration (optional, TOTP)", true);
+    note(`MFA configuration (optional, TOTP) and passkeys for ${relyingPartyId}`, true);
   }
 
   // --- users
   const secretsFile = options.totpSecretsFile ?? path.join(ROOT, ".totp-secrets.json");
-  for (const user of SEED_USERS) {
+  for (const user of [...SEED_USERS, ...PASSWORDLESS_SEED_USERS]) {
     await ensureUser(client, userPoolId, web.ClientId!, user, note, secretsFile);
   }
 
@@ -233,10 +281,12 @@ async function ensureUser(
   client: CognitoIdentityProviderClient,
   userPoolId: string,
   clientId: string,
-  user: SeedUser,
+  user: SeedUser | PasswordlessSeedUser,
   note: (what: string, created: boolean) => void,
   secretsFile: string,
 ) {
+  // A user with a password (and maybe TOTP), or none for a passwordless one.
+  const password = "password" in user ? user : undefined;
   // Look the user up with ListUsers rather than AdminGetUser, so that "not
   // there yet" is an empty list instead of an error the emulator logs loudly.
   const existing = await client.send(
@@ -245,37 +295,39 @@ async function ensureUser(
   let exists = (existing.Users?.length ?? 0) > 0;
   if (
     exists &&
-    user.totp &&
-    !(await totpSecretWorks(client, clientId, user, readTotpSecrets(secretsFile)[user.email]))
+    password?.totp &&
+    !(await totpSecretWorks(client, clientId, password, readTotpSecrets(secretsFile)[user.email]))
   ) {
     // Enrolled, but the stored secret is missing or stale (secrets file
     // deleted or overwritten): nobody could sign in as it. Start that user over.
     await client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: user.email }));
     exists = false;
   }
-  if (!exists) {
+  if (!exists && !password) {
+    await createPasswordlessUser(client, userPoolId, clientId, user);
+  } else if (!exists && password) {
     const attributes = { email: user.email, email_verified: "true", ...user.attributes };
     await client.send(
       new AdminCreateUserCommand({
         UserPoolId: userPoolId,
         Username: user.email,
         MessageAction: "SUPPRESS",
-        TemporaryPassword: user.password,
+        TemporaryPassword: password.password,
         UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
       }),
     );
-    if (user.status !== "temporary") {
+    if (password.status !== "temporary") {
       // Confirmed with a permanent password: ready to sign in.
       await client.send(
         new AdminSetUserPasswordCommand({
           UserPoolId: userPoolId,
           Username: user.email,
-          Password: user.password,
+          Password: password.password,
           Permanent: true,
         }),
       );
     }
-    if (user.totp) await enrolTotp(client, clientId, user, secretsFile);
+    if (password.totp) await enrolTotp(client, clientId, password, secretsFile);
   }
   note(`user ${user.email}`, !exists);
 
@@ -295,6 +347,68 @@ async function ensureUser(
       );
     }
   }
+}
+
+/**
+ * A user without a password, made as a person would make one: SignUp with
+ * no password (the gateway records that, and the pool allows it), then
+ * confirmed and the email marked verified by an administrator, so email
+ * codes can be sent to it.
+ */
+async function createPasswordlessUser(
+  client: CognitoIdentityProviderClient,
+  userPoolId: string,
+  clientId: string,
+  user: PasswordlessSeedUser,
+) {
+  const attributes = { email: user.email, ...user.attributes };
+  await client.send(
+    new SignUpCommand({
+      ClientId: clientId,
+      Username: user.email,
+      UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
+    }),
+  );
+  await client.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: user.email }));
+  await client.send(
+    new AdminUpdateUserAttributesCommand({
+      UserPoolId: userPoolId,
+      Username: user.email,
+      // cognito-local wants the address with the flag it verifies.
+      UserAttributes: [
+        { Name: "email", Value: user.email },
+        { Name: "email_verified", Value: "true" },
+      ],
+    }),
+  );
+}
+
+/**
+ * UpdateUserPool resets what it is not given (on AWS and in cognito-local),
+ * so an update starts from everything the pool has now.
+ */
+function poolUpdateFrom(pool: UserPoolType) {
+  return {
+    UserPoolId: pool.Id!,
+    Policies: pool.Policies,
+    AutoVerifiedAttributes: pool.AutoVerifiedAttributes,
+    MfaConfiguration: pool.MfaConfiguration,
+    AdminCreateUserConfig: pool.AdminCreateUserConfig,
+    AccountRecoverySetting: pool.AccountRecoverySetting,
+    DeviceConfiguration: pool.DeviceConfiguration,
+    EmailConfiguration: pool.EmailConfiguration,
+    EmailVerificationMessage: pool.EmailVerificationMessage,
+    EmailVerificationSubject: pool.EmailVerificationSubject,
+    LambdaConfig: pool.LambdaConfig,
+    SmsAuthenticationMessage: pool.SmsAuthenticationMessage,
+    SmsConfiguration: pool.SmsConfiguration,
+    SmsVerificationMessage: pool.SmsVerificationMessage,
+    UserAttributeUpdateSettings: pool.UserAttributeUpdateSettings,
+    UserPoolAddOns: pool.UserPoolAddOns,
+    UserPoolTags: pool.UserPoolTags,
+    VerificationMessageTemplate: pool.VerificationMessageTemplate,
+    UserPoolTier: pool.UserPoolTier,
+  };
 }
 
 /** Signs in as the user and enrols a TOTP authenticator, as a person would in /account/mfa. */

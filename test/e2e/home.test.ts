@@ -16,6 +16,10 @@ import { type RunningApp, startApp } from "../support/app.ts";
 import { launchBrowser, screenshot } from "../support/browser.ts";
 import { CookieJar, signInWithForm } from "../support/http.ts";
 
+// Two sign-ins and axe scans per test: on a busy shared machine that can take
+// well over vitest's default 30 s (a budget, not a timed assertion).
+const BROWSER_TEST_TIMEOUT_MS = 120_000;
+
 const WIDTHS = [
   ["desktop", 1280],
   ["mobile", 375],
@@ -48,69 +52,77 @@ describe("the development home page (Chromium)", () => {
   });
 
   for (const [label, width] of WIDTHS) {
-    it(`shows both ways in and the demo accounts, and signs in through each (${label})`, async () => {
-      const context = await browser.newContext({ viewport: { width, height: 800 } });
-      const page = await context.newPage();
-      await page.goto(`${app.url}/`);
-      const guide = page.getByTestId("local-guide");
-      await expect(guide.getByRole("heading", { name: "Try it locally" }).isVisible()).resolves.toBe(true);
-      const hostedButton = guide.getByRole("link", { name: "Sign in with the Cognito Hosted UI" });
-      const formButton = guide.getByRole("link", { name: "Sign in with the app's form" });
-      await expect(hostedButton.isVisible()).resolves.toBe(true);
-      await expect(formButton.isVisible()).resolves.toBe(true);
-      await expect(page.getByTestId("login-flow").textContent()).resolves.toContain(
-        "uses the Cognito Hosted UI (AUTH_FLOW=auto and COGNITO_DOMAIN set)",
-      );
-      const accounts = await page.getByTestId("demo-accounts").textContent();
-      for (const email of ["demo@example.com", "admin@example.com", "newhire@example.com", "mfa@example.com"]) {
-        expect(accounts).toContain(email);
-      }
-      expect(accounts).toContain("npm run totp -- mfa@example.com");
-      await expect(guide.textContent()).resolves.toContain("npm run dev");
-      await audit(page, `home-dev-${label}`);
+    it(
+      `shows both ways in and the demo accounts, and signs in through each (${label})`,
+      async () => {
+        const context = await browser.newContext({ viewport: { width, height: 800 } });
+        const page = await context.newPage();
+        await page.goto(`${app.url}/`);
+        const guide = page.getByTestId("local-guide");
+        await expect(guide.getByRole("heading", { name: "Try it locally" }).isVisible()).resolves.toBe(true);
+        const hostedButton = guide.getByRole("link", { name: "Sign in with the Cognito Hosted UI" });
+        const formButton = guide.getByRole("link", { name: "Sign in with the app's form" });
+        await expect(hostedButton.isVisible()).resolves.toBe(true);
+        await expect(formButton.isVisible()).resolves.toBe(true);
+        await expect(page.getByTestId("login-flow").textContent()).resolves.toContain(
+          "uses the Cognito Hosted UI (AUTH_FLOW=auto and COGNITO_DOMAIN set)",
+        );
+        const accounts = await page.getByTestId("demo-accounts").textContent();
+        for (const email of ["demo@example.com", "admin@example.com", "newhire@example.com", "mfa@example.com"]) {
+          expect(accounts).toContain(email);
+        }
+        expect(accounts).toContain("npm run totp -- mfa@example.com");
+        await expect(guide.textContent()).resolves.toContain("npm run dev");
+        await audit(page, `home-dev-${label}`);
 
-      // The Hosted UI button: the emulator's sign-in page, then back to the dashboard.
-      await hostedButton.click();
-      await page.waitForURL((url) => url.href.startsWith(inject("emulatorUrl")));
-      await page.getByLabel("Email").fill("admin@example.com");
-      await page.getByLabel("Password").fill("AdminPassw0rd!");
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await page.waitForURL(`${app.url}/dashboard`);
-      await page.goto(`${app.url}/`);
-      await expect(page.getByTestId("who").textContent()).resolves.toMatch(
-        /signed in as admin@example\.com.*through the Cognito Hosted UI; your groups: admins, users/,
-      );
-      await expect(page.getByTestId("entry-points").count()).resolves.toBe(0);
-      await audit(page, `home-dev-signed-in-${label}`);
-      await context.close();
+        // The Hosted UI button: the emulator's sign-in page, then back to the dashboard.
+        await hostedButton.click();
+        await page.waitForURL((url) => url.href.startsWith(inject("emulatorUrl")));
+        await page.getByLabel("Email").fill("admin@example.com");
+        await page.getByLabel("Password").fill("AdminPassw0rd!");
+        await page.getByRole("button", { name: "Sign in" }).click();
+        await page.waitForURL(`${app.url}/dashboard`);
+        await page.goto(`${app.url}/`);
+        await expect(page.getByTestId("who").textContent()).resolves.toMatch(
+          /signed in as admin@example\.com.*through the Cognito Hosted UI; your groups: admins, users/,
+        );
+        await expect(page.getByTestId("entry-points").count()).resolves.toBe(0);
+        await audit(page, `home-dev-signed-in-${label}`);
+        await context.close();
 
-      // The form button, in a fresh browser.
-      const formContext = await browser.newContext({ viewport: { width, height: 800 } });
-      const formPage = await formContext.newPage();
-      await formPage.goto(`${app.url}/`);
-      await formPage.getByTestId("local-guide").getByRole("link", { name: "Sign in with the app's form" }).click();
-      await formPage.waitForURL(`${app.url}/login?flow=custom`);
-      await formPage.getByLabel("Email").fill("demo@example.com");
-      await formPage.getByLabel("Password", { exact: true }).fill("DemoPassw0rd!");
-      await formPage.getByRole("button", { name: "Sign in" }).click();
-      await formPage.waitForURL(`${app.url}/dashboard`);
-      await formPage.goto(`${app.url}/`);
-      await expect(formPage.getByTestId("how").textContent()).resolves.toBe("the app's sign-in form");
-      await formContext.close();
-    });
+        // The form button, in a fresh browser.
+        const formContext = await browser.newContext({ viewport: { width, height: 800 } });
+        const formPage = await formContext.newPage();
+        await formPage.goto(`${app.url}/`);
+        await formPage.getByTestId("local-guide").getByRole("link", { name: "Sign in with the app's form" }).click();
+        await formPage.waitForURL(`${app.url}/login?flow=custom`);
+        await formPage.getByLabel("Email").fill("demo@example.com");
+        await formPage.getByLabel("Password", { exact: true }).fill("DemoPassw0rd!");
+        await formPage.getByRole("button", { name: "Sign in" }).click();
+        await formPage.waitForURL(`${app.url}/dashboard`);
+        await formPage.goto(`${app.url}/`);
+        await expect(formPage.getByTestId("how").textContent()).resolves.toBe("the app's sign-in form");
+        await formContext.close();
+      },
+      BROWSER_TEST_TIMEOUT_MS,
+    );
 
-    it(`links to the README section on real user pools (${label})`, async () => {
-      const context = await browser.newContext({ viewport: { width, height: 800 } });
-      const page = await context.newPage();
-      await page.goto(`${app.url}/`);
-      await page.getByRole("link", { name: "Switching to a real user pool" }).click();
-      await page.waitForURL(`${app.url}/dev/readme#switching-to-a-real-user-pool`);
-      const section = page.locator("#switching-to-a-real-user-pool");
-      await expect(section.textContent()).resolves.toBe("Switching to a real user pool");
-      await expect(page.locator("section", { has: section }).textContent()).resolves.toContain("COGNITO_DOMAIN");
-      await audit(page, `dev-readme-${label}`);
-      await context.close();
-    });
+    it(
+      `links to the README section on real user pools (${label})`,
+      async () => {
+        const context = await browser.newContext({ viewport: { width, height: 800 } });
+        const page = await context.newPage();
+        await page.goto(`${app.url}/`);
+        await page.getByRole("link", { name: "Switching to a real user pool" }).click();
+        await page.waitForURL(`${app.url}/dev/readme#switching-to-a-real-user-pool`);
+        const section = page.locator("#switching-to-a-real-user-pool");
+        await expect(section.textContent()).resolves.toBe("Switching to a real user pool");
+        await expect(page.locator("section", { has: section }).textContent()).resolves.toContain("COGNITO_DOMAIN");
+        await audit(page, `dev-readme-${label}`);
+        await context.close();
+      },
+      BROWSER_TEST_TIMEOUT_MS,
+    );
   }
 });
 

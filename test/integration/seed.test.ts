@@ -3,15 +3,29 @@ import path from "node:path";
 import {
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
+  DescribeUserPoolClientCommand,
+  DescribeUserPoolCommand,
+  GetUserPoolMfaConfigCommand,
   InitiateAuthCommand,
   ListGroupsCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
   ListUsersCommand,
   RespondToAuthChallengeCommand,
+  UpdateUserPoolClientCommand,
+  UpdateUserPoolCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { describe, expect, inject, it } from "vitest";
-import { POOL_NAME, readTotpSecrets, SEED_USERS, seed, totpCode } from "../../scripts/lib/seed.ts";
+import {
+  PASSWORDLESS_SEED_USERS,
+  POOL_NAME,
+  readTotpSecrets,
+  SEED_AUTH_FLOWS,
+  SEED_SIGN_IN_FACTORS,
+  SEED_USERS,
+  seed,
+  totpCode,
+} from "../../scripts/lib/seed.ts";
 import { adminClient } from "../support/app.ts";
 import { startOwnEmulator } from "../support/own-emulator.ts";
 
@@ -158,6 +172,75 @@ describe("seeding repairs a seeded MFA user whose stored TOTP secret went stale"
         }),
       );
       expect(done.AuthenticationResult?.AccessToken).toBeTruthy();
+    } finally {
+      await own.dispose();
+    }
+  });
+});
+
+describe("choice-based sign-in in the seeded pool", () => {
+  it("allows PASSWORD, EMAIL_OTP and WEB_AUTHN, passkeys for the app's host, and USER_AUTH on the web client", async () => {
+    const cognito = adminClient();
+    const UserPoolId = inject("userPoolId");
+    const { UserPool } = await cognito.send(new DescribeUserPoolCommand({ UserPoolId }));
+    expect(UserPool?.Policies?.SignInPolicy?.AllowedFirstAuthFactors).toEqual([...SEED_SIGN_IN_FACTORS]);
+    const mfa = await cognito.send(new GetUserPoolMfaConfigCommand({ UserPoolId }));
+    expect(mfa.WebAuthnConfiguration?.RelyingPartyId).toBe("localhost");
+    const { UserPoolClient } = await cognito.send(
+      new DescribeUserPoolClientCommand({ UserPoolId, ClientId: inject("webClientId") }),
+    );
+    expect(UserPoolClient?.ExplicitAuthFlows).toEqual(expect.arrayContaining(["ALLOW_USER_AUTH"]));
+  });
+
+  it("seeds a passwordless user, offered an email code and no password; password users are offered both", async () => {
+    const cognito = adminClient();
+    const choices = async (email: string) =>
+      (
+        await cognito.send(
+          new InitiateAuthCommand({
+            ClientId: inject("webClientId"),
+            AuthFlow: "USER_AUTH",
+            AuthParameters: { USERNAME: email },
+          }),
+        )
+      ).AvailableChallenges;
+    const passwordless = PASSWORDLESS_SEED_USERS[0]!;
+    expect(await choices(passwordless.email)).toEqual(["EMAIL_OTP"]);
+    expect([...((await choices("demo@example.com")) ?? [])].sort()).toEqual(["EMAIL_OTP", "PASSWORD"]);
+  });
+
+  it("adds choice-based sign-in to a pool and clients seeded before it existed", async () => {
+    const own = await startOwnEmulator();
+    try {
+      // Back to how an older seed left them: password-only policy, no USER_AUTH.
+      const { UserPool } = await own.admin.send(new DescribeUserPoolCommand({ UserPoolId: own.userPoolId }));
+      await own.admin.send(
+        new UpdateUserPoolCommand({
+          UserPoolId: own.userPoolId,
+          AutoVerifiedAttributes: UserPool?.AutoVerifiedAttributes,
+          MfaConfiguration: UserPool?.MfaConfiguration,
+          Policies: { PasswordPolicy: UserPool?.Policies?.PasswordPolicy },
+        }),
+      );
+      await own.admin.send(
+        new UpdateUserPoolClientCommand({
+          UserPoolId: own.userPoolId,
+          ClientId: own.webClientId,
+          ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        }),
+      );
+      const again = await seed({ endpoint: own.url, totpSecretsFile: path.join(own.dataDir, "totp-secrets.json") });
+      expect(again.created).toContain(`sign-in policy (${SEED_SIGN_IN_FACTORS.join(", ")})`);
+      const { UserPool: after } = await own.admin.send(new DescribeUserPoolCommand({ UserPoolId: own.userPoolId }));
+      expect(after?.Policies?.SignInPolicy?.AllowedFirstAuthFactors).toEqual([...SEED_SIGN_IN_FACTORS]);
+      // The rest of the pool is as it was.
+      expect(after?.Policies?.PasswordPolicy).toEqual(UserPool?.Policies?.PasswordPolicy);
+      expect(after?.AutoVerifiedAttributes).toEqual(["email"]);
+      expect(after?.MfaConfiguration).toBe("OPTIONAL");
+      const { UserPoolClient } = await own.admin.send(
+        new DescribeUserPoolClientCommand({ UserPoolId: own.userPoolId, ClientId: own.webClientId }),
+      );
+      expect(UserPoolClient?.ExplicitAuthFlows).toEqual(expect.arrayContaining(SEED_AUTH_FLOWS));
     } finally {
       await own.dispose();
     }

@@ -4,8 +4,12 @@
  * directory, a free loopback port, seeded with the same code as `npm run seed`.
  * `stop()` and `start()` keep the port and the data directory, so a restart
  * is the same Cognito with the same users, clients and refresh tokens.
+ * `throttle()` stands in for a Cognito that is up but throttling, which the
+ * emulator never does: it answers on the same port exactly as AWS answers a
+ * throttled call, until `start()`.
  */
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
@@ -25,8 +29,14 @@ export interface OwnEmulator {
   readonly running: boolean;
   /** Stops the emulator; data stays on disk. */
   stop(): Promise<void>;
-  /** Starts it again on the same port with the same data directory. */
+  /** Starts it again on the same port with the same data directory (ending a `throttle()`). */
   start(): Promise<void>;
+  /**
+   * Stops the emulator and answers every Cognito API call on its port as AWS
+   * does when it throttles (HTTP 400, `TooManyRequestsException`, "Rate
+   * exceeded"). Returns the operations answered so far (a live list).
+   */
+  throttle(): Promise<string[]>;
   /** A public app client with form sign-in and refresh, and the given access/ID token lifetime. */
   createAppClient(options?: { accessTokenSeconds?: number }): Promise<{ clientId: string }>;
   /** Stops it and deletes its data directory. */
@@ -38,7 +48,14 @@ export async function startOwnEmulator(options: { confirmationCode?: string } = 
   const port = await freePort();
   const env = options.confirmationCode ? { CODE: options.confirmationCode } : undefined;
   let emulator: RunningLocalCognito | undefined;
+  let throttler: http.Server | undefined;
+  const endThrottle = async () => {
+    const current = throttler;
+    throttler = undefined;
+    if (current) await new Promise<void>((resolve) => current.close(() => resolve()));
+  };
   const start = async () => {
+    await endThrottle();
     if (emulator) return;
     // Behind the parity gateway, like the shared test emulator and `npm run dev`.
     emulator = await startLocalCognito({ dataDir, port, env });
@@ -48,7 +65,32 @@ export async function startOwnEmulator(options: { confirmationCode?: string } = 
     emulator = undefined;
     await current?.stop();
   };
+  const throttle = async () => {
+    await stop();
+    const throttled: string[] = [];
+    const server = http.createServer((req, res) => {
+      req.resume();
+      const op = String(req.headers["x-amz-target"] ?? "").split(".")[1];
+      if (!op) {
+        res.writeHead(404).end();
+        return;
+      }
+      throttled.push(op);
+      res.writeHead(400, {
+        "Content-Type": "application/x-amz-json-1.1",
+        "x-amzn-ErrorType": "TooManyRequestsException:",
+      });
+      res.end(JSON.stringify({ __type: "TooManyRequestsException", message: "Rate exceeded" }));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", resolve);
+    });
+    throttler = server;
+    return throttled;
+  };
   const dispose = async () => {
+    await endThrottle();
     await stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
@@ -74,6 +116,7 @@ export async function startOwnEmulator(options: { confirmationCode?: string } = 
       },
       stop,
       start,
+      throttle,
       async createAppClient({ accessTokenSeconds = 3600 } = {}) {
         const res = await admin.send(
           new CreateUserPoolClientCommand({

@@ -41,6 +41,8 @@ describe("parseForm", () => {
         password: "Secret-Passw0rd!",
         confirm: "Secret-Passw0rd!",
         current: "Old-Passw0rd!",
+        stepUpPassword: "StepUp-Passw0rd!",
+        stepUpCode: "135790",
       }),
       z.object({ username: emailField }),
     );
@@ -48,7 +50,14 @@ describe("parseForm", () => {
     expect(submission.values.secret).toBe("JBSWY3DPEHPK3PXP");
     const { body } = sent(submission.reply({ formError: "No." }));
     expect(body).toContain("someone@example.com");
-    for (const secret of ["987654", "JBSWY3DPEHPK3PXP", "Secret-Passw0rd!", "Old-Passw0rd!"]) {
+    for (const secret of [
+      "987654",
+      "JBSWY3DPEHPK3PXP",
+      "Secret-Passw0rd!",
+      "Old-Passw0rd!",
+      "StepUp-Passw0rd!",
+      "135790",
+    ]) {
       expect(body).not.toContain(secret);
     }
   });

@@ -15,7 +15,7 @@ import { collectEnv, parseEnv } from "~/env.server";
 import { readyLines } from "../../scripts/lib/dev-console.ts";
 import { envLocalContents, localHostedDomain } from "../../scripts/lib/local-env.ts";
 import { ROOT } from "../../scripts/lib/root.ts";
-import { SEED_USERS } from "../../scripts/lib/seed-users.ts";
+import { PASSWORDLESS_SEED_USERS, SEED_USERS } from "../../scripts/lib/seed-users.ts";
 
 const EMULATOR = "http://localhost:9229";
 const SEEDED = {
@@ -160,8 +160,12 @@ describe("npm run dev's ready block", () => {
       expect(text).toContain(`${user.email} / ${user.password}`);
       expect(text).toContain(user.demonstrates);
     }
+    for (const user of PASSWORDLESS_SEED_USERS) {
+      expect(text).toContain(`${user.email} / (no password)`);
+      expect(text).toContain(user.demonstrates);
+    }
     expect(text).toContain("npm run totp -- mfa@example.com");
-    expect(text).toContain("[cognito-local]");
+    expect(text).toContain("email sign-in codes appear below on [cognito-local] lines");
   });
 });
 

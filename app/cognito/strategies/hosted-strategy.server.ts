@@ -14,7 +14,7 @@ import {
 import type { Strategy } from "remix-auth/strategy";
 import { CodeChallengeMethod, OAuth2Strategy } from "remix-auth-oauth2";
 import type { CognitoTokens } from "../auth-session.server";
-import { HostedSignInError, ServiceUnavailableError } from "../errors.server";
+import { HostedSignInError, ServiceUnavailableError, TooManyRequestsError } from "../errors.server";
 
 export interface HostedStrategyOptions {
   clientId: string;
@@ -103,6 +103,13 @@ export class CognitoHostedStrategy<User> extends OAuth2Strategy<User> {
 function mapHostedError(error: unknown, request?: Request): unknown {
   if (error instanceof Response) return error; // the redirect to Cognito
   if (error instanceof ArcticFetchError) return new ServiceUnavailableError("token endpoint unreachable");
+  // Throttled: like an outage, it says nothing about the code or refresh token.
+  if (
+    (error instanceof UnexpectedResponseError || error instanceof UnexpectedErrorResponseBodyError) &&
+    error.status === 429
+  ) {
+    return new TooManyRequestsError(`token endpoint answered ${error.status}`);
+  }
   if (error instanceof UnexpectedResponseError && error.status >= 500) {
     return new ServiceUnavailableError(`token endpoint answered ${error.status}`);
   }

@@ -7,6 +7,8 @@
 import crypto from "node:crypto";
 import { cookieNameFor } from "../../../app/auth/cookie-names.server.ts";
 import { createSealedCookieStore, setCookieBytes } from "../../../app/auth/sealed-cookie.server.ts";
+import { newStoredSession, withRefreshedTokens } from "../../../app/auth/stored-session.server.ts";
+import type { SignInFlow } from "../../../app/cognito/auth-session.server.ts";
 import { headerBytes } from "../http.ts";
 
 export interface CookieSizes {
@@ -90,12 +92,12 @@ export function awsSizeTokens(): { id: string; access: string; refresh: string }
 }
 
 /**
- * Seals a session of AWS-size tokens with the app's cookie store, configured
- * as the running app's: cookie name from cookie-names.server.ts, and Secure/Path/Max-Age
- * read off a Set-Cookie the app really sent (checked to match attribute for
- * attribute).
+ * A cookie store configured as the running app's: cookie name from
+ * cookie-names.server.ts, and Secure/Path/Max-Age read off a Set-Cookie the
+ * app really sent. `seal` checks every chunk's attributes match attribute for
+ * attribute, and reads the result back.
  */
-export function sealAwsSizeSession(appSetCookie: string, secret: string) {
+function appLikeStore(appSetCookie: string, secret: string) {
   const attributes = appSetCookie.slice(appSetCookie.indexOf(";"));
   const maxAge = Number(attributes.match(/;\s*Max-Age=(\d+)/i)?.[1]);
   const store = createSealedCookieStore<unknown>({
@@ -105,26 +107,79 @@ export function sealAwsSizeSession(appSetCookie: string, secret: string) {
     maxAgeSeconds: maxAge,
     path: attributes.match(/;\s*Path=([^;]*)/i)?.[1],
   });
-  const tokens = awsSizeTokens();
-  const setCookies = store.write(
-    {
-      flow: "hosted",
-      id: tokens.id,
-      access: tokens.access,
-      refresh: tokens.refresh,
-      at: Math.floor(Date.now() / 1000),
-    },
-    null,
-  );
-  for (const c of setCookies) {
-    if (c.slice(c.indexOf(";")) !== attributes) {
-      throw new Error(`cookie attributes differ from the app's: ${c.slice(c.indexOf(";"))} vs ${attributes}`);
+  return (record: unknown) => {
+    const setCookies = store.write(record, null);
+    for (const c of setCookies) {
+      if (c.slice(c.indexOf(";")) !== attributes) {
+        throw new Error(`cookie attributes differ from the app's: ${c.slice(c.indexOf(";"))} vs ${attributes}`);
+      }
     }
-  }
+    return {
+      ...sizesOf(setCookies),
+      // Read back: the store accepts what it wrote.
+      roundTrips: store.read(setCookies.map((c) => c.split(";")[0]).join("; ")) !== null,
+    };
+  };
+}
+
+/** Seals a session of AWS-size tokens (the record shape of a Hosted UI sign-in) with the app's cookie store. */
+export function sealAwsSizeSession(appSetCookie: string, secret: string) {
+  const tokens = awsSizeTokens();
+  const sealed = appLikeStore(
+    appSetCookie,
+    secret,
+  )({
+    flow: "hosted",
+    id: tokens.id,
+    access: tokens.access,
+    refresh: tokens.refresh,
+    at: Math.floor(Date.now() / 1000),
+  });
   return {
     tokenBytes: { refresh: tokens.refresh.length, id: tokens.id.length, access: tokens.access.length },
-    ...sizesOf(setCookies),
-    // Read back: the store accepts what it wrote.
-    roundTrips: store.read(setCookies.map((c) => c.split(";")[0]).join("; ")) !== null,
+    ...sealed,
+  };
+}
+
+/**
+ * The largest session the app writes, at AWS token sizes: the record is built
+ * by the app's own code (`newStoredSession` at sign-in, then
+ * `withRefreshedTokens` with a rotated refresh token), so every field a sign-in
+ * method or the session registry adds to it is in the measurement.
+ */
+export function sealLargestSession(appSetCookie: string, secret: string) {
+  const seal = appLikeStore(appSetCookie, secret);
+  const tokens = awsSizeTokens();
+  const now = Math.floor(Date.now() / 1000);
+  const flows: SignInFlow[] = ["hosted", "custom"];
+  const flow = flows.reduce((a, b) => (b.length > a.length ? b : a));
+  const signedIn = newStoredSession({
+    flow,
+    tokens: { idToken: tokens.id, accessToken: tokens.access, refreshToken: tokens.refresh },
+    user: {
+      sub: crypto.randomUUID(),
+      username: crypto.randomUUID(),
+      email: "demo@example.com",
+      emailVerified: true,
+      groups: ["users", "admins", "billing-readers", "support-agents"],
+    },
+    accessTokenExpiresAt: now + 3600,
+    idTokenExpiresAt: now + 3600,
+    signedInAt: now,
+  });
+  const next = awsSizeTokens();
+  const rotated = withRefreshedTokens(signedIn, {
+    idToken: next.id,
+    accessToken: next.access,
+    refreshToken: next.refresh,
+  });
+  const results = [seal(signedIn), seal(rotated)];
+  const largest = results.reduce((a, b) => (b.cookieHeaderBytes > a.cookieHeaderBytes ? b : a));
+  return {
+    ...largest,
+    roundTrips: results.every((r) => r.roundTrips),
+    describe:
+      `record fields ${Object.keys(rotated).join(", ")} (flow "${flow}"), ` +
+      `at sign-in and after a refresh that rotated the refresh token (${next.refresh.length} B)`,
   };
 }

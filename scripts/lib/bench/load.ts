@@ -72,3 +72,25 @@ export async function alternate<T>(
   }
   return results;
 }
+
+/**
+ * `alternate` for any number of sides: each round runs every side once, in
+ * forward order on even rounds and reverse order on odd ones. Returns each
+ * side's results in run order.
+ */
+export async function alternateAll<T>(
+  rounds: number,
+  sides: (() => Promise<T>)[],
+  between?: () => void,
+): Promise<T[][]> {
+  const results = sides.map(() => [] as T[]);
+  for (let round = 0; round < rounds; round++) {
+    const order = sides.map((_, i) => i);
+    if (round % 2 === 1) order.reverse();
+    for (const i of order) {
+      results[i]!.push(await sides[i]!());
+      between?.();
+    }
+  }
+  return results;
+}

@@ -51,6 +51,8 @@ export async function bareInitiateAuth(
 
 export interface SignInLatency {
   form: { p50: number; p99: number; samples: number };
+  /** The app's CPU time (user + system) per form sign-in, µs, when `serverCpuMs` was given. */
+  appCpuUsPerSignIn?: number;
   bare: { p50: number; p99: number; samples: number };
   /** Per-round medians, in run order per side. */
   formRoundP50: number[];
@@ -65,6 +67,8 @@ export async function measureSignInLatency(options: {
   rounds: number;
   perRound: number;
   warmup: number;
+  /** Reads the app's CPU time in ms (e.g. AppProcess.cpuMs). */
+  serverCpuMs?: () => number;
 }): Promise<SignInLatency> {
   const { appUrl, client, clientId, credentials, perRound } = options;
   const series = async (one: () => Promise<{ ms: number }>, n: number) => {
@@ -72,18 +76,26 @@ export async function measureSignInLatency(options: {
     for (let i = 0; i < n; i++) samples.push((await one()).ms);
     return samples;
   };
+  let formCpuMs = 0;
   const form = () => formSignIn(appUrl, credentials);
+  const formSeries = async (n: number) => {
+    const before = options.serverCpuMs?.() ?? 0;
+    const samples = await series(form, n);
+    formCpuMs += (options.serverCpuMs?.() ?? 0) - before;
+    return samples;
+  };
   const bare = () => bareInitiateAuth(client, clientId, credentials);
   await series(form, options.warmup);
   await series(bare, options.warmup);
   const rounds = await alternate(
     options.rounds,
-    () => series(form, perRound),
+    () => formSeries(perRound),
     () => series(bare, perRound),
   );
   const all = (r: number[][]) => r.flat();
   return {
     form: { p50: percentile(all(rounds.a), 50), p99: percentile(all(rounds.a), 99), samples: all(rounds.a).length },
+    appCpuUsPerSignIn: options.serverCpuMs ? (formCpuMs * 1000) / all(rounds.a).length : undefined,
     bare: { p50: percentile(all(rounds.b), 50), p99: percentile(all(rounds.b), 99), samples: all(rounds.b).length },
     formRoundP50: rounds.a.map((r) => percentile(r, 50)),
     bareRoundP50: rounds.b.map((r) => percentile(r, 50)),

@@ -13,6 +13,7 @@ import type { CognitoSettings } from "../../../app/cognito/config.server.ts";
 import { type RunningEmulator, startEmulator } from "../../../cognito-local/launcher.ts";
 import { type AppProcess, type StartAppOptions, startApp } from "../app-process.ts";
 import { freePort } from "../free-port.ts";
+import { type RunningRedis, startRedis } from "../redis.ts";
 import { seed } from "../seed.ts";
 import { type CountingProxy, startCountingProxy } from "./cognito-proxy.ts";
 
@@ -21,7 +22,11 @@ export const REGION = "us-east-1";
 export interface Stack {
   emulator: RunningEmulator;
   proxy: CountingProxy;
+  /** The app with its default, in-process session store. */
   app: AppProcess;
+  /** With `redis: true`: a real redis-server, and a second app process whose store is that Redis (REDIS_URL). */
+  redis?: RunningRedis;
+  appRedis?: AppProcess;
   /** An SDK client on the emulator (admin and user calls alike). */
   cognito: CognitoIdentityProviderClient;
   clientId: string;
@@ -31,7 +36,13 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(options: Pick<StartAppOptions, "nodeArgs" | "onLine" | "root"> = {}): Promise<Stack> {
+export interface StackOptions extends Pick<StartAppOptions, "nodeArgs" | "onLine" | "root"> {
+  /** Also start redis-server and a second app using it as its session store. */
+  redis?: boolean;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const { redis: withRedis, ...appOptions } = options;
   const stops: (() => Promise<void> | void)[] = [];
   const stop = async () => {
     // Cognito first: then nothing holds the app's outgoing keep-alive sockets
@@ -81,28 +92,44 @@ export async function startStack(options: Pick<StartAppOptions, "nodeArgs" | "on
     );
     const clientId = UserPoolClient!.ClientId!;
     const sessionSecret = crypto.randomBytes(32).toString("base64url"); // 43 characters
-    const app = await startApp({
-      ...options,
-      port: appPort,
-      env: {
-        SESSION_SECRET: sessionSecret,
-        BENCH_ROUTES: "1",
-        // The sign-in limiter still runs on every attempt; the bench signs the
-        // demo user in a few hundred times a minute, so lift its cap.
-        RATE_LIMIT_PER_MINUTE: "100000",
-        AUTH_FLOW: "auto", // the Hosted UI and the form both available
-        COGNITO_REGION: REGION,
-        COGNITO_USER_POOL_ID: seeded.userPoolId,
-        COGNITO_CLIENT_ID: clientId,
-        COGNITO_ENDPOINT: emulator.url,
-        COGNITO_DOMAIN: proxy.url,
-      },
-    });
+    const env = {
+      SESSION_SECRET: sessionSecret,
+      BENCH_ROUTES: "1",
+      // The sign-in limiter still runs on every attempt; the bench signs the
+      // demo user in a few hundred times a minute, so lift its cap.
+      RATE_LIMIT_PER_MINUTE: "100000",
+      AUTH_FLOW: "auto", // the Hosted UI and the form both available
+      COGNITO_REGION: REGION,
+      COGNITO_USER_POOL_ID: seeded.userPoolId,
+      COGNITO_CLIENT_ID: clientId,
+      COGNITO_ENDPOINT: emulator.url,
+      COGNITO_DOMAIN: proxy.url,
+    };
+    const app = await startApp({ ...appOptions, port: appPort, env });
     stops.push(() => app.stop());
+
+    let redis: RunningRedis | undefined;
+    let appRedis: AppProcess | undefined;
+    if (withRedis) {
+      redis = await startRedis();
+      // After the app that uses it: stop order is apps, then Redis.
+      stops.push(() => redis!.dispose());
+      const port = await freePort();
+      appRedis = await startApp({
+        ...appOptions,
+        // One CPU profile is enough (and two processes writing one would collide).
+        nodeArgs: appOptions.nodeArgs?.filter((a) => !a.startsWith("--cpu-prof")),
+        port,
+        env: { ...env, REDIS_URL: redis.url },
+      });
+      stops.splice(stops.length - 1, 0, () => appRedis!.stop());
+    }
     return {
       emulator,
       proxy,
       app,
+      redis,
+      appRedis,
       cognito,
       clientId,
       settings: { region: REGION, userPoolId: seeded.userPoolId, clientId, endpoint: emulator.url },

@@ -1,0 +1,55 @@
+/**
+ * The "confirm it's you" part of a form for a sensitive change (see
+ * app/auth/step-up.server.ts): nothing after a recent sign-in; otherwise the
+ * password, plus a code when the account has an authenticator app — or, where
+ * the password cannot be checked here (Hosted UI only), a note to sign in again.
+ */
+import { Link } from "@remix-run/react";
+import type { FieldReply } from "~/forms/reply";
+import { Field } from "./field";
+
+export interface StepUpFieldsProps {
+  prompt: { required: boolean; password: boolean; code: boolean };
+  /** The form's reply: the step-up fields' errors come from it. */
+  reply?: FieldReply;
+}
+
+export function StepUpFields({ prompt, reply }: StepUpFieldsProps) {
+  if (!prompt.required) return null;
+  if (!prompt.password) {
+    return (
+      <p className="muted" data-testid="step-up-sign-in-again">
+        You signed in more than 10 minutes ago. For your security, <Link to="/logout">sign out</Link> and sign in again
+        to make this change.
+      </p>
+    );
+  }
+  return (
+    <fieldset className="step-up" data-testid="step-up">
+      <legend>Confirm it’s you</legend>
+      <p className="field-hint">You signed in more than 10 minutes ago, so this change needs your password again.</p>
+      <Field
+        name="stepUpPassword"
+        label="Your password"
+        type="password"
+        autoComplete="current-password"
+        required
+        maxLength={256}
+        reply={reply}
+      />
+      {prompt.code ? (
+        <Field
+          name="stepUpCode"
+          label="Code from your authenticator app"
+          type="text"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          pattern="[0-9]{6}"
+          maxLength={6}
+          required
+          reply={reply}
+        />
+      ) : null}
+    </fieldset>
+  );
+}

@@ -1,0 +1,264 @@
+/**
+ * Step-up for sensitive changes (app/auth/step-up.server.ts): changing the
+ * email address and turning MFA off need a sign-in within the last 10
+ * minutes, or the password (and, with an authenticator app, a code) again on
+ * the same form — checked with Cognito, through the rate limiter, without
+ * touching the current session.
+ *
+ * "Signed in 11 minutes ago" is a real session of a real sign-in, re-sealed
+ * with its sign-in time moved back (the tests share the app's secret), so no
+ * test waits ten minutes.
+ */
+import { randomUUID } from "node:crypto";
+import {
+  AdminCreateUserCommand,
+  AdminGetUserCommand,
+  AdminSetUserPasswordCommand,
+  InitiateAuthCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { totpCode } from "../../scripts/lib/seed.ts";
+import { adminClient, type RunningApp, startApp, TEST_SESSION_SECRET } from "../support/app.ts";
+import { hostedSignIn } from "../support/hosted.ts";
+import { CookieJar, expectRedirect, signInWithForm } from "../support/http.ts";
+import { openSession, putCookies, sealSession } from "../support/tokens.ts";
+
+interface TestUser {
+  email: string;
+  password: string;
+}
+
+/** A confirmed user with a permanent password, unique to the calling test. */
+async function freshUser(): Promise<TestUser> {
+  const id = randomUUID().slice(0, 8);
+  const user = { email: `step-up-${id}@example.com`, password: `StepUp-${id}-Passw0rd!` };
+  const UserPoolId = inject("userPoolId");
+  await adminClient().send(
+    new AdminCreateUserCommand({
+      UserPoolId,
+      Username: user.email,
+      MessageAction: "SUPPRESS",
+      UserAttributes: [
+        { Name: "email", Value: user.email },
+        { Name: "email_verified", Value: "true" },
+      ],
+    }),
+  );
+  await adminClient().send(
+    new AdminSetUserPasswordCommand({ UserPoolId, Username: user.email, Password: user.password, Permanent: true }),
+  );
+  return user;
+}
+
+/** The email attribute of the user signing in with `login` (the pool signs in by email: an alias, so after a change, the new one). */
+async function emailOf(login: string): Promise<string | undefined> {
+  const user = await adminClient().send(new AdminGetUserCommand({ UserPoolId: inject("userPoolId"), Username: login }));
+  return user.UserAttributes?.find((a) => a.Name === "email")?.Value;
+}
+
+/** The same session, as if its sign-in had been `minutes` ago. */
+function signedInMinutesAgo(jar: CookieJar, minutes: number): CookieJar {
+  const stored = openSession(jar, [TEST_SESSION_SECRET]);
+  expect(stored, "a session to age").not.toBeNull();
+  return putCookies(new CookieJar(), sealSession({ ...stored!, at: stored!.at - minutes * 60 }, [TEST_SESSION_SECRET]));
+}
+
+function fieldError(html: string, field: string): string | undefined {
+  return html.match(new RegExp(`id="${field}-error"[^>]*>([^<]*)<`))?.[1];
+}
+
+/** A 6-digit code the emulator refuses (not valid in any step near now). */
+function wrongTotpCode(secret: string): string {
+  const valid = new Set([-2, -1, 0, 1, 2].map((step) => totpCode(secret, Date.now() + step * 30_000)));
+  for (let n = 0; ; n++) {
+    const code = String(n).padStart(6, "0");
+    if (!valid.has(code)) return code;
+  }
+}
+
+describe("step-up: sensitive changes need a recent sign-in or the password again", () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp();
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  /** Enrols TOTP through /account/mfa (a fresh session needs no step-up for that); returns the secret. */
+  const enrolTotp = async (jar: CookieJar) => {
+    const start = await jar.post(`${app.url}/account/mfa`, { intent: "start" });
+    const secret = (await start.text()).match(/data-testid="totp-secret"[^>]*>([A-Z2-7 ]+)</)![1]!.replace(/ /g, "");
+    expectRedirect(
+      await jar.post(`${app.url}/account/mfa`, { intent: "verify", code: totpCode(secret), secret }),
+      "/account/mfa?notice=mfa-enabled",
+    );
+    return secret;
+  };
+
+  it("within 10 minutes of signing in, the email form asks for nothing more", async () => {
+    const user = await freshUser();
+    const jar = await signInWithForm(app.url, user.email, user.password);
+    const page = await (await jar.fetch(`${app.url}/account`)).text();
+    expect(page).not.toContain('data-testid="step-up"');
+    expect(page).not.toContain('name="stepUpPassword"');
+    const recent = signedInMinutesAgo(jar, 9);
+    const newEmail = `recent-${randomUUID().slice(0, 8)}@example.com`;
+    expectRedirect(
+      await recent.post(`${app.url}/account`, { intent: "change-email", email: newEmail }),
+      "/account?notice=email-code-sent",
+    );
+    expect(await emailOf(newEmail)).toBe(newEmail);
+  });
+
+  it("after 10 minutes, changing the email needs the password: none or a wrong one changes nothing", async () => {
+    const user = await freshUser();
+    const other = await freshUser();
+    const fresh = await signInWithForm(app.url, user.email, user.password);
+    const jar = signedInMinutesAgo(fresh, 11);
+    const before = jar.session()!;
+
+    const page = await (await jar.fetch(`${app.url}/account`)).text();
+    expect(page).toContain('data-testid="step-up"');
+    expect(page).toContain('name="stepUpPassword"');
+    expect(page).not.toContain('name="stepUpCode"'); // no authenticator app on this account
+
+    const newEmail = `stepped-${randomUUID().slice(0, 8)}@example.com`;
+    const missing = await jar.post(`${app.url}/account`, { intent: "change-email", email: newEmail });
+    expect(missing.status).toBe(403);
+    const missingHtml = await missing.text();
+    expect(fieldError(missingHtml, "stepUpPassword")).toBe("Enter your password to confirm this change.");
+    expect(missingHtml).toContain(`value="${newEmail}"`); // what was typed stays
+
+    for (const wrong of ["Wrong-Passw0rd!", other.password]) {
+      const res = await jar.post(`${app.url}/account`, {
+        intent: "change-email",
+        email: newEmail,
+        stepUpPassword: wrong,
+      });
+      expect(res.status, wrong === other.password ? "another user's password" : "a wrong password").toBe(401);
+      expect(fieldError(await res.text(), "stepUpPassword")).toBe("That password is not correct.");
+    }
+    expect(await emailOf(user.email)).toBe(user.email);
+    expect(jar.session()).toEqual(before); // nothing rewrote the session
+
+    expectRedirect(
+      await jar.post(`${app.url}/account`, { intent: "change-email", email: newEmail, stepUpPassword: user.password }),
+      "/account?notice=email-code-sent",
+    );
+    expect(await emailOf(newEmail)).toBe(newEmail);
+
+    // The current session carries on as it was: same refresh token (still
+    // accepted by Cognito), same sign-in time; the side sign-in left nothing behind.
+    const after = jar.session()!;
+    expect(after.refresh).toBe(before.refresh);
+    expect(after.at).toBe(before.at);
+    await adminClient().send(
+      new InitiateAuthCommand({
+        ClientId: app.clientId,
+        AuthFlow: "REFRESH_TOKEN_AUTH",
+        AuthParameters: { REFRESH_TOKEN: before.refresh! },
+      }),
+    );
+    expect((await jar.fetch(`${app.url}/account`)).status).toBe(200);
+    expect(app.output()).toMatch(/\[auth\] step-up outcome=success user=sub:/);
+    expect(app.output()).not.toContain(user.password);
+  });
+
+  it("after 10 minutes, turning MFA off needs the password and a code from the app", async () => {
+    const user = await freshUser();
+    const fresh = await signInWithForm(app.url, user.email, user.password);
+    const secret = await enrolTotp(fresh);
+    const jar = signedInMinutesAgo(fresh, 11);
+
+    const page = await (await jar.fetch(`${app.url}/account/mfa`)).text();
+    expect(page).toContain('name="stepUpPassword"');
+    expect(page).toContain('name="stepUpCode"');
+
+    const nothing = await jar.post(`${app.url}/account/mfa`, { intent: "disable" });
+    expect(nothing.status).toBe(403);
+    expect(fieldError(await nothing.text(), "stepUpPassword")).toBe("Enter your password to confirm this change.");
+
+    const noCode = await jar.post(`${app.url}/account/mfa`, { intent: "disable", stepUpPassword: user.password });
+    expect(noCode.status).toBe(403);
+    expect(fieldError(await noCode.text(), "stepUpCode")).toBe(
+      "Enter the 6-digit code from your authenticator app too.",
+    );
+
+    const wrongCode = await jar.post(`${app.url}/account/mfa`, {
+      intent: "disable",
+      stepUpPassword: user.password,
+      stepUpCode: wrongTotpCode(secret),
+    });
+    expect(wrongCode.status).toBe(401);
+    expect(fieldError(await wrongCode.text(), "stepUpCode")).toMatch(/code is not correct/);
+
+    const wrongPassword = await jar.post(`${app.url}/account/mfa`, {
+      intent: "disable",
+      stepUpPassword: "Wrong-Passw0rd!",
+      stepUpCode: totpCode(secret),
+    });
+    expect(wrongPassword.status).toBe(401);
+    expect(await (await jar.fetch(`${app.url}/account/mfa`)).text()).toContain('data-testid="mfa-status">On<');
+
+    expectRedirect(
+      await jar.post(`${app.url}/account/mfa`, {
+        intent: "disable",
+        stepUpPassword: user.password,
+        stepUpCode: totpCode(secret),
+      }),
+      "/account/mfa?notice=mfa-disabled",
+    );
+    expect(await (await jar.fetch(`${app.url}/account/mfa`)).text()).toContain('data-testid="mfa-status">Off<');
+  });
+});
+
+describe("step-up passwords go through the rate limiter", () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp({ env: { RATE_LIMIT_PER_MINUTE: "3" } });
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it("guessing the password on a signed-in browser is throttled: 429 with Retry-After", async () => {
+    const user = await freshUser();
+    const jar = signedInMinutesAgo(await signInWithForm(app.url, user.email, user.password), 11);
+    const guess = () =>
+      jar.post(`${app.url}/account`, { intent: "change-email", email: "x@example.com", stepUpPassword: "Guess-1234!" });
+    for (let i = 0; i < 3; i++) expect((await guess()).status).toBe(401);
+    const blocked = await guess();
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get("Retry-After")).toMatch(/^\d+$/);
+    expect(await emailOf(user.email)).toBe(user.email);
+  });
+});
+
+describe("step-up with the Hosted UI only (no password sign-in through the API)", () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp({ env: { AUTH_FLOW: "hosted", COGNITO_DOMAIN: inject("emulatorUrl") } });
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it("asks to sign in again instead of taking a password, and changes nothing", async () => {
+    const user = await freshUser();
+    const { jar: fresh, callback } = await hostedSignIn(app.url, user.email, user.password);
+    expectRedirect(callback, "/dashboard");
+    const jar = signedInMinutesAgo(fresh, 11);
+    const page = await (await jar.fetch(`${app.url}/account`)).text();
+    expect(page).toContain('data-testid="step-up-sign-in-again"');
+    expect(page).not.toContain('name="stepUpPassword"');
+    const res = await jar.post(`${app.url}/account`, {
+      intent: "change-email",
+      email: "hosted-change@example.com",
+      stepUpPassword: user.password,
+    });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain("sign out and sign in again");
+    expect(await emailOf(user.email)).toBe(user.email);
+  });
+});
