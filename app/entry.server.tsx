@@ -11,7 +11,9 @@ import { logStartup } from "~/auth/startup.server";
 import { NonceContext } from "~/components/nonce";
 import { getEnv } from "~/env.server";
 import { clientIp } from "~/http/rate-limit.server";
+import { setRequestClientIp } from "~/http/request-scope.server";
 import { applySecurityHeaders, createNonce } from "~/http/security-headers.server";
+import { startSessionRegistry } from "~/sessions/configured-registry.server";
 
 // Configuration is validated when the server bundle loads: a bad value stops
 // the app here, with a message naming the variable, before any request.
@@ -80,6 +82,14 @@ export function handleDataRequest(response: Response) {
 export { crossSiteRefusal } from "~/http/csrf.server";
 export { runInRequestScope } from "~/http/request-scope.server";
 
+/** The server awaits this before it listens: the session registry has loaded its revocations (or gave up, loudly). */
+export async function whenReady(): Promise<void> {
+  await startSessionRegistry();
+}
+
 export function loadContext(request: { headers: Headers; peerAddress: string | null }): AppLoadContext {
-  return { clientIp: clientIp(request) };
+  const ip = clientIp(request);
+  // Sign-in records the (truncated) address in the session list without threading the context through.
+  setRequestClientIp(ip);
+  return { clientIp: ip };
 }

@@ -97,6 +97,9 @@ app.all(
   withBodyLimit((req, res, next) => build.entry.module.runInRequestScope(() => handleWithRemix(req, res, next))),
 );
 
+// The app's start-up work before the first request (the session registry loads its revocations).
+await build.entry.module.whenReady();
+
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST;
 const onListen = () => {

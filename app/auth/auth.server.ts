@@ -14,6 +14,7 @@
  *   current-session.server.ts  per-request lookup, verification, the one refresh
  *   guards.server.ts           requireUser, requireGroup
  *   logout.server.ts           logout
+ *   session-tracking.server.ts the session registry: register, check, end sessions
  *   token-claims.server.ts     the development claims panel
  *   step-up.server.ts          step-up for sensitive changes (email, MFA off, passkeys)
  */
@@ -26,6 +27,7 @@ export {
 } from "./current-session.server";
 export { requireGroup, requireUser } from "./guards.server";
 export { logout } from "./logout.server";
+export { commitAuthSession } from "./session-tracking.server";
 export {
   STEP_UP_WINDOW_SECONDS,
   type StepUpPrompt,
@@ -35,5 +37,5 @@ export {
   stepUpReply,
   verifyStepUp,
 } from "./step-up.server";
-export { commitAuthSession, destroySessionHeaders } from "./stored-session.server";
+export { destroySessionHeaders } from "./stored-session.server";
 export { sessionTokenClaims } from "./token-claims.server";

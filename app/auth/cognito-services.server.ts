@@ -10,6 +10,7 @@
  * work (state, PKCE, the code exchange). See docs/decisions/006-form-replies.md.
  */
 import { CognitoAccountApi } from "~/cognito/account.server";
+import { CognitoAdminApi } from "~/cognito/admin.server";
 import { type AuthSession, createAuthSession } from "~/cognito/auth-session.server";
 import { getCognitoClient } from "~/cognito/client.server";
 import { cognitoEndpoints } from "~/cognito/config.server";
@@ -25,6 +26,8 @@ export interface CognitoServices {
   signInApi: CognitoSignInApi;
   /** Sign-up, confirmation, password reset, challenges and the user's own account. */
   account: CognitoAccountApi;
+  /** Admin* operations on other users (IAM-authorized on AWS). */
+  admin: CognitoAdminApi;
   verifiers: TokenVerifiers;
   /** The Hosted UI's remix-auth strategy: `authenticate(request)` starts the round trip or completes it. Present when the Hosted UI may be used. */
   hosted?: CognitoHostedStrategy<AuthSession>;
@@ -60,6 +63,7 @@ export function getCognitoServices(): CognitoServices {
   services = {
     signInApi,
     account,
+    admin: new CognitoAdminApi(getCognitoClient(), env.cognito),
     verifiers,
     hosted,
     hostedLogoutUrl: endpoints.hosted?.logoutUrl,

@@ -40,7 +40,9 @@ import {
 } from "~/cognito/verify.server";
 import { getEnv } from "~/env.server";
 import { perRequest } from "~/http/request-scope.server";
+import { getSessionRegistry } from "~/sessions/configured-registry.server";
 import { getCognitoServices } from "./cognito-services.server";
+import { isSessionEnded, noteSessionUse } from "./session-tracking.server";
 import {
   hasSessionCookie,
   openStoredSession,
@@ -70,7 +72,18 @@ let cache: VerifiedSessionCache<CachedSession> | undefined;
 function verifiedSessions(): VerifiedSessionCache<CachedSession> {
   if (!cache) {
     const env = getEnv();
-    cache = new VerifiedSessionCache({ secrets: env.sessionSecrets, maxEntries: env.sessionCacheEntries });
+    const registry = getSessionRegistry();
+    const created = new VerifiedSessionCache<CachedSession>({
+      secrets: env.sessionSecrets,
+      maxEntries: env.sessionCacheEntries,
+      isRevoked: (sid) => registry.isRevoked(sid),
+    });
+    // A revoked session's entries go at once, wherever the revocation was made. (A user cut-off
+    // is checked on every hit instead: see resolveSession.)
+    registry.onRevoked((event) => {
+      if (event.kind === "session") created.revoke(event.sid);
+    });
+    cache = created;
   }
   return cache;
 }
@@ -143,13 +156,30 @@ async function resolveSession(request: Request): Promise<CurrentSession | null> 
   const digest = sessions.digest(sealed);
   const hit = sessions.get(digest);
   if (hit) {
+    // The cache knows these bytes verified; whether the session has ended since is asked on
+    // every hit too (revoked id or user cut-off: two in-memory look-ups).
+    if (isSessionEnded(hit.stored, hit.user.sub)) return null;
     cacheHits++;
+    noteSessionUse(hit.stored, hit.user.sub, hit.user.email, request);
     return { ...hit, headers: new Headers() };
   }
   cacheMisses++;
 
   const stored = openStoredSession(sealed);
   if (!stored) return null;
+  const session = await verifyOrRefresh(stored, request, (fresh, expiresAt) =>
+    // These bytes passed: until the token is due for refresh they would pass unchanged.
+    sessions.set(digest, freeze(fresh), expiresAt, fresh.stored.sid),
+  );
+  if (session) noteSessionUse(session.stored, session.user.sub, session.user.email, request);
+  return session;
+}
+
+async function verifyOrRefresh(
+  stored: StoredSession,
+  request: Request,
+  remember: (session: CurrentSession, expiresAt: number) => void,
+): Promise<CurrentSession | null> {
   const now = Math.floor(Date.now() / 1000);
 
   let accessClaims: AccessTokenClaims | undefined;
@@ -160,10 +190,14 @@ async function resolveSession(request: Request): Promise<CurrentSession | null> 
     // issuer/client/token use): treated as signed out.
     if (!(error instanceof JwtExpiredError)) return null;
   }
+  // Ended sessions (signed out, ended from the session list, cut off) are refused before a
+  // refresh could re-seal them. Two in-memory lookups; the ID token is decoded only when the
+  // access token could not give us the user.
+  const userId = accessClaims?.sub ?? decodeTokenClaims<IdTokenClaims>(stored.id)?.sub;
+  if (!userId || isSessionEnded(stored, userId)) return null;
   if (accessClaims && accessClaims.exp - now > REFRESH_SKEW_SECONDS) {
     const session = fromStored(stored, accessClaims);
-    // These bytes passed: until the token is due for refresh they would pass unchanged.
-    if (session) sessions.set(digest, freeze(session), (accessClaims.exp - REFRESH_SKEW_SECONDS) * 1000);
+    if (session) remember(session, (accessClaims.exp - REFRESH_SKEW_SECONDS) * 1000);
     return session;
   }
 

@@ -11,7 +11,7 @@ import { COOKIE_PATH, cookieName } from "./cookie-names.server";
 import { createSealedCookieStore, type SealedCookieStore } from "./sealed-cookie.server";
 
 /** As long as a Cognito refresh token lives by default (30 days). */
-const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
+export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 
 let store: SealedCookieStore<unknown> | undefined;
 

@@ -12,7 +12,7 @@ import { getEnv } from "~/env.server";
 import { challengeExpired, clearChallenge, redirectToChallenge } from "./challenge.server";
 import { describeFlowChoice } from "./flow.server";
 import { logSignIn, usernameHash } from "./log.server";
-import { commitAuthSession } from "./stored-session.server";
+import { commitAuthSession } from "./session-tracking.server";
 
 export interface CompleteSignInOptions {
   /** Where to go next: a path already checked by safeRedirect. */

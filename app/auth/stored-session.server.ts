@@ -3,14 +3,18 @@
  * the tokens and how and when they were obtained. Claims are not stored; they
  * are re-derived from the tokens (current-session.server.ts).
  *
- * The record changes in exactly two places, so a new field has one home:
+ * The record changes in exactly three places, so a new field has one home:
  *   - {@link newStoredSession}: a sign-in creates a brand-new record (no
- *     fixation: nothing is carried over from an earlier cookie);
+ *     fixation: nothing is carried over from an earlier cookie), with a new
+ *     session id;
  *   - {@link withRefreshedTokens}: a refresh replaces the tokens and keeps
- *     everything else (including the refresh token, unless Cognito rotated it).
+ *     everything else (including the refresh token, unless Cognito rotated it);
+ *   - {@link withNewSessionId}: the same sign-in under a new session id (after
+ *     a password change every copy of the old cookie is refused).
  */
 import type { AuthSession, CognitoTokens, SignInFlow } from "~/cognito/auth-session.server";
 import { setCookieHeaders } from "~/http/cookies.server";
+import { isSessionId, newSessionId } from "~/sessions/session-id.server";
 import { getSessionCookieStore } from "./session.server";
 
 /** The content of the sealed `__session` cookie. Short keys: every byte is sent with every request. */
@@ -24,6 +28,10 @@ export interface StoredSession {
   refresh?: string;
   /** Sign-in time, unix seconds. */
   at: number;
+  /** Session id: what revocations and the device list are keyed by (app/sessions/). */
+  sid: string;
+  /** When this session id was issued, epoch ms: a user cut-off refuses sessions issued before it. */
+  from: number;
 }
 
 /** The record for a session that has just signed in. */
@@ -34,7 +42,14 @@ export function newStoredSession(session: AuthSession): StoredSession {
     access: session.tokens.accessToken,
     refresh: session.tokens.refreshToken,
     at: session.signedInAt,
+    sid: newSessionId(),
+    from: Date.now(),
   };
+}
+
+/** The same session under a new id, issued at `from` (epoch ms). */
+export function withNewSessionId(stored: StoredSession, from = Date.now()): StoredSession {
+  return { ...stored, sid: newSessionId(), from };
 }
 
 /** The record after a refresh: new ID and access tokens; a rotated refresh token replaces the old one. */
@@ -63,7 +78,10 @@ export function isStoredSession(value: unknown): value is StoredSession {
     typeof v.id === "string" &&
     typeof v.access === "string" &&
     (v.refresh === undefined || typeof v.refresh === "string") &&
-    typeof v.at === "number"
+    typeof v.at === "number" &&
+    // A cookie sealed before sessions had ids cannot be revoked: it reads as signed out once.
+    isSessionId(v.sid) &&
+    Number.isSafeInteger(v.from)
   );
 }
 
@@ -96,11 +114,6 @@ export function hasSessionCookie(request: Request): boolean {
 /** Set-Cookie headers storing `stored` (removing chunks the old cookie had beyond the new size). */
 export function writeStoredSession(stored: StoredSession, request: Request, headers = new Headers()): Headers {
   return setCookieHeaders(getSessionCookieStore<StoredSession>().write(stored, request.headers.get("Cookie")), headers);
-}
-
-/** Set-Cookie headers storing a freshly signed-in session: a new record, replacing any old one (no fixation). */
-export function commitAuthSession(session: AuthSession, request: Request, headers = new Headers()): Headers {
-  return writeStoredSession(newStoredSession(session), request, headers);
 }
 
 /** Set-Cookie headers deleting the session cookie. */

@@ -16,6 +16,7 @@ import {
   ConfirmSignUpCommand,
   ForgotPasswordCommand,
   GetUserCommand,
+  GlobalSignOutCommand,
   ResendConfirmationCodeCommand,
   RespondToAuthChallengeCommand,
   SetUserMFAPreferenceCommand,
@@ -234,6 +235,15 @@ export class CognitoAccountApi {
         ),
       (error) => (error instanceof InvalidCredentialsError ? new IncorrectCurrentPasswordError() : error),
     );
+  }
+
+  /**
+   * Signs the user out everywhere at Cognito: every refresh token is revoked, and Cognito stops
+   * accepting their access tokens — this session's included (AWS: GlobalSignOut). Access tokens
+   * still verify locally until they expire; the app's own revocation covers that.
+   */
+  async globalSignOut(accessToken: string): Promise<void> {
+    await this.call(() => this.client.send(new GlobalSignOutCommand({ AccessToken: accessToken })), signedIn);
   }
 
   async getProfile(accessToken: string): Promise<UserProfile> {

@@ -163,6 +163,13 @@ export class EmailTakenError extends CognitoAuthError {
   readonly status = 400;
 }
 
+/** An administrator looked up a user who does not exist. */
+export class UserNotFoundError extends CognitoAuthError {
+  readonly name = "UserNotFoundError";
+  readonly userMessage = "No user with that email.";
+  readonly status = 404;
+}
+
 /** Changing the password: the current password given is wrong. */
 export class IncorrectCurrentPasswordError extends CognitoAuthError {
   readonly name = "IncorrectCurrentPasswordError";
@@ -304,5 +311,6 @@ export function describeCognitoError(error: CognitoAuthError): ErrorAnswer {
   else if (error instanceof PasswordPolicyError) field = "password";
   else if (error instanceof IncorrectCurrentPasswordError) field = "current";
   else if (error instanceof UsernameExistsError || error instanceof EmailTakenError) field = "email";
+  else if (error instanceof UserNotFoundError) field = "email";
   return { field, message: error.userMessage, status: error.status };
 }

@@ -4,6 +4,7 @@ const PAGES = [
   { to: "/account", label: "Profile" },
   { to: "/account/password", label: "Password" },
   { to: "/account/mfa", label: "Two-step verification" },
+  { to: "/account/sessions", label: "Where you're signed in" },
 ];
 
 /**

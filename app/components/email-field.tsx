@@ -11,7 +11,7 @@ export function EmailField({
 }: {
   name: string;
   label?: string;
-  autoComplete: "username" | "email";
+  autoComplete: "username" | "email" | "off";
   defaultValue?: string;
   reply?: FieldReply;
 }) {

@@ -26,8 +26,12 @@ const INVALID_TEXT = /[\uFFFD\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 const PASSWORD_FIELD = /password|^confirm$|^current$/i;
 /** Kept for the action, never sent back to the page: one-time codes and the TOTP secret (`code`, `stepUpCode`, `secret`…). */
 const SERVER_ONLY_FIELD = /code|secret|otp|token/i;
-/** Fields the page sets (buttons), not the person: their errors are about the form. */
-const FORM_LEVEL_FIELDS: Record<string, string> = { intent: "Please use the buttons on this page." };
+/**
+ * Fields the page sets (buttons, hidden inputs), not the person: their errors
+ * are about the form as a whole, which has no input to show them next to.
+ */
+const PAGE_SET_FIELDS = new Set(["intent", "sid", "redirectTo", "secret"]);
+const USE_THE_BUTTONS = "Please use the buttons on this page.";
 
 /** What a form action returns. */
 export type Reply<Extra = undefined> = ReturnType<typeof data<FormReply<Extra>>>;
@@ -79,7 +83,8 @@ export async function parseForm<S extends z.ZodTypeAny>(
   const fieldErrors: FieldErrors = {};
   for (const issue of result.error.issues) {
     const field = String(issue.path[0] ?? "");
-    if (field in FORM_LEVEL_FIELDS || field === "") formError ??= FORM_LEVEL_FIELDS[field] ?? issue.message;
+    if (field === "intent") formError ??= USE_THE_BUTTONS;
+    else if (field === "" || PAGE_SET_FIELDS.has(field)) formError ??= issue.message;
     else fieldErrors[field] ??= issue.message;
   }
   return submission({ ok: false, formError, fieldErrors }, values, options);

@@ -5,15 +5,19 @@
 import { cognitoEndpoints } from "~/cognito/config.server";
 import { getTokenVerifiers } from "~/cognito/verify.server";
 import { getEnv } from "~/env.server";
+import { getSessionRegistry } from "~/sessions/configured-registry.server";
+import type { RegistryHealth } from "~/sessions/registry.server";
 
 export interface Health {
   ok: true;
   cognito: { reachable: boolean; endpoint: string };
   jwks: { reachable: boolean; fetches: number };
+  /** The session registry: in-process or Redis, connected, revocations loaded (app/sessions/). */
+  sessions: RegistryHealth;
 }
 
 const CACHE_MS = 5_000;
-let cached: { at: number; value: Promise<Omit<Health, "jwks"> & { jwksReachable: boolean }> } | undefined;
+let cached: { at: number; value: Promise<Omit<Health, "jwks" | "sessions"> & { jwksReachable: boolean }> } | undefined;
 
 async function reachable(url: string): Promise<boolean> {
   try {
@@ -43,5 +47,10 @@ export async function getHealth(): Promise<Health> {
     };
   }
   const { jwksReachable, ...rest } = await cached.value;
-  return { ...rest, jwks: { reachable: jwksReachable, fetches: getTokenVerifiers().jwksFetches } };
+  return {
+    ...rest,
+    jwks: { reachable: jwksReachable, fetches: getTokenVerifiers().jwksFetches },
+    // Not cached: it is this process's own state, read from memory.
+    sessions: getSessionRegistry().health(),
+  };
 }

@@ -19,3 +19,15 @@ export function perRequest<T>(key: string, compute: () => T): T {
   if (!store.has(key)) store.set(key, compute());
   return store.get(key) as T;
 }
+
+const CLIENT_IP = Symbol("client-ip");
+
+/** Called once per request by the server's load context: the client address, for code that has no context. */
+export function setRequestClientIp(ip: string | null): void {
+  (scope.getStore() as Map<unknown, unknown> | undefined)?.set(CLIENT_IP, ip);
+}
+
+/** The client address of the current request (see setRequestClientIp), or null outside a request. */
+export function requestClientIp(): string | null {
+  return ((scope.getStore() as Map<unknown, unknown> | undefined)?.get(CLIENT_IP) as string | null) ?? null;
+}

@@ -34,7 +34,7 @@ const NOTICES: Record<string, string> = {
   "name-updated": "Your name has been updated.",
   "email-code-sent": "We sent a 6-digit code to your new email address. Enter it below to verify the address.",
   "email-verified": "Your email address is verified.",
-  "password-changed": "Your password has been changed.",
+  "password-changed": "Your password has been changed. Your other sessions were signed out.",
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { requireUser } from "~/auth/auth.server";
 import { getCognitoServices } from "~/auth/cognito-services.server";
 import { PASSWORD_MAX_LENGTH } from "~/auth/password-policy";
+import { endOtherSessions } from "~/auth/session-tracking.server";
 import { AccountNav } from "~/components/account-nav";
 import { Field } from "~/components/field";
 import { FormError } from "~/components/form-error";
@@ -45,9 +46,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { current, password } = submission.data;
   return submission.attempt(async () => {
     await getCognitoServices().account.changePassword(session.tokens.accessToken, current, password);
-    // Cognito keeps existing tokens valid after a password change: this
-    // session carries on; the new password is needed at the next sign-in.
-    throw redirect("/account?notice=password-changed", { headers: session.headers });
+    // Cognito keeps existing tokens valid after a password change, so the app ends the user's
+    // other sessions itself (and copies of this cookie: this session goes on under a new id).
+    const headers = await endOtherSessions(session.stored, session.user.sub, request, session.headers);
+    throw redirect("/account?notice=password-changed", { headers });
   });
 }
 

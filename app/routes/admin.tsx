@@ -1,7 +1,17 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import { requireGroup } from "~/auth/auth.server";
+import { getCognitoServices } from "~/auth/cognito-services.server";
+import { endAllSessions } from "~/auth/session-tracking.server";
+import { EmailField } from "~/components/email-field";
+import { FormError, FormSuccess } from "~/components/form-error";
+import { SubmitButton } from "~/components/submit-button";
+import { emailField } from "~/forms/fields";
+import { parseForm } from "~/forms/form.server";
+import { useFormReply } from "~/forms/reply";
+import { requireSameOrigin } from "~/http/csrf.server";
 
 export const meta: MetaFunction = () => [{ title: "Admin · remix-cognito" }];
 
@@ -10,8 +20,28 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return data({ email: session.user.email, groups: session.user.groups }, { headers: session.headers });
 }
 
+const EndSessionsForm = z.object({ email: emailField });
+
+/** Ends every session of a user: at Cognito (AdminUserGlobalSignOut) and in the app (revocation). */
+export async function action({ request }: ActionFunctionArgs) {
+  requireSameOrigin(request);
+  const session = await requireGroup(request, "admins");
+  const submission = await parseForm(request, EndSessionsForm, { headers: session.headers });
+  if (!submission.ok) return submission.reply();
+  const { email } = submission.data;
+  const { admin } = getCognitoServices();
+  return submission.attempt(async () => {
+    const user = await admin.getUser(email);
+    await admin.globalSignOut(user.username);
+    await endAllSessions(user.sub);
+    console.info(`[auth] admin sub:${session.user.sub} ended every session of sub:${user.sub}`);
+    return submission.reply({ notice: `Every session of ${email} has ended, here and at Cognito.` });
+  });
+}
+
 export default function Admin() {
   const { email, groups } = useLoaderData<typeof loader>();
+  const reply = useFormReply();
   return (
     <main>
       <div className="card">
@@ -19,6 +49,17 @@ export default function Admin() {
         <p>
           Only members of the <code>admins</code> group see this page. You are {email}, in {groups.join(", ")}.
         </p>
+        <h2>End a user's sessions</h2>
+        <p>
+          Signs the user out on every device: the app refuses their session cookies from now on, and Cognito revokes
+          their refresh tokens (AdminUserGlobalSignOut).
+        </p>
+        <FormSuccess message={reply.notice} />
+        <FormError message={reply.summary} />
+        <Form method="post" noValidate>
+          <EmailField name="email" label="User's email" autoComplete="off" reply={reply} />
+          <SubmitButton pendingLabel="Ending sessions…">End all sessions</SubmitButton>
+        </Form>
       </div>
     </main>
   );

@@ -24,8 +24,11 @@ export const meta: MetaFunction = () => [{ title: "Sign in · remix-cognito" }];
 /** Success banners other flows send people here with (`?notice=…`). */
 const NOTICES: Record<string, string> = {
   confirmed: "Your account is confirmed. You can sign in now.",
-  "password-reset": "Your password has been reset. Sign in with your new password.",
+  "password-reset":
+    "Your password has been reset. Sign in with your new password. Any sessions on other devices were signed out.",
   "challenge-expired": "That sign-in step expired. Please sign in again.",
+  "signed-out-everywhere":
+    "You are signed out on every device, this one included (Cognito ends them all). Sign in again to continue.",
 };
 
 const HOSTED_ERRORS = new Set(["state", "denied", "code", "token", "unavailable"]);

@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { getCognitoServices } from "~/auth/cognito-services.server";
 import { requireCustomFlowAllowed } from "~/auth/flow.server";
+import { endAllSessions, userIdForLogin } from "~/auth/session-tracking.server";
 import { CodeField } from "~/components/code-field";
 import { EmailField } from "~/components/email-field";
 import { FormError, FormSuccess } from "~/components/form-error";
@@ -40,6 +41,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   limitAttempts({ context }, "reset", username);
   return submission.attempt(async () => {
     await getCognitoServices().account.confirmForgotPassword(username, code, password);
+    // Whoever knew the old password is signed out everywhere. The answer is the same whether or
+    // not we knew the account (no probing for accounts here either).
+    const userId = await userIdForLogin(username);
+    if (userId) await endAllSessions(userId);
     throw redirect("/login?notice=password-reset");
   });
 }

@@ -8,15 +8,20 @@ import { MemorySessionRegistry } from "./memory-registry.server";
 import { RedisSessionRegistry, redactUrl } from "./redis-registry.server";
 import type { SessionRegistry } from "./registry.server";
 
-let registry: SessionRegistry | undefined;
+// On globalThis: `remix dev` re-imports the server build after each change, and the registry (its
+// revocations, its Redis connections) must outlive those reloads rather than multiply.
+const HOLDER = Symbol.for("remix-cognito.session-registry");
+const holder = globalThis as { [HOLDER]?: SessionRegistry };
 
 /** The registry of this process (synchronous: the per-request revocation check needs no await). */
 export function getSessionRegistry(): SessionRegistry {
+  let registry = holder[HOLDER];
   if (!registry) {
     const { redis } = getEnv();
     registry = redis
       ? new RedisSessionRegistry({ url: redis.url, keyPrefix: redis.keyPrefix })
       : new MemorySessionRegistry();
+    holder[HOLDER] = registry;
   }
   return registry;
 }
@@ -29,9 +34,10 @@ export function getSessionRegistry(): SessionRegistry {
 export async function startSessionRegistry(timeoutMs = 5_000): Promise<SessionRegistry> {
   const current = getSessionRegistry();
   const { redis } = getEnv();
-  if (current instanceof RedisSessionRegistry && redis) {
+  if (current.kind === "redis" && redis) {
+    const registry = current as RedisSessionRegistry;
     console.info(`[sessions] store: Redis at ${redactUrl(redis.url)} (key prefix "${redis.keyPrefix}")`);
-    if (!(await current.whenLoaded(timeoutMs))) current.warnDegradedStart();
+    if (!(await registry.whenLoaded(timeoutMs))) registry.warnDegradedStart();
   } else {
     console.info(
       "[sessions] store: in-process (REDIS_URL not set): for one instance; revocations and the device list " +
@@ -43,7 +49,7 @@ export async function startSessionRegistry(timeoutMs = 5_000): Promise<SessionRe
 
 /** Closes the registry (tests, shutdown); the next `getSessionRegistry` makes a new one. */
 export async function closeSessionRegistry(): Promise<void> {
-  const current = registry;
-  registry = undefined;
+  const current = holder[HOLDER];
+  holder[HOLDER] = undefined;
   await current?.close();
 }

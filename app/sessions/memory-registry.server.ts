@@ -9,6 +9,7 @@
  */
 import {
   LAST_SEEN_INTERVAL_MS,
+  loginDigest,
   MAX_SESSIONS_PER_USER,
   RECORD_IDLE_TTL_MS,
   type RegistryHealth,
@@ -16,7 +17,7 @@ import {
   type SessionRegistry,
   type WriteResult,
 } from "./registry.server";
-import { RevocationSet } from "./revocations.server";
+import { type RevocationEvent, RevocationSet } from "./revocations.server";
 
 export interface MemoryRegistryOptions {
   /** How often expired entries are dropped (ms). Default one minute. */
@@ -37,6 +38,8 @@ export class MemorySessionRegistry implements SessionRegistry {
   readonly #users = new Map<string, Map<string, Entry>>();
   /** sid → when `seen` last wrote it (throttle). */
   readonly #lastWrite = new Map<string, number>();
+  /** login digest → userId, with its expiry. */
+  readonly #logins = new Map<string, { userId: string; expiresAt: number }>();
   readonly #timer: NodeJS.Timeout;
 
   constructor(options: MemoryRegistryOptions = {}) {
@@ -48,13 +51,34 @@ export class MemorySessionRegistry implements SessionRegistry {
     return this.#revocations.has(sid, now);
   }
 
+  isCutOff(userId: string, since: number, now = Date.now()): boolean {
+    return this.#revocations.isCutOff(userId, since, now);
+  }
+
   async revoke(sid: string, expiresAt: number): Promise<WriteResult> {
     this.#revocations.add(sid, expiresAt);
     return SHARED;
   }
 
-  onRevoked(listener: (sid: string) => void): () => void {
+  async endAllBefore(userId: string, before: number, expiresAt: number): Promise<WriteResult> {
+    this.#revocations.addCutoff(userId, before, expiresAt);
+    const sessions = this.#users.get(userId);
+    for (const sid of sessions?.keys() ?? []) this.#lastWrite.delete(sid);
+    this.#users.delete(userId);
+    return SHARED;
+  }
+
+  onRevoked(listener: (event: RevocationEvent) => void): () => void {
     return this.#revocations.onAdd(listener);
+  }
+
+  linkLogin(login: string, userId: string): void {
+    this.#logins.set(loginDigest(login), { userId, expiresAt: Date.now() + RECORD_IDLE_TTL_MS });
+  }
+
+  async userIdForLogin(login: string): Promise<string | null> {
+    const entry = this.#logins.get(loginDigest(login));
+    return entry && entry.expiresAt > Date.now() ? entry.userId : null;
   }
 
   async register(record: SessionRecord): Promise<WriteResult> {
@@ -63,12 +87,13 @@ export class MemorySessionRegistry implements SessionRegistry {
     return SHARED;
   }
 
-  seen(record: Omit<SessionRecord, "lastSeenAt">, now = Date.now()): void {
-    const last = this.#lastWrite.get(record.sid);
+  seen(sid: string, describe: () => Omit<SessionRecord, "lastSeenAt">, now = Date.now()): void {
+    const last = this.#lastWrite.get(sid);
     if (last !== undefined && now - last < LAST_SEEN_INTERVAL_MS) return;
-    this.#lastWrite.set(record.sid, now);
-    const existing = this.#users.get(record.userId)?.get(record.sid);
-    this.#put(existing ? existing.record : { ...record, lastSeenAt: now }, now);
+    this.#lastWrite.set(sid, now);
+    const record = describe();
+    const existing = this.#users.get(record.userId)?.get(sid);
+    this.#put(existing ? existing.record : { ...record, sid, lastSeenAt: now }, now);
   }
 
   async list(userId: string): Promise<SessionRecord[]> {
@@ -129,6 +154,7 @@ export class MemorySessionRegistry implements SessionRegistry {
   #prune(now = Date.now()): void {
     this.#revocations.prune(now);
     for (const [sid, at] of this.#lastWrite) if (now - at >= LAST_SEEN_INTERVAL_MS) this.#lastWrite.delete(sid);
+    for (const [digest, entry] of this.#logins) if (entry.expiresAt <= now) this.#logins.delete(digest);
     for (const [userId, sessions] of this.#users) {
       for (const [sid, entry] of sessions) if (entry.expiresAt <= now) sessions.delete(sid);
       if (sessions.size === 0) this.#users.delete(userId);

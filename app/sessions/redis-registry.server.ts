@@ -13,14 +13,18 @@
  *
  * Keys (prefix `REDIS_KEY_PREFIX`, default "remix-cognito:"):
  *   <p>revoked          sorted set: session id → revocation expiry (epoch ms)
- *   <p>revocations      pub/sub channel: "<sid> <expiry>"
+ *   <p>cutoffs          sorted set: "<userId> <before>" → cut-off expiry (epoch ms)
+ *   <p>revocations      pub/sub channel: "s <sid> <expiry>" or "u <userId> <before> <expiry>"
  *   <p>session:<sid>    string: the session's record (JSON), expires after 30 idle days
  *   <p>user:<userId>    sorted set: session id → last seen (epoch ms)
+ *   <p>login:<digest>   string: the user id last signed in with that name (SHA-256), 30 days
  * See docs/decisions/009-session-revocation-and-store.md.
  */
 import { createClient, ErrorReply } from "@redis/client";
 import {
+  isUserId,
   LAST_SEEN_INTERVAL_MS,
+  loginDigest,
   MAX_SESSIONS_PER_USER,
   RECORD_IDLE_TTL_MS,
   type RegistryHealth,
@@ -29,7 +33,7 @@ import {
   type SessionRegistry,
   type WriteResult,
 } from "./registry.server";
-import { RevocationSet } from "./revocations.server";
+import { type RevocationEvent, RevocationSet } from "./revocations.server";
 import { isSessionId } from "./session-id.server";
 
 type RedisClient = ReturnType<typeof createClient>;
@@ -60,7 +64,20 @@ const MAX_REFUSED_ATTEMPTS = 5;
 
 type Op =
   | { kind: "register"; record: SessionRecord; attempts: number }
-  | { kind: "forget"; userId: string; sids: readonly string[]; attempts: number };
+  | { kind: "forget"; userId: string; sids: readonly string[]; attempts: number }
+  | { kind: "forget-user"; userId: string; attempts: number }
+  | { kind: "link-login"; digest: string; userId: string; attempts: number };
+
+/**
+ * A revocation as it travels: "s <sid>" or "u <userId> <before>", plus its expiry. The key is
+ * also the pub/sub message without the expiry, and (for cut-offs) the sorted-set member.
+ */
+type Revocation = { key: string; expiresAt: number };
+const sessionRevocation = (sid: string, expiresAt: number): Revocation => ({ key: `s ${sid}`, expiresAt });
+const userCutoff = (userId: string, before: number, expiresAt: number): Revocation => ({
+  key: `u ${userId} ${before}`,
+  expiresAt,
+});
 
 interface PendingSeen {
   record: Omit<SessionRecord, "lastSeenAt">;
@@ -87,7 +104,14 @@ export class RedisSessionRegistry implements SessionRegistry {
   /** The command connection (offline queue off: a command while disconnected fails at once). */
   readonly client: RedisClient;
   readonly #subscriber: RedisClient;
-  readonly #keys: { revoked: string; channel: string; session(sid: string): string; user(userId: string): string };
+  readonly #keys: {
+    revoked: string;
+    cutoffs: string;
+    channel: string;
+    session(sid: string): string;
+    user(userId: string): string;
+    login(digest: string): string;
+  };
   readonly #revocations = new RevocationSet();
   readonly #log: Pick<Console, "info" | "warn">;
   readonly #where: string;
@@ -99,6 +123,7 @@ export class RedisSessionRegistry implements SessionRegistry {
   #outageLogged = false;
   #closed = false;
 
+  /** Revocation key → expiry, waiting to be written and published. */
   readonly #pendingRevocations = new Map<string, number>();
   #pendingOps: Op[] = [];
   readonly #pendingSeen = new Map<string, PendingSeen>();
@@ -117,9 +142,11 @@ export class RedisSessionRegistry implements SessionRegistry {
     const prefix = options.keyPrefix ?? "remix-cognito:";
     this.#keys = {
       revoked: `${prefix}revoked`,
+      cutoffs: `${prefix}cutoffs`,
       channel: `${prefix}revocations`,
       session: (sid) => `${prefix}session:${sid}`,
       user: (userId) => `${prefix}user:${userId}`,
+      login: (digest) => `${prefix}login:${digest}`,
     };
     this.#log = options.log ?? console;
     this.#where = redactUrl(options.url);
@@ -160,21 +187,48 @@ export class RedisSessionRegistry implements SessionRegistry {
     return this.#revocations.has(sid, now);
   }
 
-  onRevoked(listener: (sid: string) => void): () => void {
+  isCutOff(userId: string, since: number, now = Date.now()): boolean {
+    return this.#revocations.isCutOff(userId, since, now);
+  }
+
+  onRevoked(listener: (event: RevocationEvent) => void): () => void {
     return this.#revocations.onAdd(listener);
   }
 
   async revoke(sid: string, expiresAt: number): Promise<WriteResult> {
     this.#revocations.add(sid, expiresAt);
-    return this.#shareRevocations([[sid, expiresAt]], []);
+    return this.#shareRevocations([sessionRevocation(sid, expiresAt)], []);
   }
 
   async end(userId: string, sids: readonly string[], revokeUntil: number): Promise<WriteResult> {
     for (const sid of sids) this.#revocations.add(sid, revokeUntil);
     return this.#shareRevocations(
-      sids.map((sid) => [sid, revokeUntil]),
+      sids.map((sid) => sessionRevocation(sid, revokeUntil)),
       [{ kind: "forget", userId, sids, attempts: 0 }],
     );
+  }
+
+  async endAllBefore(userId: string, before: number, expiresAt: number): Promise<WriteResult> {
+    this.#revocations.addCutoff(userId, before, expiresAt);
+    return this.#shareRevocations(
+      [userCutoff(userId, before, expiresAt)],
+      [{ kind: "forget-user", userId, attempts: 0 }],
+    );
+  }
+
+  linkLogin(login: string, userId: string): void {
+    this.#queue({ kind: "link-login", digest: loginDigest(login), userId, attempts: 0 });
+    this.#scheduleFlush(0);
+  }
+
+  async userIdForLogin(login: string): Promise<string | null> {
+    try {
+      const userId = await this.client.get(this.#keys.login(loginDigest(login)));
+      return isUserId(userId) ? userId : null;
+    } catch (error) {
+      this.#failed(error);
+      return null;
+    }
   }
 
   async register(record: SessionRecord): Promise<WriteResult> {
@@ -194,11 +248,11 @@ export class RedisSessionRegistry implements SessionRegistry {
     }
   }
 
-  seen(record: Omit<SessionRecord, "lastSeenAt">, now = Date.now()): void {
-    const last = this.#lastSeenWrite.get(record.sid);
+  seen(sid: string, describe: () => Omit<SessionRecord, "lastSeenAt">, now = Date.now()): void {
+    const last = this.#lastSeenWrite.get(sid);
     if (last !== undefined && now - last < LAST_SEEN_INTERVAL_MS) return;
-    this.#lastSeenWrite.set(record.sid, now);
-    this.#pendingSeen.set(record.sid, { record, at: now });
+    this.#lastSeenWrite.set(sid, now);
+    this.#pendingSeen.set(sid, { record: { ...describe(), sid }, at: now });
     // In the background: the request that triggered it does not wait for Redis.
     this.#scheduleFlush(0);
   }
@@ -286,10 +340,10 @@ export class RedisSessionRegistry implements SessionRegistry {
   // --- Writes -------------------------------------------------------------------------------
 
   /** Writes revocations (and optional registry ops) now, or queues them for retry. */
-  async #shareRevocations(revocations: [string, number][], ops: Op[]): Promise<WriteResult> {
+  async #shareRevocations(revocations: Revocation[], ops: Op[]): Promise<WriteResult> {
     if (this.#hasPending()) {
       // Keep order: while older writes wait, newer ones wait behind them.
-      for (const [sid, exp] of revocations) this.#queueRevocation(sid, exp);
+      for (const r of revocations) this.#queueRevocation(r);
       for (const op of ops) this.#queue(op);
       this.#scheduleFlush(0);
       return { shared: false };
@@ -300,36 +354,62 @@ export class RedisSessionRegistry implements SessionRegistry {
       return { shared: true };
     } catch (error) {
       this.#failed(error);
-      for (const [sid, exp] of revocations) this.#queueRevocation(sid, exp);
+      for (const r of revocations) this.#queueRevocation(r);
       for (const op of ops) this.#queue(op);
       return { shared: false };
     }
   }
 
-  async #writeRevocations(revocations: [string, number][]): Promise<void> {
+  async #writeRevocations(revocations: Revocation[], publish = true): Promise<void> {
     if (revocations.length === 0) return;
+    const sessions = revocations.filter((r) => r.key.startsWith("s "));
+    const cutoffs = revocations.filter((r) => r.key.startsWith("u "));
     const multi = this.client.multi();
-    multi.zAdd(
-      this.#keys.revoked,
-      revocations.map(([sid, exp]) => ({ value: sid, score: exp })),
-      { comparison: "GT" },
-    );
-    for (const [sid, exp] of revocations) multi.publish(this.#keys.channel, `${sid} ${exp}`);
-    // Expired revocations are trimmed as we go, so the set never outgrows the live ones.
+    if (sessions.length > 0) {
+      multi.zAdd(
+        this.#keys.revoked,
+        sessions.map((r) => ({ value: r.key.slice(2), score: r.expiresAt })),
+        { comparison: "GT" },
+      );
+    }
+    if (cutoffs.length > 0) {
+      multi.zAdd(
+        this.#keys.cutoffs,
+        cutoffs.map((r) => ({ value: r.key.slice(2), score: r.expiresAt })),
+        { comparison: "GT" },
+      );
+    }
+    if (publish) for (const r of revocations) multi.publish(this.#keys.channel, `${r.key} ${r.expiresAt}`);
+    // Expired revocations are trimmed as we go, so the sets never outgrow the live ones.
     multi.zRemRangeByScore(this.#keys.revoked, "-inf", Date.now());
+    multi.zRemRangeByScore(this.#keys.cutoffs, "-inf", Date.now());
     await multi.exec();
   }
 
   async #apply(op: Op): Promise<void> {
-    if (op.kind === "register") {
-      const { lastSeenAt, ...record } = op.record;
-      await this.#writeRecord(record, lastSeenAt, "create");
-      return;
+    switch (op.kind) {
+      case "register": {
+        const { lastSeenAt, ...record } = op.record;
+        await this.#writeRecord(record, lastSeenAt, "create");
+        return;
+      }
+      case "forget": {
+        const multi = this.client.multi();
+        for (const sid of op.sids) multi.del(this.#keys.session(sid));
+        multi.zRem(this.#keys.user(op.userId), [...op.sids]);
+        await multi.exec();
+        return;
+      }
+      case "forget-user":
+        // The records themselves expire on their own; without the user's set they are not listed.
+        await this.client.del(this.#keys.user(op.userId));
+        return;
+      case "link-login":
+        await this.client.set(this.#keys.login(op.digest), op.userId, {
+          expiration: { type: "PX", value: RECORD_IDLE_TTL_MS },
+        });
+        return;
     }
-    const multi = this.client.multi();
-    for (const sid of op.sids) multi.del(this.#keys.session(sid));
-    multi.zRem(this.#keys.user(op.userId), [...op.sids]);
-    await multi.exec();
   }
 
   /**
@@ -359,9 +439,9 @@ export class RedisSessionRegistry implements SessionRegistry {
     return this.#pendingRevocations.size > 0 || this.#pendingOps.length > 0;
   }
 
-  #queueRevocation(sid: string, expiresAt: number): void {
-    const current = this.#pendingRevocations.get(sid);
-    if (current === undefined || expiresAt > current) this.#pendingRevocations.set(sid, expiresAt);
+  #queueRevocation({ key, expiresAt }: Revocation): void {
+    const current = this.#pendingRevocations.get(key);
+    if (current === undefined || expiresAt > current) this.#pendingRevocations.set(key, expiresAt);
     this.#scheduleFlush();
   }
 
@@ -410,9 +490,10 @@ export class RedisSessionRegistry implements SessionRegistry {
     try {
       if (this.#pendingRevocations.size > 0) {
         const batch = [...this.#pendingRevocations].slice(0, WRITE_BACK_BATCH);
-        await this.#writeRevocations(batch);
-        for (const [sid, exp] of batch)
-          if (this.#pendingRevocations.get(sid) === exp) this.#pendingRevocations.delete(sid);
+        await this.#writeRevocations(batch.map(([key, expiresAt]) => ({ key, expiresAt })));
+        for (const [key, exp] of batch) {
+          if (this.#pendingRevocations.get(key) === exp) this.#pendingRevocations.delete(key);
+        }
       }
       while (this.#pendingOps.length > 0) {
         const op = this.#pendingOps[0]!;
@@ -468,24 +549,34 @@ export class RedisSessionRegistry implements SessionRegistry {
     try {
       await this.#subscribe();
       const now = Date.now();
-      const remote = await this.client.zRangeByScoreWithScores(this.#keys.revoked, `(${now}`, "+inf");
+      const [revoked, cutoffs] = await Promise.all([
+        this.client.zRangeByScoreWithScores(this.#keys.revoked, `(${now}`, "+inf"),
+        this.client.zRangeByScoreWithScores(this.#keys.cutoffs, `(${now}`, "+inf"),
+      ]);
       const known = new Map<string, number>();
-      for (const { value, score } of remote) {
+      for (const { value, score } of revoked) {
         if (!isSessionId(value)) continue;
-        known.set(value, score);
+        known.set(`s ${value}`, score);
         this.#revocations.add(value, score, now);
       }
-      const missing: [string, number][] = [];
-      for (const [sid, exp] of this.#revocations.entries(now)) {
-        if ((known.get(sid) ?? 0) < exp && !this.#pendingRevocations.has(sid)) missing.push([sid, exp]);
+      for (const { value, score } of cutoffs) {
+        const [userId, before] = value.split(" ");
+        if (!isUserId(userId) || !Number.isSafeInteger(Number(before))) continue;
+        known.set(`u ${value}`, score);
+        this.#revocations.addCutoff(userId, Number(before), score, now);
+      }
+      // Write back what Redis lacks (it restarted empty, or lost a write): new instances learn it.
+      const missing: Revocation[] = [];
+      for (const [sid, exp] of this.#revocations.sessions(now)) {
+        const key = `s ${sid}`;
+        if ((known.get(key) ?? 0) < exp && !this.#pendingRevocations.has(key)) missing.push({ key, expiresAt: exp });
+      }
+      for (const [userId, before, exp] of this.#revocations.cutoffs(now)) {
+        const key = `u ${userId} ${before}`;
+        if ((known.get(key) ?? 0) < exp && !this.#pendingRevocations.has(key)) missing.push({ key, expiresAt: exp });
       }
       for (let i = 0; i < missing.length; i += WRITE_BACK_BATCH) {
-        const batch = missing.slice(i, i + WRITE_BACK_BATCH);
-        await this.client.zAdd(
-          this.#keys.revoked,
-          batch.map(([value, score]) => ({ value, score })),
-          { comparison: "GT" },
-        );
+        await this.#writeRevocations(missing.slice(i, i + WRITE_BACK_BATCH), false);
       }
       this.#markLoaded();
       clearTimeout(this.#retryTimer);
@@ -505,9 +596,17 @@ export class RedisSessionRegistry implements SessionRegistry {
   }
 
   #onMessage(message: string): void {
-    const [sid, exp] = message.split(" ");
-    const expiresAt = Number(exp);
-    if (isSessionId(sid) && Number.isSafeInteger(expiresAt)) this.#revocations.add(sid, expiresAt);
+    const parts = message.split(" ");
+    if (parts[0] === "s" && parts.length === 3) {
+      const expiresAt = Number(parts[2]);
+      if (isSessionId(parts[1]) && Number.isSafeInteger(expiresAt)) this.#revocations.add(parts[1], expiresAt);
+    } else if (parts[0] === "u" && parts.length === 4) {
+      const before = Number(parts[2]);
+      const expiresAt = Number(parts[3]);
+      if (isUserId(parts[1]) && Number.isSafeInteger(before) && Number.isSafeInteger(expiresAt)) {
+        this.#revocations.addCutoff(parts[1], before, expiresAt);
+      }
+    }
   }
 
   #markLoaded(): void {

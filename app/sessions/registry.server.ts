@@ -14,6 +14,11 @@
  * docs/decisions/009-session-revocation-and-store.md. No Remix imports here.
  */
 
+import { createHash } from "node:crypto";
+import type { RevocationEvent } from "./revocations.server";
+
+export type { RevocationEvent } from "./revocations.server";
+
 /** How a device is described in the session list (parsed from the User-Agent at sign-in). */
 export interface DeviceInfo {
   /** e.g. "Firefox 128" or "Unknown browser". */
@@ -66,10 +71,14 @@ export interface SessionRegistry {
   readonly kind: "memory" | "redis";
 
   /**
-   * True when `sid` was revoked and the revocation has not expired. Synchronous, no I/O: it reads
-   * this instance's in-memory replica, which the Redis implementation keeps current via pub/sub.
+   * True when the session `sid` was revoked and the revocation has not expired. Synchronous, no
+   * I/O: it reads this instance's in-memory replica, which the Redis implementation keeps current
+   * through pub/sub.
    */
   isRevoked(sid: string, now?: number): boolean;
+
+  /** True when a session of `userId` that began at `since` (epoch ms) was cut off. Synchronous, no I/O. */
+  isCutOff(userId: string, since: number, now?: number): boolean;
 
   /**
    * Refuses `sid` from now until `expiresAt` (epoch ms). Takes effect in this instance at once
@@ -78,28 +87,46 @@ export interface SessionRegistry {
    */
   revoke(sid: string, expiresAt: number): Promise<WriteResult>;
 
+  /** Ends sessions: revokes each until `revokeUntil` (epoch ms) and removes it from the list. */
+  end(userId: string, sids: readonly string[], revokeUntil: number): Promise<WriteResult>;
+
   /**
-   * Calls `listener(sid)` once for every session newly known to be revoked here — by this
-   * instance or, through the store, by another one. Lets caches of verified sessions drop an
-   * entry the moment it is revoked. Returns a function that removes the listener.
+   * Ends every session of `userId` that began before `before` (epoch ms), listed or not, until
+   * `expiresAt`, and empties the user's list (a session that goes on re-registers). Same delivery
+   * as `revoke`.
    */
-  onRevoked(listener: (sid: string) => void): () => void;
+  endAllBefore(userId: string, before: number, expiresAt: number): Promise<WriteResult>;
+
+  /**
+   * Calls `listener` once for everything newly revoked here — by this instance or, through the
+   * store, by another one — so caches of verified sessions can drop entries the moment they are
+   * revoked. Returns a function that removes the listener.
+   */
+  onRevoked(listener: (event: RevocationEvent) => void): () => void;
 
   /** Records a new session (at sign-in). */
   register(record: SessionRecord): Promise<WriteResult>;
 
   /**
-   * Notes that the session was used at `now`. Cheap and synchronous: writes at most once a
-   * minute per session and instance, in the background. Re-creates the record when the store
-   * lost it (e.g. a Redis that restarted empty), so live sessions reappear in the list.
+   * Notes that the session was used at `now`. Cheap and synchronous: writes at most once a minute
+   * per session and instance, in the background, and only then calls `describe` (parsing a
+   * User-Agent is not free). Re-creates the record when the store lost it (e.g. a Redis that
+   * restarted empty), so live sessions reappear in the list.
    */
-  seen(record: Omit<SessionRecord, "lastSeenAt">, now?: number): void;
+  seen(sid: string, describe: () => Omit<SessionRecord, "lastSeenAt">, now?: number): void;
 
   /** The user's sessions (not revoked, not expired), most recently seen first. Reads the store. */
   list(userId: string): Promise<SessionRecord[]>;
 
-  /** Ends sessions: revokes each until `revokeUntil` (epoch ms) and removes it from the list. */
-  end(userId: string, sids: readonly string[], revokeUntil: number): Promise<WriteResult>;
+  /**
+   * Remembers which user a sign-in name (an email) belongs to, so that a password reset — made
+   * by name, signed out — can end that user's sessions. Stored as a SHA-256 digest of the
+   * normalised name, never the name. Background write.
+   */
+  linkLogin(login: string, userId: string): void;
+
+  /** The user last seen signing in with `login`, or null (unknown, or the store is unreachable). */
+  userIdForLogin(login: string): Promise<string | null>;
 
   health(): RegistryHealth;
 
@@ -124,4 +151,14 @@ export class RegistryUnavailableError extends Error {
   constructor(cause?: unknown) {
     super("The session store is unreachable; try again in a moment.", { cause });
   }
+}
+
+/** The digest a sign-in name is remembered by (trimmed, lower-cased: Cognito names are case-insensitive). */
+export function loginDigest(login: string): string {
+  return createHash("sha256").update(login.trim().toLowerCase()).digest("base64url");
+}
+
+/** A user id as the registry accepts it from outside (Cognito `sub`s are UUIDs). */
+export function isUserId(value: unknown): value is string {
+  return typeof value === "string" && /^[\w.@:+-]{1,128}$/.test(value);
 }

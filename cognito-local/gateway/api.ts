@@ -34,6 +34,7 @@ import { TokenMinter } from "./token-minter.ts";
 import { poolIdOf, type TokenRegistry } from "./token-registry.ts";
 import type { AppClient, Upstream, User } from "./upstream.ts";
 import { UserAuth } from "./user-auth.ts";
+import { WebAuthn } from "./webauthn.ts";
 
 type Body = Record<string, unknown>;
 
@@ -105,6 +106,7 @@ export class CognitoApi {
   private readonly refreshTokens: RefreshTokens;
   private readonly minter: TokenMinter;
   private readonly userAuth: UserAuth;
+  private readonly webAuthn: WebAuthn;
   private warnedIssuer = false;
 
   constructor(options: ApiOptions) {
@@ -121,7 +123,19 @@ export class CognitoApi {
     this.passwordless = new PasswordlessUsers(options.stateDir);
     this.refreshTokens = new RefreshTokens(options.stateDir);
     this.minter = new TokenMinter(options.publicUrl);
+    this.webAuthn = new WebAuthn({
+      up: this.up,
+      settings: this.settings,
+      passkeys: this.passkeys,
+      verifyAccessToken: async (token) => {
+        const { jwt, poolId, username } = await this.verifyAccessToken(token);
+        return { poolId, username, clientId: claim(jwt, "client_id") ?? "" };
+      },
+      pendingLimit: options.challengeSessionLimit,
+      log: this.log,
+    });
     this.userAuth = new UserAuth({
+      passkeySignIn: this.webAuthn,
       up: this.up,
       settings: this.settings,
       sessions: this.sessions,
@@ -178,6 +192,14 @@ export class CognitoApi {
         return this.adminUserGlobalSignOut(body);
       case "RevokeToken":
         return this.revokeToken(body);
+      case "StartWebAuthnRegistration":
+        return this.webAuthn.startRegistration(body);
+      case "CompleteWebAuthnRegistration":
+        return this.webAuthn.completeRegistration(body);
+      case "ListWebAuthnCredentials":
+        return this.webAuthn.list(body);
+      case "DeleteWebAuthnCredential":
+        return this.webAuthn.delete(body);
       default:
         if (ACCESS_TOKEN_OPERATIONS.has(operation) && body.AccessToken !== undefined) {
           await this.verifyAccessToken(body.AccessToken);
@@ -702,6 +724,7 @@ export class CognitoApi {
   /** Drops expired challenge sessions. */
   sweep(): void {
     this.sessions.sweep();
+    this.webAuthn.sweep();
   }
 
   /** Records tokens cognito-local issued, and adds what AWS answers with them (ExpiresIn, TokenType). */

@@ -12,6 +12,7 @@ import { CookieJar, expectRedirect, jwtClaims, signInWithForm } from "../support
 import {
   accessTokenClaims,
   generateSigningKey,
+  newSessionFields,
   putCookies,
   type SigningKey,
   sealSession,
@@ -71,6 +72,7 @@ describe("unknown kid flood", () => {
         access,
         refresh: i % 4 < 2 ? real.refresh : undefined,
         at: Math.floor(Date.now() / 1000),
+        ...newSessionFields(),
       }),
     );
   }

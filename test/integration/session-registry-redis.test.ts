@@ -80,7 +80,7 @@ describe("revocations across instances", () => {
     const a = await registry(prefix);
     const b = await registry(prefix);
     const heard: string[] = [];
-    b.onRevoked((sid) => heard.push(sid));
+    b.onRevoked((event) => heard.push(event.kind === "session" ? event.sid : `user ${event.userId}`));
     const sid = newSessionId();
 
     expect(b.isRevoked(sid)).toBe(false);
@@ -134,23 +134,66 @@ describe("revocations across instances", () => {
     const prefix = freshPrefix();
     const b = await registry(prefix);
     const heard: string[] = [];
-    b.onRevoked((sid) => heard.push(sid));
+    b.onRevoked((event) => heard.push(event.kind === "session" ? event.sid : `user ${event.userId}`));
     const probe = createClient({ url: redis.url });
     await probe.connect();
     try {
-      for (const message of [
+      const later = Date.now() + 60_000;
+      const malformed = [
         "",
         "x",
-        `${newSessionId()}`,
-        `not-an-id ${Date.now() + 60_000}`,
-        `${newSessionId()} soon`,
-      ]) {
-        await probe.publish(`${prefix}revocations`, message);
-      }
+        `${newSessionId()} ${later}`,
+        `s ${newSessionId()}`,
+        `s not-an-id ${later}`,
+        `s ${newSessionId()} soon`,
+        `s ${newSessionId()} ${later} extra`,
+        `u user ${later}`,
+        `u bad/user ${Date.now()} ${later}`,
+        `x ${newSessionId()} ${later}`,
+      ];
+      for (const message of malformed) await probe.publish(`${prefix}revocations`, message);
       const good = newSessionId();
-      await probe.publish(`${prefix}revocations`, `${good} ${Date.now() + 60_000}`);
+      await probe.publish(`${prefix}revocations`, `s ${good} ${later}`);
       await waitFor(() => b.isRevoked(good), 1_000, "the well-formed message");
       expect(heard).toEqual([good]);
+    } finally {
+      await probe.close();
+    }
+  });
+});
+
+describe("user cut-offs and sign-in names", () => {
+  it("ending all of a user's sessions before a moment reaches every instance and new ones, and empties the list", async () => {
+    const prefix = freshPrefix();
+    const a = await registry(prefix);
+    const b = await registry(prefix);
+    const heard: string[] = [];
+    b.onRevoked((event) => heard.push(event.kind === "user" ? `${event.userId}<${event.before}` : event.sid));
+    const t0 = Date.now();
+    await a.register(record("cut-1", { signedInAt: t0 - 1_000 }));
+    expect(await a.endAllBefore("cut-1", t0, t0 + 60_000)).toEqual({ shared: true });
+    await waitFor(() => b.isCutOff("cut-1", t0 - 1), 1_000, "B to learn the cut-off");
+    expect(b.isCutOff("cut-1", t0)).toBe(false);
+    expect(b.isCutOff("cut-2", t0 - 1)).toBe(false);
+    expect(heard).toEqual([`cut-1<${t0}`]);
+    expect(await b.list("cut-1")).toEqual([]);
+    const c = await registry(prefix);
+    expect(c.isCutOff("cut-1", t0 - 1)).toBe(true);
+  });
+
+  it("links a sign-in name to its user across instances, storing only a digest", async () => {
+    const prefix = freshPrefix();
+    const a = await registry(prefix);
+    const b = await registry(prefix);
+    a.linkLogin("Someone@Example.com", "user-link");
+    await a.whenFlushed(2_000);
+    expect(await b.userIdForLogin(" someone@example.com")).toBe("user-link");
+    expect(await b.userIdForLogin("nobody@example.com")).toBeNull();
+    const probe = createClient({ url: redis.url });
+    await probe.connect();
+    try {
+      const keys = await probe.keys(`${prefix}*`);
+      expect(keys.join(" ")).not.toMatch(/someone/i);
     } finally {
       await probe.close();
     }
@@ -173,14 +216,17 @@ describe("faults", () => {
 
     const during = newSessionId();
     expect(await a.revoke(during, Date.now() + 60_000)).toEqual({ shared: false });
+    const cutAt = Date.now();
+    expect(await a.endAllBefore("user-during", cutAt, cutAt + 60_000)).toEqual({ shared: false });
     expect(a.isRevoked(during)).toBe(true);
-    expect(a.health()).toMatchObject({ connected: false, pendingWrites: 1 });
+    expect(a.health()).toMatchObject({ connected: false, pendingWrites: 3 });
     expect(a.health().lastError).toBeTruthy();
     await expect(a.list("someone")).rejects.toBeInstanceOf(RegistryUnavailableError);
 
     // Restarted without persistence: Redis comes back empty.
     await redis.start();
     await waitFor(() => b.isRevoked(during), 10_000, "the queued revocation to reach B after the restart");
+    await waitFor(() => b.isCutOff("user-during", cutAt - 1), 2_000, "the queued cut-off to reach B");
     await waitFor(() => a.health().pendingWrites === 0, 5_000, "A's queue to drain");
     expect(a.health()).toMatchObject({ connected: true, replicaLoaded: true });
 
@@ -190,6 +236,7 @@ describe("faults", () => {
     const c = await registry(prefix);
     expect(c.isRevoked(old)).toBe(true);
     expect(c.isRevoked(during)).toBe(true);
+    expect(c.isCutOff("user-during", cutAt - 1)).toBe(true);
   });
 
   it("an unreachable REDIS_URL at start-up: starts degraded with one loud warning, then connects by itself", async () => {
@@ -260,11 +307,11 @@ describe("the device list", () => {
     await a.register(session);
     const { lastSeenAt: _, ...base } = session;
 
-    a.seen(base, t0 + 30_000);
+    a.seen(base.sid, () => base, t0 + 30_000);
     await a.whenFlushed(2_000);
     expect((await a.list("user-3"))[0]!.lastSeenAt).toBe(t0);
 
-    a.seen(base, t0 + LAST_SEEN_INTERVAL_MS + 1);
+    a.seen(base.sid, () => base, t0 + LAST_SEEN_INTERVAL_MS + 1);
     await a.whenFlushed(2_000);
     expect((await a.list("user-3"))[0]!.lastSeenAt).toBe(t0 + LAST_SEEN_INTERVAL_MS + 1);
   });
@@ -294,7 +341,7 @@ describe("the device list", () => {
     expect(await a.list("user-5")).toEqual([]);
     const { lastSeenAt: _, ...base } = session;
     const later = Date.now() + LAST_SEEN_INTERVAL_MS + 1;
-    a.seen(base, later);
+    a.seen(base.sid, () => base, later);
     await a.whenFlushed(5_000);
     expect(await a.list("user-5")).toEqual([{ ...session, lastSeenAt: later }]);
   });

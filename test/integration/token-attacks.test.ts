@@ -19,6 +19,7 @@ import {
   generateSigningKey,
   hs256Jwt,
   type JsonObject,
+  newSessionFields,
   publicKeyAsSecrets,
   putCookies,
   sealSession,
@@ -50,7 +51,10 @@ async function initiateAuth(clientId: string, user: { username: string; password
 }
 
 function sessionJar(session: { id: string; access: string; refresh?: string }): CookieJar {
-  return putCookies(new CookieJar(), sealSession({ flow: "custom", ...session, at: Math.floor(Date.now() / 1000) }));
+  return putCookies(
+    new CookieJar(),
+    sealSession({ flow: "custom", ...session, at: Math.floor(Date.now() / 1000), ...newSessionFields() }),
+  );
 }
 
 describe("forged and misused access tokens in a real session cookie", () => {

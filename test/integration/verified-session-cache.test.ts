@@ -94,7 +94,10 @@ describe("the verified-session cache", () => {
     const real = signedIn.session()!;
     const exp = Math.floor(Date.now() / 1000) + 66;
     const access = signJwt({ ...decodeJwt(real.access).payload, exp }, emulatorSigningKey());
-    const jar = putCookies(new CookieJar(), sealSession({ flow: "custom", id: real.id, access, at: real.at }));
+    const jar = putCookies(
+      new CookieJar(),
+      sealSession({ flow: "custom", id: real.id, access, at: real.at, sid: real.sid, from: real.from }),
+    );
 
     const verified = await dashboardCounted(jar);
     expect(verified.res.status).toBe(200);

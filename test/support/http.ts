@@ -8,6 +8,17 @@ import { createSealedCookieStore } from "../../app/auth/sealed-cookie.server.ts"
 import { CookieJar as BaseCookieJar, hiddenFields } from "../../scripts/lib/http.ts";
 import { TEST_SESSION_SECRET } from "./app.ts";
 
+/** What the app's session cookie holds (app/auth/stored-session.server.ts). */
+export interface SessionContent {
+  flow: string;
+  id: string;
+  access: string;
+  refresh?: string;
+  at: number;
+  sid: string;
+  from: number;
+}
+
 /** The shared jar (scripts/lib/http.ts), plus a look inside the app's own session cookie. */
 export class CookieJar extends BaseCookieJar {
   clone(): CookieJar {
@@ -22,9 +33,9 @@ export class CookieJar extends BaseCookieJar {
    * few tests that start a development-mode app; which names production
    * writes and reads is asserted on its own (privacy.test.ts).
    */
-  session(): { flow: string; id: string; access: string; refresh?: string; at: number } | null {
+  session(): SessionContent | null {
     const name = this.names().some((n) => n.startsWith("__Host-session.")) ? "__Host-session" : "__session";
-    const store = createSealedCookieStore<{ flow: string; id: string; access: string; refresh?: string; at: number }>({
+    const store = createSealedCookieStore<SessionContent>({
       name,
       secrets: [TEST_SESSION_SECRET],
       secure: true,

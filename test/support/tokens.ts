@@ -189,6 +189,13 @@ export interface StoredSessionShape {
   access: string;
   refresh?: string;
   at: number;
+  sid: string;
+  from: number;
+}
+
+/** The session id and issue time a sealed session needs besides its tokens (as a sign-in makes them). */
+export function newSessionFields(): { sid: string; from: number } {
+  return { sid: crypto.randomBytes(16).toString("base64url"), from: Date.now() };
 }
 
 /**

@@ -51,3 +51,8 @@ export async function createLargeTokenUser(prefix: string, groupCount = 40): Pro
   }
   return user;
 }
+
+/** A plain confirmed user (no groups), for tests that sign them out everywhere or change their password. */
+export function createUser(prefix: string): Promise<TestUser> {
+  return createLargeTokenUser(prefix, 0);
+}

@@ -61,7 +61,7 @@ describe("RevocationSet", () => {
   it("extends but never shortens a revocation, and tells listeners once per new revocation", () => {
     const set = new RevocationSet();
     const heard: string[] = [];
-    const stop = set.onAdd((sid) => heard.push(sid));
+    const stop = set.onAdd((event) => heard.push(event.kind === "session" ? event.sid : `user ${event.userId}`));
     set.add("s1", 5_000, 0);
     set.add("s1", 3_000, 0);
     expect(set.has("s1", 4_000)).toBe(true);
@@ -76,6 +76,25 @@ describe("RevocationSet", () => {
     expect(heard).toEqual(["s1", "s1"]);
   });
 
+  it("a user cut-off refuses sessions that began before it, until it expires; a later cut-off replaces it", () => {
+    const set = new RevocationSet();
+    const heard: string[] = [];
+    set.onAdd((event) => heard.push(event.kind === "user" ? `${event.userId}<${event.before}` : event.sid));
+    expect(set.addCutoff("u1", 1_000, 50_000, 0)).toBe(true);
+    expect(set.isCutOff("u1", 999, 10)).toBe(true);
+    expect(set.isCutOff("u1", 1_000, 10)).toBe(false);
+    expect(set.isCutOff("u2", 0, 10)).toBe(false);
+    // An earlier cut-off is covered by the one we have: no news.
+    expect(set.addCutoff("u1", 500, 60_000, 0)).toBe(false);
+    expect(set.isCutOff("u1", 999, 55_000)).toBe(true);
+    expect(set.addCutoff("u1", 2_000, 40_000, 0)).toBe(true);
+    expect(set.isCutOff("u1", 1_500, 10)).toBe(true);
+    expect(heard).toEqual(["u1<1000", "u1<2000"]);
+    expect(set.isCutOff("u1", 1_500, 60_000)).toBe(false);
+    expect(set.prune(60_000)).toBe(1);
+    expect(set.size).toBe(0);
+  });
+
   it("a throwing listener does not stop the revocation or the other listeners", () => {
     const set = new RevocationSet();
     const heard: string[] = [];
@@ -86,7 +105,7 @@ describe("RevocationSet", () => {
       set.onAdd(() => {
         throw new Error("bug");
       });
-      set.onAdd((sid) => heard.push(sid));
+      set.onAdd((event) => heard.push(event.kind === "session" ? event.sid : `user ${event.userId}`));
       set.add("s1", 5_000, 0);
     } finally {
       console.error = original;
@@ -102,7 +121,7 @@ describe("MemorySessionRegistry", () => {
     const r = registry();
     const sid = newSessionId();
     const heard: string[] = [];
-    r.onRevoked((s) => heard.push(s));
+    r.onRevoked((event) => heard.push(event.kind === "session" ? event.sid : `user ${event.userId}`));
     expect(r.isRevoked(sid)).toBe(false);
     expect(await r.revoke(sid, Date.now() + 60_000)).toEqual({ shared: true });
     expect(r.isRevoked(sid)).toBe(true);
@@ -132,12 +151,12 @@ describe("MemorySessionRegistry", () => {
     const t0 = Date.now();
     const s = record("u3", { lastSeenAt: t0 });
     const { lastSeenAt: _, ...base } = s;
-    r.seen(base, t0 + 1_000);
+    r.seen(base.sid, () => base, t0 + 1_000);
     expect((await r.list("u3")).map((x) => x.sid)).toEqual([s.sid]);
     expect((await r.list("u3"))[0]!.lastSeenAt).toBe(t0 + 1_000);
-    r.seen(base, t0 + 30_000);
+    r.seen(base.sid, () => base, t0 + 30_000);
     expect((await r.list("u3"))[0]!.lastSeenAt).toBe(t0 + 1_000);
-    r.seen(base, t0 + 1_000 + LAST_SEEN_INTERVAL_MS);
+    r.seen(base.sid, () => base, t0 + 1_000 + LAST_SEEN_INTERVAL_MS);
     expect((await r.list("u3"))[0]!.lastSeenAt).toBe(t0 + 1_000 + LAST_SEEN_INTERVAL_MS);
   });
 
@@ -151,6 +170,26 @@ describe("MemorySessionRegistry", () => {
     expect(r.isRevoked(end.sid)).toBe(true);
     expect(r.isRevoked(keep.sid)).toBe(false);
     expect((await r.list("u4")).map((s) => s.sid)).toEqual([keep.sid]);
+  });
+
+  it("ending all of a user's sessions before a moment refuses older ones, keeps newer ones, empties the list", async () => {
+    const r = registry();
+    const t0 = Date.now();
+    await r.register(record("u6", { signedInAt: t0 - 5_000 }));
+    await r.register(record("u7"));
+    await r.endAllBefore("u6", t0, t0 + 60_000);
+    expect(r.isCutOff("u6", t0 - 1)).toBe(true);
+    expect(r.isCutOff("u6", t0)).toBe(false);
+    expect(r.isCutOff("u7", t0 - 1)).toBe(false);
+    expect(await r.list("u6")).toEqual([]);
+    expect(await r.list("u7")).toHaveLength(1);
+  });
+
+  it("remembers which user signed in with a name (case-insensitively), by digest only", async () => {
+    const r = registry();
+    r.linkLogin("Demo@Example.com ", "u8");
+    expect(await r.userIdForLogin("demo@example.com")).toBe("u8");
+    expect(await r.userIdForLogin("other@example.com")).toBeNull();
   });
 
   it("returns copies: callers cannot change what is stored", async () => {
