@@ -25,7 +25,7 @@ import { parseForm } from "~/forms/form.server";
 import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
 import { orErrorPage } from "~/http/error-page.server";
-import { limitAttempts } from "~/http/rate-limit.server";
+import { limitCodeSend, limitCredentialCheck } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Your account · remix-cognito" }];
 
@@ -99,13 +99,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
         if (current.emailVerified && current.email?.toLowerCase() === form.email.toLowerCase()) {
           return submission.reply({ fieldErrors: { email: "That is already your email address." } });
         }
+        await limitCodeSend({ context });
         await account.updateAttributes(accessToken, { email: form.email });
         throw redirect("/account?notice=email-code-sent", { headers: await withFreshClaims(session, request) });
       }
       case "verify-email": {
-        // Codes are short: guessing is bounded per user.
-        limitAttempts({ context }, "verify-email", session.user.sub);
-        await account.verifyAttribute(accessToken, "email", form.code);
+        // Codes are short: guessing is bounded per user and address.
+        await limitCredentialCheck({ context }, "verify-email", session.user.sub, () =>
+          account.verifyAttribute(accessToken, "email", form.code),
+        );
         throw redirect("/account?notice=email-verified", { headers: await withFreshClaims(session, request) });
       }
     }

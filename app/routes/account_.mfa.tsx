@@ -23,7 +23,7 @@ import { parseForm } from "~/forms/form.server";
 import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
 import { orErrorPage } from "~/http/error-page.server";
-import { limitAttempts } from "~/http/rate-limit.server";
+import { limitCredentialCheck } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Two-step verification · remix-cognito" }];
 
@@ -91,8 +91,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
         return submission.reply({ extra: { setup } });
       }
       case "verify":
-        limitAttempts({ context }, "totp-enrol", session.user.sub);
-        await account.enableTotp(accessToken, form.code);
+        await limitCredentialCheck({ context }, "totp-enrol", session.user.sub, () =>
+          account.enableTotp(accessToken, form.code),
+        );
         throw redirect("/account/mfa?notice=mfa-enabled", { headers: session.headers });
       case "disable": {
         // The second factor is what protects the account if the password

@@ -15,7 +15,7 @@ import { passwordPair } from "~/forms/fields";
 import { parseForm } from "~/forms/form.server";
 import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
-import { limitAttempts } from "~/http/rate-limit.server";
+import { limitCredentialCheck } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Change password · remix-cognito" }];
 
@@ -40,12 +40,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const submission = await parseForm(request, PasswordForm, { headers: session.headers });
   if (!submission.ok) return submission.reply();
 
-  // Someone at an unattended, signed-in browser must not be able to guess
-  // the current password at full speed.
-  limitAttempts({ context }, "change-password", session.user.sub);
   const { current, password } = submission.data;
   return submission.attempt(async () => {
-    await getCognitoServices().account.changePassword(session.tokens.accessToken, current, password);
+    // Someone at an unattended, signed-in browser must not be able to guess
+    // the current password at full speed.
+    await limitCredentialCheck({ context }, "change-password", session.user.sub, () =>
+      getCognitoServices().account.changePassword(session.tokens.accessToken, current, password),
+    );
     // Cognito keeps existing tokens valid after a password change, so the app ends the user's
     // other sessions itself (and copies of this cookie: this session goes on under a new id).
     const headers = await endOtherSessions(session.stored, session.user.sub, request, session.headers);

@@ -13,7 +13,7 @@ import { codeField, emailField } from "~/forms/fields";
 import { parseForm } from "~/forms/form.server";
 import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
-import { limitAttempts } from "~/http/rate-limit.server";
+import { limitCodeSend, limitCredentialCheck } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Confirm your account · remix-cognito" }];
 
@@ -44,7 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const submission = await parseForm(request, ConfirmForm);
   if (!submission.ok) return submission.reply();
   const form = submission.data;
-  limitAttempts({ context }, "confirm", form.username);
+  if (form.intent === "resend") await limitCodeSend({ context });
   const { account } = getCognitoServices();
   return submission.attempt(async () => {
     if (form.intent === "resend") {
@@ -52,7 +52,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const where = delivery.destination ? ` to ${delivery.destination}` : "";
       return submission.reply({ notice: `We sent a new code${where}.` });
     }
-    await account.confirmSignUp(form.username, form.code);
+    const { username, code } = form;
+    await limitCredentialCheck({ context }, "confirm", username, () => account.confirmSignUp(username, code));
     throw redirect("/login?notice=confirmed");
   });
 }

@@ -12,7 +12,7 @@ import { emailField } from "~/forms/fields";
 import { parseForm } from "~/forms/form.server";
 import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
-import { limitAttempts } from "~/http/rate-limit.server";
+import { limitCodeSend } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Forgot your password? · remix-cognito" }];
 
@@ -29,7 +29,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const submission = await parseForm(request, ForgotForm);
   if (!submission.ok) return submission.reply();
   const { username } = submission.data;
-  limitAttempts({ context }, "forgot", username);
+  await limitCodeSend({ context });
   return submission.attempt(async () => {
     // The same answer for any email (see forgotPassword): nobody can probe which have accounts.
     await getCognitoServices().account.forgotPassword(username);

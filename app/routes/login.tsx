@@ -17,7 +17,7 @@ import { parseForm } from "~/forms/form.server";
 import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
 import { getHealth } from "~/http/health.server";
-import { limitAttempts } from "~/http/rate-limit.server";
+import { limitCredentialCheck } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · remix-cognito" }];
 
@@ -92,12 +92,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const submission = await parseForm(request, LoginForm);
   if (!submission.ok) return submission.reply();
   const { username, password, redirectTo } = submission.data;
-  limitAttempts({ context }, "login", username);
   const { signInApi } = getCognitoServices();
   // The username goes back with a failure (submission.values); the password never does.
   return submission.attempt(() =>
     signInStep(request, { login: username, redirectTo: safeRedirect(redirectTo) }, () =>
-      signInApi.signInWithPassword(username, password),
+      limitCredentialCheck({ context }, "login", username, () => signInApi.signInWithPassword(username, password)),
     ),
   );
 }

@@ -11,7 +11,7 @@ import { codeField } from "~/forms/fields";
 import { parseForm } from "~/forms/form.server";
 import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
-import { limitAttempts } from "~/http/rate-limit.server";
+import { limitCredentialCheck } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Enter your code · remix-cognito" }];
 
@@ -27,13 +27,14 @@ const MfaForm = z.object({ code: codeField });
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const pending = requireChallenge(request, CHALLENGE);
-  limitAttempts({ context }, "mfa", pending.username);
   const submission = await parseForm(request, MfaForm);
   if (!submission.ok) return submission.reply();
   const { code } = submission.data;
   return submission.attempt(() =>
     signInStep(request, { ...pending, step: "mfa" }, () =>
-      getCognitoServices().account.respondToChallenge(pending, { SOFTWARE_TOKEN_MFA_CODE: code }),
+      limitCredentialCheck({ context }, "mfa", pending.username, () =>
+        getCognitoServices().account.respondToChallenge(pending, { SOFTWARE_TOKEN_MFA_CODE: code }),
+      ),
     ),
   );
 }

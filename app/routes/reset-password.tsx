@@ -14,7 +14,7 @@ import { codeField, emailField, passwordPair } from "~/forms/fields";
 import { parseForm } from "~/forms/form.server";
 import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
-import { limitAttempts } from "~/http/rate-limit.server";
+import { limitCredentialCheck } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · remix-cognito" }];
 
@@ -38,9 +38,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const submission = await parseForm(request, ResetForm);
   if (!submission.ok) return submission.reply();
   const { username, code, password } = submission.data;
-  limitAttempts({ context }, "reset", username);
   return submission.attempt(async () => {
-    await getCognitoServices().account.confirmForgotPassword(username, code, password);
+    await limitCredentialCheck({ context }, "reset", username, () =>
+      getCognitoServices().account.confirmForgotPassword(username, code, password),
+    );
     // Whoever knew the old password is signed out everywhere. The answer is the same whether or
     // not we knew the account (no probing for accounts here either).
     const userId = await userIdForLogin(username);

@@ -14,6 +14,7 @@ import { emailField, passwordPair } from "~/forms/fields";
 import { parseForm } from "~/forms/form.server";
 import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
+import { limitSignUp } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Create an account · remix-cognito" }];
 
@@ -27,12 +28,13 @@ const SignUpForm = passwordPair({
   name: z.string().trim().max(128, "That name is too long.").optional(),
 });
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   requireCustomFlowAllowed(getEnv());
   const submission = await parseForm(request, SignUpForm);
   if (!submission.ok) return submission.reply();
   const { email, name, password } = submission.data;
+  await limitSignUp({ context });
   return submission.attempt(async () => {
     const result = await getCognitoServices().account.signUp({ email, password, name: name || undefined });
     if (result.confirmed) throw redirect("/login?notice=confirmed");
