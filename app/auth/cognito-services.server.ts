@@ -14,6 +14,7 @@ import { CognitoAdminApi } from "~/cognito/admin.server";
 import { type AuthSession, createAuthSession } from "~/cognito/auth-session.server";
 import { getCognitoClient } from "~/cognito/client.server";
 import { cognitoEndpoints } from "~/cognito/config.server";
+import { CognitoPasswordlessApi } from "~/cognito/passwordless.server";
 import { CognitoSignInApi } from "~/cognito/sign-in-api.server";
 import { CognitoHostedStrategy } from "~/cognito/strategies/hosted-strategy.server";
 import { getTokenVerifiers, type TokenVerifiers } from "~/cognito/verify.server";
@@ -24,6 +25,8 @@ import { hostedStateCookieName } from "./hosted.server";
 export interface CognitoServices {
   /** Password sign-in, refresh and revocation (InitiateAuth, RevokeToken). */
   signInApi: CognitoSignInApi;
+  /** Choice-based sign-in (USER_AUTH), passwordless sign-up, passkeys; present when COGNITO_USER_AUTH=1. */
+  passwordless?: CognitoPasswordlessApi;
   /** Sign-up, confirmation, password reset, challenges and the user's own account. */
   account: CognitoAccountApi;
   /** Admin* operations on other users (IAM-authorized on AWS). */
@@ -41,7 +44,7 @@ export function getCognitoServices(): CognitoServices {
   if (services) return services;
   const env = getEnv();
   const verifiers = getTokenVerifiers();
-  const signInApi = new CognitoSignInApi(getCognitoClient(), env.cognito);
+  const signInApi = new CognitoSignInApi(getCognitoClient(), { ...env.cognito, refreshRotation: env.refreshRotation });
   const endpoints = cognitoEndpoints(env.cognito);
   let hosted: CognitoHostedStrategy<AuthSession> | undefined;
   if (endpoints.hosted && describeFlowChoice(env).hostedAvailable) {
@@ -63,6 +66,7 @@ export function getCognitoServices(): CognitoServices {
   services = {
     signInApi,
     account,
+    passwordless: env.userAuth ? new CognitoPasswordlessApi(getCognitoClient(), env.cognito) : undefined,
     admin: new CognitoAdminApi(getCognitoClient(), env.cognito),
     verifiers,
     hosted,

@@ -185,6 +185,56 @@ export class ChallengeExpiredError extends CognitoAuthError {
 }
 
 /**
+ * The sign-in method the person picked (email code, passkey) is not one
+ * Cognito offers this account (no verified email, no passkey yet, or the
+ * pool does not allow it).
+ */
+export class SignInMethodUnavailableError extends CognitoAuthError {
+  readonly name = "SignInMethodUnavailableError";
+  readonly status = 400;
+  constructor(readonly method: string) {
+    super(`${method} not available`);
+  }
+  get userMessage() {
+    return this.method === "WEB_AUTHN"
+      ? "There is no passkey for this account on this site yet. Sign in another way, then add one under Account → Passkeys."
+      : "We can't send a sign-in code for this account. Sign in with your password or a passkey.";
+  }
+}
+
+/** A passkey assertion Cognito refused (unknown credential, wrong site, failed verification). */
+export class PasskeyRejectedError extends CognitoAuthError {
+  readonly name = "PasskeyRejectedError";
+  readonly userMessage = "That passkey was not accepted. Try again, or sign in another way.";
+  readonly status = 401;
+}
+
+/** The pool or the browser's answer does not fit WebAuthn (not set up, wrong site, challenge gone). */
+export class PasskeySetupError extends CognitoAuthError {
+  readonly name = "PasskeySetupError";
+  readonly status = 400;
+  constructor(readonly awsName: string) {
+    super(awsName);
+  }
+  get userMessage() {
+    return this.awsName === "WebAuthnNotEnabledException" || this.awsName === "WebAuthnConfigurationMissingException"
+      ? "Passkeys are not turned on for this app."
+      : "The passkey could not be saved. Please try again.";
+  }
+}
+
+/**
+ * An emailed sign-in code that can no longer be used (expired, already used,
+ * or its challenge spent by wrong tries). The email is still known, so the
+ * page offers a new code rather than starting over.
+ */
+export class SignInCodeSpentError extends CognitoAuthError {
+  readonly name = "SignInCodeSpentError";
+  readonly userMessage = "This code has expired or can no longer be used. Send a new code.";
+  readonly status = 400;
+}
+
+/**
  * The local emulator does not implement an operation (AWS does). The gateway
  * implements the ones the app uses; this keeps bare cognito-local (which the
  * bench runs against) answering plainly rather than with a 500.
@@ -255,6 +305,14 @@ export function toCognitoError(error: unknown, context: "sign-in" | "account" = 
     case "TooManyFailedAttemptsException":
     case "LimitExceededException":
       return new TooManyRequestsError();
+    case "WebAuthnNotEnabledException":
+    case "WebAuthnConfigurationMissingException":
+    case "WebAuthnChallengeNotFoundException":
+    case "WebAuthnRelyingPartyMismatchException":
+    case "WebAuthnOriginNotAllowedException":
+    case "WebAuthnClientMismatchException":
+    case "WebAuthnCredentialNotSupportedException":
+      return new PasskeySetupError(e.name);
     case "InvalidParameterException":
       return new CognitoRequestError(e.name, "The request was not valid. Please check what you entered.");
   }
@@ -308,6 +366,7 @@ export interface ErrorAnswer {
 export function describeCognitoError(error: CognitoAuthError): ErrorAnswer {
   let field: ErrorField | null = null;
   if (error instanceof CodeMismatchError || error instanceof ExpiredCodeError) field = "code";
+  else if (error instanceof SignInCodeSpentError) field = "code";
   else if (error instanceof PasswordPolicyError) field = "password";
   else if (error instanceof IncorrectCurrentPasswordError) field = "current";
   else if (error instanceof UsernameExistsError || error instanceof EmailTakenError) field = "email";

@@ -30,7 +30,7 @@ const SERVER_ONLY_FIELD = /code|secret|otp|token/i;
  * Fields the page sets (buttons, hidden inputs), not the person: their errors
  * are about the form as a whole, which has no input to show them next to.
  */
-const PAGE_SET_FIELDS = new Set(["intent", "sid", "redirectTo", "secret"]);
+const PAGE_SET_FIELDS = new Set(["intent", "sid", "redirectTo", "secret", "delete"]);
 const USE_THE_BUTTONS = "Please use the buttons on this page.";
 
 /** What a form action returns. */
@@ -43,6 +43,8 @@ export interface ReplyOptions<Extra = undefined> {
   fieldErrors?: FieldErrors;
   notice?: string | null;
   extra?: Extra;
+  /** Headers for this reply only (e.g. a re-saved challenge cookie), after the ones given to parseForm. */
+  headers?: HeadersInit;
 }
 
 interface SubmissionMethods {
@@ -138,7 +140,9 @@ function submission<T>(
       notice: options.notice ?? null,
       extra: options.extra ?? null,
     };
-    return data(body, { status: options.status ?? (failed ? 400 : 200), headers });
+    const all = new Headers(headers);
+    for (const [name, value] of new Headers(options.headers)) all.append(name, value);
+    return data(body, { status: options.status ?? (failed ? 400 : 200), headers: all });
   }
 
   return {

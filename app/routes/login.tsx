@@ -8,16 +8,16 @@ import { describeFlowChoice } from "~/auth/flow.server";
 import { safeRedirect } from "~/auth/redirect.server";
 import { signInStep } from "~/auth/sign-in.server";
 import { hostedErrorMessage } from "~/cognito/errors.server";
-import { EmailField } from "~/components/email-field";
 import { Field } from "~/components/field";
 import { FormError, FormSuccess } from "~/components/form-error";
+import { PasskeySignIn } from "~/components/passkey-sign-in";
 import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
 import { parseForm } from "~/forms/form.server";
 import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
 import { getHealth } from "~/http/health.server";
-import { limitCredentialCheck } from "~/http/rate-limit.server";
+import { limitCodeSend, limitCredentialCheck } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · remix-cognito" }];
 
@@ -36,7 +36,9 @@ const HOSTED_ERRORS = new Set(["state", "denied", "code", "token", "unavailable"
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const redirectTo = safeRedirect(url.searchParams.get("redirectTo"));
-  if (await getAuthSession(request)) throw redirect(redirectTo);
+  // `reauth=1` (step-up, app/auth/step-up.server.ts): signed in, but asked to prove it again.
+  const reauth = url.searchParams.get("reauth") === "1";
+  if (!reauth && (await getAuthSession(request))) throw redirect(redirectTo);
 
   const env = getEnv();
   const choice = describeFlowChoice(env);
@@ -44,7 +46,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const reachable = (await getHealth()).cognito.reachable;
   const errorCode = reachable ? url.searchParams.get("error") : "unavailable";
   const error = errorCode && HOSTED_ERRORS.has(errorCode) ? loginErrorMessage(errorCode) : null;
-  const wantsForm = url.searchParams.get("flow") === "custom" && choice.customAllowed;
+  // Step-up always uses the form: the Hosted UI could sign in again from its own cookie, proving nothing.
+  const wantsForm = (url.searchParams.get("flow") === "custom" || reauth) && choice.customAllowed;
 
   // The Hosted UI is the default when chosen — unless we are showing an error
   // from it (going straight back would loop) or the form was asked for.
@@ -57,9 +60,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
       error,
       showForm: choice.customAllowed && (choice.flow === "custom" || wantsForm || Boolean(error)),
       hostedAvailable: choice.hostedAvailable,
+      passwordless: env.userAuth,
       // The same words as the start-up log line.
       mode: env.isProduction ? null : `Sign-in flow: ${choice.flow} (${choice.reason})`,
-      notice: NOTICES[url.searchParams.get("notice") ?? ""] ?? null,
+      notice: reauth
+        ? "For your security, sign in again to continue."
+        : (NOTICES[url.searchParams.get("notice") ?? ""] ?? null),
     },
     { status: error ? (errorCode === "unavailable" ? 503 : 400) : 200 },
   );
@@ -71,18 +77,23 @@ function loginErrorMessage(code: string) {
     : hostedErrorMessage(code);
 }
 
-const LoginForm = z.object({
-  username: z
-    .string({ required_error: "Enter your email address." })
-    .trim()
-    .min(1, "Enter your email address.")
-    .max(128, "That is too long for a username."),
-  password: z
-    .string({ required_error: "Enter your password." })
-    .min(1, "Enter your password.")
-    .max(256, "That is too long for a password."),
-  redirectTo: z.string().max(2048).optional(),
-});
+const LoginForm = z
+  .object({
+    username: z
+      .string({ required_error: "Enter your email address." })
+      .trim()
+      .min(1, "Enter your email address.")
+      .max(128, "That is too long for a username."),
+    password: z.string().max(256, "That is too long for a password.").optional(),
+    // Which button was pressed: the default (Enter in a field) is the password.
+    intent: z.enum(["password", "email-code"]).default("password"),
+    redirectTo: z.string().max(2048).optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.intent === "password" && !value.password) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["password"], message: "Enter your password." });
+    }
+  });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
@@ -91,18 +102,33 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const submission = await parseForm(request, LoginForm);
   if (!submission.ok) return submission.reply();
-  const { username, password, redirectTo } = submission.data;
-  const { signInApi } = getCognitoServices();
+  const { username, password, intent, redirectTo } = submission.data;
+  const { passwordless, signInApi } = getCognitoServices();
+  if (intent === "email-code" && !passwordless) {
+    return submission.reply({ formError: "Sign-in codes are not available here." });
+  }
+  const step = { login: username, redirectTo: safeRedirect(redirectTo) };
   // The username goes back with a failure (submission.values); the password never does.
   return submission.attempt(() =>
-    signInStep(request, { login: username, redirectTo: safeRedirect(redirectTo) }, () =>
-      limitCredentialCheck({ context }, "login", username, () => signInApi.signInWithPassword(username, password)),
-    ),
+    signInStep(request, step, async () => {
+      if (intent === "email-code") {
+        // Asking for a code sends an email: limited like every code e-mail. Cognito answers with
+        // the EMAIL_OTP challenge, which continues on /login/code.
+        await limitCodeSend({ context });
+        return passwordless!.signIn(username, "EMAIL_OTP");
+      }
+      // With USER_AUTH the password goes with PREFERRED_CHALLENGE=PASSWORD: still one step.
+      return limitCredentialCheck({ context }, "login", username, () =>
+        passwordless
+          ? passwordless.signIn(username, "PASSWORD", password)
+          : signInApi.signInWithPassword(username, password ?? ""),
+      );
+    }),
   );
 }
 
 export default function Login() {
-  const { redirectTo, error, showForm, hostedAvailable, mode, notice } = useLoaderData<typeof loader>();
+  const { redirectTo, error, showForm, hostedAvailable, passwordless, mode, notice } = useLoaderData<typeof loader>();
   const reply = useFormReply();
   const message = reply.summary ?? error;
   const hostedHref = `/auth/hosted?${new URLSearchParams({ redirectTo })}`;
@@ -122,19 +148,44 @@ export default function Login() {
           </p>
         ) : null}
         {showForm ? (
-          <Form method="post" noValidate>
+          <Form method="post" noValidate id="login-form">
             <input type="hidden" name="redirectTo" value={redirectTo} />
-            <EmailField name="username" autoComplete="username" reply={reply} />
+            <Field
+              name="username"
+              label="Email"
+              type="email"
+              // "webauthn": browsers that keep passkeys may offer them from this field.
+              autoComplete={passwordless ? "username webauthn" : "username"}
+              required
+              maxLength={128}
+              reply={reply}
+            />
             <Field
               name="password"
               label="Password"
               type="password"
               autoComplete="current-password"
-              required
               maxLength={256}
               reply={reply}
             />
-            <SubmitButton pendingLabel="Signing in…">Sign in</SubmitButton>
+            {/* First submit button: Enter in a field signs in with the password. */}
+            <SubmitButton name="intent" value="password" pendingLabel="Signing in…">
+              Sign in
+            </SubmitButton>
+            {passwordless ? (
+              <div className="other-methods">
+                <p className="muted other-methods-lead">Or, without your password:</p>
+                <SubmitButton
+                  name="intent"
+                  value="email-code"
+                  className="button button-secondary"
+                  pendingLabel="Sending…"
+                >
+                  Email me a code
+                </SubmitButton>
+                <PasskeySignIn formId="login-form" redirectTo={redirectTo} />
+              </div>
+            ) : null}
             <p className="auth-links">
               <Link to="/forgot-password">Forgot your password?</Link> · <Link to="/signup">Create an account</Link>
             </p>

@@ -1,0 +1,120 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { requireChallenge, saveChallenge } from "~/auth/challenge.server";
+import { getCognitoServices } from "~/auth/cognito-services.server";
+import { signInStep } from "~/auth/sign-in.server";
+import { ChallengeRequiredError } from "~/cognito/errors.server";
+import { Field } from "~/components/field";
+import { FormError, FormSuccess } from "~/components/form-error";
+import { SubmitButton } from "~/components/submit-button";
+import { parseForm } from "~/forms/form.server";
+import { useFormReply } from "~/forms/reply";
+import { requireSameOrigin } from "~/http/csrf.server";
+import { limitCodeSend, limitCredentialCheck } from "~/http/rate-limit.server";
+
+export const meta: MetaFunction = () => [{ title: "Enter the code we emailed you · remix-cognito" }];
+
+/**
+ * The emailed sign-in code (USER_AUTH's EMAIL_OTP challenge). Like /login/mfa,
+ * Cognito's challenge `Session` stays in the sealed challenge cookie. A wrong
+ * code can be corrected (Cognito spends the challenge after a few); an
+ * expired or spent one asks for a new code, which "Send a new code" starts
+ * again for the same email.
+ */
+const CHALLENGE = "EMAIL_OTP";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const pending = requireChallenge(request, CHALLENGE);
+  return { login: pending.login, destination: pending.destination ?? null };
+}
+
+// Cognito's email codes have 8 digits (6 on some pools): accept 6 to 8.
+const VerifyForm = z.object({
+  intent: z.literal("verify"),
+  code: z
+    .string({ required_error: "Enter the code from the email." })
+    .trim()
+    .regex(/^\d{6,8}$/, "Enter the code from the email (digits only)."),
+});
+const ResendForm = z.object({ intent: z.literal("resend") });
+const CodeForm = z.discriminatedUnion("intent", [VerifyForm, ResendForm]);
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  requireSameOrigin(request);
+  const pending = requireChallenge(request, CHALLENGE);
+  const { passwordless } = getCognitoServices();
+  if (!passwordless) throw data({ message: "Sign-in codes are not available here." }, { status: 404 });
+  const submission = await parseForm(request, CodeForm);
+  if (!submission.ok) return submission.reply();
+  const form = submission.data;
+
+  if (form.intent === "resend") {
+    // Sending counts against the same limit as every code e-mail.
+    await limitCodeSend({ context });
+    return submission.attempt(async () => {
+      try {
+        await passwordless.signIn(pending.login, "EMAIL_OTP");
+      } catch (error) {
+        if (!(error instanceof ChallengeRequiredError) || error.challengeName !== CHALLENGE) throw error;
+        const headers = saveChallenge(error, { login: pending.login, redirectTo: pending.redirectTo }, request);
+        return submission.reply({ notice: "We sent a new code.", headers });
+      }
+      return submission.reply({ formError: "We could not send a new code. Please sign in again.", status: 502 });
+    });
+  }
+
+  // A code guess like any other: counted per account and per client address. A spent code
+  // (SignInCodeSpentError) stays on this page: the email is known, a new code is one click away.
+  return submission.attempt(() =>
+    signInStep(request, { ...pending, step: "email-code" }, () =>
+      limitCredentialCheck({ context }, "email-code", pending.username, () =>
+        passwordless.answerEmailCode(pending, form.code),
+      ),
+    ),
+  );
+}
+
+export default function EmailCode() {
+  const { login, destination } = useLoaderData<typeof loader>();
+  const reply = useFormReply();
+  return (
+    <main>
+      <div className="card auth-card">
+        <h1>Check your email</h1>
+        <p>
+          We sent a sign-in code for <strong>{login}</strong>
+          {destination ? ` to ${destination}` : ""}. It works once and for a few minutes.
+        </p>
+        <FormSuccess message={reply.notice} />
+        <FormError message={reply.summary} />
+        <Form method="post" noValidate>
+          <input type="hidden" name="intent" value="verify" />
+          <Field
+            name="code"
+            label="Code"
+            type="text"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern="[0-9]{6,8}"
+            maxLength={8}
+            required
+            autoFocus
+            reply={reply}
+          />
+          <SubmitButton pendingLabel="Signing in…">Sign in</SubmitButton>
+        </Form>
+        <Form method="post" className="inline-form">
+          <input type="hidden" name="intent" value="resend" />
+          <SubmitButton className="button button-secondary" pendingLabel="Sending…">
+            Send a new code
+          </SubmitButton>
+        </Form>
+        <p className="auth-links">
+          <Link to="/login">Sign in another way</Link>
+        </p>
+      </div>
+    </main>
+  );
+}
