@@ -240,9 +240,11 @@ export async function refreshAndReseal(
 async function refreshTokens(stored: StoredSession, options: { reuseRecent?: boolean }) {
   const refreshToken = stored.refresh;
   if (!refreshToken) throw new RefreshFailedError("no refresh token");
-  // Single-flight per session: with rotation, a second refresh from the same cookie would spend it twice.
+  // Single-flight per cookie: with rotation, a second refresh from the same cookie would spend it twice.
+  // Keyed by the access token too: without rotation the refresh token never changes, and a request that
+  // already carries the refreshed cookie must refresh anew, not be handed the tokens it holds.
   return refreshOnce(
-    refreshToken,
+    `${refreshToken}\n${stored.access}`,
     () => {
       const { signInApi, hosted } = getCognitoServices();
       if (stored.flow === "hosted" && hosted) return hosted.refresh(refreshToken);
