@@ -42,6 +42,17 @@ const redisUrl = z.string().superRefine((value, ctx) => {
   }
 });
 
+/** A whole number from 1 to `max`, `fallback` when unset (rate limits). */
+const count = (what: string, fallback: number, max = 1_000_000) =>
+  blank(
+    z.coerce
+      .number({ invalid_type_error: `expected a whole number of ${what}` })
+      .int(`expected a whole number of ${what}`)
+      .min(1, "expected at least 1")
+      .max(max, `expected at most ${max}`)
+      .default(fallback),
+  );
+
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -76,14 +87,13 @@ const schema = z
     COGNITO_ENDPOINT: optional(httpUrl("the Cognito API endpoint of an emulator, e.g. http://localhost:9229")),
     COGNITO_LOGOUT_URL: optional(httpUrl("the Hosted UI logout URL")),
     BENCH_ROUTES: optional(z.enum(["0", "1"], { errorMap: () => ({ message: "expected 0 or 1" }) })),
-    RATE_LIMIT_PER_MINUTE: blank(
-      z.coerce
-        .number({ invalid_type_error: "expected a whole number of attempts" })
-        .int("expected a whole number of attempts")
-        .min(1, "expected at least 1")
-        .max(100_000, "expected at most 100000")
-        .default(10),
-    ),
+    RATE_LIMIT_PER_MINUTE: optional(z.string()),
+    RATE_LIMIT_CONSECUTIVE_FAILURES: count("failures", 10),
+    RATE_LIMIT_IP_FAILURES_PER_DAY: count("failures", 100),
+    RATE_LIMIT_SIGNUPS_PER_HOUR: count("sign-ups", 10),
+    RATE_LIMIT_CODE_SENDS_PER_HOUR: count("codes", 20),
+    RATE_LIMIT_MAX_IN_FLIGHT_PER_IP: count("checks", 10),
+    RATE_LIMIT_MAX_KEYS: count("keys", 50_000, 10_000_000),
     TRUST_PROXY: optional(z.enum(["0", "1"], { errorMap: () => ({ message: "expected 0 or 1" }) })),
     ALLOW_EMULATOR_IN_PRODUCTION: optional(z.enum(["0", "1"], { errorMap: () => ({ message: "expected 0 or 1" }) })),
     REDIS_URL: optional(redisUrl),
@@ -103,6 +113,14 @@ const schema = z
     ),
   })
   .superRefine((value, ctx) => {
+    if (value.RATE_LIMIT_PER_MINUTE !== undefined) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["RATE_LIMIT_PER_MINUTE"],
+        message:
+          "no longer used: sign-in limits count failures now (RATE_LIMIT_CONSECUTIVE_FAILURES, RATE_LIMIT_IP_FAILURES_PER_DAY; see .env.example); remove it",
+      });
+    }
     if (
       !value.COGNITO_ENDPOINT &&
       value.COGNITO_USER_POOL_ID &&
@@ -216,8 +234,21 @@ export interface Env {
   sessionSecrets: string[];
   /** Bench-only routes (e.g. /bench/dashboard without the auth check). Off by default; never in real deployments. */
   benchRoutes: boolean;
-  /** Sign-in and code attempts allowed per minute, per client IP and per username. */
-  rateLimitPerMinute: number;
+  /** Abuse limits (app/http/rate-limit.server.ts, docs/decisions/007-rate-limits.md). */
+  rateLimits: {
+    /** Failed passwords/codes in a row for one account from one address before that pair is blocked. */
+    consecutiveFailures: number;
+    /** Failed passwords/codes from one address per day, every account and form together. */
+    ipFailuresPerDay: number;
+    /** Sign-ups per address per hour. */
+    signUpsPerHour: number;
+    /** Code e-mails (resend confirmation, forgotten password) per address per hour. */
+    codeSendsPerHour: number;
+    /** Password/code checks running at once from one address, per instance. */
+    maxInFlightPerIp: number;
+    /** Bound on the counters kept in memory (≈ 700 bytes each). */
+    maxKeys: number;
+  };
   /** Behind a reverse proxy that sets X-Forwarded-For (used for per-IP rate limits). */
   trustProxy: boolean;
   /**
@@ -274,7 +305,14 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     sessionSecrets: secrets.length > 0 ? secrets : [DEV_SESSION_SECRET],
     benchRoutes: v.BENCH_ROUTES === "1",
     trustProxy: v.TRUST_PROXY === "1",
-    rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE,
+    rateLimits: {
+      consecutiveFailures: v.RATE_LIMIT_CONSECUTIVE_FAILURES,
+      ipFailuresPerDay: v.RATE_LIMIT_IP_FAILURES_PER_DAY,
+      signUpsPerHour: v.RATE_LIMIT_SIGNUPS_PER_HOUR,
+      codeSendsPerHour: v.RATE_LIMIT_CODE_SENDS_PER_HOUR,
+      maxInFlightPerIp: v.RATE_LIMIT_MAX_IN_FLIGHT_PER_IP,
+      maxKeys: v.RATE_LIMIT_MAX_KEYS,
+    },
     redis: v.REDIS_URL ? { url: v.REDIS_URL, keyPrefix: v.REDIS_KEY_PREFIX ?? "remix-cognito:" } : undefined,
     sessionCacheEntries: v.SESSION_CACHE_ENTRIES,
     cognito: {

@@ -46,7 +46,7 @@ import {
   InvalidCredentialsError,
 } from "~/cognito/errors.server";
 import { getEnv } from "~/env.server";
-import { limitAttempts } from "~/http/rate-limit.server";
+import { limitCredentialCheck } from "~/http/rate-limit.server";
 import { getCognitoServices } from "./cognito-services.server";
 import type { CurrentSession } from "./current-session.server";
 import { describeFlowChoice } from "./flow.server";
@@ -134,10 +134,11 @@ export async function verifyStepUp(
       prompt: needs(Boolean(submitted.stepUpCode)),
     };
   }
-  // A password guess like any other: counted per user and per client IP.
-  limitAttempts({ context }, "step-up", session.user.sub);
   try {
-    await reauthenticate(session, password, submitted.stepUpCode);
+    // A password guess like any other: failures count per user and client address (429 when blocked).
+    await limitCredentialCheck({ context }, "step-up", session.user.sub, () =>
+      reauthenticate(session, password, submitted.stepUpCode),
+    );
     logStepUp(session, "success");
     return { ok: true, via: "password" };
   } catch (error) {

@@ -1,45 +1,153 @@
 /**
- * An in-memory limiter for password and code entry: at most `limit` attempts
- * per key (client IP, username…) per window, answering 429 with Retry-After.
+ * The app's rate limits, as routes use them (docs/decisions/007-rate-limits.md):
  *
- * Single-instance by design: each app process counts on its own. On AWS,
- * Cognito throttles on its side as well; behind several instances, put a
- * limiter at the edge (WAF, API gateway, reverse proxy) for a shared count.
+ * - `limitCredentialCheck` wraps every call that checks a password or a code.
+ *   Only failures count: per account and address (blocked after
+ *   RATE_LIMIT_CONSECUTIVE_FAILURES in a row, growing back-off) and per
+ *   address (RATE_LIMIT_IP_FAILURES_PER_DAY); a success clears the account's
+ *   count from that address.
+ * - `limitSignUp` and `limitCodeSend` count every request, per address per hour.
+ *
+ * Over a limit: 429 with Retry-After. The counting is in limiters.server.ts;
+ * where counters live, in limiter-store.server.ts.
+ *
+ * Store: this process's memory by default — one instance, forgotten on
+ * restart, so behind several instances each counts alone. `setRateLimitStore`
+ * is the one seam for a shared store (issue 13, when REDIS_URL is set):
+ *
+ *     setRateLimitStore(redisStore(connectedNodeRedisClient, { keyPrefix: env.redis.keyPrefix }));
+ *
+ * called once at start-up, before the first request.
  */
 import { type AppLoadContext, data } from "@remix-run/node";
+import {
+  ChallengeRequiredError,
+  CodeMismatchError,
+  ExpiredCodeError,
+  InvalidCredentialsError,
+} from "~/cognito/errors.server";
 import { getEnv } from "~/env.server";
+import { type LimiterStore, memoryStore } from "./limiter-store.server";
+import { ActionLimiter, CredentialLimiter, type Outcome, RateLimitedError } from "./limiters.server";
 
-/** Default attempts per window (RATE_LIMIT_PER_MINUTE overrides). */
-export const ATTEMPTS_PER_WINDOW = 10;
-export const WINDOW_MS = 60_000;
-/** Bound on memory: beyond this many keys the oldest windows are dropped. */
-const MAX_KEYS = 50_000;
-
-interface Window {
-  start: number;
-  count: number;
+interface AppLimits {
+  credentials: CredentialLimiter;
+  signUps: ActionLimiter;
+  codeSends: ActionLimiter;
 }
 
-const windows = new Map<string, Window>();
+let store: LimiterStore | undefined;
+let limits: AppLimits | undefined;
 
-/** Records one attempt for each key; returns seconds to wait when any key is over the limit. */
-export function hit(keys: string[], now = Date.now(), limit = ATTEMPTS_PER_WINDOW): number | null {
-  let retryAfter: number | null = null;
-  for (const key of keys) {
-    let w = windows.get(key);
-    if (!w || now - w.start >= WINDOW_MS) {
-      w = { start: now, count: 0 };
-      windows.delete(key); // re-insert: Map order is our age order
-      windows.set(key, w);
-    }
-    w.count++;
-    if (w.count > limit) {
-      const wait = Math.ceil((w.start + WINDOW_MS - now) / 1000);
-      retryAfter = Math.max(retryAfter ?? 0, wait);
-    }
+/**
+ * Where every counter lives from now on (e.g. `redisStore(client)`); counts
+ * made so far in the previous store are not carried over.
+ */
+export function setRateLimitStore(next: LimiterStore): void {
+  store = next;
+  limits = undefined;
+}
+
+function appLimits(): AppLimits {
+  if (!limits) {
+    const config = getEnv().rateLimits;
+    store ??= memoryStore({ maxKeys: config.maxKeys });
+    limits = {
+      credentials: new CredentialLimiter(store, {
+        consecutiveFailures: config.consecutiveFailures,
+        firstBlockSeconds: 60,
+        maxBlockSeconds: 24 * 60 * 60,
+        failuresPerIpPerDay: config.ipFailuresPerDay,
+        maxInFlightPerIp: config.maxInFlightPerIp,
+      }),
+      signUps: new ActionLimiter(store, { name: "signup", points: config.signUpsPerHour, durationSeconds: 3600 }),
+      codeSends: new ActionLimiter(store, {
+        name: "code-send",
+        points: config.codeSendsPerHour,
+        durationSeconds: 3600,
+      }),
+    };
   }
-  while (windows.size > MAX_KEYS) windows.delete(windows.keys().next().value!);
-  return retryAfter;
+  return limits;
+}
+
+/**
+ * What a Cognito answer says about the password or code that was tried:
+ * a challenge means the password was right; a rejected password or code is
+ * a failure; anything else (an outage, throttling, the password policy, an
+ * unconfirmed account) says nothing about it and is not counted.
+ */
+export function classifyCredentialOutcome(error: unknown): Outcome {
+  if (error instanceof ChallengeRequiredError) return "success";
+  if (
+    error instanceof InvalidCredentialsError ||
+    error instanceof CodeMismatchError ||
+    error instanceof ExpiredCodeError
+  ) {
+    return "failure";
+  }
+  return "neutral";
+}
+
+/**
+ * Runs `check` (the Cognito call that tries a password or code for
+ * `subject`) unless this account or this client's address is blocked, and
+ * counts how it ended. Throws 429 with Retry-After, without calling `check`,
+ * when blocked; otherwise returns or rethrows what `check` does.
+ *
+ * @param scope which form: "login", "mfa", "confirm", "reset", "change-password", …
+ * @param subject the account: the username typed, the challenge's user, or the signed-in `sub`
+ * @param classify how to read an error `check` throws (default: classifyCredentialOutcome)
+ */
+export async function limitCredentialCheck<T>(
+  { context }: { context: AppLoadContext },
+  scope: string,
+  subject: string,
+  check: () => Promise<T>,
+  classify: (error: unknown) => Outcome = classifyCredentialOutcome,
+): Promise<T> {
+  try {
+    return await appLimits().credentials.attempt({ scope, subject, ip: context.clientIp }, check, classify);
+  } catch (error) {
+    throw error instanceof RateLimitedError ? tooManyRequests(error) : error;
+  }
+}
+
+/** Counts one sign-up from this client's address; 429 when over RATE_LIMIT_SIGNUPS_PER_HOUR. */
+export async function limitSignUp({ context }: { context: AppLoadContext }): Promise<void> {
+  await take(appLimits().signUps, context.clientIp);
+}
+
+/** Counts one code e-mail (resend, forgotten password); 429 when over RATE_LIMIT_CODE_SENDS_PER_HOUR. */
+export async function limitCodeSend({ context }: { context: AppLoadContext }): Promise<void> {
+  await take(appLimits().codeSends, context.clientIp);
+}
+
+async function take(limiter: ActionLimiter, ip: string | null): Promise<void> {
+  try {
+    await limiter.take(ip);
+  } catch (error) {
+    throw error instanceof RateLimitedError ? tooManyRequests(error) : error;
+  }
+}
+
+function tooManyRequests(error: RateLimitedError) {
+  const wait = error.retryAfterSeconds;
+  return data(
+    { message: `Too many attempts. Please wait ${describeWait(wait)} and try again.` },
+    { status: 429, headers: { "Retry-After": String(wait) } },
+  );
+}
+
+/** "45 seconds", "3 minutes", "2 hours". */
+export function describeWait(seconds: number): string {
+  const [amount, unit] =
+    seconds < 120
+      ? [seconds, "second"]
+      : seconds < 7200
+        ? [Math.ceil(seconds / 60), "minute"]
+        : [Math.ceil(seconds / 3600), "hour"];
+  return `${amount} ${unit}${amount === 1 ? "" : "s"}`;
 }
 
 /**
@@ -58,24 +166,4 @@ export function clientIp(request: { headers: Headers; peerAddress: string | null
     if (last) return last;
   }
   return request.peerAddress;
-}
-
-/** Throws 429 (with Retry-After) when this client's IP or this subject has made too many attempts. */
-export function limitAttempts({ context }: { context: AppLoadContext }, scope: string, subject?: string | null): void {
-  const keys: string[] = [];
-  const ip = context.clientIp;
-  if (ip) keys.push(`${scope}:ip:${ip}`);
-  if (subject) keys.push(`${scope}:user:${subject.trim().toLowerCase()}`);
-  const retryAfter = hit(keys, Date.now(), getEnv().rateLimitPerMinute);
-  if (retryAfter !== null) {
-    throw data(
-      { message: `Too many attempts. Please wait ${retryAfter} seconds and try again.` },
-      { status: 429, headers: { "Retry-After": String(retryAfter) } },
-    );
-  }
-}
-
-/** For tests of this module. */
-export function resetRateLimits(): void {
-  windows.clear();
 }

@@ -29,7 +29,7 @@ import { StepUpFields } from "~/components/step-up-fields";
 import { SubmitButton } from "~/components/submit-button";
 import { codeField, emailField, parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";
-import { limitAttempts } from "~/http/rate-limit.server";
+import { limitCodeSend, limitCredentialCheck } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Your account · remix-cognito" }];
 
@@ -134,13 +134,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
           const fieldErrors = { email: "That is already your email address." };
           return reply({ intent: form.intent, fieldErrors, values: { email: form.email } }, 400);
         }
+        await limitCodeSend({ context });
         await account.updateAttributes(accessToken, { email: form.email });
         throw redirect("/account?notice=email-code-sent", { headers: await withFreshClaims(session, request) });
       }
       case "verify-email": {
-        // Codes are short: guessing is bounded per user.
-        limitAttempts({ context }, "verify-email", session.user.sub);
-        await account.verifyAttribute(accessToken, "email", form.code);
+        // Codes are short: guessing is bounded per user and address.
+        await limitCredentialCheck({ context }, "verify-email", session.user.sub, () =>
+          account.verifyAttribute(accessToken, "email", form.code),
+        );
         throw redirect("/account?notice=email-verified", { headers: await withFreshClaims(session, request) });
       }
     }

@@ -26,7 +26,7 @@ import { StepUpFields } from "~/components/step-up-fields";
 import { SubmitButton } from "~/components/submit-button";
 import { codeField, parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";
-import { limitAttempts } from "~/http/rate-limit.server";
+import { limitCredentialCheck } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Two-step verification · remix-cognito" }];
 
@@ -111,8 +111,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
         return reply({ setup: await totpSetup(secret, session) }, 200);
       }
       case "verify":
-        limitAttempts({ context }, "totp-enrol", session.user.sub);
-        await account.enableTotp(accessToken, form.code);
+        await limitCredentialCheck({ context }, "totp-enrol", session.user.sub, () =>
+          account.enableTotp(accessToken, form.code),
+        );
         throw redirect("/account/mfa?notice=mfa-enabled", { headers: session.headers });
       case "disable": {
         // The second factor is what protects the account if the password

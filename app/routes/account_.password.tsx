@@ -19,7 +19,7 @@ import { NewPasswordFields } from "~/components/new-password-fields";
 import { SubmitButton } from "~/components/submit-button";
 import { newPasswordFields, parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";
-import { limitAttempts } from "~/http/rate-limit.server";
+import { classifyCredentialOutcome, limitCredentialCheck } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Change password · remix-cognito" }];
 
@@ -73,12 +73,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = await parseForm(request, PasswordForm);
   if (!parsed.ok) return reply(parsed.formError ?? null, parsed.fieldErrors, 400);
 
-  // Someone at an unattended, signed-in browser must not be able to guess
-  // the current password at full speed.
-  limitAttempts({ context }, "change-password", session.user.sub);
   try {
     const { current, password } = parsed.data;
-    await getCognitoServices().account.changePassword(session.tokens.accessToken, current, password);
+    // Someone at an unattended, signed-in browser must not be able to guess
+    // the current password at full speed.
+    await limitCredentialCheck(
+      { context },
+      "change-password",
+      session.user.sub,
+      () => getCognitoServices().account.changePassword(session.tokens.accessToken, current, password),
+      (error) =>
+        error instanceof CognitoAuthError && isWrongCurrentPassword(error)
+          ? "failure"
+          : classifyCredentialOutcome(error),
+    );
   } catch (error) {
     if (!(error instanceof CognitoAuthError)) throw error;
     if (isWrongCurrentPassword(error)) return reply(null, { current: WRONG_CURRENT_PASSWORD }, 400);

@@ -12,7 +12,7 @@ import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
 import { codeField, emailField, parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";
-import { limitAttempts } from "~/http/rate-limit.server";
+import { limitCodeSend, limitCredentialCheck } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Confirm your account · remix-cognito" }];
 
@@ -44,15 +44,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.ok) {
     return data({ error: parsed.formError ?? null, notice: null, fieldErrors: parsed.fieldErrors }, { status: 400 });
   }
-  limitAttempts({ context }, "confirm", parsed.data.username);
   const { account } = getCognitoServices();
+  if (parsed.data.intent === "resend") await limitCodeSend({ context });
   try {
     if (parsed.data.intent === "resend") {
       const delivery = await account.resendConfirmationCode(parsed.data.username);
       const where = delivery.destination ? ` to ${delivery.destination}` : "";
       return data({ error: null, notice: `We sent a new code${where}.`, fieldErrors: {} });
     }
-    await account.confirmSignUp(parsed.data.username, parsed.data.code);
+    const { username, code } = parsed.data;
+    await limitCredentialCheck({ context }, "confirm", username, () => account.confirmSignUp(username, code));
   } catch (error) {
     if (error instanceof InvalidCredentialsError) {
       // Already confirmed, or no such user: don't say which.

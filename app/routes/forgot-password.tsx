@@ -11,7 +11,7 @@ import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
 import { emailField, parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";
-import { limitAttempts } from "~/http/rate-limit.server";
+import { limitCodeSend } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Forgot your password? · remix-cognito" }];
 
@@ -28,7 +28,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = await parseForm(request, ForgotForm);
   if (!parsed.ok) return data({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors }, { status: 400 });
   const { username } = parsed.data;
-  limitAttempts({ context }, "forgot", username);
+  await limitCodeSend({ context });
   try {
     await getCognitoServices().account.forgotPassword(username);
   } catch (error) {

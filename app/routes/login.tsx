@@ -17,7 +17,7 @@ import { getEnv } from "~/env.server";
 import { parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";
 import { getHealth } from "~/http/health.server";
-import { limitAttempts } from "~/http/rate-limit.server";
+import { limitCredentialCheck } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · remix-cognito" }];
 
@@ -95,10 +95,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors, username: "" }, { status: 400 });
   }
   const { username, redirectTo } = parsed.data;
-  limitAttempts({ context }, "login", username);
   const reason = customFlowReason();
   try {
-    const session = await getCognitoServices().authenticator.authenticate("cognito-password", request);
+    const session = await limitCredentialCheck({ context }, "login", username, () =>
+      getCognitoServices().authenticator.authenticate("cognito-password", request),
+    );
     logSignIn({ flow: "custom", reason, outcome: "success", who: `sub:${session.user.sub}` });
     throw redirect(safeRedirect(redirectTo), { headers: commitAuthSession(session, request) });
   } catch (error) {

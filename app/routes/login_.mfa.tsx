@@ -11,7 +11,7 @@ import { FormError } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
 import { codeField, parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";
-import { limitAttempts } from "~/http/rate-limit.server";
+import { limitCredentialCheck } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Enter your code · remix-cognito" }];
 
@@ -27,13 +27,12 @@ const MfaForm = z.object({ code: codeField });
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const pending = requireChallenge(request, CHALLENGE);
-  limitAttempts({ context }, "mfa", pending.username);
   const parsed = await parseForm(request, MfaForm);
   if (!parsed.ok) return data({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors }, { status: 400 });
   try {
-    const tokens = await getCognitoServices().account.respondToChallenge(pending, {
-      SOFTWARE_TOKEN_MFA_CODE: parsed.data.code,
-    });
+    const tokens = await limitCredentialCheck({ context }, "mfa", pending.username, () =>
+      getCognitoServices().account.respondToChallenge(pending, { SOFTWARE_TOKEN_MFA_CODE: parsed.data.code }),
+    );
     return await completeCustomSignIn(tokens, request, pending.redirectTo, "mfa");
   } catch (error) {
     if (error instanceof ChallengeExpiredError) {

@@ -20,7 +20,7 @@ import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
 import { codeField, emailField, newPasswordFields, parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";
-import { limitAttempts } from "~/http/rate-limit.server";
+import { limitCredentialCheck } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · remix-cognito" }];
 
@@ -46,9 +46,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = await parseForm(request, ResetForm);
   if (!parsed.ok) return data({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors }, { status: 400 });
   const { username, code, password } = parsed.data;
-  limitAttempts({ context }, "reset", username);
   try {
-    await getCognitoServices().account.confirmForgotPassword(username, code, password);
+    await limitCredentialCheck({ context }, "reset", username, () =>
+      getCognitoServices().account.confirmForgotPassword(username, code, password),
+    );
   } catch (error) {
     if (
       error instanceof CodeMismatchError ||

@@ -12,6 +12,7 @@ import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
 import { emailField, newPasswordFields, parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";
+import { limitSignUp } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Create an account · remix-cognito" }];
 
@@ -28,7 +29,7 @@ const SignUpForm = z
   })
   .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The two passwords do not match." });
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   requireCustomFlowAllowed(getEnv());
   const parsed = await parseForm(request, SignUpForm);
@@ -39,6 +40,7 @@ export async function action({ request }: ActionFunctionArgs) {
     );
   }
   const { email, name, password } = parsed.data;
+  await limitSignUp({ context });
   try {
     const result = await getCognitoServices().account.signUp({ email, password, name: name || undefined });
     if (result.confirmed) throw redirect("/login?notice=confirmed");

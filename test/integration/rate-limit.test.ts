@@ -1,69 +1,194 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startApp } from "../support/app.ts";
-import { CookieJar } from "../support/http.ts";
+/**
+ * The rate limits through the real app and emulator (docs/decisions/007-rate-limits.md), with the
+ * defaults: failures count, per account and address and per address; successes never count.
+ * Behind a "trusted proxy" (TRUST_PROXY=1), so each request can come from its own address.
+ */
+import { AdminCreateUserCommand, AdminSetUserPasswordCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { adminClient, type RunningApp, startApp } from "../support/app.ts";
+import { CookieJar, expectRedirect } from "../support/http.ts";
 
-describe("brute-force limiter on sign-in and code entry (10 attempts per minute)", () => {
+/** The harness lifts every limit for other tests; these run with the real defaults. */
+const DEFAULT_LIMITS = {
+  RATE_LIMIT_CONSECUTIVE_FAILURES: undefined,
+  RATE_LIMIT_IP_FAILURES_PER_DAY: undefined,
+  RATE_LIMIT_SIGNUPS_PER_HOUR: undefined,
+  RATE_LIMIT_CODE_SENDS_PER_HOUR: undefined,
+  RATE_LIMIT_MAX_IN_FLIGHT_PER_IP: undefined,
+};
+const WRONG = "Wrong-Passw0rd!";
+const DEMO = { username: "demo@example.com", password: "DemoPassw0rd!" };
+
+/** A confirmed user of our own, so brute-forcing it disturbs no other test. */
+async function freshUser(prefix: string) {
+  const user = {
+    username: `${prefix}-${Math.random().toString(36).slice(2, 8)}@example.com`,
+    password: "Fresh-Passw0rd!",
+  };
+  const UserPoolId = inject("userPoolId");
+  await adminClient().send(
+    new AdminCreateUserCommand({
+      UserPoolId,
+      Username: user.username,
+      MessageAction: "SUPPRESS",
+      UserAttributes: [
+        { Name: "email", Value: user.username },
+        { Name: "email_verified", Value: "true" },
+      ],
+    }),
+  );
+  await adminClient().send(
+    new AdminSetUserPasswordCommand({ UserPoolId, Username: user.username, Password: user.password, Permanent: true }),
+  );
+  return user;
+}
+
+describe("rate limits behind a trusted proxy (X-Forwarded-For), with the defaults", () => {
   let app: RunningApp;
   beforeAll(async () => {
-    app = await startApp({ env: { TRUST_PROXY: "1", RATE_LIMIT_PER_MINUTE: undefined } });
+    app = await startApp({ env: { TRUST_PROXY: "1", ...DEFAULT_LIMITS } });
   });
   afterAll(async () => {
     await app?.stop();
   });
 
-  const attempt = (username: string, ip: string, password = "Wrong-Passw0rd!") =>
+  const signIn = (username: string, password: string, ip: string) =>
     new CookieJar().post(`${app.url}/login`, { username, password }, { headers: { "X-Forwarded-For": ip } });
 
-  it("per username: the 11th attempt in a minute gets 429 with Retry-After, even with the right password", async () => {
-    for (let i = 0; i < 10; i++) expect((await attempt("limited@example.com", `10.0.0.${i}`)).status).toBe(401);
-    const res = await attempt("limited@example.com", "10.0.0.99", "DemoPassw0rd!");
+  it("10 wrong passwords block that account from that address: 429 with Retry-After, even for the right password", async () => {
+    const victim = await freshUser("victim");
+    for (let i = 0; i < 10; i++) expect((await signIn(victim.username, WRONG, "198.51.100.1")).status).toBe(401);
+    const res = await signIn(victim.username, victim.password, "198.51.100.1");
     expect(res.status).toBe(429);
-    expect(Number(res.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(res.headers.get("Retry-After")).toBe("60");
     expect(await res.text()).toContain("Too many attempts");
-    // Other accounts are unaffected.
-    expect((await attempt("demo@example.com", "10.0.1.1", "DemoPassw0rd!")).status).toBe(302);
   });
 
-  it("per IP (behind a trusted proxy, from X-Forwarded-For): many usernames from one address are stopped too", async () => {
-    for (let i = 0; i < 10; i++) expect((await attempt(`spray${i}@example.com`, "192.0.2.7")).status).toBe(401);
-    expect((await attempt("spray-next@example.com", "192.0.2.7")).status).toBe(429);
-    expect((await attempt("spray-next2@example.com", "192.0.2.8")).status).toBe(401);
+  it("the right password from the same address still signs in right after another account was brute-forced", async () => {
+    const victim = await freshUser("victim");
+    for (let i = 0; i < 10; i++) await signIn(victim.username, WRONG, "198.51.100.2");
+    expect((await signIn(victim.username, WRONG, "198.51.100.2")).status).toBe(429);
+    expectRedirect(await signIn(DEMO.username, DEMO.password, "198.51.100.2"), "/dashboard");
   });
 
-  it("covers code entry as well (/confirm)", async () => {
-    let last = 0;
-    for (let i = 0; i < 11; i++) {
-      last = (
-        await new CookieJar().post(
-          `${app.url}/confirm`,
-          { intent: "confirm", username: "codes@example.com", code: "000000" },
-          { headers: { "X-Forwarded-For": `198.51.100.${i}` } },
-        )
-      ).status;
+  it("an account attacked from one address still opens from another", async () => {
+    const victim = await freshUser("victim");
+    for (let i = 0; i < 10; i++) await signIn(victim.username, WRONG, "198.51.100.3");
+    expect((await signIn(victim.username, victim.password, "198.51.100.3")).status).toBe(429);
+    expectRedirect(await signIn(victim.username, victim.password, "203.0.113.3"), "/dashboard");
+  });
+
+  it("successes never count: an office behind one address signs in again and again", async () => {
+    for (let i = 0; i < 25; i++)
+      expectRedirect(await signIn(DEMO.username, DEMO.password, "192.0.2.100"), "/dashboard");
+    // And a success clears the account's failures from that address: 9 wrong, right, 9 wrong, right.
+    const user = await freshUser("typo");
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 9; i++) expect((await signIn(user.username, WRONG, "192.0.2.101")).status).toBe(401);
+      expectRedirect(await signIn(user.username, user.password, "192.0.2.101"), "/dashboard");
     }
-    expect(last).toBe(429);
+  });
+
+  it("100 failures from one address (many usernames) block the address for a day", async () => {
+    for (let i = 0; i < 100; i++) {
+      expect((await signIn(`spray${i}@example.com`, WRONG, "192.0.2.7")).status).toBe(401);
+    }
+    const res = await signIn(DEMO.username, DEMO.password, "192.0.2.7");
+    expect(res.status).toBe(429);
+    expect(res.headers.get("Retry-After")).toBe(String(24 * 60 * 60));
+    expectRedirect(await signIn(DEMO.username, DEMO.password, "192.0.2.8"), "/dashboard");
+  });
+
+  it("covers code entry too (/confirm), per account and address", async () => {
+    const confirm = (ip: string) =>
+      new CookieJar().post(
+        `${app.url}/confirm`,
+        { intent: "confirm", username: "codes@example.com", code: "000000" },
+        { headers: { "X-Forwarded-For": ip } },
+      );
+    for (let i = 0; i < 10; i++) expect((await confirm("198.51.100.20")).status).toBe(400);
+    expect((await confirm("198.51.100.20")).status).toBe(429);
+    expect((await confirm("198.51.100.21")).status).toBe(400);
+  });
+
+  it("sign-ups: 10 per address per hour, counted whatever Cognito answers", async () => {
+    const signUp = (ip: string) =>
+      new CookieJar().post(
+        `${app.url}/signup`,
+        // An existing address: Cognito is asked (and refuses), no account is made.
+        { email: DEMO.username, password: "N3w-Passw0rd!", confirm: "N3w-Passw0rd!" },
+        { headers: { "X-Forwarded-For": ip } },
+      );
+    for (let i = 0; i < 10; i++) expect((await signUp("198.51.100.30")).status).toBe(400);
+    const res = await signUp("198.51.100.30");
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("Retry-After"))).toBeGreaterThan(3500);
+    expect((await signUp("198.51.100.31")).status).toBe(400);
+  });
+
+  it("code e-mails (forgotten password, resend): 20 per address per hour", async () => {
+    const forgot = (ip: string) =>
+      new CookieJar().post(
+        `${app.url}/forgot-password`,
+        { username: `nobody-${ip}@example.com` },
+        { headers: { "X-Forwarded-For": ip } },
+      );
+    for (let i = 0; i < 20; i++) expectRedirect(await forgot("198.51.100.40"), /^\/reset-password\?/);
+    expect((await forgot("198.51.100.40")).status).toBe(429);
+    const resend = await new CookieJar().post(
+      `${app.url}/confirm`,
+      { intent: "resend", username: "codes@example.com" },
+      { headers: { "X-Forwarded-For": "198.51.100.40" } },
+    );
+    expect(resend.status).toBe(429);
+    expectRedirect(await forgot("198.51.100.41"), /^\/reset-password\?/);
   });
 });
 
-describe("per-IP limit without a proxy (the TCP peer address)", () => {
+describe("a full store never evicts a block (RATE_LIMIT_MAX_KEYS=60)", () => {
   let app: RunningApp;
   beforeAll(async () => {
-    app = await startApp({ env: { RATE_LIMIT_PER_MINUTE: undefined } });
+    app = await startApp({ env: { TRUST_PROXY: "1", ...DEFAULT_LIMITS, RATE_LIMIT_MAX_KEYS: "60" } });
   });
   afterAll(async () => {
     await app?.stop();
   });
 
-  it("counts attempts from this client's address, ignoring a forged X-Forwarded-For", async () => {
+  it("junk usernames from many addresses fill the store; the victim's block stays", async () => {
+    const victim = await freshUser("victim");
+    const signIn = (username: string, password: string, ip: string) =>
+      new CookieJar().post(`${app.url}/login`, { username, password }, { headers: { "X-Forwarded-For": ip } });
+    for (let i = 0; i < 10; i++) await signIn(victim.username, WRONG, "198.51.100.50");
+    // 50 new addresses, two keys each: well past the bound of 60.
+    for (let i = 0; i < 50; i++) await signIn(`junk${i}@example.com`, WRONG, `10.9.0.${i}`);
+    expect((await signIn(victim.username, victim.password, "198.51.100.50")).status).toBe(429);
+  });
+});
+
+describe("without a trusted proxy: the TCP peer address", () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp({ env: DEFAULT_LIMITS });
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it("counts this client's address, ignoring a forged X-Forwarded-For", async () => {
+    const victim = await freshUser("victim");
     for (let i = 0; i < 10; i++) {
       const res = await new CookieJar().post(
         `${app.url}/login`,
-        { username: `peer${i}@example.com`, password: "Wrong-Passw0rd!" },
+        { username: victim.username, password: WRONG },
         { headers: { "X-Forwarded-For": `203.0.113.${i}` } },
       );
       expect(res.status).toBe(401);
     }
-    const res = await new CookieJar().post(`${app.url}/login`, { username: "peer-next@example.com", password: "x" });
+    const res = await new CookieJar().post(
+      `${app.url}/login`,
+      { username: victim.username, password: victim.password },
+      { headers: { "X-Forwarded-For": "203.0.113.200" } },
+    );
     expect(res.status).toBe(429);
   });
 });

@@ -216,7 +216,7 @@ describe("step-up: sensitive changes need a recent sign-in or the password again
 describe("step-up passwords go through the rate limiter", () => {
   let app: RunningApp;
   beforeAll(async () => {
-    app = await startApp({ env: { RATE_LIMIT_PER_MINUTE: "3" } });
+    app = await startApp({ env: { RATE_LIMIT_CONSECUTIVE_FAILURES: "3" } });
   });
   afterAll(async () => {
     await app?.stop();

@@ -105,8 +105,13 @@ export async function startApp(options: StartAppOptions = {}): Promise<RunningAp
     COGNITO_ENDPOINT: inject("emulatorUrl"),
     // A production build against the emulator, on loopback: the explicit opt-in.
     ALLOW_EMULATOR_IN_PRODUCTION: "1",
-    // Every test client comes from 127.0.0.1: only the rate-limit tests keep the real default.
-    RATE_LIMIT_PER_MINUTE: "1000",
+    // Every test client comes from 127.0.0.1, and many tests fail sign-ins or
+    // codes on purpose: only the rate-limit tests keep the real defaults.
+    RATE_LIMIT_CONSECUTIVE_FAILURES: "100000",
+    RATE_LIMIT_IP_FAILURES_PER_DAY: "100000",
+    RATE_LIMIT_SIGNUPS_PER_HOUR: "100000",
+    RATE_LIMIT_CODE_SENDS_PER_HOUR: "100000",
+    RATE_LIMIT_MAX_IN_FLIGHT_PER_IP: "100000",
     ...options.env,
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];

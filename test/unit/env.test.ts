@@ -42,6 +42,20 @@ describe("parseEnv", () => {
     expect(env.port).toBe(3000);
   });
 
+  it("fills the rate-limit defaults and reads overrides", () => {
+    expect(parseEnv(valid).rateLimits).toEqual({
+      consecutiveFailures: 10,
+      ipFailuresPerDay: 100,
+      signUpsPerHour: 10,
+      codeSendsPerHour: 20,
+      maxInFlightPerIp: 10,
+      maxKeys: 50_000,
+    });
+    const env = parseEnv({ ...valid, RATE_LIMIT_CONSECUTIVE_FAILURES: "5", RATE_LIMIT_MAX_KEYS: "" });
+    expect(env.rateLimits.consecutiveFailures).toBe(5);
+    expect(env.rateLimits.maxKeys).toBe(50_000);
+  });
+
   it("splits SESSION_SECRET on commas for rotation", () => {
     const env = parseEnv({ ...valid, SESSION_SECRET: "new-secret, old-secret" });
     expect(env.sessionSecrets).toEqual(["new-secret", "old-secret"]);
@@ -68,6 +82,14 @@ describe("parseEnv", () => {
     ["REDIS_URL", { REDIS_URL: "redis://" }, /redis:\/\//],
     ["REDIS_URL", { REDIS_URL: "redis://localhost:6379/not-a-db" }, /redis:\/\//],
     ["REDIS_KEY_PREFIX", { REDIS_KEY_PREFIX: "has space" }, /letters, digits/],
+    ["RATE_LIMIT_CONSECUTIVE_FAILURES", { RATE_LIMIT_CONSECUTIVE_FAILURES: "0" }, /at least 1/],
+    ["RATE_LIMIT_IP_FAILURES_PER_DAY", { RATE_LIMIT_IP_FAILURES_PER_DAY: "ten" }, /whole number of failures/],
+    ["RATE_LIMIT_SIGNUPS_PER_HOUR", { RATE_LIMIT_SIGNUPS_PER_HOUR: "2.5" }, /whole number of sign-ups/],
+    ["RATE_LIMIT_CODE_SENDS_PER_HOUR", { RATE_LIMIT_CODE_SENDS_PER_HOUR: "-1" }, /at least 1/],
+    ["RATE_LIMIT_MAX_IN_FLIGHT_PER_IP", { RATE_LIMIT_MAX_IN_FLIGHT_PER_IP: "x" }, /whole number of checks/],
+    ["RATE_LIMIT_MAX_KEYS", { RATE_LIMIT_MAX_KEYS: "100000000" }, /at most 10000000/],
+    // Replaced by the failure counts: refused rather than silently ignored.
+    ["RATE_LIMIT_PER_MINUTE", { RATE_LIMIT_PER_MINUTE: "10" }, /no longer used.*RATE_LIMIT_CONSECUTIVE_FAILURES/],
   ];
   it.each(badValues)("rejects a bad %s, naming it", (variable, override, message) => {
     const problems = problemsOf({ ...valid, ...override });
