@@ -86,6 +86,8 @@ const schema = z
     COGNITO_DOMAIN: optional(httpUrl("the Hosted UI base URL, e.g. https://<prefix>.auth.<region>.amazoncognito.com")),
     COGNITO_ENDPOINT: optional(httpUrl("the Cognito API endpoint of an emulator, e.g. http://localhost:9229")),
     COGNITO_LOGOUT_URL: optional(httpUrl("the Hosted UI logout URL")),
+    COGNITO_USER_AUTH: optional(z.enum(["0", "1"], { errorMap: () => ({ message: "expected 0 or 1" }) })),
+    COGNITO_REFRESH_ROTATION: optional(z.enum(["0", "1"], { errorMap: () => ({ message: "expected 0 or 1" }) })),
     BENCH_ROUTES: optional(z.enum(["0", "1"], { errorMap: () => ({ message: "expected 0 or 1" }) })),
     RATE_LIMIT_PER_MINUTE: optional(z.string()),
     RATE_LIMIT_CONSECUTIVE_FAILURES: count("failures", 10),
@@ -256,6 +258,14 @@ export interface Env {
    * Unset: everything stays in this process (one instance).
    */
   redis?: { url: string; keyPrefix: string };
+  /**
+   * The pool (Essentials tier) and app client (`ALLOW_USER_AUTH`) support
+   * choice-based sign-in: email codes, passkeys, passwordless sign-up.
+   * Off: the form signs in with USER_PASSWORD_AUTH only.
+   */
+  userAuth: boolean;
+  /** The app client rotates refresh tokens: refresh through GetTokensFromRefreshToken. */
+  refreshRotation: boolean;
   /** Most verified sessions kept in this process's cache (0: off). See docs/decisions/010-verified-session-cache.md. */
   sessionCacheEntries: number;
   cognito: {
@@ -314,6 +324,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       maxKeys: v.RATE_LIMIT_MAX_KEYS,
     },
     redis: v.REDIS_URL ? { url: v.REDIS_URL, keyPrefix: v.REDIS_KEY_PREFIX ?? "remix-cognito:" } : undefined,
+    userAuth: v.COGNITO_USER_AUTH === "1",
+    refreshRotation: v.COGNITO_REFRESH_ROTATION === "1",
     sessionCacheEntries: v.SESSION_CACHE_ENTRIES,
     cognito: {
       region: v.COGNITO_REGION,

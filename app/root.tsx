@@ -13,6 +13,7 @@ import {
 import { getAuthSession } from "~/auth/auth.server";
 import { useNonce } from "~/components/nonce";
 import { SiteHeader } from "~/components/site-header";
+import { getEnv } from "~/env.server";
 import stylesheet from "~/styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -38,7 +39,7 @@ export const headers: HeadersFunction = ({ errorHeaders }) => {
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await getAuthSession(request);
   const user = session ? { email: session.user.email, name: session.user.name } : null;
-  return data({ user }, { headers: session?.headers });
+  return data({ user, passwordless: getEnv().userAuth }, { headers: session?.headers });
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {

@@ -20,6 +20,8 @@ export interface PendingChallenge {
   /** What the person typed, for messages. */
   login: string;
   redirectTo: string;
+  /** Where an emailed code went (masked, from Cognito), for the code page. */
+  destination?: string;
 }
 
 /** Cognito's challenge sessions last 3 minutes by default; a little slack. */
@@ -44,6 +46,7 @@ function challengeStore(): SealedCookieStore<PendingChallenge> {
 const CHALLENGE_ROUTES: Record<string, string> = {
   NEW_PASSWORD_REQUIRED: "/login/new-password",
   SOFTWARE_TOKEN_MFA: "/login/mfa",
+  EMAIL_OTP: "/login/code",
 };
 
 export function readChallenge(request: Request, name: string): PendingChallenge | null {
@@ -63,7 +66,16 @@ export function saveChallenge(
     username: error.username,
     login: context.login,
     redirectTo: context.redirectTo,
+    destination: error.parameters.CODE_DELIVERY_DESTINATION,
   };
+  return setCookieHeaders(challengeStore().write(pending, request.headers.get("Cookie")), headers);
+}
+
+/**
+ * Saves a pending step that is not a sign-in challenge of Cognito's (a
+ * passwordless sign-up waiting for its code, with the sign-up `Session`).
+ */
+export function savePendingStep(pending: PendingChallenge, request: Request, headers = new Headers()): Headers {
   return setCookieHeaders(challengeStore().write(pending, request.headers.get("Cookie")), headers);
 }
 

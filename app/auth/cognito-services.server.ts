@@ -11,6 +11,7 @@ import { CognitoAdminApi } from "~/cognito/admin.server";
 import { type AuthSession, createAuthSession } from "~/cognito/auth-session.server";
 import { getCognitoClient } from "~/cognito/client.server";
 import { cognitoEndpoints } from "~/cognito/config.server";
+import { CognitoPasswordlessApi } from "~/cognito/passwordless.server";
 import { CognitoSignInApi } from "~/cognito/sign-in-api.server";
 import { CognitoHostedStrategy } from "~/cognito/strategies/hosted-strategy.server";
 import { CognitoPasswordStrategy } from "~/cognito/strategies/password-strategy.server";
@@ -24,6 +25,8 @@ export interface CognitoServices {
   authenticator: Authenticator<AuthSession>;
   /** Password sign-in, refresh and revocation (InitiateAuth, RevokeToken). */
   signInApi: CognitoSignInApi;
+  /** Choice-based sign-in (USER_AUTH), passwordless sign-up, passkeys; present when COGNITO_USER_AUTH=1. */
+  passwordless?: CognitoPasswordlessApi;
   /** Sign-up, confirmation, password reset, challenges and the user's own account. */
   account: CognitoAccountApi;
   /** Admin* operations on other users (IAM-authorized on AWS). */
@@ -41,7 +44,7 @@ export function getCognitoServices(): CognitoServices {
   if (services) return services;
   const env = getEnv();
   const verifiers = getTokenVerifiers();
-  const signInApi = new CognitoSignInApi(getCognitoClient(), env.cognito);
+  const signInApi = new CognitoSignInApi(getCognitoClient(), { ...env.cognito, refreshRotation: env.refreshRotation });
   const authenticator = new Authenticator<AuthSession>();
 
   authenticator.use(
@@ -71,6 +74,7 @@ export function getCognitoServices(): CognitoServices {
     authenticator,
     signInApi,
     account,
+    passwordless: env.userAuth ? new CognitoPasswordlessApi(getCognitoClient(), env.cognito) : undefined,
     admin: new CognitoAdminApi(getCognitoClient(), env.cognito),
     verifiers,
     hosted,

@@ -42,6 +42,7 @@ import { getEnv } from "~/env.server";
 import { perRequest } from "~/http/request-scope.server";
 import { getSessionRegistry } from "~/sessions/configured-registry.server";
 import { getCognitoServices } from "./cognito-services.server";
+import { refreshOnce } from "./refresh-single-flight.server";
 import { isSessionEnded, noteSessionUse } from "./session-tracking.server";
 import {
   hasSessionCookie,
@@ -226,19 +227,31 @@ async function verifyOrRefresh(
  * typed Cognito error (RefreshFailedError, ServiceUnavailableError…) or
  * InvalidTokenError; the caller decides what a failure means.
  */
-export async function refreshAndReseal(stored: StoredSession, request: Request): Promise<CurrentSession> {
-  const next = withRefreshedTokens(stored, await refreshTokens(stored));
+export async function refreshAndReseal(
+  stored: StoredSession,
+  request: Request,
+  options: { reuseRecent?: boolean } = {},
+): Promise<CurrentSession> {
+  const next = withRefreshedTokens(stored, await refreshTokens(stored, options));
   const session = await createAuthSession(getTokenVerifiers(), storedTokens(next), next.flow, next.at);
   return { ...session, stored: next, headers: writeStoredSession(next, request) };
 }
 
-async function refreshTokens(stored: StoredSession) {
-  if (!stored.refresh) throw new RefreshFailedError("no refresh token");
-  const { signInApi, hosted } = getCognitoServices();
-  if (stored.flow === "hosted" && hosted) return hosted.refresh(stored.refresh);
-  // SECRET_HASH for a refresh uses Cognito's username (the token's cognito:username).
-  const username = decodeTokenClaims<IdTokenClaims>(stored.id)?.["cognito:username"] ?? "";
-  return signInApi.refresh(stored.refresh, username);
+async function refreshTokens(stored: StoredSession, options: { reuseRecent?: boolean }) {
+  const refreshToken = stored.refresh;
+  if (!refreshToken) throw new RefreshFailedError("no refresh token");
+  // Single-flight per session: with rotation, a second refresh from the same cookie would spend it twice.
+  return refreshOnce(
+    refreshToken,
+    () => {
+      const { signInApi, hosted } = getCognitoServices();
+      if (stored.flow === "hosted" && hosted) return hosted.refresh(refreshToken);
+      // SECRET_HASH for a refresh uses Cognito's username (the token's cognito:username).
+      const username = decodeTokenClaims<IdTokenClaims>(stored.id)?.["cognito:username"] ?? "";
+      return signInApi.refresh(refreshToken, username);
+    },
+    options,
+  );
 }
 
 /**
@@ -247,7 +260,7 @@ async function refreshTokens(stored: StoredSession) {
  */
 export async function reloadAuthSession(session: CurrentSession, request: Request): Promise<CurrentSession> {
   if (!session.stored.refresh) return session;
-  return refreshAndReseal(session.stored, request);
+  return refreshAndReseal(session.stored, request, { reuseRecent: false });
 }
 
 /**

@@ -13,6 +13,8 @@ export interface CognitoSettings {
   /** API endpoint override, set only for an emulator. */
   endpoint?: string;
   logoutUrl?: string;
+  /** The app client rotates refresh tokens (refresh with GetTokensFromRefreshToken). */
+  refreshRotation?: boolean;
 }
 
 export interface CognitoEndpoints {

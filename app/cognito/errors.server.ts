@@ -151,6 +151,45 @@ export class ChallengeExpiredError extends CognitoAuthError {
   readonly status = 400;
 }
 
+/**
+ * The sign-in method the person picked (email code, passkey) is not one
+ * Cognito offers this account (no verified email, no passkey yet, or the
+ * pool does not allow it).
+ */
+export class SignInMethodUnavailableError extends CognitoAuthError {
+  readonly name = "SignInMethodUnavailableError";
+  readonly status = 400;
+  constructor(readonly method: string) {
+    super(`${method} not available`);
+  }
+  get userMessage() {
+    return this.method === "WEB_AUTHN"
+      ? "There is no passkey for this account on this site yet. Sign in another way, then add one under Account → Passkeys."
+      : "We can't send a sign-in code for this account. Sign in with your password or a passkey.";
+  }
+}
+
+/** A passkey assertion Cognito refused (unknown credential, wrong site, failed verification). */
+export class PasskeyRejectedError extends CognitoAuthError {
+  readonly name = "PasskeyRejectedError";
+  readonly userMessage = "That passkey was not accepted. Try again, or sign in another way.";
+  readonly status = 401;
+}
+
+/** The pool or the browser's answer does not fit WebAuthn (not set up, wrong site, challenge gone). */
+export class PasskeySetupError extends CognitoAuthError {
+  readonly name = "PasskeySetupError";
+  readonly status = 400;
+  constructor(readonly awsName: string) {
+    super(awsName);
+  }
+  get userMessage() {
+    return this.awsName === "WebAuthnNotEnabledException" || this.awsName === "WebAuthnConfigurationMissingException"
+      ? "Passkeys are not turned on for this app."
+      : "The passkey could not be saved. Please try again.";
+  }
+}
+
 /** The local emulator does not implement an operation (AWS does). */
 export class UnsupportedOperationError extends CognitoAuthError {
   readonly name = "UnsupportedOperationError";
@@ -216,6 +255,14 @@ export function toCognitoError(error: unknown, context: "sign-in" | "account" = 
     case "TooManyFailedAttemptsException":
     case "LimitExceededException":
       return new TooManyRequestsError();
+    case "WebAuthnNotEnabledException":
+    case "WebAuthnConfigurationMissingException":
+    case "WebAuthnChallengeNotFoundException":
+    case "WebAuthnRelyingPartyMismatchException":
+    case "WebAuthnOriginNotAllowedException":
+    case "WebAuthnClientMismatchException":
+    case "WebAuthnCredentialNotSupportedException":
+      return new PasskeySetupError(e.name);
     case "InvalidParameterException":
       return new CognitoRequestError(e.name, "The request was not valid. Please check what you entered.");
   }

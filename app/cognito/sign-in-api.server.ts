@@ -7,6 +7,7 @@
  */
 import {
   type CognitoIdentityProviderClient,
+  GetTokensFromRefreshTokenCommand,
   InitiateAuthCommand,
   RevokeTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
@@ -58,9 +59,14 @@ export class CognitoSignInApi {
 
   /**
    * New ID and access tokens from a refresh token. `username` is the
-   * token's `cognito:username` (needed for SECRET_HASH).
+   * token's `cognito:username` (needed for SECRET_HASH). When the client
+   * rotates refresh tokens (`refreshRotation`), this goes through
+   * GetTokensFromRefreshToken and the result carries the new refresh token,
+   * which replaces the old one (Cognito refuses the old one once its grace
+   * period is over).
    */
   async refresh(refreshToken: string, username: string): Promise<CognitoTokens> {
+    if (this.settings.refreshRotation) return this.refreshRotating(refreshToken);
     let result;
     try {
       result = await this.client.send(
@@ -68,6 +74,23 @@ export class CognitoSignInApi {
           ClientId: this.settings.clientId,
           AuthFlow: "REFRESH_TOKEN_AUTH",
           AuthParameters: this.withSecretHash(username, { REFRESH_TOKEN: refreshToken }),
+        }),
+      );
+    } catch (error) {
+      const mapped = toCognitoError(error);
+      throw mapped instanceof InvalidCredentialsError ? new RefreshFailedError(mapped.message) : mapped;
+    }
+    return tokensFrom(result.AuthenticationResult);
+  }
+
+  private async refreshRotating(refreshToken: string): Promise<CognitoTokens> {
+    let result;
+    try {
+      result = await this.client.send(
+        new GetTokensFromRefreshTokenCommand({
+          ClientId: this.settings.clientId,
+          ClientSecret: this.settings.clientSecret,
+          RefreshToken: refreshToken,
         }),
       );
     } catch (error) {

@@ -1,9 +1,10 @@
-import { NavLink } from "@remix-run/react";
+import { NavLink, useRouteLoaderData } from "@remix-run/react";
 
 const PAGES = [
   { to: "/account", label: "Profile" },
   { to: "/account/password", label: "Password" },
   { to: "/account/mfa", label: "Two-step verification" },
+  { to: "/account/passkeys", label: "Passkeys", passwordless: true },
   { to: "/account/sessions", label: "Where you're signed in" },
 ];
 
@@ -12,9 +13,11 @@ const PAGES = [
  * aria-current. (No style attributes: the CSP allows stylesheets only.)
  */
 export function AccountNav() {
+  // The root loader says whether choice-based sign-in (and so passkeys) is on.
+  const root = useRouteLoaderData("root") as { passwordless?: boolean } | undefined;
   return (
     <nav aria-label="Account settings" className="actions">
-      {PAGES.map((page) => (
+      {PAGES.filter((page) => !page.passwordless || root?.passwordless).map((page) => (
         <NavLink key={page.to} to={page.to} end>
           {({ isActive }) => (isActive ? <strong>{page.label}</strong> : page.label)}
         </NavLink>

@@ -2,22 +2,23 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { commitAuthSession, getAuthSession } from "~/auth/auth.server";
+import { getAuthSession } from "~/auth/auth.server";
 import { redirectToChallenge } from "~/auth/challenge.server";
 import { getCognitoServices } from "~/auth/cognito-services.server";
 import { describeFlowChoice } from "~/auth/flow.server";
 import { logSignIn, usernameHash } from "~/auth/log.server";
 import { safeRedirect } from "~/auth/redirect.server";
-import { customFlowReason } from "~/auth/sign-in.server";
+import { completeCustomSignIn, customFlowReason } from "~/auth/sign-in.server";
 import { ChallengeRequiredError, CognitoAuthError, hostedErrorMessage } from "~/cognito/errors.server";
 import { Field } from "~/components/field";
 import { FormError, FormSuccess } from "~/components/form-error";
+import { PasskeySignIn } from "~/components/passkey-sign-in";
 import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
 import { parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";
 import { getHealth } from "~/http/health.server";
-import { limitCredentialCheck } from "~/http/rate-limit.server";
+import { limitCodeSend, limitCredentialCheck } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · remix-cognito" }];
 
@@ -36,7 +37,9 @@ const HOSTED_ERRORS = new Set(["state", "denied", "code", "token", "unavailable"
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const redirectTo = safeRedirect(url.searchParams.get("redirectTo"));
-  if (await getAuthSession(request)) throw redirect(redirectTo);
+  // `reauth=1` (step-up, app/auth/step-up.server.ts): signed in, but asked to prove it again.
+  const reauth = url.searchParams.get("reauth") === "1";
+  if (!reauth && (await getAuthSession(request))) throw redirect(redirectTo);
 
   const env = getEnv();
   const choice = describeFlowChoice(env);
@@ -44,7 +47,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const reachable = (await getHealth()).cognito.reachable;
   const errorCode = reachable ? url.searchParams.get("error") : "unavailable";
   const error = errorCode && HOSTED_ERRORS.has(errorCode) ? loginErrorMessage(errorCode) : null;
-  const wantsForm = url.searchParams.get("flow") === "custom" && choice.customAllowed;
+  // Step-up always uses the form: the Hosted UI could sign in again from its own cookie, proving nothing.
+  const wantsForm = (url.searchParams.get("flow") === "custom" || reauth) && choice.customAllowed;
 
   // The Hosted UI is the default when chosen — unless we are showing an error
   // from it (going straight back would loop) or the form was asked for.
@@ -57,8 +61,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
       error,
       showForm: choice.customAllowed && (choice.flow === "custom" || wantsForm || Boolean(error)),
       hostedAvailable: choice.hostedAvailable,
+      passwordless: env.userAuth,
       mode: env.isProduction ? null : `AUTH_FLOW=${env.authFlow}: ${choice.reason}`,
-      notice: NOTICES[url.searchParams.get("notice") ?? ""] ?? null,
+      notice: reauth
+        ? "For your security, sign in again to continue."
+        : (NOTICES[url.searchParams.get("notice") ?? ""] ?? null),
     },
     { status: error ? (errorCode === "unavailable" ? 503 : 400) : 200 },
   );
@@ -70,18 +77,23 @@ function loginErrorMessage(code: string) {
     : hostedErrorMessage(code);
 }
 
-const LoginForm = z.object({
-  username: z
-    .string({ required_error: "Enter your email address." })
-    .trim()
-    .min(1, "Enter your email address.")
-    .max(128, "That is too long for a username."),
-  password: z
-    .string({ required_error: "Enter your password." })
-    .min(1, "Enter your password.")
-    .max(256, "That is too long for a password."),
-  redirectTo: z.string().max(2048).optional(),
-});
+const LoginForm = z
+  .object({
+    username: z
+      .string({ required_error: "Enter your email address." })
+      .trim()
+      .min(1, "Enter your email address.")
+      .max(128, "That is too long for a username."),
+    password: z.string().max(256, "That is too long for a password.").optional(),
+    // Which button was pressed: the default (Enter in a field) is the password.
+    intent: z.enum(["password", "email-code"]).default("password"),
+    redirectTo: z.string().max(2048).optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.intent === "password" && !value.password) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["password"], message: "Enter your password." });
+    }
+  });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
@@ -94,21 +106,35 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.ok) {
     return data({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors, username: "" }, { status: 400 });
   }
-  const { username, redirectTo } = parsed.data;
+  const { username, password, intent, redirectTo } = parsed.data;
+  const { passwordless, signInApi } = getCognitoServices();
+  if (intent === "email-code" && !passwordless) {
+    return data({ error: "Sign-in codes are not available here.", fieldErrors: {}, username }, { status: 400 });
+  }
   const reason = customFlowReason();
+  const next = { login: username, redirectTo: safeRedirect(redirectTo) };
   try {
-    const session = await limitCredentialCheck({ context }, "login", username, () =>
-      getCognitoServices().authenticator.authenticate("cognito-password", request),
-    );
-    logSignIn({ flow: "custom", reason, outcome: "success", who: `sub:${session.user.sub}` });
-    throw redirect(safeRedirect(redirectTo), { headers: commitAuthSession(session, request) });
+    let tokens;
+    if (intent === "email-code") {
+      // Asking for a code sends an email: limited like every code e-mail.
+      await limitCodeSend({ context });
+      tokens = await passwordless!.signIn(username, "EMAIL_OTP");
+    } else {
+      // With USER_AUTH the password goes with PREFERRED_CHALLENGE=PASSWORD: still one step.
+      tokens = await limitCredentialCheck({ context }, "login", username, () =>
+        passwordless
+          ? passwordless.signIn(username, "PASSWORD", password)
+          : signInApi.signInWithPassword(username, password ?? ""),
+      );
+    }
+    return await completeCustomSignIn(tokens, request, next.redirectTo, intent === "email-code" ? "email-code" : "");
   } catch (error) {
     if (error instanceof Response) throw error;
     if (error instanceof ChallengeRequiredError) {
-      const next = redirectToChallenge(error, { login: username, redirectTo: safeRedirect(redirectTo) }, request);
-      if (next) {
+      const step = redirectToChallenge(error, next, request);
+      if (step) {
         logSignIn({ flow: "custom", reason, outcome: `challenge:${error.challengeName}`, who: usernameHash(username) });
-        throw next;
+        throw step;
       }
     }
     if (error instanceof CognitoAuthError) {
@@ -121,7 +147,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Login() {
-  const { redirectTo, error, showForm, hostedAvailable, mode, notice } = useLoaderData<typeof loader>();
+  const { redirectTo, error, showForm, hostedAvailable, passwordless, mode, notice } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const message = actionData?.error ?? error;
   const fieldErrors: Partial<Record<string, string>> = actionData?.fieldErrors ?? {};
@@ -142,13 +168,14 @@ export default function Login() {
           </p>
         ) : null}
         {showForm ? (
-          <Form method="post" noValidate>
+          <Form method="post" noValidate id="login-form">
             <input type="hidden" name="redirectTo" value={redirectTo} />
             <Field
               name="username"
               label="Email"
               type="email"
-              autoComplete="username"
+              // "webauthn": browsers that keep passkeys may offer them from this field.
+              autoComplete={passwordless ? "username webauthn" : "username"}
               required
               maxLength={128}
               defaultValue={actionData?.username ?? ""}
@@ -159,11 +186,27 @@ export default function Login() {
               label="Password"
               type="password"
               autoComplete="current-password"
-              required
               maxLength={256}
               error={fieldErrors.password}
             />
-            <SubmitButton pendingLabel="Signing in…">Sign in</SubmitButton>
+            {/* First submit button: Enter in a field signs in with the password. */}
+            <SubmitButton name="intent" value="password" pendingLabel="Signing in…">
+              Sign in
+            </SubmitButton>
+            {passwordless ? (
+              <div className="other-methods">
+                <p className="muted other-methods-lead">Or, without your password:</p>
+                <SubmitButton
+                  name="intent"
+                  value="email-code"
+                  className="button button-secondary"
+                  pendingLabel="Sending…"
+                >
+                  Email me a code
+                </SubmitButton>
+                <PasskeySignIn formId="login-form" redirectTo={redirectTo} />
+              </div>
+            ) : null}
             <p className="auth-links">
               <Link to="/forgot-password">Forgot your password?</Link> · <Link to="/signup">Create an account</Link>
             </p>

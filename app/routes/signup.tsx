@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { getCognitoServices } from "~/auth/cognito-services.server";
 import { requireCustomFlowAllowed } from "~/auth/flow.server";
@@ -17,8 +17,9 @@ import { limitSignUp } from "~/http/rate-limit.server";
 export const meta: MetaFunction = () => [{ title: "Create an account · remix-cognito" }];
 
 export async function loader(_: LoaderFunctionArgs) {
-  requireCustomFlowAllowed(getEnv());
-  return null;
+  const env = getEnv();
+  requireCustomFlowAllowed(env);
+  return { passwordless: env.userAuth };
 }
 
 const SignUpForm = z
@@ -64,6 +65,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function SignUp() {
+  const { passwordless } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const fieldErrors: Partial<Record<string, string>> = actionData?.fieldErrors ?? {};
   return (
@@ -93,6 +95,11 @@ export default function SignUp() {
           <SubmitButton pendingLabel="Creating account…">Create account</SubmitButton>
         </Form>
         <p className="auth-links">
+          {passwordless ? (
+            <>
+              <Link to="/signup/email">Sign up without a password</Link> ·{" "}
+            </>
+          ) : null}
           Already have an account? <Link to="/login">Sign in</Link>
         </p>
       </div>

@@ -1,0 +1,175 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { type CurrentSession, requireUser } from "~/auth/auth.server";
+import { getCognitoServices } from "~/auth/cognito-services.server";
+import { stepUpFormFields, stepUpPrompt, verifyStepUp } from "~/auth/step-up.server";
+import { CognitoAuthError } from "~/cognito/errors.server";
+import type { CognitoPasswordlessApi } from "~/cognito/passwordless.server";
+import { AccountNav } from "~/components/account-nav";
+import { AddPasskey } from "~/components/add-passkey";
+import { FormError, FormSuccess } from "~/components/form-error";
+import { StepUpFields } from "~/components/step-up-fields";
+import { SubmitButton } from "~/components/submit-button";
+import { parseForm } from "~/forms/form.server";
+import { requireSameOrigin } from "~/http/csrf.server";
+
+export const meta: MetaFunction = () => [{ title: "Passkeys · remix-cognito" }];
+
+const PAGE = "/account/passkeys";
+/** Signing in again also satisfies step-up: the way for an account without a password. */
+const SIGN_IN_AGAIN = `/login?${new URLSearchParams({ reauth: "1", redirectTo: PAGE })}`;
+const FORM_ID = "passkeys-form";
+
+const NOTICES: Record<string, string> = {
+  added: "Passkey added. You can now sign in with it.",
+  deleted: "Passkey removed.",
+};
+
+function requirePasswordless(session: CurrentSession): CognitoPasswordlessApi {
+  const { passwordless } = getCognitoServices();
+  if (!passwordless) {
+    throw data({ message: "Passkeys are not turned on for this app." }, { status: 404, headers: session.headers });
+  }
+  return passwordless;
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const session = await requireUser(request);
+  const passwordless = requirePasswordless(session);
+  const { account } = getCognitoServices();
+  let passkeys;
+  let mfaEnabled;
+  try {
+    [passkeys, { mfaEnabled }] = await Promise.all([
+      passwordless.listPasskeys(session.tokens.accessToken),
+      account.getProfile(session.tokens.accessToken),
+    ]);
+  } catch (error) {
+    if (!(error instanceof CognitoAuthError)) throw error;
+    throw data({ message: error.userMessage }, { status: error.status, headers: session.headers });
+  }
+  return data(
+    {
+      passkeys: passkeys.map((p) => ({
+        id: p.id,
+        name: p.name,
+        attachment: p.attachment ?? null,
+        createdAt: p.createdAt.toISOString(),
+      })),
+      stepUp: stepUpPrompt(session, { mfaEnabled }),
+      notice: NOTICES[new URL(request.url).searchParams.get("notice") ?? ""] ?? null,
+    },
+    { headers: session.headers },
+  );
+}
+
+const DeleteForm = z.object({
+  // The credential to remove (Cognito credential IDs are base64url).
+  delete: z
+    .string()
+    .min(1)
+    .max(1024)
+    .regex(/^[A-Za-z0-9_-]+={0,2}$/, "That passkey was not found."),
+  ...stepUpFormFields,
+});
+
+interface ActionData {
+  error: string | null;
+  fieldErrors: { stepUpPassword?: string; stepUpCode?: string };
+  stepUp?: { required: boolean; password: boolean; code: boolean };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  requireSameOrigin(request);
+  const session = await requireUser(request);
+  const passwordless = requirePasswordless(session);
+  const parsed = await parseForm(request, DeleteForm);
+  if (!parsed.ok) {
+    const error = parsed.formError ?? Object.values(parsed.fieldErrors)[0] ?? "Please try again.";
+    return data<ActionData>({ error, fieldErrors: {} }, { status: 400, headers: session.headers });
+  }
+  // Removing a passkey is a sensitive change, like adding one.
+  const check = await verifyStepUp(session, parsed.data, { context });
+  if (!check.ok) {
+    return data<ActionData>(
+      { error: check.formError ?? null, fieldErrors: check.fieldErrors, stepUp: check.prompt },
+      { status: check.status, headers: session.headers },
+    );
+  }
+  try {
+    await passwordless.deletePasskey(session.tokens.accessToken, parsed.data.delete);
+  } catch (error) {
+    if (!(error instanceof CognitoAuthError)) throw error;
+    return data<ActionData>(
+      { error: error.userMessage, fieldErrors: {} },
+      { status: error.status, headers: session.headers },
+    );
+  }
+  throw redirect(`${PAGE}?notice=deleted`, { headers: session.headers });
+}
+
+const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
+
+export default function AccountPasskeys() {
+  const { passkeys, stepUp, notice } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const prompt = actionData?.stepUp ?? stepUp;
+  const fieldErrors = actionData?.fieldErrors ?? {};
+  const summary = actionData?.error ?? fieldErrors.stepUpPassword ?? fieldErrors.stepUpCode ?? null;
+  return (
+    <main>
+      <div className="card">
+        <h1>Passkeys</h1>
+        <AccountNav />
+        <p>
+          A passkey signs you in with your device's screen lock or a security key instead of a password. It only works
+          on this site, so it cannot be phished.
+        </p>
+        <FormSuccess message={summary ? null : notice} />
+        <FormError message={summary} />
+        {/* One form: the step-up fields (when needed) go with "Remove" and with "Add a passkey". */}
+        <Form method="post" id={FORM_ID} noValidate>
+          {/* The default button, disabled: Enter in the password field must not press the first "Remove". */}
+          <button type="submit" disabled hidden aria-hidden="true" tabIndex={-1} />
+          <StepUpFields prompt={prompt} errors={fieldErrors} />
+          {prompt.required ? (
+            <p className="muted">
+              No password on this account? <Link to={SIGN_IN_AGAIN}>Sign in again</Link> instead.
+            </p>
+          ) : null}
+          <h2>Your passkeys</h2>
+          {passkeys.length === 0 ? (
+            <p className="muted">You have no passkeys yet.</p>
+          ) : (
+            <ul className="passkey-list">
+              {passkeys.map((p) => (
+                <li key={p.id}>
+                  <span>
+                    <strong>{p.name}</strong>
+                    <br />
+                    <span className="muted">
+                      {/* Cognito does not report when a passkey was last used. */}
+                      Added {dateFormat.format(new Date(p.createdAt))}
+                      {p.attachment === "platform"
+                        ? " · on a device"
+                        : p.attachment === "cross-platform"
+                          ? " · security key or phone"
+                          : ""}
+                    </span>
+                  </span>
+                  <SubmitButton name="delete" value={p.id} className="button button-secondary" pendingLabel="Removing…">
+                    Remove<span className="visually-hidden"> passkey {p.name}</span>
+                  </SubmitButton>
+                </li>
+              ))}
+            </ul>
+          )}
+          <h2>Add a passkey</h2>
+          <AddPasskey formId={FORM_ID} />
+        </Form>
+      </div>
+    </main>
+  );
+}

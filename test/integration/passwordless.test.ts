@@ -1,0 +1,352 @@
+/**
+ * Choice-based sign-in (USER_AUTH) through the app, against the real
+ * emulator: the password in one step (and through SELECT_CHALLENGE), emailed
+ * codes (right, wrong, reused, spent, resent), the USER_AUTH-off setting,
+ * and step-up on the passkey pages.
+ */
+import { randomUUID } from "node:crypto";
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createSealedCookieStore } from "../../app/auth/sealed-cookie.server.ts";
+import { ChallengeRequiredError, InvalidCredentialsError } from "../../app/cognito/errors.server.ts";
+import { CognitoPasswordlessApi } from "../../app/cognito/passwordless.server.ts";
+import { adminClient, type RunningApp, startApp, TEST_SESSION_SECRET } from "../support/app.ts";
+import { TEST_CONFIRMATION_CODE } from "../support/global-setup.ts";
+import { CookieJar, expectRedirect } from "../support/http.ts";
+
+const PASSWORD = "Passwordless-Test-1!";
+const WRONG_CODE = "987654";
+
+/** An app client like the seeded `web` one: form sign-in, USER_AUTH and refresh. */
+async function createUserAuthClient(callbackBase = "http://127.0.0.1") {
+  const res = await adminClient().send(
+    new CreateUserPoolClientCommand({
+      UserPoolId: inject("userPoolId"),
+      ClientName: `passwordless-${randomUUID().slice(0, 8)}`,
+      GenerateSecret: false,
+      ExplicitAuthFlows: ["ALLOW_USER_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      CallbackURLs: [`${callbackBase}/auth/callback`],
+      PreventUserExistenceErrors: "ENABLED",
+      EnableTokenRevocation: true,
+    }),
+  );
+  return res.UserPoolClient!.ClientId!;
+}
+
+/** A confirmed user with a verified email and a permanent password. */
+async function createUser(prefix: string): Promise<string> {
+  const username = `${prefix}-${randomUUID()}@example.com`;
+  const UserPoolId = inject("userPoolId");
+  await adminClient().send(
+    new AdminCreateUserCommand({
+      UserPoolId,
+      Username: username,
+      MessageAction: "SUPPRESS",
+      UserAttributes: [
+        { Name: "email", Value: username },
+        { Name: "email_verified", Value: "true" },
+      ],
+    }),
+  );
+  await adminClient().send(
+    new AdminSetUserPasswordCommand({ UserPoolId, Username: username, Password: PASSWORD, Permanent: true }),
+  );
+  return username;
+}
+
+/** Asks for an emailed code through the form; returns the jar holding the challenge cookie. */
+async function askForCode(appUrl: string, username: string, jar = new CookieJar()): Promise<CookieJar> {
+  const res = await jar.post(`${appUrl}/login`, { username, intent: "email-code", redirectTo: "/account" });
+  expectRedirect(res, "/login/code");
+  return jar;
+}
+
+describe("USER_AUTH on (COGNITO_USER_AUTH=1)", () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    const clientId = await createUserAuthClient();
+    app = await startApp({ env: { COGNITO_CLIENT_ID: clientId, COGNITO_USER_AUTH: "1" } });
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it("offers the other methods on the same form: a code button for everyone, passkeys only once the script runs", async () => {
+    const res = await fetch(`${app.url}/login`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('name="password"');
+    expect(html).toMatch(/<button[^>]*name="intent"[^>]*value="email-code"[^>]*>Email me a code<\/button>/);
+    // The password button comes first: Enter in a field signs in with the password.
+    expect(html.indexOf('value="password"')).toBeLessThan(html.indexOf('value="email-code"'));
+    expect(html).toMatch(/autocomplete="username webauthn"/i);
+    // No passkey button in the server's HTML: it appears when the browser supports WebAuthn.
+    expect(html).not.toContain("Sign in with a passkey");
+  });
+
+  it("signs a password user in in one step (PREFERRED_CHALLENGE=PASSWORD), and a wrong password reads like an unknown user", async () => {
+    const username = await createUser("pw");
+    const jar = new CookieJar();
+    expectRedirect(await jar.post(`${app.url}/login`, { username, password: PASSWORD }), "/dashboard");
+    expect(jar.session()?.flow).toBe("custom");
+
+    const messages: string[] = [];
+    for (const attempt of [
+      { username, password: "Wrong-Passw0rd!" },
+      { username: `nobody-${randomUUID()}@example.com`, password: "Wrong-Passw0rd!" },
+    ]) {
+      const res = await new CookieJar().post(`${app.url}/login`, attempt);
+      expect(res.status).toBe(401);
+      const html = await res.text();
+      expect(html).not.toContain("Wrong-Passw0rd!");
+      messages.push(html.match(/role="alert"[^>]*>([^<]*)</)?.[1] ?? "");
+    }
+    expect(messages[0]).toBe("Incorrect username or password.");
+    expect(messages[1]).toBe(messages[0]);
+  });
+
+  it("signs in with an emailed code: challenge cookie only, wrong code corrected, right code signs in", async () => {
+    const username = await createUser("code");
+    const jar = await askForCode(app.url, username);
+    const page = await jar.fetch(`${app.url}/login/code`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("Check your email");
+    expect(html).toMatch(/to [a-z0-9]\*\*\*@/); // the masked destination
+    // The Cognito Session never reaches the page.
+    expect(html).not.toMatch(/[A-Za-z0-9+/=_-]{120,}/);
+    expect(html).toContain('name="intent" value="verify"');
+
+    const wrong = await jar.post(`${app.url}/login/code`, { intent: "verify", code: WRONG_CODE });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toContain("That code is not correct");
+    expect(jar.session()).toBeNull();
+
+    const right = await jar.post(`${app.url}/login/code`, { intent: "verify", code: TEST_CONFIRMATION_CODE });
+    expectRedirect(right, "/account");
+    expect(jar.session()?.flow).toBe("custom");
+    const account = await jar.fetch(`${app.url}/account`);
+    expect(account.status).toBe(200);
+    expect(await account.text()).toContain(username);
+  });
+
+  it("refuses a code whose challenge was used already (a replayed challenge cookie)", async () => {
+    const username = await createUser("reuse");
+    const jar = await askForCode(app.url, username);
+    const replay = jar.clone();
+    expectRedirect(
+      await jar.post(`${app.url}/login/code`, { intent: "verify", code: TEST_CONFIRMATION_CODE }),
+      "/account",
+    );
+    const again = await replay.post(`${app.url}/login/code`, { intent: "verify", code: TEST_CONFIRMATION_CODE });
+    expect(again.status).toBe(400);
+    expect(await again.text()).toContain("This code has expired or can no longer be used. Send a new code.");
+    expect(replay.session()).toBeNull();
+  });
+
+  it("after too many wrong codes the code is spent; “Send a new code” starts again and the new code works", async () => {
+    const username = await createUser("spent");
+    const jar = await askForCode(app.url, username);
+    for (let i = 0; i < 3; i++) {
+      const res = await jar.post(`${app.url}/login/code`, { intent: "verify", code: WRONG_CODE });
+      expect(res.status).toBe(400);
+    }
+    const spent = await jar.post(`${app.url}/login/code`, { intent: "verify", code: TEST_CONFIRMATION_CODE });
+    expect(spent.status).toBe(400);
+    expect(await spent.text()).toContain("Send a new code");
+
+    const resend = await jar.post(`${app.url}/login/code`, { intent: "resend" });
+    expect(resend.status).toBe(200);
+    expect(await resend.text()).toContain("We sent a new code.");
+    expectRedirect(
+      await jar.post(`${app.url}/login/code`, { intent: "verify", code: TEST_CONFIRMATION_CODE }),
+      "/account",
+    );
+    expect(jar.session()).not.toBeNull();
+  });
+
+  it("treats an unknown email like a real one (a code page, a code that never works)", async () => {
+    const jar = await askForCode(app.url, `nobody-${randomUUID()}@example.com`);
+    expect((await jar.fetch(`${app.url}/login/code`)).status).toBe(200);
+    const res = await jar.post(`${app.url}/login/code`, { intent: "verify", code: TEST_CONFIRMATION_CODE });
+    expect(res.status).toBe(400);
+    expect(jar.session()).toBeNull();
+  });
+
+  it("validates the code field and the challenge: bad input is a 400, no challenge cookie goes back to sign-in", async () => {
+    const username = await createUser("bad-input");
+    const jar = await askForCode(app.url, username);
+    for (const code of ["", "12ab56", "1234567890", "١٢٣٤٥٦"]) {
+      const res = await jar.post(`${app.url}/login/code`, { intent: "verify", code });
+      expect(res.status, code).toBe(400);
+    }
+    const none = await new CookieJar().fetch(`${app.url}/login/code`);
+    expectRedirect(none, "/login?notice=challenge-expired");
+  });
+
+  it("shows the form again to a signed-in user asked to sign in again (reauth=1, step-up)", async () => {
+    const username = await createUser("reauth");
+    const jar = new CookieJar();
+    expectRedirect(await jar.post(`${app.url}/login`, { username, password: PASSWORD }), "/dashboard");
+    expectRedirect(await jar.fetch(`${app.url}/login?redirectTo=%2Faccount`), "/account");
+    const res = await jar.fetch(`${app.url}/login?reauth=1&redirectTo=%2Faccount%2Fpasskeys`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("sign in again to continue");
+    expect(html).toContain('name="redirectTo" value="/account/passkeys"');
+  });
+
+  it("needs a recent sign-in, or the password again, to add or remove a passkey (step-up)", async () => {
+    const username = await createUser("stepup");
+    const jar = new CookieJar();
+    expectRedirect(await jar.post(`${app.url}/login`, { username, password: PASSWORD }), "/dashboard");
+    // The same session, signed in an hour ago (the sealed cookie rewritten with the tests' shared secret).
+    ageSession(jar, 3600);
+    const start = await jar.post(`${app.url}/account/passkeys/register`, { intent: "start" });
+    expect(start.status).toBe(403);
+    expect(await start.json()).toMatchObject({
+      fieldErrors: { stepUpPassword: "Enter your password to confirm this change." },
+      stepUp: { required: true, password: true },
+    });
+    const wrong = await jar.post(`${app.url}/account/passkeys/register`, {
+      intent: "start",
+      stepUpPassword: "Wrong-Passw0rd!",
+    });
+    expect(wrong.status).toBe(401);
+    const finish = await jar.post(`${app.url}/account/passkeys/register`, { intent: "finish", credential: "{}" });
+    expect(finish.status).toBe(403);
+    const remove = await jar.post(`${app.url}/account/passkeys`, { delete: "AAAA" });
+    expect(remove.status).toBe(403);
+    expect(await remove.text()).toContain("Enter your password to confirm this change.");
+  });
+
+  it("signs up with just an email, confirms with the code and is signed in at once (ConfirmSignUp's Session)", async () => {
+    expect(await (await fetch(`${app.url}/signup`)).text()).toContain('href="/signup/email"');
+    const email = `signup-${randomUUID()}@example.com`;
+    const jar = new CookieJar();
+    expectRedirect(await jar.post(`${app.url}/signup/email`, { email, name: "No Password" }), "/signup/code");
+    const page = await jar.fetch(`${app.url}/signup/code`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(email);
+    expect(html).not.toMatch(/[A-Za-z0-9+/=_-]{120,}/); // no Cognito Session in the page
+
+    const wrong = await jar.post(`${app.url}/signup/code`, { intent: "confirm", code: "000000" });
+    expect(wrong.status).toBe(400);
+    expect(jar.session()).toBeNull();
+    expectRedirect(
+      await jar.post(`${app.url}/signup/code`, { intent: "confirm", code: TEST_CONFIRMATION_CODE }),
+      "/dashboard",
+    );
+    const dashboard = await jar.fetch(`${app.url}/dashboard`);
+    expect(dashboard.status).toBe(200);
+    expect(await dashboard.text()).toContain(email);
+
+    // No password: the form's password sign-in fails like any wrong password; an emailed code works.
+    const pw = await new CookieJar().post(`${app.url}/login`, { username: email, password: "Any-Passw0rd!" });
+    expect(pw.status).toBe(401);
+    const codeJar = await askForCode(app.url, email);
+    expectRedirect(
+      await codeJar.post(`${app.url}/login/code`, { intent: "verify", code: TEST_CONFIRMATION_CODE }),
+      "/account",
+    );
+  });
+});
+
+describe("USER_AUTH off (COGNITO_USER_AUTH unset, a client without ALLOW_USER_AUTH)", () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp({ env: { COGNITO_USER_AUTH: undefined } });
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it("shows the password form only, signs in with USER_PASSWORD_AUTH, and refuses the code button's post", async () => {
+    const html = await (await fetch(`${app.url}/login`)).text();
+    expect(html).toContain('name="password"');
+    expect(html).not.toContain("Email me a code");
+    expect(html).toMatch(/autocomplete="username"/i);
+    const username = await createUser("off");
+    const jar = new CookieJar();
+    expectRedirect(await jar.post(`${app.url}/login`, { username, password: PASSWORD }), "/dashboard");
+
+    const code = await new CookieJar().post(`${app.url}/login`, { username, intent: "email-code" });
+    expect(code.status).toBe(400);
+    expect(await code.text()).toContain("Sign-in codes are not available here.");
+    expect((await jar.fetch(`${app.url}/account/passkeys`)).status).toBe(404);
+    const passkey = await new CookieJar().post(`${app.url}/login/passkey`, { intent: "start", username });
+    expect(passkey.status).toBe(404);
+  });
+});
+
+describe("the Cognito library: SELECT_CHALLENGE", () => {
+  const client = () =>
+    new CognitoIdentityProviderClient({
+      endpoint: inject("emulatorUrl"),
+      region: "us-east-1",
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+  let api: CognitoPasswordlessApi;
+  beforeAll(async () => {
+    const clientId = await createUserAuthClient();
+    api = new CognitoPasswordlessApi(client(), {
+      region: "us-east-1",
+      userPoolId: inject("userPoolId"),
+      clientId,
+      endpoint: inject("emulatorUrl"),
+    });
+  });
+
+  it("answers SELECT_CHALLENGE with ANSWER=PASSWORD and the password in one step", async () => {
+    const username = await createUser("select");
+    const tokens = await api.signIn(username, "PASSWORD", PASSWORD, { askFirst: true });
+    expect(tokens.accessToken.split(".")).toHaveLength(3);
+    expect(tokens.refreshToken).toBeTruthy();
+    await expect(api.signIn(username, "PASSWORD", "Wrong-Passw0rd!", { askFirst: true })).rejects.toBeInstanceOf(
+      InvalidCredentialsError,
+    );
+  });
+
+  it("answers SELECT_CHALLENGE with ANSWER=EMAIL_OTP and gets the code challenge", async () => {
+    const username = await createUser("select-code");
+    const error = await api.signIn(username, "EMAIL_OTP", undefined, { askFirst: true }).catch((e) => e);
+    expect(error).toBeInstanceOf(ChallengeRequiredError);
+    expect(error.challengeName).toBe("EMAIL_OTP");
+    expect(error.parameters.CODE_DELIVERY_DESTINATION).toMatch(/\*\*\*/);
+    const tokens = await api.answerEmailCode(
+      { name: "EMAIL_OTP", challengeSession: error.challengeSession, username: error.username },
+      TEST_CONFIRMATION_CODE,
+    );
+    expect(tokens.idToken).toBeTruthy();
+  });
+
+  it("treats a passwordless user's password sign-in like a wrong password (PASSWORD not offered)", async () => {
+    // The seed's passwordless@example.com signed up without a password.
+    await expect(api.signIn("passwordless@example.com", "PASSWORD", "Any-Passw0rd!")).rejects.toBeInstanceOf(
+      InvalidCredentialsError,
+    );
+  });
+});
+
+/** Rewrites the session cookie as if the sign-in happened `seconds` ago (tests share the app's secret). */
+function ageSession(jar: CookieJar, seconds: number) {
+  const stored = jar.session();
+  if (!stored) throw new Error("no session to age");
+  const store = createSealedCookieStore<typeof stored>({
+    name: "__Host-session",
+    secrets: [TEST_SESSION_SECRET],
+    secure: true,
+    maxAgeSeconds: 3600,
+  });
+  for (const cookie of store.write({ ...stored, at: stored.at - seconds }, jar.header())) {
+    const [pair] = cookie.split(";");
+    const eq = pair!.indexOf("=");
+    jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+  }
+}
