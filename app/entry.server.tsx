@@ -10,10 +10,12 @@ import { renderToPipeableStream } from "react-dom/server";
 import { logStartup } from "~/auth/startup.server";
 import { NonceContext } from "~/components/nonce";
 import { getEnv } from "~/env.server";
-import { clientIp } from "~/http/rate-limit.server";
+import { redisStore } from "~/http/limiter-store.server";
+import { clientIp, setRateLimitStore } from "~/http/rate-limit.server";
 import { setRequestClientIp } from "~/http/request-scope.server";
 import { applySecurityHeaders, createNonce } from "~/http/security-headers.server";
 import { startSessionRegistry } from "~/sessions/configured-registry.server";
+import type { RedisSessionRegistry } from "~/sessions/redis-registry.server";
 
 // Configuration is validated when the server bundle loads: a bad value stops
 // the app here, with a message naming the variable, before any request.
@@ -82,9 +84,18 @@ export function handleDataRequest(response: Response) {
 export { crossSiteRefusal } from "~/http/csrf.server";
 export { runInRequestScope } from "~/http/request-scope.server";
 
-/** The server awaits this before it listens: the session registry has loaded its revocations (or gave up, loudly). */
+/**
+ * The server awaits this before it listens: the session registry has loaded its revocations (or
+ * gave up, loudly), and with REDIS_URL the rate limits count in the same Redis, shared by every
+ * instance (one connection for both; see app/http/rate-limit.server.ts's seam).
+ */
 export async function whenReady(): Promise<void> {
-  await startSessionRegistry();
+  const registry = await startSessionRegistry();
+  const { redis, rateLimits } = getEnv();
+  if (redis && registry.kind === "redis") {
+    const client = (registry as RedisSessionRegistry).client;
+    setRateLimitStore(redisStore(client, { keyPrefix: redis.keyPrefix, maxKeys: rateLimits.maxKeys }));
+  }
 }
 
 export function loadContext(request: { headers: Headers; peerAddress: string | null }): AppLoadContext {

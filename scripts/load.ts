@@ -16,6 +16,14 @@
  *     /proc/<pid>/status is printed too).
  * Bounded in count (no open-ended loops) and in time (HARD_TIMEOUT_MS).
  * Prints the figures; `LOAD_ROUNDS=6 npm run load` runs more rounds.
+ *
+ * `npm run load -- --instances 2 --redis`: that many app processes behind no
+ * balancer at all — every session's requests rotate over the instances, and
+ * each new sign-in is checked on another instance than the one it signed in on
+ * — sharing one fresh redis-server (REDIS_URL), as several instances behind a
+ * load balancer would. Then a few sessions sign out on instance 1 and their
+ * cookies must be refused on instance 2 within a second. Memory is judged on
+ * instance 1.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -27,6 +35,7 @@ import { freePort } from "./lib/free-port.ts";
 import { ensureBuild, type MemoryAfterGc, type Server, startServer } from "./lib/load/server.ts";
 import { type DashboardSample, dashboard, percentile, type Sample, type Session, signIn } from "./lib/load/sessions.ts";
 import { createUsers, type LoadUser } from "./lib/load/users.ts";
+import { type RunningRedis, startRedis } from "./lib/redis.ts";
 import { seed } from "./lib/seed.ts";
 
 const SESSIONS = 100;
@@ -34,7 +43,6 @@ const REQUESTS_PER_SESSION = 20;
 const SIGN_INS = 20;
 /** Round 1 also warms up (memory grows to its working size); the later rounds show whether it keeps growing. `LOAD_ROUNDS` for more. */
 const ROUNDS = Math.max(3, Number(process.env.LOAD_ROUNDS ?? 3));
-const HARD_TIMEOUT_MS = 120_000;
 /**
  * After a full GC, a later round may leave at most this much more in use than
  * round 1 did, in the JS heap and in buffers outside it (a leak of 8 KB per
@@ -47,6 +55,27 @@ const MAX_HEAP_GROWTH_BYTES = 16 * 2 ** 20;
  * compression), so RSS keeps creeping for a few rounds before it levels off.
  */
 const MAX_RSS_GROWTH_RATIO = 1.5;
+
+/** Sessions that sign out on instance 1 at the end, whose cookies instance 2 must then refuse… */
+const SIGN_OUTS = 10;
+/** …within this long (pub/sub through Redis). */
+const REVOCATION_DEADLINE_MS = 1_000;
+
+function parseArgs(argv: string[]): { instances: number; redis: boolean } {
+  let instances = 1;
+  let redis = false;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--redis") redis = true;
+    else if (argv[i] === "--instances") instances = Number(argv[++i]);
+    else throw new Error(`unknown argument ${argv[i]} (expected --instances N, --redis)`);
+  }
+  if (!Number.isInteger(instances) || instances < 1 || instances > 4) throw new Error("--instances: 1 to 4");
+  if (instances > 1 && !redis) throw new Error("--instances > 1 needs --redis (sessions must be shared)");
+  return { instances, redis };
+}
+const ARGS = parseArgs(process.argv.slice(2));
+/** Per instance: several instances on the same cores do the same work with more processes. */
+const HARD_TIMEOUT_MS = 120_000 * ARGS.instances;
 
 const log = (line: string) => console.log(`[load] ${line}`);
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
@@ -63,18 +92,21 @@ interface RoundResult {
   afterGc: MemoryAfterGc;
 }
 
-async function round(appServer: Server, sessions: Session[], signers: LoadUser[]): Promise<RoundResult> {
+async function round(servers: Server[], sessions: Session[], signers: LoadUser[]): Promise<RoundResult> {
+  const appServer = servers[0]!;
+  const on = (i: number) => servers[i % servers.length]!.url;
   const started = performance.now();
   let rssPeak = appServer.rss();
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, appServer.rss())), 200);
-  const browsing = sessions.map(async (session) => {
+  // With several instances every session's requests rotate over them.
+  const browsing = sessions.map(async (session, s) => {
     const samples: DashboardSample[] = [];
-    for (let i = 0; i < REQUESTS_PER_SESSION; i++) samples.push(await dashboard(appServer.url, session));
+    for (let i = 0; i < REQUESTS_PER_SESSION; i++) samples.push(await dashboard(on(s + i), session));
     return samples;
   });
-  const signingIn = signers.map(async (user) => {
-    const result = await signIn(appServer.url, user.email, user.password);
-    const check = result.session ? await dashboard(appServer.url, result.session) : undefined;
+  const signingIn = signers.map(async (user, k) => {
+    const result = await signIn(on(k), user.email, user.password);
+    const check = result.session ? await dashboard(on(k + 1), result.session) : undefined;
     return { result, check };
   });
   const [browsed, signedIn] = await Promise.all([Promise.all(browsing), Promise.all(signingIn)]);
@@ -96,10 +128,12 @@ async function main(): Promise<number> {
   const started = performance.now();
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   let emulator: RunningEmulator | undefined;
-  let appServer: Server | undefined;
+  let redis: RunningRedis | undefined;
+  const servers: Server[] = [];
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "remix-cognito-load-"));
   const cleanup = async () => {
-    await appServer?.stop();
+    await Promise.all(servers.map((server) => server.stop()));
+    await redis?.dispose();
     await emulator?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
@@ -120,15 +154,24 @@ async function main(): Promise<number> {
       region: "us-east-1",
       credentials: { accessKeyId: "local", secretAccessKey: "local" },
     });
-    appServer = await startServer(await freePort(), {
+    if (ARGS.redis) redis = await startRedis();
+    const appEnv: Record<string, string> = {
       SESSION_SECRET: crypto.randomBytes(32).toString("base64url"),
       COGNITO_REGION: "us-east-1",
       COGNITO_USER_POOL_ID: seeded.userPoolId,
       COGNITO_CLIENT_ID: seeded.clients.web.clientId,
       COGNITO_ENDPOINT: emulator.url,
-    });
+      ...(redis ? { REDIS_URL: redis.url } : {}),
+    };
+    for (let i = 0; i < ARGS.instances; i++) servers.push(await startServer(await freePort(), appEnv));
+    const appServer = servers[0]!;
+    const on = (i: number) => servers[i % servers.length]!.url;
     const rssAtStart = appServer.rss();
-    log(`emulator ${emulator.url}; app ${appServer.url} (pid ${appServer.pid}, RSS ${mib(rssAtStart)} at start)`);
+    log(
+      `emulator ${emulator.url}; ${redis ? `redis-server ${redis.url}; ` : ""}` +
+        servers.map((s, i) => `app ${i + 1} ${s.url} (pid ${s.pid})`).join(", ") +
+        `; RSS ${mib(rssAtStart)} at start`,
+    );
 
     const t0 = performance.now();
     const users = await createUsers(admin, seeded.userPoolId, SESSIONS + SIGN_INS);
@@ -141,7 +184,7 @@ async function main(): Promise<number> {
     const setup: (Sample & { session?: Session })[] = [];
     for (let i = 0; i < browsers.length; i += 20) {
       setup.push(
-        ...(await Promise.all(browsers.slice(i, i + 20).map((u) => signIn(appServer!.url, u.email, u.password)))),
+        ...(await Promise.all(browsers.slice(i, i + 20).map((u, j) => signIn(on(i + j), u.email, u.password)))),
       );
     }
     const sessions = setup.flatMap((s) => (s.session ? [s.session] : []));
@@ -155,7 +198,7 @@ async function main(): Promise<number> {
     }
 
     // Each session checked once before the load.
-    const warm = await Promise.all(sessions.map((s) => dashboard(appServer!.url, s)));
+    const warm = await Promise.all(sessions.map((s, i) => dashboard(on(i + 1), s)));
     const warmBad = warm.filter((s) => !s.ok || s.lost);
     if (warmBad.length > 0)
       throw new Error(`before the load: ${warmBad.length} bad pages, first: ${warmBad[0]!.problem}`);
@@ -167,13 +210,16 @@ async function main(): Promise<number> {
       log(
         `round ${r}/${ROUNDS}: ${SESSIONS} sessions × ${REQUESTS_PER_SESSION} × /dashboard, with ${SIGN_INS} concurrent form sign-ins…`,
       );
-      rounds.push(await round(appServer, sessions, signers));
+      rounds.push(await round(servers, sessions, signers));
     }
+
+    // Several instances: a sign-out on instance 1 must reach instance 2 within the deadline.
+    const revocation = servers.length > 1 ? await signOutsAcross(servers, sessions.slice(0, SIGN_OUTS)) : undefined;
 
     // --- figures
     const allDashboard = rounds.flatMap((r) => [...r.dashboard, ...r.newSessions]);
     const allSignIns = rounds.flatMap((r) => r.signIns);
-    const errors = [...allDashboard, ...allSignIns].filter((s) => !s.ok);
+    const errors = [...allDashboard, ...allSignIns, ...(revocation?.samples ?? [])].filter((s) => !s.ok);
     const lostResponses = allDashboard.filter((s) => s.lost);
     const crossed = allDashboard.filter((s) => s.crossed).length;
     // Sessions that had at least one page not showing them.
@@ -253,6 +299,12 @@ async function main(): Promise<number> {
         ),
       )}, max ${ms(Math.max(...allSignIns.map((s) => s.ms)))}`,
     );
+    if (revocation) {
+      log(
+        `revocation:      ${revocation.samples.filter((s) => s.ok).length}/${revocation.samples.length} sign-outs on instance 1 refused on instance 2, ` +
+          `slowest after ${ms(Math.max(...revocation.samples.map((s) => s.ms)))} (deadline ${REVOCATION_DEADLINE_MS} ms)`,
+      );
+    }
     log(`errors:          ${errors.length}`);
     log(
       `lost sessions:   ${lostSessions.size} (${lostResponses.length} pages not showing their own user, ${crossed} showing another user)`,
@@ -291,6 +343,43 @@ async function main(): Promise<number> {
     clearTimeout(hardTimeout);
     await cleanup();
   }
+}
+
+/**
+ * Signs each session out on instance 1, then polls instance 2 with the same cookie until it is
+ * refused (302 to sign in), at most REVOCATION_DEADLINE_MS each. A session still accepted is an error.
+ */
+async function signOutsAcross(servers: Server[], sessions: Session[]): Promise<{ samples: Sample[] }> {
+  const [first, second] = [servers[0]!.url, servers[1]!.url];
+  const samples = await Promise.all(
+    sessions.map(async (session): Promise<Sample> => {
+      const out = await fetch(`${first}/logout`, {
+        method: "POST",
+        headers: { Cookie: session.cookie, Origin: first, "Content-Type": "application/x-www-form-urlencoded" },
+        redirect: "manual",
+        body: "",
+      });
+      await out.arrayBuffer();
+      if (out.status !== 302) return { ms: 0, ok: false, problem: `sign-out ${session.email}: ${out.status}` };
+      const started = performance.now();
+      for (let attempt = 0; attempt < 1_000; attempt++) {
+        const res = await fetch(`${second}/dashboard`, { headers: { Cookie: session.cookie }, redirect: "manual" });
+        await res.arrayBuffer();
+        const elapsed = performance.now() - started;
+        if (res.status === 302 && (res.headers.get("Location") ?? "").startsWith("/login"))
+          return { ms: elapsed, ok: true };
+        if (elapsed > REVOCATION_DEADLINE_MS) break;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const ms = performance.now() - started;
+      return {
+        ms,
+        ok: false,
+        problem: `${session.email}: still accepted on instance 2 ${ms.toFixed(0)} ms after signing out on 1`,
+      };
+    }),
+  );
+  return { samples };
 }
 
 main().then(

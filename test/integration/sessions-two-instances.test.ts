@@ -7,18 +7,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApp, startApp } from "../support/app.ts";
-import { type CookieJar, expectRedirect, signInWithForm } from "../support/http.ts";
+import { CookieJar, expectRedirect, signInWithForm } from "../support/http.ts";
 import { startRedis, type TestRedis } from "../support/redis";
 import { createUser } from "../support/users.ts";
 
+const FAILURE_LIMIT = 6;
 let redis: TestRedis;
 let a: RunningApp;
 let b: RunningApp;
 
 beforeAll(async () => {
   redis = await startRedis();
-  a = await startApp({ env: { REDIS_URL: redis.url } });
-  b = await startApp({ env: { REDIS_URL: redis.url, COGNITO_CLIENT_ID: a.clientId } });
+  // Failures per account and address are counted in Redis too: a low limit shows they add up.
+  const env = { REDIS_URL: redis.url, RATE_LIMIT_CONSECUTIVE_FAILURES: String(FAILURE_LIMIT) };
+  a = await startApp({ env });
+  b = await startApp({ env: { ...env, COGNITO_CLIENT_ID: a.clientId } });
 });
 afterAll(async () => {
   await a?.stop();
@@ -74,6 +77,22 @@ describe("two instances, one Redis", () => {
     const res = await onA.post(`${a.url}/account/sessions`, { intent: "end-others" });
     expectRedirect(res, /^\/login\?redirectTo=%2Faccount%2Fsessions/);
     await refusedWithin(b, onB, 1_000, "B's session after 'everywhere' on A");
+  });
+
+  it("rate-limit failures on A and B add up (counted in the shared Redis)", async () => {
+    const user = await createUser("two-limits");
+    const attempt = (app: RunningApp, password: string) =>
+      new CookieJar().post(`${app.url}/login`, { username: user.username, password });
+    for (let i = 0; i < FAILURE_LIMIT / 2; i++) {
+      expect((await attempt(a, "Wrong-Passw0rd!")).status, `failure ${i + 1} on A`).toBe(401);
+      expect((await attempt(b, "Wrong-Passw0rd!")).status, `failure ${i + 1} on B`).toBe(401);
+    }
+    // Neither instance alone has seen the limit; together they have: blocked on both, even for the right password.
+    for (const app of [a, b]) {
+      const res = await attempt(app, user.password);
+      expect(res.status).toBe(429);
+      expect(res.headers.get("Retry-After")).toMatch(/^\d+$/);
+    }
   });
 
   it("Redis down: both keep serving and old revocations hold; back (empty): queued writes flow again", async () => {
