@@ -104,15 +104,27 @@ async function main(): Promise<void> {
     const redisHealth = JSON.stringify(await (await fetch(`${appRedis.url}/healthz`)).json());
     const storeInRedis = /"kind":"redis"/.test(redisHealth);
 
-    const hosted: { hops: number; requests: number; tokenCalls: number; sequence: string[] }[] = [];
+    const hosted: {
+      hops: number;
+      cognitoInternalRedirects: number;
+      requests: number;
+      tokenCalls: number;
+      sequence: string[];
+    }[] = [];
     for (let i = 0; i < PLAN.hostedRuns; i++) {
       const tokenCallsBefore = proxy.count("POST /oauth2/token");
       const run = await hostedSignIn(appUrl, DEMO);
       if (!run.html.includes(`data-testid="flow">Cognito Hosted UI<`))
         throw new Error("Hosted UI sign-in did not land signed in");
+      // Cognito's own redirect from /oauth2/authorize to its /login page (AWS's classic Hosted UI
+      // does the same) is not the app's doing: a hop is a request after GET /auth/hosted, up to and
+      // including the one that lands on /dashboard, less Cognito-to-Cognito redirects.
+      const cognitoInternal = run.requests.filter(
+        (r, i) => r.side === "cognito" && r.status >= 300 && r.status < 400 && run.requests[i + 1]?.side === "cognito",
+      ).length;
       hosted.push({
-        // Every request after GET /auth/hosted, up to and including the one that lands on /dashboard.
-        hops: run.requests.length - 1,
+        hops: run.requests.length - 1 - cognitoInternal,
+        cognitoInternalRedirects: cognitoInternal,
         requests: run.requests.length,
         tokenCalls: proxy.count("POST /oauth2/token") - tokenCallsBefore,
         sequence: run.requests.map((r) => `${r.method} ${r.side} ${new URL(r.url).pathname} → ${r.status}`),
@@ -122,6 +134,7 @@ async function main(): Promise<void> {
 
     // --- memory before any load
     const rssBefore = app.rss();
+    const statsBefore = await benchStats(appUrl);
 
     // --- custom-form sign-in vs bare InitiateAuth (one at a time, alternating)
     log(`sign-in latency: ${PLAN.signIn.rounds} rounds × ${PLAN.signIn.perRound} per side…`);
@@ -143,7 +156,25 @@ async function main(): Promise<void> {
       `load: warm-up ${warmupSeconds} s per side, then ${rounds} rounds × ${roundSeconds} s on each of 4 sides, ${connections} connections…`,
     );
     const redisProbe = await probeRedis(redis);
-    const redisCommands = { total: 0, cpuMs: 0 };
+    // Commands Redis processed during the Redis app's /dashboard rounds, and during its bypassed
+    // rounds (no session: only the registry's background work, e.g. its health PING). The
+    // difference, per request, is what a signed-in request costs the store.
+    const redisCommands = { total: 0, cpuMs: 0, seconds: 0, background: 0, backgroundSeconds: 0 };
+    const countRedis = async (side: "dashboard" | "bypassed", run: () => Promise<LoadRound>) => {
+      const commandsBefore = await redisProbe.commands();
+      const cpuBefore = redisProbe.cpuMs();
+      const round = await run();
+      const commands = (await redisProbe.commands()) - commandsBefore;
+      if (side === "dashboard") {
+        redisCommands.cpuMs += redisProbe.cpuMs() - cpuBefore;
+        redisCommands.total += commands;
+        redisCommands.seconds += round.seconds;
+      } else {
+        redisCommands.background += commands;
+        redisCommands.backgroundSeconds += round.seconds;
+      }
+      return round;
+    };
     // The bypassed side sends no cookie: with one, the root loader would check the session there too.
     const withSession = (target: AppProcess, cookie: string) => (seconds: number) =>
       loadRound({
@@ -155,15 +186,12 @@ async function main(): Promise<void> {
       });
     const bypassed = (target: AppProcess) => (seconds: number) =>
       loadRound({ url: `${target.url}/bench/dashboard`, seconds, connections, serverCpuMs: target.cpuMs });
-    const withSessionRedis = async (seconds: number) => {
-      const commandsBefore = await redisProbe.commands();
-      const cpuBefore = redisProbe.cpuMs();
-      const round = await withSession(appRedis, sessionCookieRedis)(seconds);
-      redisCommands.cpuMs += redisProbe.cpuMs() - cpuBefore;
-      redisCommands.total += (await redisProbe.commands()) - commandsBefore;
-      return round;
-    };
-    const sides = [withSession(app, sessionCookie), bypassed(app), withSessionRedis, bypassed(appRedis)];
+    const sides = [
+      withSession(app, sessionCookie),
+      bypassed(app),
+      (seconds: number) => countRedis("dashboard", () => withSession(appRedis, sessionCookieRedis)(seconds)),
+      (seconds: number) => countRedis("bypassed", () => bypassed(appRedis)(seconds)),
+    ];
     // Peak RSS of both apps, sampled through the whole load phase.
     const peak = { app: app.rss(), appRedis: appRedis.rss() };
     const sampler = setInterval(() => {
@@ -172,14 +200,23 @@ async function main(): Promise<void> {
     }, PLAN.rssSampleMs);
     const rssDuring: number[] = [];
     let load: LoadRound[][];
+    let redisCommandsBefore: Record<string, number> = {};
+    let redisCommandsByName: Record<string, number> = {};
     try {
       for (const side of sides) await side(warmupSeconds);
-      redisCommands.total = 0; // the warm-up's do not count
-      redisCommands.cpuMs = 0;
+      // The warm-up's commands do not count.
+      Object.assign(redisCommands, { total: 0, cpuMs: 0, seconds: 0, background: 0, backgroundSeconds: 0 });
+      redisCommandsBefore = await redisProbe.commandStats();
       load = await alternateAll(
         rounds,
         sides.map((side) => () => side(roundSeconds)),
         () => rssDuring.push(app.rss()),
+      );
+      const redisCommandsAfter = await redisProbe.commandStats();
+      redisCommandsByName = Object.fromEntries(
+        Object.entries(redisCommandsAfter)
+          .map(([name, calls]) => [name, calls - (redisCommandsBefore[name] ?? 0)] as const)
+          .filter(([, calls]) => calls > 0),
       );
     } finally {
       clearInterval(sampler);
@@ -192,9 +229,7 @@ async function main(): Promise<void> {
       LoadRound[],
     ];
     const rssAfter = app.rss();
-    const sessionCacheStats = (await (await fetch(`${appUrl}/bench/stats`)).json()) as {
-      sessionCache?: { entries: number; hits: number; misses: number };
-    };
+    const statsAfter = await benchStats(appUrl);
 
     // --- while the app idles: does its memory come back? (V8 gives heap back
     // only when its memory reducer runs, some seconds after allocation stops.)
@@ -238,9 +273,13 @@ async function main(): Promise<void> {
     const hostedHops = Math.max(...hosted.map((h) => h.hops));
     const hostedTokenCalls = Math.max(...hosted.map((h) => h.tokenCalls));
     const allCookieBytes = [...emulatorCookies.setCookieBytes, ...aws.setCookieBytes];
-    const redisPerRequest = redisCommands.total / requests(dashRedisLoad);
+    // Commands caused by signed-in requests: those of the /dashboard rounds, less the background
+    // rate measured over the bypassed rounds for as long.
+    const redisBackgroundPerSecond = redisCommands.background / redisCommands.backgroundSeconds;
+    const redisPerRequest =
+      Math.max(0, redisCommands.total - redisBackgroundPerSecond * redisCommands.seconds) / requests(dashRedisLoad);
     const storeCostUs = cpuPerRequest(dashRedisLoad) - cpuPerRequest(dashLoad);
-    const cache = sessionCacheStats.sessionCache;
+    const cache = statsAfter.sessionCache;
     const rows: Row[] = [
       dashboardRow(
         "/dashboard req/s, in-process store",
@@ -259,13 +298,18 @@ async function main(): Promise<void> {
       },
       {
         measure: "session store cost per request",
-        figure: `Redis: ${fixed(redisPerRequest * 1000, 1)} commands per 1000 requests, ${fixed((redisCommands.cpuMs * 1000) / requests(dashRedisLoad), 1)} µs redis-server CPU`,
+        figure: `Redis: ${fixed(redisPerRequest * 1000, 1)} commands per 1000 requests, ${fixed((redisCommands.cpuMs * 1000) / requests(dashRedisLoad), 1)} µs redis-server CPU per request`,
         compared: `app CPU ${fixed(cpuPerRequest(dashRedisLoad), 0)} (Redis) vs ${fixed(cpuPerRequest(dashLoad), 0)} µs (in-process) per /dashboard`,
         ratio: cpuPerRequest(dashRedisLoad) / cpuPerRequest(dashLoad),
         target: `no Redis round trip per request (≤ ${REDIS_COMMANDS_PER_REQUEST_MAX * 1000} per 1000)`,
         pass: storeInRedis && redisPerRequest <= REDIS_COMMANDS_PER_REQUEST_MAX,
         note: storeInRedis
-          ? `the Redis app's extra app CPU per /dashboard: ${fixed(storeCostUs, 0)} µs (two processes: read with the dashboard rows' noise)`
+          ? `${redisCommands.total} commands during ${requests(dashRedisLoad)} signed-in requests (${redisCommands.seconds} s), ` +
+            `${redisCommands.background} during as long without a session (background: ${fixed(redisBackgroundPerSecond, 2)}/s); ` +
+            `by name over the whole load: ${Object.entries(redisCommandsByName)
+              .map(([n, c]) => `${n} ${c}`)
+              .join(", ")}; ` +
+            `the Redis app's extra app CPU per /dashboard: ${fixed(storeCostUs, 0)} µs (two processes: read with the dashboard rows' noise)`
           : "the app does not report a Redis session store in /healthz yet: nothing to measure",
       },
       {
@@ -295,7 +339,11 @@ async function main(): Promise<void> {
         ratio: null,
         target: "4 hops, 1 token call",
         pass: hosted.every((h) => h.hops === 4 && h.tokenCalls === 1),
-        note: hosted[0]!.sequence.join(", "),
+        note:
+          `${hosted[0]!.sequence.join(", ")}` +
+          (hosted[0]!.cognitoInternalRedirects
+            ? ` (${hosted[0]!.cognitoInternalRedirects} of them Cognito's own redirect to its sign-in page, not counted)`
+            : ""),
       },
       {
         measure: "JWKS fetches (whole bench)",
@@ -333,7 +381,7 @@ async function main(): Promise<void> {
         note:
           `sampled every ${PLAN.rssSampleMs} ms; ${fixed(mib(rssAfter))} MiB right after the load; at start ${fixed(mib(rssAtStart))} MiB; ` +
           `after each round ${rssDuring.map((b) => fixed(mib(b), 0)).join("/")} MiB; the Redis app peaked at ${fixed(mib(peak.appRedis))} MiB; ` +
-          `server: ${app.server}`,
+          `server: ${app.server}; where it is — before: ${describeMemory(statsBefore.memory)}; right after: ${describeMemory(statsAfter.memory)}`,
       },
       {
         measure: "app RSS after the load, settled",
@@ -359,9 +407,16 @@ async function main(): Promise<void> {
       raw: {
         dashboard: {
           inProcess: { withSession: dashLoad, bypassed: benchLoad },
-          redis: { withSession: dashRedisLoad, bypassed: benchRedisLoad, storeInRedis, commands: redisCommands },
+          redis: {
+            withSession: dashRedisLoad,
+            bypassed: benchRedisLoad,
+            storeInRedis,
+            commands: redisCommands,
+            commandsByName: redisCommandsByName,
+          },
         },
         sessionCache: cache,
+        memory: { before: statsBefore.memory, after: statsAfter.memory },
         verification: verify,
         signIn,
         hosted,
@@ -396,6 +451,37 @@ async function main(): Promise<void> {
       for (const file of profiles) console.log(`\n${formatBreakdown(file)}`);
     }
   }
+}
+
+interface MemoryStats {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+  heapSizeLimit: number;
+  spaces: Record<string, { committed: number; used: number }>;
+}
+
+/** The app's /bench/stats: session-cache counters and where its memory is. */
+async function benchStats(appUrl: string) {
+  return (await (await fetch(`${appUrl}/bench/stats`)).json()) as {
+    sessionCache?: { entries: number; hits: number; misses: number };
+    memory: MemoryStats;
+  };
+}
+
+/** "RSS 300 = V8 heap 250 (old space 200 committed / 30 used, new space 32 / 5) + …" in MiB. */
+function describeMemory(m: MemoryStats): string {
+  const space = (name: string) => m.spaces[name] ?? { committed: 0, used: 0 };
+  const old = space("old_space");
+  const young = space("new_space");
+  return (
+    `RSS ${fixed(mib(m.rss), 0)} MiB = V8 heap ${fixed(mib(m.heapTotal), 0)} committed ` +
+    `(old space ${fixed(mib(old.committed), 0)} committed / ${fixed(mib(old.used), 0)} used, ` +
+    `new space ${fixed(mib(young.committed), 0)} / ${fixed(mib(young.used), 0)}; limit ${fixed(mib(m.heapSizeLimit), 0)}) ` +
+    `+ ${fixed(mib(m.external), 0)} external + ${fixed(mib(m.rss - m.heapTotal - m.external), 0)} native and code`
+  );
 }
 
 /**

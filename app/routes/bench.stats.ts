@@ -1,15 +1,28 @@
 /**
  * Bench-only: counters the bench and the tests read to show that a code path
- * ran (today: the verified-session cache's hits and misses). Answers 404
- * unless BENCH_ROUTES=1 (off by default; never set it in a real deployment:
- * how many sessions an instance holds is nobody else's business).
+ * ran (the verified-session cache's hits and misses), and where the process's
+ * memory is (V8's heap spaces against RSS), so the bench can say what holds
+ * memory at the peak of a load. Answers 404 unless BENCH_ROUTES=1 (off by
+ * default; never set it in a real deployment: how many sessions an instance
+ * holds is nobody else's business).
  */
+import v8 from "node:v8";
 import { data } from "@remix-run/node";
 import { verifiedSessionCacheStats } from "~/auth/current-session.server";
 import { getEnv } from "~/env.server";
 
 export async function loader() {
   if (!getEnv().benchRoutes) throw data({ message: "Not found" }, { status: 404 });
+  const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
+  const spaces = Object.fromEntries(
+    v8
+      .getHeapSpaceStatistics()
+      .map((s) => [s.space_name, { committed: s.physical_space_size, used: s.space_used_size }]),
+  );
+  const { heap_size_limit: heapSizeLimit } = v8.getHeapStatistics();
   // No Cache-Control here: the server answers everything the app renders with no-store.
-  return Response.json({ sessionCache: verifiedSessionCacheStats() });
+  return Response.json({
+    sessionCache: verifiedSessionCacheStats(),
+    memory: { rss, heapTotal, heapUsed, external, arrayBuffers, heapSizeLimit, spaces },
+  });
 }

@@ -3,8 +3,8 @@
  * through the running app: a cookie whose exact bytes were verified a moment
  * ago is served from the cache, and everything else still goes through the
  * full check — a cookie one character away from a cached one, a cached
- * session whose access token has become due for refresh, garbage that would
- * only fill the cache. /bench/stats (BENCH_ROUTES=1) shows hits and misses,
+ * session whose access token has become due for refresh or that has been
+ * signed out, garbage that would only fill the cache. /bench/stats (BENCH_ROUTES=1) shows hits and misses,
  * so each test can tell that its request really went through the cache.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -111,6 +111,21 @@ describe("the verified-session cache", () => {
     const due = await dashboardCounted(jar);
     expect(due.hits).toBe(0);
     expectRedirect(due.res, SIGNED_OUT);
+  });
+
+  it("refuses a cached session the moment it is signed out (a copy of the cookie was cached)", async () => {
+    const jar = await signInWithForm(app.url, DEMO.username, DEMO.password);
+    const copy = jar.clone();
+    expect((await dashboardCounted(copy)).res.status).toBe(200);
+    const cached = await dashboardCounted(copy);
+    expect(cached.res.status).toBe(200);
+    expect(cached.hits).toBe(1); // the copy is served from the cache
+
+    // Sign-out (with the same cookie) revokes the session id: the cached entry must not answer.
+    expectRedirect(await jar.post(`${app.url}/logout`, {}, { headers: { Origin: app.url } }), "/");
+    const after = await dashboardCounted(copy);
+    expect(after.hits).toBe(0);
+    expectRedirect(after.res, SIGNED_OUT);
   });
 
   it("keeps only cookies that verified: garbage and tampered cookies add nothing", async () => {

@@ -10,6 +10,8 @@ import type { RunningRedis } from "../redis.ts";
 export interface RedisProbe {
   /** `total_commands_processed` from INFO, minus the INFO calls this probe made itself. */
   commands(): Promise<number>;
+  /** Calls per command name (INFO commandstats), minus this probe's own INFO calls. */
+  commandStats(): Promise<Record<string, number>>;
   /** CPU time of the redis-server process so far (user + system), in ms. */
   cpuMs(): number;
   close(): Promise<void>;
@@ -27,6 +29,15 @@ export async function probeRedis(redis: RunningRedis): Promise<RedisProbe> {
       const total = Number(info.match(/^total_commands_processed:(\d+)/m)?.[1]);
       // This INFO is counted once it has run: leave our own calls out.
       return total - ownCalls;
+    },
+    async commandStats() {
+      const info = await client.info("commandstats");
+      ownCalls++;
+      const stats: Record<string, number> = {};
+      for (const [, name, calls] of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) stats[name!] = Number(calls);
+      stats.info = (stats.info ?? 0) - ownCalls;
+      if (stats.info <= 0) delete stats.info;
+      return stats;
     },
     cpuMs: () => readCpuMs(redis.pid!),
     close: async () => {

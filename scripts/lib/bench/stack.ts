@@ -1,6 +1,7 @@
 /**
- * The whole stack the bench measures, started from nothing: a fresh
- * cognito-local (free port, temp data dir, seeded), a counting proxy in front
+ * The whole stack the bench measures, started from nothing: a fresh local
+ * Cognito — cognito-local behind its parity gateway, as `npm run dev` and the
+ * tests run it (free port, temp data dir, seeded) — a counting proxy in front
  * of it for the Hosted UI, a dedicated app client whose callback URL is the
  * app's, and the production build under `npm start`'s server with BENCH_ROUTES=1.
  */
@@ -10,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
 import type { CognitoSettings } from "../../../app/cognito/config.server.ts";
-import { type RunningEmulator, startEmulator } from "../../../cognito-local/launcher.ts";
+import { type RunningLocalCognito, startLocalCognito } from "../../../cognito-local/gateway/index.ts";
 import { type AppProcess, type StartAppOptions, startApp } from "../app-process.ts";
 import { freePort } from "../free-port.ts";
 import { type RunningRedis, startRedis } from "../redis.ts";
@@ -20,7 +21,8 @@ import { type CountingProxy, startCountingProxy } from "./cognito-proxy.ts";
 export const REGION = "us-east-1";
 
 export interface Stack {
-  emulator: RunningEmulator;
+  /** The parity gateway in front of cognito-local (what `npm run dev` and the tests use). */
+  emulator: RunningLocalCognito;
   proxy: CountingProxy;
   /** The app with its default, in-process session store. */
   app: AppProcess;
@@ -59,7 +61,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "remix-cognito-bench-"));
     const removeDataDir = () => fs.rmSync(dataDir, { recursive: true, force: true });
     process.on("exit", removeDataDir);
-    const emulator = await startEmulator({ dataDir, port: await freePort() });
+    // The gateway runs in this process; cognito-local behind it in its own.
+    const emulator = await startLocalCognito({ dataDir, port: await freePort() });
     stops.push(() => emulator.stop(), removeDataDir);
     const seeded = await seed({ endpoint: emulator.url, region: REGION });
     const proxy = await startCountingProxy(emulator.url);
