@@ -30,7 +30,7 @@ import { allowedFirstFactors, PoolSettings } from "./pool-settings.ts";
 import { RefreshTokens } from "./refresh-tokens.ts";
 import { safeEqual, secretHash } from "./secret-hash.ts";
 import { CHALLENGE_SESSION_MS, ChallengeSessions } from "./sessions.ts";
-import { TokenMinter } from "./token-minter.ts";
+import { type MintOptions, TokenMinter } from "./token-minter.ts";
 import { poolIdOf, type TokenRegistry } from "./token-registry.ts";
 import type { AppClient, Upstream, User } from "./upstream.ts";
 import { UserAuth } from "./user-auth.ts";
@@ -192,6 +192,8 @@ export class CognitoApi {
         return this.adminUserGlobalSignOut(body);
       case "RevokeToken":
         return this.revokeToken(body);
+      case "GetTokensFromRefreshToken":
+        return this.getTokensFromRefreshToken(body);
       case "StartWebAuthnRegistration":
         return this.webAuthn.startRegistration(body);
       case "CompleteWebAuthnRegistration":
@@ -223,6 +225,14 @@ export class CognitoApi {
       case "REFRESH_TOKEN":
         if (!allowsFlow(client, "REFRESH_TOKEN_AUTH")) {
           throw new AwsError("InvalidParameterException", "REFRESH_TOKEN_AUTH flow not enabled for this client");
+        }
+        // AWS: "You can't authenticate with REFRESH_TOKEN_AUTH in app clients
+        // with refresh token rotation enabled."
+        if (this.settings.rotation(client.ClientId).enabled) {
+          throw new AwsError(
+            "InvalidParameterException",
+            "REFRESH_TOKEN_AUTH is not available for a client with refresh token rotation: use GetTokensFromRefreshToken",
+          );
         }
         return this.refreshTokenAuth(client, body, params);
       case "USER_AUTH":
@@ -303,9 +313,105 @@ export class CognitoApi {
    * with its secret already, and AWS does not apply ExplicitAuthFlows there.
    */
   async refreshForTokenEndpoint(client: AppClient, refreshToken: string): Promise<InitiateAuthResponse> {
+    if (this.settings.rotation(client.ClientId).enabled) return this.rotate(client, refreshToken);
     const params = { REFRESH_TOKEN: refreshToken };
     const body = { ClientId: client.ClientId, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: params };
     return this.refreshTokenAuth(client, body, params, false);
+  }
+
+  /**
+   * GetTokensFromRefreshToken: new ID and access tokens, and — when the
+   * client rotates refresh tokens — a new refresh token, the old one
+   * working on for the client's grace period (then RefreshTokenReuseException).
+   * The client proves itself with its secret (ClientSecret), not a SECRET_HASH;
+   * ALLOW_REFRESH_TOKEN_AUTH does not apply.
+   */
+  private async getTokensFromRefreshToken(body: Body): Promise<InitiateAuthResponse> {
+    const client = await this.up.client(body.ClientId);
+    if (client.ClientSecret) {
+      if (typeof body.ClientSecret !== "string" || !body.ClientSecret) {
+        throw new AwsError(
+          "NotAuthorizedException",
+          `Client ${client.ClientId} is configured with secret but ClientSecret was not received`,
+        );
+      }
+      if (!safeEqual(body.ClientSecret, client.ClientSecret)) {
+        throw new AwsError("NotAuthorizedException", `Unable to verify client secret for client ${client.ClientId}`);
+      }
+    }
+    const refreshToken = body.RefreshToken;
+    if (typeof refreshToken !== "string" || !refreshToken) {
+      throw new AwsError("InvalidParameterException", "Missing required parameter RefreshToken");
+    }
+    if (this.settings.rotation(client.ClientId).enabled) return this.rotate(client, refreshToken);
+    const params = { REFRESH_TOKEN: refreshToken };
+    return this.refreshTokenAuth(
+      client,
+      { ClientId: client.ClientId, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: params },
+      params,
+      false,
+    );
+  }
+
+  /**
+   * Refresh-token rotation: everything minted anew (keeping the sign-in's
+   * auth_time and the original refresh token's expiry: rotation renews the
+   * token, not the session), the presented token rotated out.
+   */
+  private async rotate(client: AppClient, refreshToken: string): Promise<InitiateAuthResponse> {
+    if (this.registry.isRefreshTokenRevoked(refreshToken)) {
+      throw new AwsError("NotAuthorizedException", "Refresh Token has been revoked");
+    }
+    const issuedTo = this.registry.clientOf(refreshToken);
+    if (issuedTo && issuedTo !== client.ClientId) throw new AwsError("NotAuthorizedException", "Invalid Refresh Token");
+    const known = this.refreshTokens.check(refreshToken, client.ClientId);
+    let entry: { username: string; authTime: number; expiresAt: number };
+    if (known) {
+      entry = known;
+    } else {
+      // One of cognito-local's: it must still know it (not revoked, not made up).
+      try {
+        await this.up.call("InitiateAuth", {
+          ClientId: client.ClientId,
+          AuthFlow: "REFRESH_TOKEN_AUTH",
+          AuthParameters: { REFRESH_TOKEN: refreshToken },
+        });
+      } catch (error) {
+        if ((error as AwsError).type === "NotAuthorizedException") {
+          throw new AwsError("NotAuthorizedException", "Invalid Refresh Token");
+        }
+        throw error;
+      }
+      const claims = decodeJwt(refreshToken);
+      entry = {
+        username: claim(claims, "cognito:username") ?? "",
+        authTime: numericClaim(claims, "iat") ?? Math.floor(Date.now() / 1000),
+        expiresAt: numericClaim(claims, "exp") ?? 0,
+      };
+    }
+    const user = await this.up.user(client.UserPoolId, entry.username);
+    if (!user) throw new AwsError("NotAuthorizedException", "Invalid Refresh Token");
+    if (user.Enabled === false) throw userDisabled();
+    const { refreshExpiresAt: _, ...tokens } = await this.mint(client, user, {
+      authTime: entry.authTime,
+      refreshToken: true,
+      refreshExpiresAt: entry.expiresAt,
+    });
+    const family = {
+      clientId: client.ClientId,
+      poolId: client.UserPoolId,
+      username: user.Username,
+      authTime: entry.authTime,
+      expiresAt: entry.expiresAt,
+    };
+    this.refreshTokens.recordMinted(tokens.RefreshToken!, family);
+    this.refreshTokens.rotateOut(
+      refreshToken,
+      family,
+      known?.minted ?? false,
+      this.settings.rotation(client.ClientId).graceSeconds,
+    );
+    return { ChallengeParameters: {}, AuthenticationResult: this.issued(client, tokens) };
   }
 
   private async refreshTokenAuth(client: AppClient, body: Body, params: Record<string, string>, checkHash = true) {
@@ -457,7 +563,7 @@ export class CognitoApi {
     return this.issued(client, tokens);
   }
 
-  private async mint(client: AppClient, user: User, options: { authTime?: number; refreshToken?: boolean }) {
+  private async mint(client: AppClient, user: User, options: MintOptions) {
     const groups = await this.up.groups(client.UserPoolId, user.Username);
     return this.minter.mint(
       client,

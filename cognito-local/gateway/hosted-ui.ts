@@ -27,6 +27,7 @@ import * as pages from "./html.ts";
 import { isForm, parseCookies, readBody, redirect, sendHtml } from "./http.ts";
 import { claim, decodeJwt } from "./jwt.ts";
 import { describePasswordPolicy } from "./password-policy.ts";
+import { allowedFirstFactors } from "./pool-settings.ts";
 import { secretHash } from "./secret-hash.ts";
 import type { Upstream } from "./upstream.ts";
 
@@ -46,6 +47,8 @@ interface Flow {
   expiresAt: number;
   usernameLabel: string;
   passwordHint: string;
+  /** The pool allows email sign-in codes: the sign-in page offers them. */
+  emailCodes: boolean;
   username?: string;
   /** Kept to sign in after a sign-up confirmation, and for the token request after a challenge. */
   password?: string;
@@ -56,7 +59,8 @@ interface Flow {
 interface HostedSession {
   poolId: string;
   username: string;
-  password: string;
+  /** Absent after a sign-in with an email code: new tokens are then minted by the gateway. */
+  password?: string;
   expiresAt: number;
 }
 
@@ -220,6 +224,7 @@ export class HostedUi {
     const username = (form.get("username") ?? "").trim();
     const password = form.get("password") ?? "";
     flow.username = username;
+    if (form.get("action") === "email-code") return this.sendEmailCode(res, flow, username);
     if (!username || !password) return this.render(res, flow, { error: "Enter your username and password." });
     await this.signIn(res, flow, username, password);
   }
@@ -252,7 +257,45 @@ export class HostedUi {
     await this.afterAuth(res, flow, result, password);
   }
 
-  private async afterAuth(res: ServerResponse, flow: Flow, result: InitiateAuthResponse, password: string) {
+  /**
+   * "Email me a code", as managed login offers it: choice-based sign-in
+   * (USER_AUTH) with EMAIL_OTP preferred, then the code page.
+   */
+  private async sendEmailCode(res: ServerResponse, flow: Flow, username: string) {
+    flow.step = "login";
+    if (!flow.emailCodes) return this.render(res, flow, { error: "Sign-in codes are not available here." });
+    if (!username) return this.render(res, flow, { error: `Enter your ${flow.usernameLabel.toLowerCase()}.` });
+    let result: InitiateAuthResponse;
+    try {
+      result = await this.o.api.initiateAuth(
+        {
+          ClientId: flow.request.client.ClientId,
+          AuthFlow: "USER_AUTH",
+          AuthParameters: {
+            USERNAME: username,
+            PREFERRED_CHALLENGE: "EMAIL_OTP",
+            ...this.secretHashParam(flow, username),
+          },
+        },
+        { hosted: true },
+      );
+    } catch (error) {
+      return this.render(res, flow, { error: toAwsError(error).message });
+    }
+    if (result.ChallengeName !== "EMAIL_OTP") {
+      // This account cannot get a code (no verified email): AWS offers it the other ways.
+      return this.render(res, flow, {
+        error: "We can't send a sign-in code to this account. Sign in with your password.",
+      });
+    }
+    flow.step = "challenge";
+    flow.password = undefined;
+    flow.destination = result.ChallengeParameters?.CODE_DELIVERY_DESTINATION;
+    flow.challenge = { name: "EMAIL_OTP", session: result.Session ?? "", username };
+    this.render(res, flow);
+  }
+
+  private async afterAuth(res: ServerResponse, flow: Flow, result: InitiateAuthResponse, password: string | undefined) {
     if (result.AuthenticationResult) return this.complete(res, flow, result.AuthenticationResult, password);
     const name = result.ChallengeName ?? "";
     const params = result.ChallengeParameters ?? {};
@@ -286,12 +329,21 @@ export class HostedUi {
         return this.render(res, flow, { error: "Passwords do not match." });
       return this.respond(res, flow, { NEW_PASSWORD: newPassword }, newPassword);
     }
+    if (challenge.name === "EMAIL_OTP") {
+      if (form.get("action") === "resend") return this.sendEmailCode(res, flow, challenge.username);
+      return this.respond(res, flow, { EMAIL_OTP_CODE: (form.get("code") ?? "").trim() }, undefined);
+    }
     const code = (form.get("code") ?? "").trim();
     const field = challenge.name === "SMS_MFA" ? "SMS_MFA_CODE" : "SOFTWARE_TOKEN_MFA_CODE";
     return this.respond(res, flow, { [field]: code }, flow.password ?? "");
   }
 
-  private async respond(res: ServerResponse, flow: Flow, answers: Record<string, string>, password: string) {
+  private async respond(
+    res: ServerResponse,
+    flow: Flow,
+    answers: Record<string, string>,
+    password: string | undefined,
+  ) {
     const challenge = flow.challenge!;
     let result: InitiateAuthResponse;
     try {
@@ -308,9 +360,14 @@ export class HostedUi {
     } catch (error) {
       const e = toAwsError(error);
       if (e.message.startsWith("Invalid session")) {
+        const emailCode = challenge.name === "EMAIL_OTP";
         flow.step = "login";
         flow.challenge = undefined;
-        return this.render(res, flow, { error: "Your sign-in took too long. Sign in again." });
+        return this.render(res, flow, {
+          error: emailCode
+            ? "That sign-in code can no longer be used (it expired, or was entered wrongly too often). Ask for a new one."
+            : "Your sign-in took too long. Sign in again.",
+        });
       }
       return this.render(res, flow, { error: e.message });
     }
@@ -424,7 +481,7 @@ export class HostedUi {
 
   // --- sign-in done, sign-out -------------------------------------------------------
 
-  private complete(res: ServerResponse, flow: Flow, tokens: AuthenticationResultType, password: string) {
+  private complete(res: ServerResponse, flow: Flow, tokens: AuthenticationResultType, password: string | undefined) {
     // Both or neither: a refusal (503) must not leave a session without its code.
     this.sessions.ensureRoom();
     this.o.codes.ensureRoom();
@@ -510,6 +567,9 @@ export class HostedUi {
       expiresAt: this.o.now() + FLOW_MS,
       usernameLabel: pool.UsernameAttributes?.includes("email") ? "Email" : "Username",
       passwordHint: describePasswordPolicy(pool.Policies?.PasswordPolicy),
+      emailCodes:
+        allowedFirstFactors(pool).includes("EMAIL_OTP") &&
+        this.o.api.settings.tier(request.client.UserPoolId) !== "LITE",
     };
     this.flows.set(flow.id, flow);
     return flow;
@@ -524,17 +584,25 @@ export class HostedUi {
     let html: string;
     switch (flow.step) {
       case "login":
-        html = pages.loginPage({ ...common, ...links, username: flow.username, usernameLabel: flow.usernameLabel });
+        html = pages.loginPage({
+          ...common,
+          ...links,
+          username: flow.username,
+          usernameLabel: flow.usernameLabel,
+          emailCodes: flow.emailCodes,
+        });
         break;
       case "challenge":
         html =
           flow.challenge?.name === "NEW_PASSWORD_REQUIRED"
             ? pages.newPasswordPage({ ...common, passwordHint: flow.passwordHint })
-            : pages.mfaPage({
-                ...common,
-                challengeName: flow.challenge?.name ?? "",
-                deviceName: flow.challenge?.deviceName,
-              });
+            : flow.challenge?.name === "EMAIL_OTP"
+              ? pages.emailCodePage({ ...common, destination: flow.destination, loginHref: links.loginHref })
+              : pages.mfaPage({
+                  ...common,
+                  challengeName: flow.challenge?.name ?? "",
+                  deviceName: flow.challenge?.deviceName,
+                });
         break;
       case "signup":
         html = pages.signUpPage({

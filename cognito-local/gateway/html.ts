@@ -108,6 +108,8 @@ export interface LoginPage extends FormMessages {
   usernameLabel: string;
   signUpHref: string;
   forgotPasswordHref: string;
+  /** Offer "Email me a code" (the pool allows EMAIL_OTP), as managed login does. */
+  emailCodes?: boolean;
 }
 
 export function loginPage(p: LoginPage): string {
@@ -125,6 +127,12 @@ ${flowField(p.flow)}
 <input id="password" name="password" type="password" autocomplete="current-password" required${describedBy(p)}>
 </div>
 <button type="submit">Sign in</button>
+${
+  p.emailCodes
+    ? html`<p class="hint" id="email-code-hint">No password? We can email you a one-time sign-in code instead.</p>
+<button type="submit" name="action" value="email-code" class="secondary" formnovalidate aria-describedby="email-code-hint">Email me a code</button>`
+    : ""
+}
 </form>
 <nav aria-label="Account">
 <a href="${p.forgotPasswordHref}">Forgot your password?</a>
@@ -184,6 +192,35 @@ ${flowField(p.flow)}
 </div>
 <button type="submit">Sign in</button>
 </form>`,
+  );
+}
+
+export interface EmailCodePage extends FormMessages {
+  flow: string;
+  /** Where the code went, masked (d***@e***). */
+  destination?: string;
+  loginHref: string;
+}
+
+export function emailCodePage(p: EmailCodePage): string {
+  return layout(
+    "Enter your sign-in code",
+    html`${messages(p)}
+<p id="code-hint">We emailed a sign-in code${p.destination ? ` to ${p.destination}` : ""}. It works once, for 3 minutes.</p>
+<form method="post" action="/challenge">
+${flowField(p.flow)}
+<div class="field">
+<label for="code">Sign-in code</label>
+<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6,8}" maxlength="8" required aria-describedby="code-hint${p.error ? " form-error" : ""}">
+</div>
+<button type="submit">Sign in</button>
+</form>
+<form method="post" action="/challenge">
+${flowField(p.flow)}
+<input type="hidden" name="action" value="resend">
+<button type="submit" class="secondary">Send a new code</button>
+</form>
+<nav aria-label="Account"><a href="${p.loginHref}">Sign in another way</a></nav>`,
   );
 }
 

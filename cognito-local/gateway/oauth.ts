@@ -168,7 +168,9 @@ export class OAuthEndpoints {
       result = await this.o.api.refreshForTokenEndpoint(client, refreshToken);
     } catch (error) {
       const e = toAwsError(error);
-      if (e.type === "NotAuthorizedException") throw new OAuthError(400, "invalid_grant", e.message);
+      if (e.type === "NotAuthorizedException" || e.type === "RefreshTokenReuseException") {
+        throw new OAuthError(400, "invalid_grant", e.message);
+      }
       throw e;
     }
     const tokens = result.AuthenticationResult ?? {};
@@ -178,6 +180,8 @@ export class OAuthEndpoints {
       {
         access_token: tokens.AccessToken,
         id_token: tokens.IdToken,
+        // Only when the client rotates refresh tokens.
+        ...(tokens.RefreshToken ? { refresh_token: tokens.RefreshToken } : {}),
         token_type: "Bearer",
         expires_in: tokens.ExpiresIn,
       },

@@ -44,6 +44,8 @@ export interface MintOptions {
   authTime?: number;
   /** Also make a refresh token (a sign-in, or a rotation). */
   refreshToken?: boolean;
+  /** The refresh token's expiry (epoch seconds); default: the client's refresh token validity from now. */
+  refreshExpiresAt?: number;
 }
 
 export interface MintedTokens extends AuthenticationResultType {
@@ -98,6 +100,7 @@ export class TokenMinter {
     const tokens: MintedTokens = { AccessToken: signJwt(access), IdToken: signJwt(id) };
     if (options.refreshToken) {
       const exp =
+        options.refreshExpiresAt ??
         now + lifetime(client.RefreshTokenValidity, client.TokenValidityUnits?.RefreshToken ?? "days", 7 * 86400);
       // (cognito-local names no key in its refresh tokens' header)
       tokens.RefreshToken = signJwt(

@@ -3,7 +3,9 @@
  * login, driven like a browser: real cognito-local behind the gateway, no mocks.
  */
 import {
+  AdminCreateUserCommand,
   AdminDisableUserCommand,
+  AdminSetUserPasswordCommand,
   AssociateSoftwareTokenCommand,
   InitiateAuthCommand,
   SetUserMFAPreferenceCommand,
@@ -451,5 +453,108 @@ describe("the hosted session and /logout", () => {
     );
     expect(unknownClient.status).toBe(400);
     expect(unknownClient.headers.get("location")).toBeNull();
+  });
+});
+
+describe("the Hosted UI: email me a code (choice-based sign-in)", () => {
+  /** Opens the sign-in page and asks for a code; returns the code page and the code from the log. */
+  async function askForCode(email: string, jar: CookieJar, challenge?: string) {
+    const { flow } = await openSignInPage(stack, { clientId: stack.web.clientId, challenge }, jar);
+    const since = stack.logs.length;
+    const page = await postForm(stack, "/login", { flow, username: email, action: "email-code" }, jar);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    return { html, flow: hiddenFields(html).flow!, code: () => codeSentTo(stack, email, since) };
+  }
+
+  it("AWS's managed login offers 'Email me a code' where the pool allows email codes; the gateway's sign-in page does too, without JavaScript", async () => {
+    const { html } = await openSignInPage(stack, { clientId: stack.web.clientId }, new CookieJar());
+    // A second submit button in the same form: no script, the password field is skipped.
+    expect(html).toMatch(
+      /<button type="submit" name="action" value="email-code" class="secondary" formnovalidate aria-describedby="email-code-hint">Email me a code<\/button>/,
+    );
+    expect(html).not.toContain("<script");
+  });
+
+  it("AWS emails a code and signs in with it, back to redirect_uri with a code; the gateway's pages do too", async () => {
+    const user = await createUser(stack);
+    const jar = new CookieJar();
+    const { verifier, challenge } = pkce();
+    const asked = await askForCode(user.email, jar, challenge);
+    expect(asked.html).toContain('<h1 id="page-title">Enter your sign-in code</h1>');
+    expect(asked.html).toContain(`We emailed a sign-in code to ${user.email[0]}***@e***.`);
+    expect(asked.html).toMatch(
+      /<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"/,
+    );
+    const signedIn = await postForm(stack, "/challenge", { flow: asked.flow, code: await asked.code() }, jar);
+    const { code } = callbackParams(signedIn);
+    const tokens = await tokenRequest(stack, { code: code!, verifier, clientId: stack.web.clientId, auth: "none" });
+    expect(tokens.status).toBe(200);
+    expect(tokens.body.id_token).toBeTruthy();
+    // Its refresh token refreshes at the token endpoint, like a password sign-in's.
+    const refreshed = await tokenRequest(stack, {
+      grantType: "refresh_token",
+      refreshToken: tokens.body.refresh_token as string,
+      clientId: stack.web.clientId,
+      auth: "none",
+    });
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.access_token).toBeTruthy();
+  });
+
+  it("AWS's code page says a wrong code is wrong and lets the user try again; the gateway's does too", async () => {
+    const user = await createUser(stack);
+    const jar = new CookieJar();
+    const asked = await askForCode(user.email, jar);
+    const code = await asked.code();
+    const wrong = await postForm(
+      stack,
+      "/challenge",
+      { flow: asked.flow, code: code === "00000000" ? "1" : "00000000" },
+      jar,
+    );
+    expect(wrong.status).toBe(200);
+    const html = await wrong.text();
+    expect(html).toContain('<div class="error" role="alert" id="form-error">Invalid code received for user</div>');
+    callbackParams(await postForm(stack, "/challenge", { flow: hiddenFields(html).flow!, code }, jar));
+  });
+
+  it("AWS keeps the user signed in to managed login after an email code too: the next authorize skips the form; the gateway does too", async () => {
+    const user = await createUser(stack);
+    const jar = new CookieJar();
+    const asked = await askForCode(user.email, jar);
+    callbackParams(await postForm(stack, "/challenge", { flow: asked.flow, code: await asked.code() }, jar));
+    const { verifier, challenge } = pkce();
+    const again = await browse(authorizeUrl(stack, { clientId: stack.web.clientId, challenge }), jar);
+    const { code } = callbackParams(again);
+    const tokens = await tokenRequest(stack, { code: code!, verifier, clientId: stack.web.clientId, auth: "none" });
+    expect(tokens.status).toBe(200);
+  });
+
+  it("AWS cannot send a code to an account without a verified email, and says so on the sign-in page; the gateway does too", async () => {
+    const email = uniqueEmail("unverified");
+    await stack.sdk.send(
+      new AdminCreateUserCommand({
+        UserPoolId: stack.poolId,
+        Username: email,
+        MessageAction: "SUPPRESS",
+        TemporaryPassword: "Unverified-Passw0rd",
+        UserAttributes: [{ Name: "email", Value: email }],
+      }),
+    );
+    await stack.sdk.send(
+      new AdminSetUserPasswordCommand({
+        UserPoolId: stack.poolId,
+        Username: email,
+        Password: "Unverified-Passw0rd",
+        Permanent: true,
+      }),
+    );
+    const { flow } = await openSignInPage(stack, { clientId: stack.web.clientId }, new CookieJar());
+    const page = await postForm(stack, "/login", { flow, username: email, action: "email-code" }, new CookieJar());
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("We can&#39;t send a sign-in code to this account. Sign in with your password.");
+    expect(html).toContain('<h1 id="page-title">Sign in</h1>');
   });
 });

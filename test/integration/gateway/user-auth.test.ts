@@ -22,12 +22,14 @@ import {
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
   FeatureUnavailableInTierException,
+  GetTokensFromRefreshTokenCommand,
   GetUserCommand,
   GetUserPoolMfaConfigCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
   InvalidParameterException,
   NotAuthorizedException,
+  RefreshTokenReuseException,
   RespondToAuthChallengeCommand,
   RevokeTokenCommand,
   SetUserMFAPreferenceCommand,
@@ -54,6 +56,7 @@ import {
   secretHash,
   startStack,
   type TestUser,
+  tokenRequest,
   totp,
   uniqueEmail,
 } from "./support.ts";
@@ -742,6 +745,175 @@ describe("passwordless sign-up", () => {
       stack.sdk.send(new SignUpCommand({ ClientId: clientId, Username: uniqueEmail("nopass") })),
       InvalidParameterException,
     );
+  });
+});
+
+describe("GetTokensFromRefreshToken and refresh-token rotation", () => {
+  /** An app client of the seeded pool that rotates refresh tokens, with this grace period. */
+  async function rotatingClient(graceSeconds: number, extra: Record<string, unknown> = {}) {
+    return createClient(stack, {
+      ExplicitAuthFlows: ["ALLOW_USER_AUTH", "ALLOW_USER_PASSWORD_AUTH"],
+      RefreshTokenRotation: { Feature: "ENABLED", RetryGracePeriodSeconds: graceSeconds },
+      ...extra,
+    });
+  }
+
+  function getTokens(clientId: string, refreshToken: string, clientSecret?: string) {
+    return stack.sdk.send(
+      new GetTokensFromRefreshTokenCommand({
+        ClientId: clientId,
+        RefreshToken: refreshToken,
+        ClientSecret: clientSecret,
+      }),
+    );
+  }
+
+  async function passwordSignIn(user: TestUser, clientId: string) {
+    const done = await userAuth(
+      { USERNAME: user.email, PREFERRED_CHALLENGE: "PASSWORD", PASSWORD: user.password },
+      clientId,
+    );
+    return done.AuthenticationResult!;
+  }
+
+  it("AWS's GetTokensFromRefreshToken without rotation returns new ID and access tokens only; the gateway does too", async () => {
+    const user = await createUser(stack);
+    const tokens = await passwordSignIn(user, stack.web.clientId);
+    const { AuthenticationResult } = await getTokens(stack.web.clientId, tokens.RefreshToken!);
+    expect(AuthenticationResult).toMatchObject({ AccessToken: expect.any(String), IdToken: expect.any(String) });
+    expect(AuthenticationResult?.RefreshToken).toBeUndefined();
+    // The same refresh token keeps working.
+    expect((await getTokens(stack.web.clientId, tokens.RefreshToken!)).AuthenticationResult?.AccessToken).toBeTruthy();
+  });
+
+  it("AWS rotates: a new refresh token each time, the old one refused at once without a grace period (RefreshTokenReuseException); the gateway does too", async () => {
+    const user = await createUser(stack);
+    const { clientId } = await rotatingClient(0);
+    const first = await passwordSignIn(user, clientId);
+    const second = (await getTokens(clientId, first.RefreshToken!)).AuthenticationResult!;
+    expect(second.RefreshToken).toBeTruthy();
+    expect(second.RefreshToken).not.toBe(first.RefreshToken);
+    await expectAwsError(getTokens(clientId, first.RefreshToken!), RefreshTokenReuseException);
+    const third = (await getTokens(clientId, second.RefreshToken!)).AuthenticationResult!;
+    expect(third.RefreshToken).not.toBe(second.RefreshToken);
+    await expectAwsError(getTokens(clientId, second.RefreshToken!), RefreshTokenReuseException);
+    // The session is the same sign-in: auth_time is kept, and so is the refresh token's end.
+    expect(decodePayload(third.AccessToken!).auth_time).toBe(decodePayload(first.AccessToken!).auth_time);
+    expect(decodePayload(third.RefreshToken!).exp).toBe(decodePayload(first.RefreshToken!).exp);
+    const { Username } = await stack.sdk.send(new GetUserCommand({ AccessToken: third.AccessToken }));
+    expect(Username).toBe(user.username);
+  });
+
+  it("AWS keeps a rotated-out token working for RetryGracePeriodSeconds (client retries, concurrent refreshes), then refuses it; the gateway does too", async () => {
+    const user = await createUser(stack);
+    const { clientId } = await rotatingClient(60);
+    const first = await passwordSignIn(user, clientId);
+    // Two refreshes of the same session at once: both succeed.
+    const [a, b] = await Promise.all([
+      getTokens(clientId, first.RefreshToken!),
+      getTokens(clientId, first.RefreshToken!),
+    ]);
+    expect(a.AuthenticationResult?.RefreshToken).toBeTruthy();
+    expect(b.AuthenticationResult?.RefreshToken).toBeTruthy();
+    // A retry later within the grace period succeeds too.
+    expect((await getTokens(clientId, first.RefreshToken!)).AuthenticationResult?.AccessToken).toBeTruthy();
+
+    const short = await rotatingClient(1);
+    const other = await passwordSignIn(user, short.clientId);
+    await getTokens(short.clientId, other.RefreshToken!);
+    const rotatedAt = Date.now();
+    await waitUntil(() => Date.now() > rotatedAt + 1200);
+    await expectAwsError(getTokens(short.clientId, other.RefreshToken!), RefreshTokenReuseException);
+  });
+
+  it("AWS refuses REFRESH_TOKEN_AUTH on a client with rotation (GetTokensFromRefreshToken only); the gateway does too", async () => {
+    const user = await createUser(stack);
+    const { clientId } = await rotatingClient(0, {
+      ExplicitAuthFlows: ["ALLOW_USER_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    });
+    const tokens = await passwordSignIn(user, clientId);
+    await expectAwsError(
+      stack.sdk.send(
+        new InitiateAuthCommand({
+          ClientId: clientId,
+          AuthFlow: "REFRESH_TOKEN_AUTH",
+          AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! },
+        }),
+      ),
+      InvalidParameterException,
+    );
+  });
+
+  it("AWS rotates the refresh tokens of passwordless sign-ins too; the gateway does too", async () => {
+    const user = await createUser(stack);
+    const { clientId } = await rotatingClient(0);
+    const { session, code } = await emailCode(user, clientId);
+    const first = (await respond("EMAIL_OTP", session, { USERNAME: user.email, EMAIL_OTP_CODE: code }, clientId))
+      .AuthenticationResult!;
+    const second = (await getTokens(clientId, first.RefreshToken!)).AuthenticationResult!;
+    expect(second.RefreshToken).not.toBe(first.RefreshToken);
+    await expectAwsError(getTokens(clientId, first.RefreshToken!), RefreshTokenReuseException);
+    expect(decodePayload(second.AccessToken!).auth_time).toBe(decodePayload(first.AccessToken!).auth_time);
+  });
+
+  it("AWS checks the ClientSecret of a client with a secret, the refresh token's client and revocation; the gateway does too", async () => {
+    const { clientId, clientSecret } = stack.confidential;
+    const user = await createUser(stack);
+    const tokens = (
+      await userAuth(
+        {
+          USERNAME: user.email,
+          PREFERRED_CHALLENGE: "PASSWORD",
+          PASSWORD: user.password,
+          SECRET_HASH: secretHash(user.email, clientId, clientSecret),
+        },
+        clientId,
+      )
+    ).AuthenticationResult!;
+    await expectAwsError(getTokens(clientId, tokens.RefreshToken!), NotAuthorizedException);
+    await expectAwsError(getTokens(clientId, tokens.RefreshToken!, "not-the-secret"), NotAuthorizedException);
+    expect(
+      (await getTokens(clientId, tokens.RefreshToken!, clientSecret)).AuthenticationResult?.AccessToken,
+    ).toBeTruthy();
+    // Another client's refresh token, and a revoked one.
+    const mine = await passwordSignIn(user, stack.web.clientId);
+    await expectAwsError(
+      getTokens(clientId, mine.RefreshToken!, clientSecret),
+      NotAuthorizedException,
+      "Invalid Refresh Token",
+    );
+    const { clientId: rotating } = await rotatingClient(0);
+    const rotatingTokens = await passwordSignIn(user, rotating);
+    const next = (await getTokens(rotating, rotatingTokens.RefreshToken!)).AuthenticationResult!;
+    await stack.sdk.send(new RevokeTokenCommand({ ClientId: rotating, Token: next.RefreshToken! }));
+    await expectAwsError(
+      getTokens(rotating, next.RefreshToken!),
+      NotAuthorizedException,
+      "Refresh Token has been revoked",
+    );
+  });
+
+  it("AWS's token endpoint rotates refresh tokens for a rotating client too; the gateway's does too", async () => {
+    const user = await createUser(stack);
+    const { clientId } = await rotatingClient(0);
+    const tokens = await passwordSignIn(user, clientId);
+    const refreshed = await tokenRequest(stack, {
+      grantType: "refresh_token",
+      refreshToken: tokens.RefreshToken!,
+      clientId,
+      auth: "none",
+    });
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.refresh_token).toBeTruthy();
+    expect(refreshed.body.refresh_token).not.toBe(tokens.RefreshToken);
+    const reused = await tokenRequest(stack, {
+      grantType: "refresh_token",
+      refreshToken: tokens.RefreshToken!,
+      clientId,
+      auth: "none",
+    });
+    expect(reused.status).toBe(400);
+    expect(reused.body.error).toBe("invalid_grant");
   });
 });
 
