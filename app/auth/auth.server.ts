@@ -34,6 +34,7 @@ export {
   type StepUpResult,
   stepUpFormFields,
   stepUpPrompt,
+  stepUpReply,
   verifyStepUp,
 } from "./step-up.server";
 export { destroySessionHeaders } from "./stored-session.server";

@@ -240,9 +240,11 @@ export async function refreshAndReseal(
 async function refreshTokens(stored: StoredSession, options: { reuseRecent?: boolean }) {
   const refreshToken = stored.refresh;
   if (!refreshToken) throw new RefreshFailedError("no refresh token");
-  // Single-flight per session: with rotation, a second refresh from the same cookie would spend it twice.
+  // Single-flight per cookie: with rotation, a second refresh from the same cookie would spend it twice.
+  // Keyed by the access token too: without rotation the refresh token never changes, and a request that
+  // already carries the refreshed cookie must refresh anew, not be handed the tokens it holds.
   return refreshOnce(
-    refreshToken,
+    `${refreshToken}\n${stored.access}`,
     () => {
       const { signInApi, hosted } = getCognitoServices();
       if (stored.flow === "hosted" && hosted) return hosted.refresh(refreshToken);
@@ -256,11 +258,19 @@ async function refreshTokens(stored: StoredSession, options: { reuseRecent?: boo
 
 /**
  * Fetches fresh tokens now (e.g. after a profile change, so the ID token's
- * claims are current) and returns the session with its new cookies.
+ * claims are current) and returns the session with its new cookies. Never
+ * fails for Cognito's sake: whatever prompted the reload has happened, so a
+ * failed refresh only leaves the old claims in place until the next one.
  */
 export async function reloadAuthSession(session: CurrentSession, request: Request): Promise<CurrentSession> {
   if (!session.stored.refresh) return session;
-  return refreshAndReseal(session.stored, request, { reuseRecent: false });
+  try {
+    return await refreshAndReseal(session.stored, request, { reuseRecent: false });
+  } catch (error) {
+    if (!(error instanceof CognitoAuthError) && !(error instanceof InvalidTokenError)) throw error;
+    console.warn(`[auth] could not reload the session (${error.name}); it carries on with the claims it had`);
+    return session;
+  }
 }
 
 /**

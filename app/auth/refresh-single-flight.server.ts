@@ -23,21 +23,22 @@ const MAX_REMEMBERED = 10_000;
 const inFlight = new Map<string, Promise<unknown>>();
 const recent = new Map<string, { value: unknown; until: number }>();
 
-// Keys are hashes: refresh tokens are secrets and need not sit in a map as such.
-const keyOf = (refreshToken: string) => createHash("sha256").update(refreshToken).digest("base64url");
+// Keys are hashes: tokens are secrets and need not sit in a map as such.
+const keyOf = (tokens: string) => createHash("sha256").update(tokens).digest("base64url");
 
 /**
- * Runs `refresh` once for concurrent callers with the same refresh token;
+ * Runs `refresh` once for concurrent callers presenting the same tokens (the
+ * session cookie's refresh + access token, as one key string);
  * a failure is shared too (and not remembered). `reuseRecent: false` (a
  * reload after a profile change, which wants current claims) skips the
  * result of a refresh that has just finished, not one in flight.
  */
 export function refreshOnce<T>(
-  refreshToken: string,
+  cookieTokens: string,
   refresh: () => Promise<T>,
   { reuseRecent = true }: { reuseRecent?: boolean } = {},
 ): Promise<T> {
-  const key = keyOf(refreshToken);
+  const key = keyOf(cookieTokens);
   const now = Date.now();
   const done = recent.get(key);
   if (done && done.until > now && reuseRecent) return Promise.resolve(done.value as T);

@@ -16,9 +16,9 @@
  * // schema: spread the fields into the form's schema
  * z.object({ intent: z.literal("add-passkey"), ...stepUpFormFields })
  * // action, before the change:
- * const check = await verifyStepUp(session, parsed.data, { context });
- * if (!check.ok) return reply({ fieldErrors: check.fieldErrors, error: check.formError, stepUp: check.prompt }, check.status);
- * // component: <StepUpFields prompt={actionData?.stepUp ?? stepUp} errors={fieldErrors} /> inside the <Form>
+ * const check = await verifyStepUp(session, submission.data, { context });
+ * if (!check.ok) return submission.reply(stepUpReply(check));
+ * // component: <StepUpFields prompt={reply.extra?.stepUp ?? stepUp} reply={reply} /> inside the <Form>
  * ```
  *
  * Checking the password never touches the current session: it signs in on
@@ -46,6 +46,7 @@ import {
   InvalidCredentialsError,
 } from "~/cognito/errors.server";
 import { getEnv } from "~/env.server";
+import type { ReplyOptions } from "~/forms/form.server";
 import { limitCredentialCheck } from "~/http/rate-limit.server";
 import { getCognitoServices } from "./cognito-services.server";
 import type { CurrentSession } from "./current-session.server";
@@ -82,6 +83,16 @@ export type StepUpResult =
       /** What the form must show now (the step-up fields, even if the page was rendered without them). */
       prompt: StepUpPrompt;
     };
+
+/** A failed check as the form's reply: its messages, and the step-up fields the form must show now. */
+export function stepUpReply(check: Extract<StepUpResult, { ok: false }>): ReplyOptions<{ stepUp: StepUpPrompt }> {
+  return {
+    status: check.status,
+    formError: check.formError ?? null,
+    fieldErrors: check.fieldErrors,
+    extra: { stepUp: check.prompt },
+  };
+}
 
 /** Whether the session's sign-in is recent enough for a sensitive change on its own. */
 export function signedInRecently(session: Pick<CurrentSession, "signedInAt">, now = Date.now()): boolean {

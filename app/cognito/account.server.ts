@@ -3,7 +3,10 @@
  * forgotten passwords, sign-in challenges (new password, TOTP), and the
  * signed-in user's own account (password, profile, MFA). SECRET_HASH is
  * added wherever Cognito wants it for a client with a secret. Errors come out
- * typed (errors.server.ts), mapped in the "account" context.
+ * typed (errors.server.ts), mapped in the "account" context, and saying what
+ * they mean for the call that raised them: Cognito's NotAuthorized means a
+ * wrong code, a wrong current password or a revoked access token depending on
+ * the call, and the caller should not have to know which.
  */
 import {
   AssociateSoftwareTokenCommand,
@@ -27,8 +30,16 @@ import type { CognitoSettings } from "./config.server";
 import {
   ChallengeExpiredError,
   ChallengeRequiredError,
+  CodeMismatchError,
+  type CognitoAuthError,
+  EmailTakenError,
+  IncorrectCurrentPasswordError,
   InvalidCredentialsError,
+  ServiceUnavailableError,
+  SessionRevokedError,
+  TooManyRequestsError,
   toCognitoError,
+  UsernameExistsError,
 } from "./errors.server";
 import { secretHash } from "./secret-hash.server";
 
@@ -59,11 +70,13 @@ export class CognitoAccountApi {
     return clientSecret ? { SecretHash: secretHash(username, clientId, clientSecret) } : {};
   }
 
-  private async call<T>(send: () => Promise<T>): Promise<T> {
+  /** Sends a command; a failure comes out typed, translated by `meaning` for this call. */
+  private async call<T>(send: () => Promise<T>, meaning?: (error: CognitoAuthError) => CognitoAuthError): Promise<T> {
     try {
       return await send();
     } catch (error) {
-      throw toCognitoError(error, "account");
+      const typed = toCognitoError(error, "account");
+      throw meaning ? meaning(typed) : typed;
     }
   }
 
@@ -94,51 +107,79 @@ export class CognitoAccountApi {
     };
   }
 
+  /** Confirms a sign-up. An unknown or already confirmed user reads like a wrong code: no account probing. */
   async confirmSignUp(username: string, code: string): Promise<void> {
-    await this.call(() =>
-      this.client.send(
-        new ConfirmSignUpCommand({
-          ClientId: this.settings.clientId,
-          Username: username,
-          ConfirmationCode: code,
-          ...this.hash(username),
-        }),
-      ),
+    await this.call(
+      () =>
+        this.client.send(
+          new ConfirmSignUpCommand({
+            ClientId: this.settings.clientId,
+            Username: username,
+            ConfirmationCode: code,
+            ...this.hash(username),
+          }),
+        ),
+      codeForAccount,
     );
   }
 
+  /**
+   * Sends a new sign-up code. For an unknown user it answers as if a code
+   * went out (no destination), as AWS does with user-existence errors
+   * prevented: nobody can probe which emails have accounts.
+   */
   async resendConfirmationCode(username: string): Promise<CodeDelivery> {
-    const result = await this.call(() =>
-      this.client.send(
-        new ResendConfirmationCodeCommand({
-          ClientId: this.settings.clientId,
-          Username: username,
-          ...this.hash(username),
-        }),
-      ),
-    );
-    return { destination: result.CodeDeliveryDetails?.Destination, medium: result.CodeDeliveryDetails?.DeliveryMedium };
+    try {
+      const result = await this.call(() =>
+        this.client.send(
+          new ResendConfirmationCodeCommand({
+            ClientId: this.settings.clientId,
+            Username: username,
+            ...this.hash(username),
+          }),
+        ),
+      );
+      return {
+        destination: result.CodeDeliveryDetails?.Destination,
+        medium: result.CodeDeliveryDetails?.DeliveryMedium,
+      };
+    } catch (error) {
+      if (error instanceof InvalidCredentialsError) return {};
+      throw error;
+    }
   }
 
+  /**
+   * Sends a password-reset code. Resolves the same for any email (unknown
+   * user, unverified address…): only an outage or throttling is reported, so
+   * nobody can probe which emails have accounts.
+   */
   async forgotPassword(username: string): Promise<void> {
-    await this.call(() =>
-      this.client.send(
-        new ForgotPasswordCommand({ ClientId: this.settings.clientId, Username: username, ...this.hash(username) }),
-      ),
-    );
+    try {
+      await this.call(() =>
+        this.client.send(
+          new ForgotPasswordCommand({ ClientId: this.settings.clientId, Username: username, ...this.hash(username) }),
+        ),
+      );
+    } catch (error) {
+      if (error instanceof ServiceUnavailableError || error instanceof TooManyRequestsError) throw error;
+    }
   }
 
+  /** Sets a new password with a reset code. An unknown user reads like a wrong code: no account probing. */
   async confirmForgotPassword(username: string, code: string, password: string): Promise<void> {
-    await this.call(() =>
-      this.client.send(
-        new ConfirmForgotPasswordCommand({
-          ClientId: this.settings.clientId,
-          Username: username,
-          ConfirmationCode: code,
-          Password: password,
-          ...this.hash(username),
-        }),
-      ),
+    await this.call(
+      () =>
+        this.client.send(
+          new ConfirmForgotPasswordCommand({
+            ClientId: this.settings.clientId,
+            Username: username,
+            ConfirmationCode: code,
+            Password: password,
+            ...this.hash(username),
+          }),
+        ),
+      codeForAccount,
     );
   }
 
@@ -181,11 +222,18 @@ export class CognitoAccountApi {
     return { idToken: tokens.IdToken, accessToken: tokens.AccessToken, refreshToken: tokens.RefreshToken };
   }
 
+  /** Changes the signed-in user's password; a wrong `previous` is IncorrectCurrentPasswordError. */
   async changePassword(accessToken: string, previous: string, proposed: string): Promise<void> {
-    await this.call(() =>
-      this.client.send(
-        new ChangePasswordCommand({ AccessToken: accessToken, PreviousPassword: previous, ProposedPassword: proposed }),
-      ),
+    await this.call(
+      () =>
+        this.client.send(
+          new ChangePasswordCommand({
+            AccessToken: accessToken,
+            PreviousPassword: previous,
+            ProposedPassword: proposed,
+          }),
+        ),
+      (error) => (error instanceof InvalidCredentialsError ? new IncorrectCurrentPasswordError() : error),
     );
   }
 
@@ -195,11 +243,11 @@ export class CognitoAccountApi {
    * still verify locally until they expire; the app's own revocation covers that.
    */
   async globalSignOut(accessToken: string): Promise<void> {
-    await this.call(() => this.client.send(new GlobalSignOutCommand({ AccessToken: accessToken })));
+    await this.call(() => this.client.send(new GlobalSignOutCommand({ AccessToken: accessToken })), signedIn);
   }
 
   async getProfile(accessToken: string): Promise<UserProfile> {
-    const user = await this.call(() => this.client.send(new GetUserCommand({ AccessToken: accessToken })));
+    const user = await this.call(() => this.client.send(new GetUserCommand({ AccessToken: accessToken })), signedIn);
     const attr = (name: string) => user.UserAttributes?.find((a) => a.Name === name)?.Value;
     return {
       username: user.Username ?? "",
@@ -212,13 +260,15 @@ export class CognitoAccountApi {
 
   /** Updates attributes; returns where a verification code was sent, if any (e.g. a new email). */
   async updateAttributes(accessToken: string, attributes: Record<string, string>): Promise<CodeDelivery[]> {
-    const result = await this.call(() =>
-      this.client.send(
-        new UpdateUserAttributesCommand({
-          AccessToken: accessToken,
-          UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
-        }),
-      ),
+    const result = await this.call(
+      () =>
+        this.client.send(
+          new UpdateUserAttributesCommand({
+            AccessToken: accessToken,
+            UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
+          }),
+        ),
+      (error) => (error instanceof UsernameExistsError ? new EmailTakenError() : signedIn(error)),
     );
     return (result.CodeDeliveryDetailsList ?? []).map((d) => ({
       destination: d.Destination,
@@ -227,17 +277,20 @@ export class CognitoAccountApi {
   }
 
   async verifyAttribute(accessToken: string, attribute: string, code: string): Promise<void> {
-    await this.call(() =>
-      this.client.send(
-        new VerifyUserAttributeCommand({ AccessToken: accessToken, AttributeName: attribute, Code: code }),
-      ),
+    await this.call(
+      () =>
+        this.client.send(
+          new VerifyUserAttributeCommand({ AccessToken: accessToken, AttributeName: attribute, Code: code }),
+        ),
+      signedIn,
     );
   }
 
   /** Starts TOTP enrolment: the secret to show (QR + text). */
   async associateSoftwareToken(accessToken: string): Promise<string> {
-    const result = await this.call(() =>
-      this.client.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken })),
+    const result = await this.call(
+      () => this.client.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken })),
+      signedIn,
     );
     if (!result.SecretCode) throw new ChallengeExpiredError("no secret");
     return result.SecretCode;
@@ -245,30 +298,46 @@ export class CognitoAccountApi {
 
   /** Completes TOTP enrolment with a code from the authenticator app, and makes TOTP the preferred MFA. */
   async enableTotp(accessToken: string, code: string, deviceName = "Authenticator app"): Promise<void> {
-    const result = await this.call(() =>
-      this.client.send(
-        new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code, FriendlyDeviceName: deviceName }),
-      ),
+    const result = await this.call(
+      () =>
+        this.client.send(
+          new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code, FriendlyDeviceName: deviceName }),
+        ),
+      signedIn,
     );
-    if (result.Status !== "SUCCESS") throw toCognitoError({ name: "CodeMismatchException" }, "account");
-    await this.call(() =>
-      this.client.send(
-        new SetUserMFAPreferenceCommand({
-          AccessToken: accessToken,
-          SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
-        }),
-      ),
+    if (result.Status !== "SUCCESS") throw new CodeMismatchError();
+    await this.call(
+      () =>
+        this.client.send(
+          new SetUserMFAPreferenceCommand({
+            AccessToken: accessToken,
+            SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+          }),
+        ),
+      signedIn,
     );
   }
 
   async disableTotp(accessToken: string): Promise<void> {
-    await this.call(() =>
-      this.client.send(
-        new SetUserMFAPreferenceCommand({
-          AccessToken: accessToken,
-          SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false },
-        }),
-      ),
+    await this.call(
+      () =>
+        this.client.send(
+          new SetUserMFAPreferenceCommand({
+            AccessToken: accessToken,
+            SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false },
+          }),
+        ),
+      signedIn,
     );
   }
+}
+
+/** On a call made with the user's access token, NotAuthorized means the token was revoked. */
+function signedIn(error: CognitoAuthError): CognitoAuthError {
+  return error instanceof InvalidCredentialsError ? new SessionRevokedError() : error;
+}
+
+/** On a code for an account (sign-up, reset), an unknown user reads like a wrong code. */
+function codeForAccount(error: CognitoAuthError): CognitoAuthError {
+  return error instanceof InvalidCredentialsError ? new CodeMismatchError() : error;
 }

@@ -10,7 +10,7 @@ import {
   type CognitoIdentityProviderClient,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { CognitoSettings } from "./config.server";
-import { toCognitoError } from "./errors.server";
+import { InvalidCredentialsError, toCognitoError, UserNotFoundError } from "./errors.server";
 
 /** A user as the admin page needs them. */
 export interface AdminUser {
@@ -29,7 +29,7 @@ export class CognitoAdminApi {
 
   /**
    * Finds a user by username or, in pools that sign in by email, by email. An unknown user
-   * throws InvalidCredentialsError (the one mapping, errors.server.ts).
+   * throws UserNotFoundError (only an administrator may learn that).
    */
   async getUser(usernameOrEmail: string): Promise<AdminUser> {
     try {
@@ -40,7 +40,8 @@ export class CognitoAdminApi {
       if (!user.Username || !sub) throw new Error("AdminGetUser returned no username or sub");
       return { username: user.Username, sub };
     } catch (error) {
-      throw toCognitoError(error, "account");
+      const typed = toCognitoError(error, "account");
+      throw typed instanceof InvalidCredentialsError ? new UserNotFoundError() : typed;
     }
   }
 

@@ -1,7 +1,9 @@
 /**
- * Typed errors for everything that can go wrong talking to Cognito, and the
- * one place that maps AWS exception names onto them. Callers match with
- * `instanceof`; users see `userMessage`, never the raw AWS text.
+ * Typed errors for everything that can go wrong talking to Cognito, the one
+ * place that maps AWS exception names onto them (toCognitoError), and the one
+ * place that says how a page answers each of them (describeCognitoError).
+ * Callers match with `instanceof`; users see `userMessage`, never the raw AWS
+ * text.
  */
 
 export abstract class CognitoAuthError extends Error {
@@ -80,6 +82,16 @@ export class TooManyRequestsError extends CognitoAuthError {
   readonly status = 429;
 }
 
+/**
+ * A signed-in call refused because the access token no longer counts (revoked
+ * by a global sign-out elsewhere, or the user was disabled).
+ */
+export class SessionRevokedError extends CognitoAuthError {
+  readonly name = "SessionRevokedError";
+  readonly userMessage = "Your session has ended. Please sign in again.";
+  readonly status = 401;
+}
+
 /** A refresh token that Cognito no longer accepts (revoked, expired, or for another client). */
 export class RefreshFailedError extends CognitoAuthError {
   readonly name = "RefreshFailedError";
@@ -144,6 +156,27 @@ export class UsernameExistsError extends CognitoAuthError {
   readonly status = 400;
 }
 
+/** A signed-in user asked for an email address that another account uses. */
+export class EmailTakenError extends CognitoAuthError {
+  readonly name = "EmailTakenError";
+  readonly userMessage = "Another account already uses that email address.";
+  readonly status = 400;
+}
+
+/** An administrator looked up a user who does not exist. */
+export class UserNotFoundError extends CognitoAuthError {
+  readonly name = "UserNotFoundError";
+  readonly userMessage = "No user with that email.";
+  readonly status = 404;
+}
+
+/** Changing the password: the current password given is wrong. */
+export class IncorrectCurrentPasswordError extends CognitoAuthError {
+  readonly name = "IncorrectCurrentPasswordError";
+  readonly userMessage = "Your current password is not correct.";
+  readonly status = 400;
+}
+
 /** The Cognito Session of a challenge has expired or was used up. */
 export class ChallengeExpiredError extends CognitoAuthError {
   readonly name = "ChallengeExpiredError";
@@ -190,7 +223,22 @@ export class PasskeySetupError extends CognitoAuthError {
   }
 }
 
-/** The local emulator does not implement an operation (AWS does). */
+/**
+ * An emailed sign-in code that can no longer be used (expired, already used,
+ * or its challenge spent by wrong tries). The email is still known, so the
+ * page offers a new code rather than starting over.
+ */
+export class SignInCodeSpentError extends CognitoAuthError {
+  readonly name = "SignInCodeSpentError";
+  readonly userMessage = "This code has expired or can no longer be used. Send a new code.";
+  readonly status = 400;
+}
+
+/**
+ * The local emulator does not implement an operation (AWS does). The gateway
+ * implements the ones the app uses; this keeps bare cognito-local (which the
+ * bench runs against) answering plainly rather than with a 500.
+ */
 export class UnsupportedOperationError extends CognitoAuthError {
   readonly name = "UnsupportedOperationError";
   readonly status = 501;
@@ -232,8 +280,10 @@ export function toCognitoError(error: unknown, context: "sign-in" | "account" = 
   };
   switch (e?.name) {
     case "InvalidPasswordException":
-      // Signing in, the emulator answers a wrong password with this where
-      // AWS says NotAuthorizedException: both mean "wrong credentials".
+      // Signing in, bare cognito-local answers a wrong password with this where
+      // AWS says NotAuthorizedException (the gateway translates it; the bench
+      // runs without the gateway): both mean "wrong credentials", and reading
+      // them the same keeps wrong password and unknown user indistinguishable.
       // Anywhere else it is the pool's password policy speaking.
       return context === "sign-in" ? new InvalidCredentialsError() : new PasswordPolicyError(policyMessage(e.message));
     case "NotAuthorizedException":
@@ -296,4 +346,30 @@ function policyMessage(message: string | undefined): string {
   return detail && detail !== "Invalid password"
     ? detail.replace(/\.?$/, ".")
     : "That password does not meet the password policy.";
+}
+
+/** The form fields an error can be about, by the name every page gives them. */
+export type ErrorField = "code" | "password" | "current" | "email";
+
+/** How a page answers a Cognito error. */
+export interface ErrorAnswer {
+  /** The field the message belongs next to; null: the form as a whole. */
+  field: ErrorField | null;
+  message: string;
+  status: number;
+}
+
+/**
+ * The one mapping from a typed error to how a form answers it. A new kind of
+ * error gets its field here, not in a route.
+ */
+export function describeCognitoError(error: CognitoAuthError): ErrorAnswer {
+  let field: ErrorField | null = null;
+  if (error instanceof CodeMismatchError || error instanceof ExpiredCodeError) field = "code";
+  else if (error instanceof SignInCodeSpentError) field = "code";
+  else if (error instanceof PasswordPolicyError) field = "password";
+  else if (error instanceof IncorrectCurrentPasswordError) field = "current";
+  else if (error instanceof UsernameExistsError || error instanceof EmailTakenError) field = "email";
+  else if (error instanceof UserNotFoundError) field = "email";
+  return { field, message: error.userMessage, status: error.status };
 }

@@ -26,10 +26,10 @@ import {
 import type { CognitoTokens } from "./auth-session.server";
 import type { CognitoSettings } from "./config.server";
 import {
-  ChallengeExpiredError,
   ChallengeRequiredError,
   InvalidCredentialsError,
   PasskeyRejectedError,
+  SignInCodeSpentError,
   SignInMethodUnavailableError,
   toCognitoError,
 } from "./errors.server";
@@ -297,9 +297,10 @@ export class CognitoPasswordlessApi {
 
   /**
    * RespondToAuthChallenge. A spent or expired challenge session reads as
-   * NotAuthorized from Cognito: for a code or a passkey that is "start
-   * again" (ChallengeExpiredError); for SELECT_CHALLENGE with a password it
-   * is a wrong password.
+   * NotAuthorized from Cognito: for a code that is "send a new code"
+   * (SignInCodeSpentError), for a passkey a refused passkey
+   * (PasskeyRejectedError); for SELECT_CHALLENGE with a password it is a
+   * wrong password.
    */
   private async respond(
     challenge: ChallengeToAnswer,
@@ -318,7 +319,7 @@ export class CognitoPasswordlessApi {
       );
     } catch (error) {
       const typed = toCognitoError(error);
-      if (typed instanceof InvalidCredentialsError && what === "code") throw new ChallengeExpiredError(typed.message);
+      if (typed instanceof InvalidCredentialsError && what === "code") throw new SignInCodeSpentError(typed.message);
       if (typed instanceof InvalidCredentialsError && what === "passkey") throw new PasskeyRejectedError(typed.message);
       throw typed;
     }

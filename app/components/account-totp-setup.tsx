@@ -1,4 +1,5 @@
 import { Form } from "@remix-run/react";
+import type { FieldReply } from "~/forms/reply";
 import { CodeField } from "./code-field";
 import { SubmitButton } from "./submit-button";
 
@@ -22,7 +23,7 @@ export function groupSecret(secret: string): string {
  * wrong code can show the same QR again; Cognito keeps its own copy and is
  * the one that checks the code.
  */
-export function TotpSetupForm({ setup, codeError }: { setup: TotpSetup; codeError?: string }) {
+export function TotpSetupForm({ setup, reply }: { setup: TotpSetup; reply: FieldReply }) {
   return (
     <section aria-labelledby="totp-setup-heading">
       <h2 id="totp-setup-heading">Set up your authenticator app</h2>
@@ -49,7 +50,7 @@ export function TotpSetupForm({ setup, codeError }: { setup: TotpSetup; codeErro
       </p>
       <Form method="post" noValidate>
         <input type="hidden" name="secret" value={setup.secret} />
-        <CodeField label="Code from your authenticator app" error={codeError} autoFocus />
+        <CodeField label="Code from your authenticator app" reply={reply} autoFocus />
         <SubmitButton name="intent" value="verify" pendingLabel="Verifying…">
           Verify and turn on
         </SubmitButton>

@@ -1,12 +1,13 @@
+import type { FieldReply } from "~/forms/reply";
 import { Field } from "./field";
 
 /** A 6-digit one-time code: numeric keypad on phones, autofill from SMS/app. */
 export function CodeField({
-  error,
+  reply,
   autoFocus,
   label = "Code",
 }: {
-  error?: string;
+  reply?: FieldReply;
   autoFocus?: boolean;
   label?: string;
 }) {
@@ -21,7 +22,7 @@ export function CodeField({
       maxLength={6}
       required
       autoFocus={autoFocus}
-      error={error}
+      reply={reply}
     />
   );
 }

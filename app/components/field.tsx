@@ -1,19 +1,25 @@
 /**
  * A labelled input with its error wired for assistive technology:
  * `aria-invalid` and `aria-describedby` point at the hint and the message.
- * Password fields get a show/hide toggle once JavaScript runs (without it
- * there is nothing to toggle, so no button is rendered).
+ * Given the form's reply (useFormReply), it shows the error for its name and
+ * what was typed into it. Password fields get a show/hide toggle once
+ * JavaScript runs (without it there is nothing to toggle, so no button is
+ * rendered).
  */
 import { type InputHTMLAttributes, useEffect, useState } from "react";
+import type { FieldReply } from "~/forms/reply";
 
 export interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "name"> {
   name: string;
   label: string;
+  /** The form's reply: the field's error and submitted value come from it. */
+  reply?: FieldReply;
   error?: string;
   hint?: string;
 }
 
-export function Field({ name, label, error, hint, type, ...input }: FieldProps) {
+export function Field({ name, label, reply, hint, type, ...rest }: FieldProps) {
+  const { error = reply?.fieldErrors[name], defaultValue, ...input } = rest;
   const describedBy = [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean).join(" ");
   const [hydrated, setHydrated] = useState(false);
   const [revealed, setRevealed] = useState(false);
@@ -34,6 +40,7 @@ export function Field({ name, label, error, hint, type, ...input }: FieldProps) 
           type={isPassword && revealed ? "text" : type}
           aria-invalid={error ? true : undefined}
           aria-describedby={describedBy || undefined}
+          defaultValue={reply?.values[name] ?? defaultValue}
           {...input}
         />
         {isPassword && hydrated ? (

@@ -1,18 +1,13 @@
 import { useState } from "react";
 import { PASSWORD_MAX_LENGTH, PASSWORD_RULES, passwordPolicySummary } from "~/auth/password-policy";
+import type { FieldReply } from "~/forms/reply";
 import { Field } from "./field";
 
 /**
  * New password + confirmation, with the policy spelled out and checked as
  * the person types (the server and Cognito still decide).
  */
-export function NewPasswordFields({
-  errors,
-  label = "New password",
-}: {
-  errors: Partial<Record<string, string>>;
-  label?: string;
-}) {
+export function NewPasswordFields({ reply, label = "New password" }: { reply: FieldReply; label?: string }) {
   const [value, setValue] = useState("");
   return (
     <>
@@ -24,7 +19,7 @@ export function NewPasswordFields({
         required
         maxLength={PASSWORD_MAX_LENGTH}
         hint={passwordPolicySummary()}
-        error={errors.password}
+        reply={reply}
         onChange={(e) => setValue(e.currentTarget.value)}
       />
       <ul className="policy" aria-label="Password requirements">
@@ -45,7 +40,7 @@ export function NewPasswordFields({
         autoComplete="new-password"
         required
         maxLength={PASSWORD_MAX_LENGTH}
-        error={errors.confirm}
+        reply={reply}
       />
     </>
   );

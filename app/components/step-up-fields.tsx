@@ -5,14 +5,16 @@
  * the password cannot be checked here (Hosted UI only), a note to sign in again.
  */
 import { Link } from "@remix-run/react";
+import type { FieldReply } from "~/forms/reply";
 import { Field } from "./field";
 
 export interface StepUpFieldsProps {
   prompt: { required: boolean; password: boolean; code: boolean };
-  errors?: { stepUpPassword?: string; stepUpCode?: string };
+  /** The form's reply: the step-up fields' errors come from it. */
+  reply?: FieldReply;
 }
 
-export function StepUpFields({ prompt, errors = {} }: StepUpFieldsProps) {
+export function StepUpFields({ prompt, reply }: StepUpFieldsProps) {
   if (!prompt.required) return null;
   if (!prompt.password) {
     return (
@@ -33,7 +35,7 @@ export function StepUpFields({ prompt, errors = {} }: StepUpFieldsProps) {
         autoComplete="current-password"
         required
         maxLength={256}
-        error={errors.stepUpPassword}
+        reply={reply}
       />
       {prompt.code ? (
         <Field
@@ -45,7 +47,7 @@ export function StepUpFields({ prompt, errors = {} }: StepUpFieldsProps) {
           pattern="[0-9]{6}"
           maxLength={6}
           required
-          error={errors.stepUpCode}
+          reply={reply}
         />
       ) : null}
     </fieldset>

@@ -24,6 +24,7 @@ import {
   ChallengeRequiredError,
   CodeMismatchError,
   ExpiredCodeError,
+  IncorrectCurrentPasswordError,
   InvalidCredentialsError,
 } from "~/cognito/errors.server";
 import { getEnv } from "~/env.server";
@@ -81,6 +82,7 @@ export function classifyCredentialOutcome(error: unknown): Outcome {
   if (error instanceof ChallengeRequiredError) return "success";
   if (
     error instanceof InvalidCredentialsError ||
+    error instanceof IncorrectCurrentPasswordError ||
     error instanceof CodeMismatchError ||
     error instanceof ExpiredCodeError
   ) {

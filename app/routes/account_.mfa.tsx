@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import QRCode from "qrcode";
 import { z } from "zod";
 import {
@@ -9,23 +9,20 @@ import {
   type StepUpPrompt,
   stepUpFormFields,
   stepUpPrompt,
+  stepUpReply,
   verifyStepUp,
 } from "~/auth/auth.server";
 import { getCognitoServices } from "~/auth/cognito-services.server";
-import {
-  CodeMismatchError,
-  CognitoAuthError,
-  ExpiredCodeError,
-  InvalidCredentialsError,
-  RefreshFailedError,
-} from "~/cognito/errors.server";
 import { AccountNav } from "~/components/account-nav";
 import { type TotpSetup, TotpSetupForm } from "~/components/account-totp-setup";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { StepUpFields } from "~/components/step-up-fields";
 import { SubmitButton } from "~/components/submit-button";
-import { codeField, parseForm } from "~/forms/form.server";
+import { codeField } from "~/forms/fields";
+import { parseForm } from "~/forms/form.server";
+import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
+import { orErrorPage } from "~/http/error-page.server";
 import { limitCredentialCheck } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Two-step verification · remix-cognito" }];
@@ -39,7 +36,10 @@ const NOTICES: Record<string, string> = {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireUser(request);
-  const profile = await orFail(session, () => getCognitoServices().account.getProfile(session.tokens.accessToken));
+  const profile = await orErrorPage(
+    getCognitoServices().account.getProfile(session.tokens.accessToken),
+    session.headers,
+  );
   return data(
     {
       mfaEnabled: profile.mfaEnabled,
@@ -66,49 +66,29 @@ const MfaForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("disable"), ...stepUpFormFields }),
 ]);
 
-interface ActionData {
-  error: string | null;
-  fieldErrors: Partial<Record<string, string>>;
-  setup: TotpSetup | null;
-  /** The step-up fields the "turn off" form must show now (after a step-up check failed). */
-  stepUp?: StepUpPrompt;
-}
-
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const session = await requireUser(request);
   const account = getCognitoServices().account;
   const accessToken = session.tokens.accessToken;
-  const reply = (body: Partial<ActionData>, status: number) =>
-    data<ActionData>({ error: null, fieldErrors: {}, setup: null, ...body }, { status, headers: session.headers });
+  const submission = await parseForm(request, MfaForm, { headers: session.headers });
+  // A mistyped code keeps the QR code on screen: the same secret, sent back by the form.
+  const secret = secretField.parse(submission.values.secret);
+  const shown = { extra: secret ? { setup: await totpSetup(secret, session) } : undefined };
+  if (!submission.ok) return submission.reply(shown);
 
-  const parsed = await parseForm(request, MfaForm);
-  if (!parsed.ok) {
-    const { intent, ...fieldErrors } = parsed.fieldErrors;
-    // A mistyped code keeps the QR code on screen (the same secret, from the
-    // form). Only a form parseForm could read is read again.
-    const secret = parsed.formError ? undefined : await readSecret(request);
-    return reply(
-      {
-        error: parsed.formError ?? (intent ? "Please use the buttons on this page." : null),
-        fieldErrors,
-        setup: secret ? await totpSetup(secret, session) : null,
-      },
-      400,
-    );
-  }
-
-  const form = parsed.data;
-  try {
+  const form = submission.data;
+  return submission.attempt(async () => {
     switch (form.intent) {
       case "start": {
         const profile = await account.getProfile(accessToken);
         if (profile.mfaEnabled) {
-          const error = "Two-step verification is already on. Turn it off first to use a different app.";
-          return reply({ error }, 400);
+          return submission.reply({
+            formError: "Two-step verification is already on. Turn it off first to use a different app.",
+          });
         }
-        const secret = await account.associateSoftwareToken(accessToken);
-        return reply({ setup: await totpSetup(secret, session) }, 200);
+        const setup = await totpSetup(await account.associateSoftwareToken(accessToken), session);
+        return submission.reply({ extra: { setup } });
       }
       case "verify":
         await limitCredentialCheck({ context }, "totp-enrol", session.user.sub, () =>
@@ -119,24 +99,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
         // The second factor is what protects the account if the password
         // leaks: only with a recent sign-in, or the password and a code again.
         const check = await verifyStepUp(session, form, { context });
-        if (!check.ok) {
-          const { fieldErrors, formError, prompt, status } = check;
-          return reply({ error: formError ?? null, fieldErrors, stepUp: prompt }, status);
-        }
+        if (!check.ok) return submission.reply(stepUpReply(check));
         await account.disableTotp(accessToken);
         throw redirect("/account/mfa?notice=mfa-disabled", { headers: session.headers });
       }
     }
-  } catch (error) {
-    if (!(error instanceof CognitoAuthError)) throw error;
-    const { message, status } = toMessage(error);
-    if (form.intent === "verify" && form.secret) {
-      const setup = await totpSetup(form.secret, session);
-      const aboutTheCode = error instanceof CodeMismatchError || error instanceof ExpiredCodeError;
-      return reply(aboutTheCode ? { fieldErrors: { code: message }, setup } : { error: message, setup }, status);
-    }
-    return reply({ error: message }, status);
-  }
+  }, shown);
 }
 
 /**
@@ -151,66 +119,30 @@ async function totpSetup(secret: string, session: CurrentSession): Promise<TotpS
   return { secret, uri, qrSvg };
 }
 
-async function readSecret(request: Request): Promise<string | undefined> {
-  try {
-    const value = (await request.clone().formData()).get("secret");
-    return secretField.parse(typeof value === "string" ? value : undefined);
-  } catch {
-    return undefined;
-  }
-}
-
-function toMessage(error: CognitoAuthError): { message: string; status: number } {
-  // On these calls NotAuthorized means the access token was revoked (e.g. a
-  // global sign-out elsewhere), not a wrong password.
-  if (error instanceof InvalidCredentialsError) {
-    const ended = new RefreshFailedError();
-    return { message: ended.userMessage, status: ended.status };
-  }
-  return { message: error.userMessage, status: error.status };
-}
-
-async function orFail<T>(session: CurrentSession, load: () => Promise<T>): Promise<T> {
-  try {
-    return await load();
-  } catch (error) {
-    if (!(error instanceof CognitoAuthError)) throw error;
-    const { message, status } = toMessage(error);
-    throw data({ message }, { status, headers: session.headers });
-  }
-}
-
 export default function AccountMfa() {
   const { mfaEnabled, notice, stepUp } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
-  const setup = actionData?.setup ?? null;
-  const fieldErrors: Partial<Record<string, string>> = actionData?.fieldErrors ?? {};
+  const reply = useFormReply<{ setup?: TotpSetup; stepUp?: StepUpPrompt }>();
+  const setup = reply.extra?.setup;
   return (
     <main>
       <div className="card">
         <AccountNav />
         <h1>Two-step verification</h1>
-        <FormSuccess message={actionData ? null : notice} />
-        <FormError
-          message={
-            actionData?.error ??
-            (fieldErrors.code ? "Please check the code." : null) ??
-            (fieldErrors.stepUpPassword || fieldErrors.stepUpCode ? "Please confirm it’s you." : null)
-          }
-        />
+        <FormSuccess message={reply.submitted ? null : notice} />
+        <FormError message={reply.summary} />
         <p>
           Status: <strong data-testid="mfa-status">{mfaEnabled ? "On" : "Off"}</strong>
           {mfaEnabled ? " — you enter a code from your authenticator app each time you sign in." : null}
         </p>
         {mfaEnabled ? (
           <Form method="post" noValidate>
-            <StepUpFields prompt={actionData?.stepUp ?? stepUp} errors={fieldErrors} />
+            <StepUpFields prompt={reply.extra?.stepUp ?? stepUp} reply={reply} />
             <SubmitButton name="intent" value="disable" pendingLabel="Turning off…" className="button button-secondary">
               Turn off
             </SubmitButton>
           </Form>
         ) : setup ? (
-          <TotpSetupForm setup={setup} codeError={fieldErrors.code} />
+          <TotpSetupForm setup={setup} reply={reply} />
         ) : (
           <>
             <p>

@@ -1,11 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { type CurrentSession, requireUser } from "~/auth/auth.server";
 import { getCognitoServices } from "~/auth/cognito-services.server";
-import { stepUpFormFields, stepUpPrompt, verifyStepUp } from "~/auth/step-up.server";
-import { CognitoAuthError } from "~/cognito/errors.server";
+import { type StepUpPrompt, stepUpFormFields, stepUpPrompt, stepUpReply, verifyStepUp } from "~/auth/step-up.server";
 import type { CognitoPasswordlessApi } from "~/cognito/passwordless.server";
 import { AccountNav } from "~/components/account-nav";
 import { AddPasskey } from "~/components/add-passkey";
@@ -13,7 +12,9 @@ import { FormError, FormSuccess } from "~/components/form-error";
 import { StepUpFields } from "~/components/step-up-fields";
 import { SubmitButton } from "~/components/submit-button";
 import { parseForm } from "~/forms/form.server";
+import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
+import { orErrorPage } from "~/http/error-page.server";
 
 export const meta: MetaFunction = () => [{ title: "Passkeys · remix-cognito" }];
 
@@ -39,17 +40,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireUser(request);
   const passwordless = requirePasswordless(session);
   const { account } = getCognitoServices();
-  let passkeys;
-  let mfaEnabled;
-  try {
-    [passkeys, { mfaEnabled }] = await Promise.all([
+  const [passkeys, { mfaEnabled }] = await orErrorPage(
+    Promise.all([
       passwordless.listPasskeys(session.tokens.accessToken),
       account.getProfile(session.tokens.accessToken),
-    ]);
-  } catch (error) {
-    if (!(error instanceof CognitoAuthError)) throw error;
-    throw data({ message: error.userMessage }, { status: error.status, headers: session.headers });
-  }
+    ]),
+    session.headers,
+  );
   return data(
     {
       passkeys: passkeys.map((p) => ({
@@ -75,49 +72,29 @@ const DeleteForm = z.object({
   ...stepUpFormFields,
 });
 
-interface ActionData {
-  error: string | null;
-  fieldErrors: { stepUpPassword?: string; stepUpCode?: string };
-  stepUp?: { required: boolean; password: boolean; code: boolean };
-}
-
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const session = await requireUser(request);
   const passwordless = requirePasswordless(session);
-  const parsed = await parseForm(request, DeleteForm);
-  if (!parsed.ok) {
-    const error = parsed.formError ?? Object.values(parsed.fieldErrors)[0] ?? "Please try again.";
-    return data<ActionData>({ error, fieldErrors: {} }, { status: 400, headers: session.headers });
-  }
+  const submission = await parseForm(request, DeleteForm, { headers: session.headers });
+  if (!submission.ok) return submission.reply();
+  const form = submission.data;
   // Removing a passkey is a sensitive change, like adding one.
-  const check = await verifyStepUp(session, parsed.data, { context });
-  if (!check.ok) {
-    return data<ActionData>(
-      { error: check.formError ?? null, fieldErrors: check.fieldErrors, stepUp: check.prompt },
-      { status: check.status, headers: session.headers },
-    );
-  }
-  try {
-    await passwordless.deletePasskey(session.tokens.accessToken, parsed.data.delete);
-  } catch (error) {
-    if (!(error instanceof CognitoAuthError)) throw error;
-    return data<ActionData>(
-      { error: error.userMessage, fieldErrors: {} },
-      { status: error.status, headers: session.headers },
-    );
-  }
-  throw redirect(`${PAGE}?notice=deleted`, { headers: session.headers });
+  const check = await verifyStepUp(session, form, { context });
+  if (!check.ok) return submission.reply(stepUpReply(check));
+  return submission.attempt(async () => {
+    await passwordless.deletePasskey(session.tokens.accessToken, form.delete);
+    throw redirect(`${PAGE}?notice=deleted`, { headers: session.headers });
+  });
 }
 
 const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 
 export default function AccountPasskeys() {
   const { passkeys, stepUp, notice } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
-  const prompt = actionData?.stepUp ?? stepUp;
-  const fieldErrors = actionData?.fieldErrors ?? {};
-  const summary = actionData?.error ?? fieldErrors.stepUpPassword ?? fieldErrors.stepUpCode ?? null;
+  const reply = useFormReply<{ stepUp: StepUpPrompt }>();
+  const prompt = reply.extra?.stepUp ?? stepUp;
+  const summary = reply.summary;
   return (
     <main>
       <div className="card">
@@ -133,7 +110,7 @@ export default function AccountPasskeys() {
         <Form method="post" id={FORM_ID} noValidate>
           {/* The default button, disabled: Enter in the password field must not press the first "Remove". */}
           <button type="submit" disabled hidden aria-hidden="true" tabIndex={-1} />
-          <StepUpFields prompt={prompt} errors={fieldErrors} />
+          <StepUpFields prompt={prompt} reply={reply} />
           {prompt.required ? (
             <p className="muted">
               No password on this account? <Link to={SIGN_IN_AGAIN}>Sign in again</Link> instead.

@@ -1,16 +1,16 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth/auth.server";
 import { getCognitoServices } from "~/auth/cognito-services.server";
 import { endAllSessions, endListedSession, type ListedSession, listSessions } from "~/auth/session-tracking.server";
 import { destroySessionHeaders } from "~/auth/stored-session.server";
-import { CognitoAuthError } from "~/cognito/errors.server";
 import { AccountNav } from "~/components/account-nav";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
 import { parseForm } from "~/forms/form.server";
+import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
 import { RegistryUnavailableError } from "~/sessions/registry.server";
 import { isSessionId } from "~/sessions/session-id.server";
@@ -44,36 +44,35 @@ const SessionsForm = z.discriminatedUnion("intent", [
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const session = await requireUser(request);
-  const reply = (error: string, status: number) => data({ error }, { status, headers: session.headers });
-  const parsed = await parseForm(request, SessionsForm);
-  if (!parsed.ok) return reply(parsed.formError ?? "Please use the buttons on this page.", 400);
+  const submission = await parseForm(request, SessionsForm, { headers: session.headers });
+  if (!submission.ok) return submission.reply();
+  const form = submission.data;
   const userId = session.user.sub;
 
-  if (parsed.data.intent === "end") {
+  if (form.intent === "end") {
     let outcome: Awaited<ReturnType<typeof endListedSession>>;
     try {
-      outcome = await endListedSession(session.stored, userId, parsed.data.sid);
+      outcome = await endListedSession(session.stored, userId, form.sid);
     } catch (error) {
-      if (error instanceof RegistryUnavailableError) return reply(error.message, 503);
+      if (error instanceof RegistryUnavailableError) return submission.reply({ formError: error.message, status: 503 });
       throw error;
     }
-    if (outcome === "current") return reply("To end this session, sign out.", 400);
-    if (outcome === "unknown") return reply("That session is not in your list (it may have ended already).", 400);
+    if (outcome === "current") return submission.reply({ formError: "To end this session, sign out." });
+    if (outcome === "unknown") {
+      return submission.reply({ formError: "That session is not in your list (it may have ended already)." });
+    }
     throw redirect("/account/sessions?notice=ended", { headers: session.headers });
   }
 
   // Everywhere: Cognito first (every refresh token of the account, so no device can refresh),
   // then every session the app knows of. Cognito also stops accepting this device's tokens, so
   // this device signs in again — with the Hosted UI that is usually a redirect, not a password.
-  try {
+  return submission.attempt(async () => {
     await getCognitoServices().account.globalSignOut(session.tokens.accessToken);
-  } catch (error) {
-    if (!(error instanceof CognitoAuthError)) throw error;
-    return reply(error.userMessage, error.status);
-  }
-  await endAllSessions(userId);
-  const params = new URLSearchParams({ redirectTo: "/account/sessions", notice: "signed-out-everywhere" });
-  throw redirect(`/login?${params}`, { headers: destroySessionHeaders(request) });
+    await endAllSessions(userId);
+    const params = new URLSearchParams({ redirectTo: "/account/sessions", notice: "signed-out-everywhere" });
+    throw redirect(`/login?${params}`, { headers: destroySessionHeaders(request) });
+  });
 }
 
 const METHODS: Record<string, string> = { hosted: "Cognito Hosted UI", custom: "this site's sign-in form" };
@@ -99,15 +98,15 @@ function When({ iso }: { iso: string }) {
 
 export default function AccountSessions() {
   const { sessions, unavailable, notice } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const reply = useFormReply();
   const others = sessions.filter((s) => !s.current).length;
   return (
     <main>
       <div className="card">
         <AccountNav />
         <h1>Where you're signed in</h1>
-        <FormSuccess message={actionData ? null : notice} />
-        <FormError message={actionData?.error ?? unavailable} />
+        <FormSuccess message={reply.submitted ? null : notice} />
+        <FormError message={reply.summary ?? unavailable} />
         <ul className="session-list" aria-label="Your sessions">
           {sessions.map((s) => (
             <li key={s.sid} className="session" data-testid={s.current ? "session-current" : "session"}>

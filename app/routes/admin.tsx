@@ -1,15 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireGroup } from "~/auth/auth.server";
 import { getCognitoServices } from "~/auth/cognito-services.server";
 import { endAllSessions } from "~/auth/session-tracking.server";
-import { CognitoAuthError, InvalidCredentialsError } from "~/cognito/errors.server";
-import { Field } from "~/components/field";
+import { EmailField } from "~/components/email-field";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
-import { emailField, parseForm } from "~/forms/form.server";
+import { emailField } from "~/forms/fields";
+import { parseForm } from "~/forms/form.server";
+import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
 
 export const meta: MetaFunction = () => [{ title: "Admin · remix-cognito" }];
@@ -25,31 +26,22 @@ const EndSessionsForm = z.object({ email: emailField });
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const session = await requireGroup(request, "admins");
-  const reply = (
-    body: { error?: string; fieldErrors?: Partial<Record<string, string>>; done?: string },
-    status = 200,
-  ) => data({ error: null, fieldErrors: {}, done: null, ...body }, { status, headers: session.headers });
-  const parsed = await parseForm(request, EndSessionsForm);
-  if (!parsed.ok) return reply({ error: parsed.formError, fieldErrors: parsed.fieldErrors }, 400);
-  const { email } = parsed.data;
+  const submission = await parseForm(request, EndSessionsForm, { headers: session.headers });
+  if (!submission.ok) return submission.reply();
+  const { email } = submission.data;
   const { admin } = getCognitoServices();
-  try {
+  return submission.attempt(async () => {
     const user = await admin.getUser(email);
     await admin.globalSignOut(user.username);
     await endAllSessions(user.sub);
     console.info(`[auth] admin sub:${session.user.sub} ended every session of sub:${user.sub}`);
-    return reply({ done: `Every session of ${email} has ended, here and at Cognito.` });
-  } catch (error) {
-    if (error instanceof InvalidCredentialsError)
-      return reply({ fieldErrors: { email: "No user with that email." } }, 404);
-    if (error instanceof CognitoAuthError) return reply({ error: error.userMessage }, error.status);
-    throw error;
-  }
+    return submission.reply({ notice: `Every session of ${email} has ended, here and at Cognito.` });
+  });
 }
 
 export default function Admin() {
   const { email, groups } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const reply = useFormReply();
   return (
     <main>
       <div className="card">
@@ -62,18 +54,10 @@ export default function Admin() {
           Signs the user out on every device: the app refuses their session cookies from now on, and Cognito revokes
           their refresh tokens (AdminUserGlobalSignOut).
         </p>
-        <FormSuccess message={actionData?.done} />
-        <FormError message={actionData?.error} />
+        <FormSuccess message={reply.notice} />
+        <FormError message={reply.summary} />
         <Form method="post" noValidate>
-          <Field
-            name="email"
-            label="User's email"
-            type="email"
-            autoComplete="off"
-            required
-            maxLength={128}
-            error={actionData?.fieldErrors?.email}
-          />
+          <EmailField name="email" label="User's email" autoComplete="off" reply={reply} />
           <SubmitButton pendingLabel="Ending sessions…">End all sessions</SubmitButton>
         </Form>
       </div>

@@ -1,16 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { getCognitoServices } from "~/auth/cognito-services.server";
 import { requireCustomFlowAllowed } from "~/auth/flow.server";
-import { CognitoAuthError, InvalidCredentialsError } from "~/cognito/errors.server";
 import { CodeField } from "~/components/code-field";
-import { Field } from "~/components/field";
+import { EmailField } from "~/components/email-field";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
-import { codeField, emailField, parseForm } from "~/forms/form.server";
+import { codeField, emailField } from "~/forms/fields";
+import { parseForm } from "~/forms/form.server";
+import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
 import { limitCodeSend, limitCredentialCheck } from "~/http/rate-limit.server";
 
@@ -40,67 +41,36 @@ const ConfirmForm = z.discriminatedUnion("intent", [
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   requireCustomFlowAllowed(getEnv());
-  const parsed = await parseForm(request, ConfirmForm);
-  if (!parsed.ok) {
-    return data({ error: parsed.formError ?? null, notice: null, fieldErrors: parsed.fieldErrors }, { status: 400 });
-  }
+  const submission = await parseForm(request, ConfirmForm);
+  if (!submission.ok) return submission.reply();
+  const form = submission.data;
+  if (form.intent === "resend") await limitCodeSend({ context });
   const { account } = getCognitoServices();
-  if (parsed.data.intent === "resend") await limitCodeSend({ context });
-  try {
-    if (parsed.data.intent === "resend") {
-      const delivery = await account.resendConfirmationCode(parsed.data.username);
+  return submission.attempt(async () => {
+    if (form.intent === "resend") {
+      const delivery = await account.resendConfirmationCode(form.username);
       const where = delivery.destination ? ` to ${delivery.destination}` : "";
-      return data({ error: null, notice: `We sent a new code${where}.`, fieldErrors: {} });
+      return submission.reply({ notice: `We sent a new code${where}.` });
     }
-    const { username, code } = parsed.data;
+    const { username, code } = form;
     await limitCredentialCheck({ context }, "confirm", username, () => account.confirmSignUp(username, code));
-  } catch (error) {
-    if (error instanceof InvalidCredentialsError) {
-      // Already confirmed, or no such user: don't say which.
-      return data(
-        { error: "That code is not correct for this account.", notice: null, fieldErrors: {} },
-        { status: 400 },
-      );
-    }
-    if (error instanceof CognitoAuthError) {
-      const field = error.name === "CodeMismatchError" || error.name === "ExpiredCodeError" ? "code" : null;
-      return data(
-        {
-          error: field ? null : error.userMessage,
-          notice: null,
-          fieldErrors: field ? { code: error.userMessage } : {},
-        },
-        { status: error.status },
-      );
-    }
-    throw error;
-  }
-  throw redirect("/login?notice=confirmed");
+    throw redirect("/login?notice=confirmed");
+  });
 }
 
 export default function Confirm() {
   const { username, notice } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
-  const fieldErrors: Partial<Record<string, string>> = actionData?.fieldErrors ?? {};
+  const reply = useFormReply();
   return (
     <main>
       <div className="card auth-card">
         <h1>Confirm your account</h1>
-        <FormSuccess message={actionData?.notice ?? (actionData ? null : notice)} />
-        <FormError message={actionData?.error ?? (fieldErrors.code ? "Please check the code." : null)} />
+        <FormSuccess message={reply.notice ?? (reply.submitted ? null : notice)} />
+        <FormError message={reply.summary} />
         <p>Enter the 6-digit code we emailed you.</p>
         <Form method="post" noValidate>
-          <Field
-            name="username"
-            label="Email"
-            type="email"
-            autoComplete="username"
-            required
-            maxLength={128}
-            defaultValue={username}
-            error={fieldErrors.username}
-          />
-          <CodeField error={fieldErrors.code} label="Confirmation code" />
+          <EmailField name="username" autoComplete="username" defaultValue={username} reply={reply} />
+          <CodeField label="Confirmation code" reply={reply} />
           <div className="actions">
             <SubmitButton name="intent" value="confirm" pendingLabel="Confirming…">
               Confirm account

@@ -1,21 +1,20 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { getAuthSession } from "~/auth/auth.server";
-import { redirectToChallenge } from "~/auth/challenge.server";
 import { getCognitoServices } from "~/auth/cognito-services.server";
 import { describeFlowChoice } from "~/auth/flow.server";
-import { logSignIn, usernameHash } from "~/auth/log.server";
 import { safeRedirect } from "~/auth/redirect.server";
-import { completeCustomSignIn, customFlowReason } from "~/auth/sign-in.server";
-import { ChallengeRequiredError, CognitoAuthError, hostedErrorMessage } from "~/cognito/errors.server";
+import { signInStep } from "~/auth/sign-in.server";
+import { hostedErrorMessage } from "~/cognito/errors.server";
 import { Field } from "~/components/field";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { PasskeySignIn } from "~/components/passkey-sign-in";
 import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
 import { parseForm } from "~/forms/form.server";
+import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
 import { getHealth } from "~/http/health.server";
 import { limitCodeSend, limitCredentialCheck } from "~/http/rate-limit.server";
@@ -62,7 +61,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       showForm: choice.customAllowed && (choice.flow === "custom" || wantsForm || Boolean(error)),
       hostedAvailable: choice.hostedAvailable,
       passwordless: env.userAuth,
-      mode: env.isProduction ? null : `AUTH_FLOW=${env.authFlow}: ${choice.reason}`,
+      // The same words as the start-up log line.
+      mode: env.isProduction ? null : `Sign-in flow: ${choice.flow} (${choice.reason})`,
       notice: reauth
         ? "For your security, sign in again to continue."
         : (NOTICES[url.searchParams.get("notice") ?? ""] ?? null),
@@ -97,60 +97,40 @@ const LoginForm = z
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  const env = getEnv();
-  const choice = describeFlowChoice(env);
-  if (!choice.customAllowed) {
+  if (!describeFlowChoice(getEnv()).customAllowed) {
     throw data({ message: "This app signs in through the Cognito Hosted UI only." }, { status: 403 });
   }
-  const parsed = await parseForm(request, LoginForm);
-  if (!parsed.ok) {
-    return data({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors, username: "" }, { status: 400 });
-  }
-  const { username, password, intent, redirectTo } = parsed.data;
+  const submission = await parseForm(request, LoginForm);
+  if (!submission.ok) return submission.reply();
+  const { username, password, intent, redirectTo } = submission.data;
   const { passwordless, signInApi } = getCognitoServices();
   if (intent === "email-code" && !passwordless) {
-    return data({ error: "Sign-in codes are not available here.", fieldErrors: {}, username }, { status: 400 });
+    return submission.reply({ formError: "Sign-in codes are not available here." });
   }
-  const reason = customFlowReason();
-  const next = { login: username, redirectTo: safeRedirect(redirectTo) };
-  try {
-    let tokens;
-    if (intent === "email-code") {
-      // Asking for a code sends an email: limited like every code e-mail.
-      await limitCodeSend({ context });
-      tokens = await passwordless!.signIn(username, "EMAIL_OTP");
-    } else {
+  const step = { login: username, redirectTo: safeRedirect(redirectTo) };
+  // The username goes back with a failure (submission.values); the password never does.
+  return submission.attempt(() =>
+    signInStep(request, step, async () => {
+      if (intent === "email-code") {
+        // Asking for a code sends an email: limited like every code e-mail. Cognito answers with
+        // the EMAIL_OTP challenge, which continues on /login/code.
+        await limitCodeSend({ context });
+        return passwordless!.signIn(username, "EMAIL_OTP");
+      }
       // With USER_AUTH the password goes with PREFERRED_CHALLENGE=PASSWORD: still one step.
-      tokens = await limitCredentialCheck({ context }, "login", username, () =>
+      return limitCredentialCheck({ context }, "login", username, () =>
         passwordless
           ? passwordless.signIn(username, "PASSWORD", password)
           : signInApi.signInWithPassword(username, password ?? ""),
       );
-    }
-    return await completeCustomSignIn(tokens, request, next.redirectTo, intent === "email-code" ? "email-code" : "");
-  } catch (error) {
-    if (error instanceof Response) throw error;
-    if (error instanceof ChallengeRequiredError) {
-      const step = redirectToChallenge(error, next, request);
-      if (step) {
-        logSignIn({ flow: "custom", reason, outcome: `challenge:${error.challengeName}`, who: usernameHash(username) });
-        throw step;
-      }
-    }
-    if (error instanceof CognitoAuthError) {
-      logSignIn({ flow: "custom", reason, outcome: `failure:${error.name}`, who: usernameHash(username) });
-      // The password is never sent back; the username is, so it need not be retyped.
-      return data({ error: error.userMessage, fieldErrors: {}, username }, { status: error.status });
-    }
-    throw error;
-  }
+    }),
+  );
 }
 
 export default function Login() {
   const { redirectTo, error, showForm, hostedAvailable, passwordless, mode, notice } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
-  const message = actionData?.error ?? error;
-  const fieldErrors: Partial<Record<string, string>> = actionData?.fieldErrors ?? {};
+  const reply = useFormReply();
+  const message = reply.summary ?? error;
   const hostedHref = `/auth/hosted?${new URLSearchParams({ redirectTo })}`;
 
   return (
@@ -178,8 +158,7 @@ export default function Login() {
               autoComplete={passwordless ? "username webauthn" : "username"}
               required
               maxLength={128}
-              defaultValue={actionData?.username ?? ""}
-              error={fieldErrors.username}
+              reply={reply}
             />
             <Field
               name="password"
@@ -187,7 +166,7 @@ export default function Login() {
               type="password"
               autoComplete="current-password"
               maxLength={256}
-              error={fieldErrors.password}
+              reply={reply}
             />
             {/* First submit button: Enter in a field signs in with the password. */}
             <SubmitButton name="intent" value="password" pendingLabel="Signing in…">

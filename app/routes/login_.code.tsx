@@ -1,15 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireChallenge, saveChallenge } from "~/auth/challenge.server";
 import { getCognitoServices } from "~/auth/cognito-services.server";
-import { completeCustomSignIn } from "~/auth/sign-in.server";
-import { ChallengeExpiredError, ChallengeRequiredError, CognitoAuthError } from "~/cognito/errors.server";
+import { signInStep } from "~/auth/sign-in.server";
+import { ChallengeRequiredError } from "~/cognito/errors.server";
 import { Field } from "~/components/field";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
 import { parseForm } from "~/forms/form.server";
+import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
 import { limitCodeSend, limitCredentialCheck } from "~/http/rate-limit.server";
 
@@ -40,66 +41,44 @@ const VerifyForm = z.object({
 const ResendForm = z.object({ intent: z.literal("resend") });
 const CodeForm = z.discriminatedUnion("intent", [VerifyForm, ResendForm]);
 
-type Reply = { error: string | null; fieldErrors: Partial<Record<string, string>>; notice?: string };
-
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const pending = requireChallenge(request, CHALLENGE);
   const { passwordless } = getCognitoServices();
   if (!passwordless) throw data({ message: "Sign-in codes are not available here." }, { status: 404 });
-  const parsed = await parseForm(request, CodeForm);
-  if (!parsed.ok) {
-    return data<Reply>({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors }, { status: 400 });
-  }
+  const submission = await parseForm(request, CodeForm);
+  if (!submission.ok) return submission.reply();
+  const form = submission.data;
 
-  if (parsed.data.intent === "resend") {
+  if (form.intent === "resend") {
     // Sending counts against the same limit as every code e-mail.
     await limitCodeSend({ context });
-    try {
-      await passwordless.signIn(pending.login, "EMAIL_OTP");
-    } catch (error) {
-      if (error instanceof ChallengeRequiredError && error.challengeName === CHALLENGE) {
+    return submission.attempt(async () => {
+      try {
+        await passwordless.signIn(pending.login, "EMAIL_OTP");
+      } catch (error) {
+        if (!(error instanceof ChallengeRequiredError) || error.challengeName !== CHALLENGE) throw error;
         const headers = saveChallenge(error, { login: pending.login, redirectTo: pending.redirectTo }, request);
-        return data<Reply>({ error: null, fieldErrors: {}, notice: "We sent a new code." }, { headers });
+        return submission.reply({ notice: "We sent a new code.", headers });
       }
-      if (error instanceof CognitoAuthError) {
-        return data<Reply>({ error: error.userMessage, fieldErrors: {} }, { status: error.status });
-      }
-      throw error;
-    }
-    return data<Reply>(
-      { error: "We could not send a new code. Please sign in again.", fieldErrors: {} },
-      { status: 502 },
-    );
+      return submission.reply({ formError: "We could not send a new code. Please sign in again.", status: 502 });
+    });
   }
 
-  const { code } = parsed.data;
-  try {
-    // A code guess like any other: counted per account and per client address.
-    const tokens = await limitCredentialCheck({ context }, "email-code", pending.username, () =>
-      passwordless.answerEmailCode(pending, code),
-    );
-    return await completeCustomSignIn(tokens, request, pending.redirectTo, "email-code");
-  } catch (error) {
-    if (error instanceof ChallengeRequiredError) {
-      return data<Reply>({ error: error.userMessage, fieldErrors: {} }, { status: error.status });
-    }
-    if (error instanceof ChallengeExpiredError) {
-      // Expired, used, or spent by wrong tries: the email is still known, so a new code is one click away.
-      const message = "This code has expired or can no longer be used. Send a new code.";
-      return data<Reply>({ error: null, fieldErrors: { code: message } }, { status: 400 });
-    }
-    if (error instanceof CognitoAuthError) {
-      return data<Reply>({ error: null, fieldErrors: { code: error.userMessage } }, { status: error.status });
-    }
-    throw error;
-  }
+  // A code guess like any other: counted per account and per client address. A spent code
+  // (SignInCodeSpentError) stays on this page: the email is known, a new code is one click away.
+  return submission.attempt(() =>
+    signInStep(request, { ...pending, step: "email-code" }, () =>
+      limitCredentialCheck({ context }, "email-code", pending.username, () =>
+        passwordless.answerEmailCode(pending, form.code),
+      ),
+    ),
+  );
 }
 
 export default function EmailCode() {
   const { login, destination } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
-  const fieldErrors: Partial<Record<string, string>> = actionData?.fieldErrors ?? {};
+  const reply = useFormReply();
   return (
     <main>
       <div className="card auth-card">
@@ -108,8 +87,8 @@ export default function EmailCode() {
           We sent a sign-in code for <strong>{login}</strong>
           {destination ? ` to ${destination}` : ""}. It works once and for a few minutes.
         </p>
-        <FormSuccess message={actionData?.notice ?? null} />
-        <FormError message={actionData?.error ?? (fieldErrors.code ? "Please check the code." : null)} />
+        <FormSuccess message={reply.notice} />
+        <FormError message={reply.summary} />
         <Form method="post" noValidate>
           <input type="hidden" name="intent" value="verify" />
           <Field
@@ -122,7 +101,7 @@ export default function EmailCode() {
             maxLength={8}
             required
             autoFocus
-            error={fieldErrors.code}
+            reply={reply}
           />
           <SubmitButton pendingLabel="Signing in…">Sign in</SubmitButton>
         </Form>

@@ -1,20 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
-import { challengeExpired, redirectToChallenge, requireChallenge } from "~/auth/challenge.server";
+import { Form, useLoaderData } from "@remix-run/react";
+import { requireChallenge } from "~/auth/challenge.server";
 import { getCognitoServices } from "~/auth/cognito-services.server";
-import { completeCustomSignIn } from "~/auth/sign-in.server";
-import {
-  ChallengeExpiredError,
-  ChallengeRequiredError,
-  CognitoAuthError,
-  PasswordPolicyError,
-} from "~/cognito/errors.server";
+import { signInStep } from "~/auth/sign-in.server";
 import { FormError } from "~/components/form-error";
 import { NewPasswordFields } from "~/components/new-password-fields";
 import { SubmitButton } from "~/components/submit-button";
-import { newPasswordFields, parseForm } from "~/forms/form.server";
+import { passwordPair } from "~/forms/fields";
+import { parseForm } from "~/forms/form.server";
+import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · remix-cognito" }];
@@ -26,41 +20,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { login: pending.login };
 }
 
-const NewPasswordForm = z.object(newPasswordFields).refine((v) => v.password === v.confirm, {
-  path: ["confirm"],
-  message: "The two passwords do not match.",
-});
+const NewPasswordForm = passwordPair();
 
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const pending = requireChallenge(request, CHALLENGE);
-  const parsed = await parseForm(request, NewPasswordForm);
-  if (!parsed.ok) return data({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors }, { status: 400 });
-  try {
-    const tokens = await getCognitoServices().account.respondToChallenge(pending, {
-      NEW_PASSWORD: parsed.data.password,
-    });
-    return await completeCustomSignIn(tokens, request, pending.redirectTo, "new-password");
-  } catch (error) {
-    const next = error instanceof ChallengeRequiredError && redirectToChallenge(error, pending, request);
-    if (next) throw next;
-    if (error instanceof ChallengeExpiredError) {
-      throw challengeExpired(request);
-    }
-    if (error instanceof PasswordPolicyError) {
-      return data({ error: null, fieldErrors: { password: error.userMessage } }, { status: 400 });
-    }
-    if (error instanceof CognitoAuthError) {
-      return data({ error: error.userMessage, fieldErrors: {} }, { status: error.status });
-    }
-    throw error;
-  }
+  const submission = await parseForm(request, NewPasswordForm);
+  if (!submission.ok) return submission.reply();
+  const { password } = submission.data;
+  return submission.attempt(() =>
+    signInStep(request, { ...pending, step: "new-password" }, () =>
+      getCognitoServices().account.respondToChallenge(pending, { NEW_PASSWORD: password }),
+    ),
+  );
 }
 
 export default function NewPassword() {
   const { login } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
-  const fieldErrors: Partial<Record<string, string>> = actionData?.fieldErrors ?? {};
+  const reply = useFormReply();
   return (
     <main>
       <div className="card auth-card">
@@ -68,9 +45,9 @@ export default function NewPassword() {
         <p>
           You signed in as <strong>{login}</strong> with a temporary password. Choose your own password to continue.
         </p>
-        <FormError message={actionData?.error} />
+        <FormError message={reply.summary} />
         <Form method="post" noValidate>
-          <NewPasswordFields errors={fieldErrors} />
+          <NewPasswordFields reply={reply} />
           <SubmitButton pendingLabel="Saving…">Set password and sign in</SubmitButton>
         </Form>
       </div>

@@ -4,7 +4,7 @@
  * Cognito's challenge `Session` goes into the sealed challenge cookie and
  * only the WebAuthn request options go to the browser. `finish`: the
  * browser's assertion answers the challenge, and the sign-in ends like every
- * other (completeCustomSignIn); the reply says where to go.
+ * other (signInStep → completeSignIn); the reply says where to go.
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
@@ -13,11 +13,12 @@ import { getCognitoServices } from "~/auth/cognito-services.server";
 import { describeFlowChoice } from "~/auth/flow.server";
 import { logSignIn, usernameHash } from "~/auth/log.server";
 import { safeRedirect } from "~/auth/redirect.server";
-import { completeCustomSignIn, customFlowReason } from "~/auth/sign-in.server";
+import { flowReason, signInStep } from "~/auth/sign-in.server";
 import {
   ChallengeExpiredError,
   ChallengeRequiredError,
   CognitoAuthError,
+  describeCognitoError,
   PasskeyRejectedError,
 } from "~/cognito/errors.server";
 import { getEnv } from "~/env.server";
@@ -64,7 +65,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const message = parsed.formError ?? Object.values(parsed.fieldErrors)[0] ?? "Please try again.";
     return reply({ error: message }, 400);
   }
-  const reason = customFlowReason();
 
   if (parsed.data.intent === "start") {
     const { username } = parsed.data;
@@ -81,38 +81,46 @@ export async function action({ request, context }: ActionFunctionArgs) {
         const headers = saveChallenge(error, { login: username, redirectTo }, request);
         return reply({ options }, 200, headers);
       }
-      if (error instanceof CognitoAuthError) {
-        logSignIn({ flow: "custom", reason, outcome: `failure:${error.name}`, who: usernameHash(username) });
-        return reply({ error: error.userMessage }, error.status);
-      }
-      throw error;
+      if (!(error instanceof CognitoAuthError)) throw error;
+      logSignIn({
+        flow: "custom",
+        reason: flowReason(),
+        outcome: `failure:${error.name}`,
+        who: usernameHash(username),
+      });
+      return errorReply(error);
     }
   }
 
   const pending = readChallenge(request, CHALLENGE);
   if (!pending) return reply({ error: new ChallengeExpiredError().userMessage }, 400);
   const { credential } = parsed.data;
+  let response: Response;
   try {
-    // A refused passkey counts as a failed attempt, like a wrong password.
-    const tokens = await limitCredentialCheck(
-      { context },
-      "passkey",
-      pending.username,
-      () => passwordless.answerPasskey(pending, credential),
-      (error) => (error instanceof PasskeyRejectedError ? "failure" : classifyCredentialOutcome(error)),
+    response = await signInStep(request, { ...pending, step: "passkey" }, () =>
+      // A refused passkey counts as a failed attempt, like a wrong password.
+      limitCredentialCheck(
+        { context },
+        "passkey",
+        pending.username,
+        () => passwordless.answerPasskey(pending, credential),
+        (error) => (error instanceof PasskeyRejectedError ? "failure" : classifyCredentialOutcome(error)),
+      ),
     );
-    const response = await completeCustomSignIn(tokens, request, pending.redirectTo, "passkey");
-    // The redirect's cookies, with the destination in the body for the script to follow.
-    const headers = new Headers();
-    for (const cookie of response.headers.getSetCookie()) headers.append("Set-Cookie", cookie);
-    return reply({ redirectTo: pending.redirectTo }, 200, headers);
   } catch (error) {
-    if (error instanceof CognitoAuthError) {
-      logSignIn({ flow: "custom", reason, outcome: `failure:${error.name}`, who: usernameHash(pending.login) });
-      return reply({ error: error.userMessage }, error.status);
-    }
-    throw error;
+    if (!(error instanceof CognitoAuthError)) throw error;
+    return errorReply(error); // signInStep has logged it
   }
+  // The redirect's cookies, with the destination in the body for the script to follow.
+  const headers = new Headers();
+  for (const cookie of response.headers.getSetCookie()) headers.append("Set-Cookie", cookie);
+  return reply({ redirectTo: response.headers.get("Location") ?? pending.redirectTo }, 200, headers);
+}
+
+/** A Cognito error in this JSON protocol: the message and status every page gives it. */
+function errorReply(error: CognitoAuthError): Response {
+  const { message, status } = describeCognitoError(error);
+  return reply({ error: message }, status);
 }
 
 /** CREDENTIAL_REQUEST_OPTIONS is a JSON string (PublicKeyCredentialRequestOptionsJSON). */

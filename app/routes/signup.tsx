@@ -1,16 +1,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { getCognitoServices } from "~/auth/cognito-services.server";
 import { requireCustomFlowAllowed } from "~/auth/flow.server";
-import { CognitoAuthError, PasswordPolicyError, UsernameExistsError } from "~/cognito/errors.server";
+import { EmailField } from "~/components/email-field";
 import { Field } from "~/components/field";
 import { FormError } from "~/components/form-error";
 import { NewPasswordFields } from "~/components/new-password-fields";
 import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
-import { emailField, newPasswordFields, parseForm } from "~/forms/form.server";
+import { emailField, passwordPair } from "~/forms/fields";
+import { parseForm } from "~/forms/form.server";
+import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
 import { limitSignUp } from "~/http/rate-limit.server";
 
@@ -22,76 +24,37 @@ export async function loader(_: LoaderFunctionArgs) {
   return { passwordless: env.userAuth };
 }
 
-const SignUpForm = z
-  .object({
-    email: emailField,
-    name: z.string().trim().max(128, "That name is too long.").optional(),
-    ...newPasswordFields,
-  })
-  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The two passwords do not match." });
+const SignUpForm = passwordPair({
+  email: emailField,
+  name: z.string().trim().max(128, "That name is too long.").optional(),
+});
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   requireCustomFlowAllowed(getEnv());
-  const parsed = await parseForm(request, SignUpForm);
-  if (!parsed.ok) {
-    return data(
-      { error: parsed.formError ?? "Please correct the fields below.", fieldErrors: parsed.fieldErrors },
-      { status: 400 },
-    );
-  }
-  const { email, name, password } = parsed.data;
+  const submission = await parseForm(request, SignUpForm);
+  if (!submission.ok) return submission.reply();
+  const { email, name, password } = submission.data;
   await limitSignUp({ context });
-  try {
+  return submission.attempt(async () => {
     const result = await getCognitoServices().account.signUp({ email, password, name: name || undefined });
     if (result.confirmed) throw redirect("/login?notice=confirmed");
     throw redirect(`/confirm?${new URLSearchParams({ username: email, notice: "code-sent" })}`);
-  } catch (error) {
-    if (error instanceof Response) throw error;
-    if (error instanceof PasswordPolicyError) {
-      return data(
-        { error: "Please correct the fields below.", fieldErrors: { password: error.userMessage } },
-        { status: 400 },
-      );
-    }
-    if (error instanceof UsernameExistsError) {
-      return data({ error: null, fieldErrors: { email: error.userMessage } }, { status: 400 });
-    }
-    if (error instanceof CognitoAuthError) {
-      return data({ error: error.userMessage, fieldErrors: {} }, { status: error.status });
-    }
-    throw error;
-  }
+  });
 }
 
 export default function SignUp() {
   const { passwordless } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
-  const fieldErrors: Partial<Record<string, string>> = actionData?.fieldErrors ?? {};
+  const reply = useFormReply();
   return (
     <main>
       <div className="card auth-card">
         <h1>Create an account</h1>
-        <FormError message={actionData?.error} />
+        <FormError message={reply.summary} />
         <Form method="post" noValidate>
-          <Field
-            name="email"
-            label="Email"
-            type="email"
-            autoComplete="email"
-            required
-            maxLength={128}
-            error={fieldErrors.email}
-          />
-          <Field
-            name="name"
-            label="Name (optional)"
-            type="text"
-            autoComplete="name"
-            maxLength={128}
-            error={fieldErrors.name}
-          />
-          <NewPasswordFields errors={fieldErrors} label="Password" />
+          <EmailField name="email" autoComplete="email" reply={reply} />
+          <Field name="name" label="Name (optional)" type="text" autoComplete="name" maxLength={128} reply={reply} />
+          <NewPasswordFields reply={reply} label="Password" />
           <SubmitButton pendingLabel="Creating account…">Create account</SubmitButton>
         </Form>
         <p className="auth-links">

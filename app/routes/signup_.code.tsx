@@ -1,15 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { clearChallenge, requireChallenge } from "~/auth/challenge.server";
 import { getCognitoServices } from "~/auth/cognito-services.server";
-import { completeCustomSignIn } from "~/auth/sign-in.server";
-import { CognitoAuthError } from "~/cognito/errors.server";
+import { signInStep } from "~/auth/sign-in.server";
 import { CodeField } from "~/components/code-field";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
-import { codeField, parseForm } from "~/forms/form.server";
+import { codeField } from "~/forms/fields";
+import { parseForm } from "~/forms/form.server";
+import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
 import { limitCodeSend, limitCredentialCheck } from "~/http/rate-limit.server";
 
@@ -28,43 +29,32 @@ const CodeForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("resend") }),
 ]);
 
-type Reply = { error: string | null; fieldErrors: Partial<Record<string, string>>; notice?: string };
-
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const pending = requireChallenge(request, SIGN_UP_STEP);
   const { passwordless, account } = getCognitoServices();
   if (!passwordless) throw redirect("/signup");
-  const parsed = await parseForm(request, CodeForm);
-  if (!parsed.ok) {
-    return data<Reply>({ error: parsed.formError ?? null, fieldErrors: parsed.fieldErrors }, { status: 400 });
-  }
-  try {
-    if (parsed.data.intent === "resend") {
+  const submission = await parseForm(request, CodeForm);
+  if (!submission.ok) return submission.reply();
+  const form = submission.data;
+  return submission.attempt(async () => {
+    if (form.intent === "resend") {
       await limitCodeSend({ context });
       await account.resendConfirmationCode(pending.login);
-      return data<Reply>({ error: null, fieldErrors: {}, notice: "We sent a new code." });
+      return submission.reply({ notice: "We sent a new code." });
     }
-    const { code } = parsed.data;
     const tokens = await limitCredentialCheck({ context }, "confirm", pending.login, () =>
-      passwordless.confirmSignUpAndSignIn(pending.login, code, pending.challengeSession || undefined),
+      passwordless.confirmSignUpAndSignIn(pending.login, form.code, pending.challengeSession || undefined),
     );
     // Confirmed, but Cognito did not sign the new user in: sign in as usual.
     if (!tokens) throw redirect("/login?notice=confirmed", { headers: clearChallenge(request) });
-    return await completeCustomSignIn(tokens, request, pending.redirectTo, "sign-up");
-  } catch (error) {
-    if (error instanceof Response) throw error;
-    if (error instanceof CognitoAuthError) {
-      return data<Reply>({ error: null, fieldErrors: { code: error.userMessage } }, { status: error.status });
-    }
-    throw error;
-  }
+    return signInStep(request, { ...pending, step: "sign-up" }, async () => tokens);
+  });
 }
 
 export default function SignUpCode() {
   const { email, destination } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
-  const fieldErrors: Partial<Record<string, string>> = actionData?.fieldErrors ?? {};
+  const reply = useFormReply();
   return (
     <main>
       <div className="card auth-card">
@@ -74,11 +64,11 @@ export default function SignUpCode() {
           {destination ? ` to ${destination}` : ""}. Enter it to finish creating your account; you will be signed in
           straight away.
         </p>
-        <FormSuccess message={actionData?.notice ?? null} />
-        <FormError message={actionData?.error ?? (fieldErrors.code ? "Please check the code." : null)} />
+        <FormSuccess message={reply.notice} />
+        <FormError message={reply.summary} />
         <Form method="post" noValidate>
           <input type="hidden" name="intent" value="confirm" />
-          <CodeField error={fieldErrors.code} autoFocus />
+          <CodeField reply={reply} autoFocus />
           <SubmitButton pendingLabel="Confirming…">Confirm and sign in</SubmitButton>
         </Form>
         <Form method="post" className="inline-form">

@@ -1,16 +1,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData } from "@remix-run/react";
+import { redirect } from "@remix-run/node";
+import { Form, Link } from "@remix-run/react";
 import { z } from "zod";
 import { savePendingStep } from "~/auth/challenge.server";
 import { getCognitoServices } from "~/auth/cognito-services.server";
 import { requireCustomFlowAllowed } from "~/auth/flow.server";
-import { CognitoAuthError, UsernameExistsError } from "~/cognito/errors.server";
+import { EmailField } from "~/components/email-field";
 import { Field } from "~/components/field";
 import { FormError } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
 import { getEnv } from "~/env.server";
-import { emailField, parseForm } from "~/forms/form.server";
+import { emailField } from "~/forms/fields";
+import { parseForm } from "~/forms/form.server";
+import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
 import { limitSignUp } from "~/http/rate-limit.server";
 
@@ -44,16 +46,11 @@ const SignUpForm = z.object({
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const passwordless = requirePasswordless();
-  const parsed = await parseForm(request, SignUpForm);
-  if (!parsed.ok) {
-    return data(
-      { error: parsed.formError ?? "Please correct the fields below.", fieldErrors: parsed.fieldErrors },
-      { status: 400 },
-    );
-  }
-  const { email, name } = parsed.data;
+  const submission = await parseForm(request, SignUpForm);
+  if (!submission.ok) return submission.reply();
+  const { email, name } = submission.data;
   await limitSignUp({ context });
-  try {
+  return submission.attempt(async () => {
     const result = await passwordless.signUpWithoutPassword(email, name || undefined);
     if (result.confirmed) throw redirect("/login?notice=confirmed");
     const headers = savePendingStep(
@@ -68,45 +65,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
       request,
     );
     throw redirect("/signup/code", { headers });
-  } catch (error) {
-    if (error instanceof Response) throw error;
-    if (error instanceof UsernameExistsError) {
-      return data({ error: null, fieldErrors: { email: error.userMessage } }, { status: 400 });
-    }
-    if (error instanceof CognitoAuthError) {
-      return data({ error: error.userMessage, fieldErrors: {} }, { status: error.status });
-    }
-    throw error;
-  }
+  });
 }
 
 export default function SignUpWithEmail() {
-  const actionData = useActionData<typeof action>();
-  const fieldErrors: Partial<Record<string, string>> = actionData?.fieldErrors ?? {};
+  const reply = useFormReply();
   return (
     <main>
       <div className="card auth-card">
         <h1>Create an account with your email</h1>
         <p>No password needed: we email you a code to confirm, and you sign in with emailed codes or a passkey.</p>
-        <FormError message={actionData?.error} />
+        <FormError message={reply.summary} />
         <Form method="post" noValidate>
-          <Field
-            name="email"
-            label="Email"
-            type="email"
-            autoComplete="email"
-            required
-            maxLength={128}
-            error={fieldErrors.email}
-          />
-          <Field
-            name="name"
-            label="Name (optional)"
-            type="text"
-            autoComplete="name"
-            maxLength={128}
-            error={fieldErrors.name}
-          />
+          <EmailField name="email" autoComplete="email" reply={reply} />
+          <Field name="name" label="Name (optional)" type="text" autoComplete="name" maxLength={128} reply={reply} />
           <SubmitButton pendingLabel="Creating account…">Create account</SubmitButton>
         </Form>
         <p className="auth-links">

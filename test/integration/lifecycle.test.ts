@@ -75,17 +75,50 @@ describe("account lifecycle in the app's own pages", () => {
     expect(await res.text()).toContain("Enter the 6-digit code.");
   });
 
-  it("'Send a new code' answers plainly, whether or not the emulator supports it", async () => {
+  it("'Send a new code' sends one and says so (the gateway implements ResendConfirmationCode, as AWS does)", async () => {
     const email = unique("resend");
     await new CookieJar().post(`${app.url}/signup`, { email, password: GOOD, confirm: GOOD });
     const res = await new CookieJar().post(`${app.url}/confirm`, { intent: "resend", username: email });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("We sent a new code");
+  });
+
+  it("answers the same for an email with no account: confirm reads like a wrong code, resend and forgot like success", async () => {
+    const known = unique("known");
+    await new CookieJar().post(`${app.url}/signup`, { email: known, password: GOOD, confirm: GOOD });
+    const nobody = unique("nobody");
+    const answers = async (username: string) => {
+      const confirm = await new CookieJar().post(`${app.url}/confirm`, { intent: "confirm", username, code: "000000" });
+      const resend = await new CookieJar().post(`${app.url}/confirm`, { intent: "resend", username });
+      const forgot = await new CookieJar().post(`${app.url}/forgot-password`, { username });
+      return {
+        confirm: [confirm.status, fieldError(await confirm.text(), "code")],
+        resend: [resend.status, /We sent a new code/.test(await resend.text())],
+        forgot: [forgot.status, forgot.headers.get("Location")?.replace(encodeURIComponent(username), "…")],
+      };
+    };
+    const forKnown = await answers(known);
+    expect(forKnown).toEqual({
+      confirm: [400, "That code is not correct. Check it and try again."],
+      resend: [200, true],
+      forgot: [302, "/reset-password?username=…&notice=sent"],
+    });
+    expect(await answers(nobody)).toEqual(forKnown);
+  });
+
+  it("a failed form keeps what was typed, but never sends back a password or a code", async () => {
+    const email = unique("echo");
+    const res = await new CookieJar().post(`${app.url}/reset-password`, {
+      username: email,
+      code: "864213",
+      password: "Echo-Passw0rd!",
+      confirm: "Echo-Passw0rd!?",
+    });
+    expect(res.status).toBe(400);
     const html = await res.text();
-    // cognito-local 5.3.0 lacks ResendConfirmationCode (501 with a plain message); AWS sends a code (200).
-    if (res.status === 200) expect(html).toContain("We sent a new code");
-    else {
-      expect(res.status).toBe(501);
-      expect(html).toContain("does not support this");
-    }
+    expect(html).toContain(`value="${email}"`);
+    expect(html).not.toContain("864213");
+    expect(html).not.toContain("Echo-Passw0rd!");
   });
 
   it("spells out the password policy when a password is too weak, and creates nothing", async () => {
@@ -204,3 +237,8 @@ describe("account lifecycle in the app's own pages", () => {
     expectRedirect(await fetch(`${app.url}/login/mfa`, { redirect: "manual" }), "/login?notice=challenge-expired");
   });
 });
+
+/** The message shown under a field (Field renders it as `<p id="<name>-error">`). */
+function fieldError(html: string, name: string): string | undefined {
+  return html.match(new RegExp(`id="${name}-error"[^>]*>([^<]*)<`))?.[1];
+}
