@@ -163,6 +163,11 @@ export class CognitoApi {
     return this.sessions.size;
   }
 
+  /** Passkey registrations started and not yet completed (capped like challenge sessions). */
+  get passkeyRegistrationCount(): number {
+    return this.webAuthn.pendingCount;
+  }
+
   /** Answers an API call, or returns PASS_THROUGH for cognito-local to answer it. */
   async dispatch(operation: string, body: Body): Promise<unknown> {
     const settings = await this.settings.dispatch(operation, body);

@@ -258,6 +258,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ...hosted.stateSizes(),
       codes: codes.size,
       challengeSessions: api.challengeSessionCount,
+      passkeyRegistrations: api.passkeyRegistrationCount,
       ...registry.stateSizes(),
       jwksPools: upstream.jwksPoolCount,
     }),

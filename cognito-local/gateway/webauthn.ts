@@ -66,6 +66,10 @@ export class WebAuthn implements PasskeySignIn {
     this.pending = new ExpiringStore("passkey registrations", o.pendingLimit);
   }
 
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
   sweep(): void {
     this.pending.sweep();
   }
