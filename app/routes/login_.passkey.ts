@@ -46,8 +46,14 @@ function reply(
   status = 200,
   headers = new Headers(),
 ) {
+  const json = JSON.stringify(body);
   headers.set("Content-Type", "application/json; charset=utf-8");
-  return new Response(JSON.stringify(body), { status, headers });
+  // With its length known, the server's compression skips a reply this small (under its 1 KB
+  // threshold). Remix streams bodies without a length, so each reply used to get a brotli or
+  // gzip stream of its own: most of a millisecond of CPU for a few hundred bytes
+  // (docs/benchmarks.md, passkey sign-in).
+  headers.set("Content-Length", String(Buffer.byteLength(json)));
+  return new Response(json, { status, headers });
 }
 
 export async function loader() {

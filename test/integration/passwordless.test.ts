@@ -189,6 +189,26 @@ describe("USER_AUTH on (COGNITO_USER_AUTH=1)", () => {
     expectRedirect(none, "/login?notice=challenge-expired");
   });
 
+  it("answers the passkey script with small JSON the server does not gzip (its length is known)", async () => {
+    // The sign-in page's script starts a passkey sign-in; a browser accepts gzip. A reply of a few
+    // hundred bytes is under the compression threshold only when it states its length.
+    const username = await createUser("passkey-reply");
+    const posts: Record<string, string>[] = [
+      { intent: "start", username },
+      { intent: "finish", credential: "{}" },
+    ];
+    for (const fields of posts) {
+      const res = await new CookieJar().post(`${app.url}/login/passkey`, fields, {
+        headers: { "Accept-Encoding": "gzip, deflate, br" },
+      });
+      const body = Buffer.from(await res.arrayBuffer());
+      expect(res.headers.get("Content-Type"), fields.intent).toMatch(/^application\/json/);
+      expect(res.headers.get("Content-Encoding"), fields.intent).toBeNull();
+      expect(Number(res.headers.get("Content-Length")), fields.intent).toBe(body.byteLength);
+      expect(body.byteLength, fields.intent).toBeLessThan(1024);
+    }
+  });
+
   it("shows the form again to a signed-in user asked to sign in again (reauth=1, step-up)", async () => {
     const username = await createUser("reauth");
     const jar = new CookieJar();

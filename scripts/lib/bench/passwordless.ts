@@ -181,12 +181,27 @@ export interface FlowLatency {
   bare: { p50: number; p99: number; samples: number };
   appRoundP50: number[];
   bareRoundP50: number[];
+  /** HTTP requests the app side sends to the app per sign-in. */
+  appRequests: number;
+  /**
+   * p50 of an empty request through the app (`floor`, e.g. GET /healthz), measured in the same
+   * rounds: what each of the app side's requests costs before any sign-in work.
+   */
+  floorP50?: number;
+  /** The app's CPU time (user + system) per sign-in through it, µs, when `serverCpuMs` was given. */
+  appCpuUsPerSignIn?: number;
 }
 
 /** Warm-up, then alternating rounds of one flow through the app and bare. */
 export async function measureFlow(options: {
   app: () => Promise<number>;
   bare: () => Promise<number>;
+  /** How many HTTP requests `app` sends to the app (for the note). */
+  appRequests: number;
+  /** An empty request through the app (timed): the floor each of `app`'s requests pays. */
+  floor?: () => Promise<number>;
+  /** Reads the app's CPU time in ms (e.g. AppProcess.cpuMs). */
+  serverCpuMs?: () => number;
   warmup: number;
   rounds: number;
   perRound: number;
@@ -196,13 +211,20 @@ export async function measureFlow(options: {
     for (let i = 0; i < n; i++) samples.push(await one());
     return samples;
   };
+  const floor: number[] = [];
+  let appCpuMs = 0;
+  // The floor is sampled right after each app series, so it sees the same machine as the app side.
+  const appSeries = async () => {
+    const before = options.serverCpuMs?.() ?? 0;
+    const samples = await series(options.app, options.perRound);
+    appCpuMs += (options.serverCpuMs?.() ?? 0) - before;
+    if (options.floor) floor.push(...(await series(options.floor, options.perRound)));
+    return samples;
+  };
   await series(options.app, options.warmup);
   await series(options.bare, options.warmup);
-  const rounds = await alternate(
-    options.rounds,
-    () => series(options.app, options.perRound),
-    () => series(options.bare, options.perRound),
-  );
+  if (options.floor) await series(options.floor, options.warmup);
+  const rounds = await alternate(options.rounds, appSeries, () => series(options.bare, options.perRound));
   const summary = (r: number[][]) => ({
     p50: percentile(r.flat(), 50),
     p99: percentile(r.flat(), 99),
@@ -213,5 +235,18 @@ export async function measureFlow(options: {
     bare: summary(rounds.b),
     appRoundP50: rounds.a.map((r) => percentile(r, 50)),
     bareRoundP50: rounds.b.map((r) => percentile(r, 50)),
+    appRequests: options.appRequests,
+    floorP50: options.floor ? percentile(floor, 50) : undefined,
+    appCpuUsPerSignIn: options.serverCpuMs ? (appCpuMs * 1000) / rounds.a.flat().length : undefined,
   };
+}
+
+/** GET `url` and read the body: the time of one request that does no sign-in work. */
+export function emptyRequest(url: string): () => Promise<number> {
+  return () =>
+    timed(async () => {
+      const response = await fetch(url);
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
+    });
 }
