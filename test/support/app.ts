@@ -32,6 +32,8 @@ export interface AppClientOptions {
   secret?: boolean;
   /** Access token lifetime in seconds (default one hour). */
   accessTokenSeconds?: number;
+  /** Allow choice-based sign-in (ALLOW_USER_AUTH: email codes, passkeys), as the seeded `web` client does. */
+  userAuth?: boolean;
   callbackBase: string;
 }
 
@@ -41,7 +43,11 @@ export async function createAppClient(options: AppClientOptions) {
       UserPoolId: inject("userPoolId"),
       ClientName: `test-${Math.random().toString(36).slice(2, 8)}`,
       GenerateSecret: options.secret ?? false,
-      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      ExplicitAuthFlows: [
+        ...(options.userAuth ? (["ALLOW_USER_AUTH"] as const) : []),
+        "ALLOW_USER_PASSWORD_AUTH",
+        "ALLOW_REFRESH_TOKEN_AUTH",
+      ],
       AllowedOAuthFlows: ["code"],
       AllowedOAuthFlowsUserPoolClient: true,
       AllowedOAuthScopes: ["openid", "email", "profile"],
