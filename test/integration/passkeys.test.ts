@@ -12,6 +12,7 @@ import type {
 } from "@simplewebauthn/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApp, startApp } from "../support/app.ts";
+import { TEST_CONFIRMATION_CODE } from "../support/global-setup.ts";
 import { CookieJar, expectRedirect } from "../support/http.ts";
 import {
   ageSession,
@@ -223,5 +224,36 @@ describe("a passkey's life through the app", () => {
     });
     expect(finish.status).toBe(200);
     expect((await listedPasskeys(jar)).map((p) => p.id)).toEqual([credential.id]);
+  });
+
+  it("lets an account with no password step up by signing in again with an emailed code", async () => {
+    // A passwordless sign-up: signed in at once, no password exists to confirm with.
+    const email = `no-password-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const jar = new CookieJar();
+    expectRedirect(await jar.post(`${app.url}/signup/email`, { email }), "/signup/code");
+    expectRedirect(
+      await jar.post(`${app.url}/signup/code`, { intent: "confirm", code: TEST_CONFIRMATION_CODE }),
+      "/dashboard",
+    );
+    ageSession(jar, 3600);
+    expect((await jar.post(`${app.url}/account/passkeys/register`, { intent: "start" })).status).toBe(403);
+    // The page offers the way out: sign in again.
+    const page = await (await jar.fetch(`${app.url}/account/passkeys`)).text();
+    const again = "/login?reauth=1&amp;redirectTo=%2Faccount%2Fpasskeys";
+    expect(page).toMatch(/No password on this account\? <a [^>]*href="([^"]+)"[^>]*>Sign in again<\/a>/);
+    expect(page).toContain(`href="${again}"`);
+    expect((await jar.fetch(`${app.url}${again.replace("&amp;", "&")}`)).status).toBe(200);
+    expectRedirect(
+      await jar.post(`${app.url}/login`, { username: email, intent: "email-code", redirectTo: "/account/passkeys" }),
+      "/login/code",
+    );
+    expectRedirect(
+      await jar.post(`${app.url}/login/code`, { intent: "verify", code: TEST_CONFIRMATION_CODE }),
+      "/account/passkeys",
+    );
+    // A fresh sign-in: the passkey can be added now.
+    const finished = await addPasskey(jar, new SoftwareAuthenticator());
+    expect(finished.status).toBe(200);
+    expect(await listedPasskeys(jar)).toHaveLength(1);
   });
 });
