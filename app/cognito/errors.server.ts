@@ -289,6 +289,8 @@ export function toCognitoError(error: unknown, context: "sign-in" | "account" = 
       return context === "sign-in" ? new InvalidCredentialsError() : new PasswordPolicyError(policyMessage(e.message));
     case "NotAuthorizedException":
     case "UserNotFoundException":
+    // A rotated-out refresh token used after its grace period: refused like a revoked one.
+    case "RefreshTokenReuseException":
       return new InvalidCredentialsError();
     case "CodeMismatchException":
     case "EnableSoftwareTokenMFAException":
