@@ -224,6 +224,9 @@ function splitSecrets(raw: string | undefined): string[] {
     .filter(Boolean);
 }
 
+/** Every variable the app reads (the schema's keys): `.env.example` documents each. */
+export const ENV_VARIABLE_NAMES: readonly string[] = Object.keys(schema.innerType().shape);
+
 export type AuthFlowSetting = "auto" | "hosted" | "custom";
 
 export interface Env {

@@ -57,7 +57,7 @@ process.on("SIGTERM", () => void shutdown(0));
 function appFlow(): ReadyInfo["flow"] {
   try {
     const appEnv = parseEnv(collectEnv({ ...childEnv, NODE_ENV: "development" }, ROOT));
-    return { setting: appEnv.authFlow, choice: describeFlowChoice(appEnv) };
+    return { setting: appEnv.authFlow, choice: describeFlowChoice(appEnv), userAuth: appEnv.userAuth };
   } catch {
     return null; // the app prints what is wrong with the configuration
   }

@@ -32,7 +32,6 @@ export {
   STEP_UP_WINDOW_SECONDS,
   type StepUpPrompt,
   type StepUpResult,
-  stepUpFormFields,
   stepUpPrompt,
   stepUpReply,
   verifyStepUp,

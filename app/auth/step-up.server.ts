@@ -13,7 +13,7 @@
  * ```ts
  * // loader: which fields the form must show
  * const stepUp = stepUpPrompt(session, { mfaEnabled: profile.mfaEnabled });
- * // schema: spread the fields into the form's schema
+ * // schema: spread the fields (from `~/forms/fields`) into the form's schema
  * z.object({ intent: z.literal("add-passkey"), ...stepUpFormFields })
  * // action, before the change:
  * const check = await verifyStepUp(session, submission.data, { context });
@@ -35,7 +35,6 @@
  * really asked for).
  */
 import type { AppLoadContext } from "@remix-run/node";
-import { z } from "zod";
 import { createAuthSession } from "~/cognito/auth-session.server";
 import {
   ChallengeExpiredError,
@@ -54,12 +53,6 @@ import { describeFlowChoice } from "./flow.server";
 
 /** A sign-in this recent needs nothing more for a sensitive change. */
 export const STEP_UP_WINDOW_SECONDS = 10 * 60;
-
-/** The fields a step-up form may carry: spread into the form's schema. */
-export const stepUpFormFields = {
-  stepUpPassword: z.string().max(256, "That is too long for a password.").optional(),
-  stepUpCode: z.string().trim().max(16, "Enter the 6-digit code.").optional(),
-};
 
 /** What a form for a sensitive change must ask for. */
 export interface StepUpPrompt {

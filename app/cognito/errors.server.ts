@@ -236,8 +236,8 @@ export class SignInCodeSpentError extends CognitoAuthError {
 
 /**
  * The local emulator does not implement an operation (AWS does). The gateway
- * implements the ones the app uses; this keeps bare cognito-local (which the
- * bench runs against) answering plainly rather than with a 500.
+ * implements the ones the app uses and passes the rest to cognito-local; this
+ * keeps such a call answering plainly rather than with a 500.
  */
 export class UnsupportedOperationError extends CognitoAuthError {
   readonly name = "UnsupportedOperationError";
@@ -280,14 +280,17 @@ export function toCognitoError(error: unknown, context: "sign-in" | "account" = 
   };
   switch (e?.name) {
     case "InvalidPasswordException":
-      // Signing in, bare cognito-local answers a wrong password with this where
-      // AWS says NotAuthorizedException (the gateway translates it; the bench
-      // runs without the gateway): both mean "wrong credentials", and reading
-      // them the same keeps wrong password and unknown user indistinguishable.
-      // Anywhere else it is the pool's password policy speaking.
+      // Signing in (InitiateAuth), AWS never sends this; bare cognito-local
+      // answers a wrong password with it where AWS says NotAuthorizedException.
+      // The gateway translates it, and bare cognito-local is not a supported
+      // target, but reading it as wrong credentials costs nothing and keeps
+      // wrong password and unknown user indistinguishable whatever is behind
+      // COGNITO_ENDPOINT. Anywhere else it is the pool's password policy speaking.
       return context === "sign-in" ? new InvalidCredentialsError() : new PasswordPolicyError(policyMessage(e.message));
     case "NotAuthorizedException":
     case "UserNotFoundException":
+    // A rotated-out refresh token used after its grace period: refused like a revoked one.
+    case "RefreshTokenReuseException":
       return new InvalidCredentialsError();
     case "CodeMismatchException":
     case "EnableSoftwareTokenMFAException":

@@ -5,14 +5,11 @@
  * the credential with @simplewebauthn/browser, and the answer goes back to
  * the same route (CompleteWebAuthnRegistration).
  */
-import { browserSupportsWebAuthn, startRegistration, WebAuthnError } from "@simplewebauthn/browser";
+import { browserSupportsWebAuthn, startRegistration } from "@simplewebauthn/browser";
 import { useEffect, useState } from "react";
+import { runPasskeyCeremony } from "./passkey-ceremony";
 
-interface Reply {
-  options?: Parameters<typeof startRegistration>[0]["optionsJSON"];
-  redirectTo?: string;
-  error?: string;
-}
+type RegistrationOptions = Parameters<typeof startRegistration>[0]["optionsJSON"];
 
 /**
  * `formId`: the form holding the step-up fields (password, TOTP code) when
@@ -33,19 +30,17 @@ export function AddPasskey({ formId }: { formId: string }) {
     setBusy(true);
     const stepUp = stepUpValues(formId);
     try {
-      const started = await post({ intent: "start", ...stepUp });
-      if (!started.options) throw new Error(started.error ?? "The passkey could not be added.");
-      const credential = await startRegistration({ optionsJSON: started.options });
-      const finished = await post({ intent: "finish", credential: JSON.stringify(credential), ...stepUp });
-      if (!finished.redirectTo) throw new Error(finished.error ?? "The passkey could not be added.");
-      window.location.assign(finished.redirectTo);
+      await runPasskeyCeremony({
+        url: "/account/passkeys/register",
+        start: stepUp,
+        finish: stepUp,
+        ceremony: (optionsJSON: RegistrationOptions) => startRegistration({ optionsJSON }),
+        failed: "The passkey could not be added.",
+        cancelled: "The passkey prompt was closed or timed out, or this device already has a passkey for this account.",
+      });
     } catch (e) {
       setBusy(false);
-      setError(
-        e instanceof WebAuthnError || (e as Error).name === "NotAllowedError"
-          ? "The passkey prompt was closed or timed out, or this device already has a passkey for this account."
-          : (e as Error).message,
-      );
+      setError((e as Error).message);
     }
   }
 
@@ -71,18 +66,4 @@ function stepUpValues(formId: string): Record<string, string> {
     if (input?.value) values[name] = input.value;
   }
   return values;
-}
-
-async function post(fields: Record<string, string>): Promise<Reply> {
-  const response = await fetch("/account/passkeys/register", {
-    method: "POST",
-    body: new URLSearchParams(fields),
-    headers: { Accept: "application/json" },
-    credentials: "same-origin",
-  });
-  try {
-    return (await response.json()) as Reply;
-  } catch {
-    return { error: "The passkey could not be added. Please try again." };
-  }
 }

@@ -10,14 +10,11 @@
  * an email is typed), the browser signs it with @simplewebauthn/browser, and
  * `finish` sends the assertion and answers where to go once signed in.
  */
-import { browserSupportsWebAuthn, startAuthentication, WebAuthnError } from "@simplewebauthn/browser";
+import { browserSupportsWebAuthn, startAuthentication } from "@simplewebauthn/browser";
 import { useEffect, useState } from "react";
+import { runPasskeyCeremony } from "./passkey-ceremony";
 
-interface StartReply {
-  options?: Parameters<typeof startAuthentication>[0]["optionsJSON"];
-  redirectTo?: string;
-  error?: string;
-}
+type AuthenticationOptions = Parameters<typeof startAuthentication>[0]["optionsJSON"];
 
 export function PasskeySignIn({ formId, redirectTo }: { formId: string; redirectTo: string }) {
   const [supported, setSupported] = useState(false);
@@ -36,19 +33,16 @@ export function PasskeySignIn({ formId, redirectTo }: { formId: string; redirect
     }
     setBusy(true);
     try {
-      const started = await post({ intent: "start", username, redirectTo });
-      if (!started.options) throw new Error(started.error ?? "Passkey sign-in could not start.");
-      const credential = await startAuthentication({ optionsJSON: started.options });
-      const finished = await post({ intent: "finish", credential: JSON.stringify(credential) });
-      if (!finished.redirectTo) throw new Error(finished.error ?? "Passkey sign-in failed.");
-      window.location.assign(finished.redirectTo);
+      await runPasskeyCeremony({
+        url: "/login/passkey",
+        start: { username, redirectTo },
+        ceremony: (optionsJSON: AuthenticationOptions) => startAuthentication({ optionsJSON }),
+        failed: "Passkey sign-in failed.",
+        cancelled: "The passkey prompt was closed or timed out. Try again, or sign in another way.",
+      });
     } catch (e) {
       setBusy(false);
-      setError(
-        e instanceof WebAuthnError || (e as Error).name === "NotAllowedError"
-          ? "The passkey prompt was closed or timed out. Try again, or sign in another way."
-          : (e as Error).message,
-      );
+      setError((e as Error).message);
     }
   }
 
@@ -64,18 +58,4 @@ export function PasskeySignIn({ formId, redirectTo }: { formId: string; redirect
       ) : null}
     </div>
   );
-}
-
-async function post(fields: Record<string, string>): Promise<StartReply> {
-  const response = await fetch("/login/passkey", {
-    method: "POST",
-    body: new URLSearchParams(fields),
-    headers: { Accept: "application/json" },
-    credentials: "same-origin",
-  });
-  try {
-    return (await response.json()) as StartReply;
-  } catch {
-    return { error: "Passkey sign-in failed. Please try again." };
-  }
 }

@@ -8,7 +8,7 @@
  */
 import { describeFlowChoice, type FlowChoice } from "~/auth/flow.server";
 import type { AuthFlowSetting, Env } from "~/env.server";
-import { SEED_USERS, totpCommand } from "../../scripts/lib/seed-users.ts";
+import { PASSWORDLESS_SEED_USERS, SEED_USERS, totpCommand } from "../../scripts/lib/seed-users.ts";
 
 export interface DemoAccount {
   email: string;
@@ -25,6 +25,12 @@ export interface LocalGuide {
   authFlow: AuthFlowSetting;
   flow: FlowChoice;
   accounts: DemoAccount[];
+  /**
+   * How to try an emailed code and a passkey (COGNITO_USER_AUTH=1 and the
+   * app's form allowed), or null: the seeded accounts with no password, and
+   * the host name passkeys are bound to (APP_URL's, the seed's relying party).
+   */
+  passwordless: { accounts: { email: string; demonstrates: string }[]; passkeyHost: string } | null;
   /** The README section on moving from the emulator to a real user pool. */
   realUserPoolHref: string;
 }
@@ -32,11 +38,14 @@ export interface LocalGuide {
 export const REAL_USER_POOL_HREF = "/dev/readme#switching-to-a-real-user-pool";
 
 /** The guide, or null outside development-with-the-emulator. */
-export function localGuide(env: Pick<Env, "isProduction" | "authFlow" | "cognito">): LocalGuide | null {
+export function localGuide(
+  env: Pick<Env, "isProduction" | "authFlow" | "cognito" | "userAuth" | "appUrl">,
+): LocalGuide | null {
   if (env.isProduction || !env.cognito.endpoint) return null;
+  const flow = describeFlowChoice(env);
   return {
     authFlow: env.authFlow,
-    flow: describeFlowChoice(env),
+    flow,
     accounts: SEED_USERS.map((user) => ({
       email: user.email,
       password: user.password,
@@ -44,6 +53,13 @@ export function localGuide(env: Pick<Env, "isProduction" | "authFlow" | "cognito
       demonstrates: user.demonstrates,
       totpCommand: user.totp ? totpCommand(user.email) : null,
     })),
+    passwordless:
+      env.userAuth && flow.customAllowed
+        ? {
+            accounts: PASSWORDLESS_SEED_USERS.map(({ email, demonstrates }) => ({ email, demonstrates })),
+            passkeyHost: new URL(env.appUrl).hostname,
+          }
+        : null,
     realUserPoolHref: REAL_USER_POOL_HREF,
   };
 }

@@ -50,3 +50,13 @@ export function passwordPair<T extends z.ZodRawShape = Record<never, never>>(sha
       })
   );
 }
+
+/**
+ * The fields a step-up form may carry (see `~/auth/step-up.server`): spread
+ * into the form's schema. Here, not beside `verifyStepUp`, because schemas are
+ * built at module level and a `.server` import is empty in the browser bundle.
+ */
+export const stepUpFormFields = {
+  stepUpPassword: z.string().max(256, "That is too long for a password.").optional(),
+  stepUpCode: z.string().trim().max(16, "Enter the 6-digit code.").optional(),
+};

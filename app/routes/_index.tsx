@@ -136,6 +136,33 @@ function LocalGuideSection({ guide, user }: { guide: LocalGuide; user: GuideUser
         ))}
       </ul>
 
+      {guide.passwordless ? (
+        <>
+          <h3>Without a password: emailed codes and passkeys</h3>
+          <ul className="accounts" data-testid="passwordless-accounts">
+            {guide.passwordless.accounts.map((account) => (
+              <li key={account.email}>
+                <p>
+                  <strong>{account.email}</strong> · no password
+                </p>
+                <p>{account.demonstrates}</p>
+              </li>
+            ))}
+          </ul>
+          <p data-testid="try-email-code">
+            <strong>An emailed code:</strong> on <Link to="/login?flow=custom">the app's form</Link>, type the email and
+            choose “Email me a code”. The code appears in the <code>npm run dev</code> console, in an “Email sign-in
+            code” box.
+          </p>
+          <p data-testid="try-passkey">
+            <strong>A passkey:</strong> once signed in, open <Link to="/account/passkeys">Account → Passkeys</Link> and
+            choose “Add a passkey”; sign out, type the email on the form and choose “Sign in with a passkey”. Passkeys
+            are bound to the host name: use <code>{guide.passwordless.passkeyHost}</code> in the address bar, as in{" "}
+            <code>APP_URL</code>.
+          </p>
+        </>
+      ) : null}
+
       <h3>Sign-up and confirmation codes</h3>
       <p>
         Create your own account from either sign-in page. No email is sent: confirmation codes (sign-up, forgotten

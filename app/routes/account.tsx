@@ -7,7 +7,6 @@ import {
   reloadAuthSession,
   requireUser,
   type StepUpPrompt,
-  stepUpFormFields,
   stepUpPrompt,
   stepUpReply,
   verifyStepUp,
@@ -20,7 +19,7 @@ import { Field } from "~/components/field";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { StepUpFields } from "~/components/step-up-fields";
 import { SubmitButton } from "~/components/submit-button";
-import { codeField, emailField } from "~/forms/fields";
+import { codeField, emailField, stepUpFormFields } from "~/forms/fields";
 import { parseForm } from "~/forms/form.server";
 import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";

@@ -7,7 +7,6 @@ import {
   type CurrentSession,
   requireUser,
   type StepUpPrompt,
-  stepUpFormFields,
   stepUpPrompt,
   stepUpReply,
   verifyStepUp,
@@ -18,7 +17,7 @@ import { type TotpSetup, TotpSetupForm } from "~/components/account-totp-setup";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { StepUpFields } from "~/components/step-up-fields";
 import { SubmitButton } from "~/components/submit-button";
-import { codeField } from "~/forms/fields";
+import { codeField, stepUpFormFields } from "~/forms/fields";
 import { parseForm } from "~/forms/form.server";
 import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";

@@ -9,8 +9,9 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireUser } from "~/auth/auth.server";
 import { getCognitoServices } from "~/auth/cognito-services.server";
-import { stepUpFormFields, verifyStepUp } from "~/auth/step-up.server";
+import { verifyStepUp } from "~/auth/step-up.server";
 import { CognitoAuthError } from "~/cognito/errors.server";
+import { stepUpFormFields } from "~/forms/fields";
 import { parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";
 

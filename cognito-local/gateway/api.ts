@@ -409,6 +409,10 @@ export class CognitoApi {
       authTime: entry.authTime,
       expiresAt: entry.expiresAt,
     };
+    // Checked again after the awaits, with no await until it is rotated out: of two
+    // concurrent refreshes of one token, the second must meet the first's rotation
+    // (refused at once without a grace period), not slip through between them.
+    this.refreshTokens.check(refreshToken, client.ClientId);
     this.refreshTokens.recordMinted(tokens.RefreshToken!, family);
     this.refreshTokens.rotateOut(
       refreshToken,

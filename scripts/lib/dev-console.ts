@@ -12,7 +12,7 @@ export interface ReadyInfo {
   seconds: number;
   appUrl: string;
   /** The app's flow choice, from the same code the app uses (null: the config did not parse; the app says why). */
-  flow: { setting: AuthFlowSetting; choice: FlowChoice } | null;
+  flow: { setting: AuthFlowSetting; choice: FlowChoice; userAuth?: boolean } | null;
   /** With the local emulator: its URL, where COGNITO_DOMAIN came from, and the seeded accounts. */
   emulator: { url: string; domain: LocalHostedDomain; users: SeedUser[] } | null;
 }
@@ -59,6 +59,13 @@ export function readyLines(info: ReadyInfo): string[] {
     lines.push(
       "confirmation codes (sign-up, forgotten password, email change) and email sign-in codes appear below on [cognito-local] lines.",
     );
+    if (info.flow?.userAuth && info.flow.choice.customAllowed) {
+      const host = new URL(info.appUrl).hostname;
+      lines.push(
+        `without a password, on ${info.appUrl}/login?flow=custom: type the email, "Email me a code" (the code is in the "Email sign-in code" box below);`,
+        `  passkeys: sign in, ${info.appUrl}/account/passkeys "Add a passkey", sign out, then "Sign in with a passkey" (only on the host ${host}: passkeys are bound to it).`,
+      );
+    }
   }
   lines.push("Ctrl-C stops the app and the emulator.");
   return lines;

@@ -42,7 +42,11 @@ describe("the development home page (Chromium)", () => {
     // NODE_ENV=test: not production, like `npm run dev` (which runs NODE_ENV=development
     // through `remix dev`; test/integration/dev-first-run.test.ts covers that for real).
     [app, browser] = await Promise.all([
-      startApp({ env: { NODE_ENV: "test", COGNITO_DOMAIN: inject("emulatorUrl") } }),
+      // USER_AUTH on, as `npm run dev` has it: the guide says how to try codes and passkeys.
+      startApp({
+        env: { NODE_ENV: "test", COGNITO_DOMAIN: inject("emulatorUrl"), COGNITO_USER_AUTH: "1" },
+        client: { userAuth: true },
+      }),
       launchBrowser(),
     ]);
   });
@@ -73,6 +77,13 @@ describe("the development home page (Chromium)", () => {
         }
         expect(accounts).toContain("npm run totp -- mfa@example.com");
         await expect(guide.textContent()).resolves.toContain("npm run dev");
+        await expect(page.getByTestId("passwordless-accounts").textContent()).resolves.toContain(
+          "passwordless@example.com",
+        );
+        await expect(page.getByTestId("try-email-code").textContent()).resolves.toContain("Email me a code");
+        await expect(page.getByTestId("try-passkey").textContent()).resolves.toMatch(
+          /Add a passkey.*Sign in with a passkey.*use 127\.0\.0\.1 in the address bar/,
+        );
         await audit(page, `home-dev-${label}`);
 
         // The Hosted UI button: the emulator's sign-in page, then back to the dashboard.
@@ -98,7 +109,7 @@ describe("the development home page (Chromium)", () => {
         await formPage.waitForURL(`${app.url}/login?flow=custom`);
         await formPage.getByLabel("Email").fill("demo@example.com");
         await formPage.getByLabel("Password", { exact: true }).fill("DemoPassw0rd!");
-        await formPage.getByRole("button", { name: "Sign in" }).click();
+        await formPage.getByRole("button", { name: "Sign in", exact: true }).click();
         await formPage.waitForURL(`${app.url}/dashboard`);
         await formPage.goto(`${app.url}/`);
         await expect(formPage.getByTestId("how").textContent()).resolves.toBe("the app's sign-in form");

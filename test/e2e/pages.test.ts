@@ -31,14 +31,19 @@ async function signIn(page: Page, appUrl: string, email: string, password: strin
   await page.goto(`${appUrl}/login`);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  // Exact: "Sign in with a passkey" is a button on the same form.
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 describe("every page: screenshots and accessibility (axe)", () => {
   let app: RunningApp;
   let browser: Browser;
   beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp({ env: { NODE_ENV: "production" } }), launchBrowser()]);
+    // Choice-based sign-in on (as `npm run dev` has it): the email-code and passkey pages exist.
+    [app, browser] = await Promise.all([
+      startApp({ env: { NODE_ENV: "production", COGNITO_USER_AUTH: "1" }, client: { userAuth: true } }),
+      launchBrowser(),
+    ]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -54,6 +59,7 @@ describe("every page: screenshots and accessibility (axe)", () => {
         ["login", "/login"],
         ["signup", "/signup"],
         ["confirm", "/confirm?username=someone%40example.com"],
+        ["signup-email", "/signup/email"],
         ["forgot-password", "/forgot-password"],
         ["reset-password", "/reset-password?username=someone%40example.com&notice=sent"],
         ["not-found", "/no-such-page"],
@@ -66,6 +72,23 @@ describe("every page: screenshots and accessibility (axe)", () => {
       await page.getByRole("alert").waitFor();
       await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe("form-error");
       await audit(page, `login-error-${label}`);
+
+      // The pages behind a form post: the emailed sign-in code (a wrong code too), and a passwordless sign-up's code.
+      // (/login/passkey has no page: the sign-in page's script talks JSON to it.)
+      await page.goto(`${app.url}/login`);
+      await page.getByLabel("Email").fill("demo@example.com");
+      await page.getByRole("button", { name: "Email me a code" }).click();
+      await page.waitForURL(`${app.url}/login/code`);
+      await audit(page, `login-code-${label}`);
+      await page.getByLabel("Code").fill("000000");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByText("That code is not correct").waitFor();
+      await audit(page, `login-code-error-${label}`);
+      await page.goto(`${app.url}/signup/email`);
+      await page.getByLabel("Email").fill(`a11y-signup-${label}-${Date.now()}@example.com`);
+      await page.getByRole("button", { name: "Create account" }).click();
+      await page.waitForURL(`${app.url}/signup/code`);
+      await audit(page, `signup-code-${label}`);
       await context.close();
     });
 
@@ -80,6 +103,7 @@ describe("every page: screenshots and accessibility (axe)", () => {
         ["account", "/account"],
         ["account-password", "/account/password"],
         ["account-mfa", "/account/mfa"],
+        ["account-passkeys", "/account/passkeys"],
         ["logout", "/logout"],
       ] as const) {
         await page.goto(`${app.url}${path}`);

@@ -5,59 +5,24 @@
  * and step-up on the passkey pages.
  */
 import { randomUUID } from "node:crypto";
-import {
-  AdminCreateUserCommand,
-  AdminSetUserPasswordCommand,
-  CognitoIdentityProviderClient,
-  CreateUserPoolClientCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
+import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createSealedCookieStore } from "../../app/auth/sealed-cookie.server.ts";
 import { ChallengeRequiredError, InvalidCredentialsError } from "../../app/cognito/errors.server.ts";
 import { CognitoPasswordlessApi } from "../../app/cognito/passwordless.server.ts";
-import { adminClient, type RunningApp, startApp, TEST_SESSION_SECRET } from "../support/app.ts";
+import { type RunningGateway, startGateway } from "../../cognito-local/gateway/index.ts";
+import { freePort } from "../../scripts/lib/free-port.ts";
+import { type RunningApp, startApp } from "../support/app.ts";
 import { TEST_CONFIRMATION_CODE } from "../support/global-setup.ts";
 import { CookieJar, expectRedirect } from "../support/http.ts";
+import {
+  ageSession,
+  createPasswordlessTestUser as createUser,
+  createUserAuthClient,
+  PASSWORDLESS_TEST_PASSWORD,
+} from "../support/passwordless.ts";
 
-const PASSWORD = "Passwordless-Test-1!";
+const PASSWORD = PASSWORDLESS_TEST_PASSWORD;
 const WRONG_CODE = "987654";
-
-/** An app client like the seeded `web` one: form sign-in, USER_AUTH and refresh. */
-async function createUserAuthClient(callbackBase = "http://127.0.0.1") {
-  const res = await adminClient().send(
-    new CreateUserPoolClientCommand({
-      UserPoolId: inject("userPoolId"),
-      ClientName: `passwordless-${randomUUID().slice(0, 8)}`,
-      GenerateSecret: false,
-      ExplicitAuthFlows: ["ALLOW_USER_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-      CallbackURLs: [`${callbackBase}/auth/callback`],
-      PreventUserExistenceErrors: "ENABLED",
-      EnableTokenRevocation: true,
-    }),
-  );
-  return res.UserPoolClient!.ClientId!;
-}
-
-/** A confirmed user with a verified email and a permanent password. */
-async function createUser(prefix: string): Promise<string> {
-  const username = `${prefix}-${randomUUID()}@example.com`;
-  const UserPoolId = inject("userPoolId");
-  await adminClient().send(
-    new AdminCreateUserCommand({
-      UserPoolId,
-      Username: username,
-      MessageAction: "SUPPRESS",
-      UserAttributes: [
-        { Name: "email", Value: username },
-        { Name: "email_verified", Value: "true" },
-      ],
-    }),
-  );
-  await adminClient().send(
-    new AdminSetUserPasswordCommand({ UserPoolId, Username: username, Password: PASSWORD, Permanent: true }),
-  );
-  return username;
-}
 
 /** Asks for an emailed code through the form; returns the jar holding the challenge cookie. */
 async function askForCode(appUrl: string, username: string, jar = new CookieJar()): Promise<CookieJar> {
@@ -278,6 +243,58 @@ describe("USER_AUTH on (COGNITO_USER_AUTH=1)", () => {
   });
 });
 
+describe("an expired emailed code (a gateway with 4-second challenges in front of the same cognito-local)", () => {
+  /** AWS's codes last 3 minutes; this gateway's, 4 seconds (its challengeTtlMs, as the gateway's own parity test). */
+  const TTL_MS = 4000;
+  let gateway: RunningGateway;
+  let app: RunningApp;
+  beforeAll(async () => {
+    gateway = await startGateway({
+      upstreamUrl: inject("emulatorUpstreamUrl"),
+      port: await freePort(),
+      fixedCode: TEST_CONFIRMATION_CODE,
+      challengeTtlMs: TTL_MS,
+    });
+    app = await startApp({
+      env: { COGNITO_CLIENT_ID: await createUserAuthClient(), COGNITO_USER_AUTH: "1", COGNITO_ENDPOINT: gateway.url },
+    });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await gateway?.stop();
+  });
+
+  it("refuses the right code once it has expired with the same message as a used one, makes no session, and a new code works", async () => {
+    const username = await createUser("expired");
+    const jar = await askForCode(app.url, username);
+    const askedAt = Date.now();
+    const replay = jar.clone();
+    await waitUntil(() => Date.now() > askedAt + TTL_MS + 500);
+
+    const late = await jar.post(`${app.url}/login/code`, { intent: "verify", code: TEST_CONFIRMATION_CODE });
+    expect(late.status).toBe(400);
+    const html = await late.text();
+    expect(html).toContain("This code has expired or can no longer be used. Send a new code.");
+    expect(html).not.toContain(TEST_CONFIRMATION_CODE);
+    expect(jar.session()).toBeNull();
+    // Still on the code page (the email is known): a wrong code reads as wrong, the expired one as expired.
+    expect((await jar.fetch(`${app.url}/login/code`)).status).toBe(200);
+
+    // "Send a new code": the new one signs in at once, and the old challenge stays dead.
+    const resend = await jar.post(`${app.url}/login/code`, { intent: "resend" });
+    expect(await resend.text()).toContain("We sent a new code.");
+    expectRedirect(
+      await jar.post(`${app.url}/login/code`, { intent: "verify", code: TEST_CONFIRMATION_CODE }),
+      "/account",
+    );
+    expect(jar.session()?.flow).toBe("custom");
+    const again = await replay.post(`${app.url}/login/code`, { intent: "verify", code: TEST_CONFIRMATION_CODE });
+    expect(again.status).toBe(400);
+    expect(await again.text()).toContain("This code has expired or can no longer be used. Send a new code.");
+    expect(replay.session()).toBeNull();
+  });
+});
+
 describe("USER_AUTH off (COGNITO_USER_AUTH unset, a client without ALLOW_USER_AUTH)", () => {
   let app: RunningApp;
   beforeAll(async () => {
@@ -354,19 +371,11 @@ describe("the Cognito library: SELECT_CHALLENGE", () => {
   });
 });
 
-/** Rewrites the session cookie as if the sign-in happened `seconds` ago (tests share the app's secret). */
-function ageSession(jar: CookieJar, seconds: number) {
-  const stored = jar.session();
-  if (!stored) throw new Error("no session to age");
-  const store = createSealedCookieStore<typeof stored>({
-    name: "__Host-session",
-    secrets: [TEST_SESSION_SECRET],
-    secure: true,
-    maxAgeSeconds: 3600,
-  });
-  for (const cookie of store.write({ ...stored, at: stored.at - seconds }, jar.header())) {
-    const [pair] = cookie.split(";");
-    const eq = pair!.indexOf("=");
-    jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+/** Polls until `condition` holds (a deadline, not a fixed sleep). */
+async function waitUntil(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 100));
   }
 }

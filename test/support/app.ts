@@ -32,6 +32,8 @@ export interface AppClientOptions {
   secret?: boolean;
   /** Access token lifetime in seconds (default one hour). */
   accessTokenSeconds?: number;
+  /** Allow choice-based sign-in (ALLOW_USER_AUTH: email codes, passkeys), as the seeded `web` client does. */
+  userAuth?: boolean;
   callbackBase: string;
 }
 
@@ -41,7 +43,11 @@ export async function createAppClient(options: AppClientOptions) {
       UserPoolId: inject("userPoolId"),
       ClientName: `test-${Math.random().toString(36).slice(2, 8)}`,
       GenerateSecret: options.secret ?? false,
-      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      ExplicitAuthFlows: [
+        ...(options.userAuth ? (["ALLOW_USER_AUTH"] as const) : []),
+        "ALLOW_USER_PASSWORD_AUTH",
+        "ALLOW_REFRESH_TOKEN_AUTH",
+      ],
       AllowedOAuthFlows: ["code"],
       AllowedOAuthFlowsUserPoolClient: true,
       AllowedOAuthScopes: ["openid", "email", "profile"],
@@ -64,6 +70,13 @@ export interface StartAppOptions {
   client?: Omit<AppClientOptions, "callbackBase">;
   /** Resolve once the process exits instead of waiting for it to listen (config-error tests). */
   expectExit?: boolean;
+  /**
+   * The host name in the app's URL (APP_URL and `url`); it still listens on
+   * 127.0.0.1. "localhost" for passkeys in a browser: the test pool's
+   * WebAuthn relying party is `localhost`, and a passkey only works on an
+   * origin whose host is the relying party ID.
+   */
+  urlHost?: "127.0.0.1" | "localhost";
 }
 
 export interface RunningApp {
@@ -83,7 +96,7 @@ const SERVER = path.join(ROOT, "server/index.js");
 
 export async function startApp(options: StartAppOptions = {}): Promise<RunningApp> {
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${options.urlHost ?? "127.0.0.1"}:${port}`;
   let clientId = options.env?.COGNITO_CLIENT_ID;
   let clientSecret = options.env?.COGNITO_CLIENT_SECRET;
   if (!clientId) {

@@ -21,6 +21,8 @@ export const TEST_CONFIRMATION_CODE = "123456";
 declare module "vitest" {
   export interface ProvidedContext {
     emulatorUrl: string;
+    /** cognito-local itself, behind the gateway (for a second gateway with other settings in front of it). */
+    emulatorUpstreamUrl: string;
     emulatorDataDir: string;
     userPoolId: string;
     webClientId: string;
@@ -51,6 +53,7 @@ export default async function setup(project: TestProject) {
       env: { ...process.env, NODE_ENV: "production" },
     });
     project.provide("emulatorUrl", emulator.url);
+    project.provide("emulatorUpstreamUrl", emulator.upstreamUrl);
     project.provide("emulatorDataDir", dataDir);
     project.provide("userPoolId", seeded.userPoolId);
     project.provide("webClientId", seeded.clients.web.clientId);

@@ -18,6 +18,7 @@ describe("toCognitoError: the one mapping from AWS exceptions", () => {
   it.each([
     ["NotAuthorizedException", InvalidCredentialsError],
     ["UserNotFoundException", InvalidCredentialsError],
+    ["RefreshTokenReuseException", InvalidCredentialsError],
     ["InvalidPasswordException", InvalidCredentialsError],
     ["UserNotConfirmedException", UserNotConfirmedError],
     ["PasswordResetRequiredException", PasswordResetRequiredError],

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { collectEnv, DEV_SESSION_SECRET, EnvError, parseEnv } from "~/env.server";
+import { collectEnv, DEV_SESSION_SECRET, ENV_VARIABLE_NAMES, EnvError, parseEnv } from "~/env.server";
 
 const valid = {
   COGNITO_REGION: "us-east-1",
@@ -277,5 +277,17 @@ describe("collectEnv", () => {
     const dir = withFiles({ ".env": "COGNITO_REGION=eu-west-1\n" });
     expect(collectEnv({ ENV_FILES: "none" }, dir).COGNITO_REGION).toBeUndefined();
     expect(collectEnv({}, dir).COGNITO_REGION).toBe("eu-west-1");
+  });
+});
+
+describe(".env.example", () => {
+  it("documents every variable the app reads (NODE_ENV is set by the npm scripts; RATE_LIMIT_PER_MINUTE is retired)", () => {
+    const example = fs.readFileSync(path.join(__dirname, "../../.env.example"), "utf8");
+    const documented = new Set([...example.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
+    expect(ENV_VARIABLE_NAMES.length).toBeGreaterThan(20);
+    const missing = ENV_VARIABLE_NAMES.filter(
+      (name) => !documented.has(name) && name !== "NODE_ENV" && name !== "RATE_LIMIT_PER_MINUTE",
+    );
+    expect(missing).toEqual([]);
   });
 });

@@ -126,8 +126,9 @@ describe("the Hosted UI is configured by default next to the emulator", () => {
 describe("npm run dev's ready block", () => {
   const appUrl = "http://localhost:3000";
   const emulator = { url: EMULATOR, domain: { url: EMULATOR, source: "env" as const }, users: SEED_USERS };
-  const lines = (authFlow: "auto" | "hosted" | "custom", domain?: string) => {
+  const lines = (authFlow: "auto" | "hosted" | "custom", domain?: string, userAuth?: "1") => {
     const env = parseEnv({
+      COGNITO_USER_AUTH: userAuth,
       COGNITO_REGION: "us-east-1",
       COGNITO_USER_POOL_ID: "local_x",
       COGNITO_CLIENT_ID: "abc",
@@ -138,7 +139,7 @@ describe("npm run dev's ready block", () => {
     return readyLines({
       seconds: 3,
       appUrl,
-      flow: { setting: env.authFlow, choice: describeFlowChoice(env) },
+      flow: { setting: env.authFlow, choice: describeFlowChoice(env), userAuth: env.userAuth },
       emulator,
     }).join("\n");
   };
@@ -167,10 +168,24 @@ describe("npm run dev's ready block", () => {
     expect(text).toContain("npm run totp -- mfa@example.com");
     expect(text).toContain("email sign-in codes appear below on [cognito-local] lines");
   });
+
+  it("says how to try an emailed code and a passkey when USER_AUTH is on, and where passkeys work", () => {
+    expect(lines("auto", EMULATOR)).not.toContain("Email me a code");
+    const text = lines("auto", EMULATOR, "1");
+    expect(text).toContain(`on ${appUrl}/login?flow=custom: type the email, "Email me a code"`);
+    expect(text).toContain(`${appUrl}/account/passkeys "Add a passkey"`);
+    expect(text).toContain("only on the host localhost");
+    expect(lines("hosted", EMULATOR, "1")).not.toContain("Email me a code");
+  });
 });
 
 describe("the development home page's guide", () => {
-  const base = { authFlow: "auto" as const, cognito: { region: "us-east-1", userPoolId: "local_x", clientId: "c" } };
+  const base = {
+    authFlow: "auto" as const,
+    cognito: { region: "us-east-1", userPoolId: "local_x", clientId: "c" },
+    userAuth: false,
+    appUrl: "http://localhost:3000",
+  };
 
   it("exists only in development with the emulator", () => {
     const emulatorCognito = { ...base.cognito, endpoint: EMULATOR, domain: EMULATOR };
@@ -192,6 +207,17 @@ describe("the development home page's guide", () => {
       "npm run totp -- mfa@example.com",
     ]);
     expect(guide.flow).toMatchObject({ flow: "hosted", customAllowed: true, hostedAvailable: true });
+  });
+
+  it("says how to try an emailed code and a passkey, with the passwordless account, only where USER_AUTH is on", () => {
+    const dev = { ...base, isProduction: false, cognito: { ...base.cognito, endpoint: EMULATOR, domain: EMULATOR } };
+    expect(localGuide(dev)!.passwordless).toBeNull();
+    expect(localGuide({ ...dev, userAuth: true, authFlow: "hosted" })!.passwordless).toBeNull(); // no app form
+    expect(localGuide({ ...dev, userAuth: true })!.passwordless).toEqual({
+      accounts: PASSWORDLESS_SEED_USERS.map(({ email, demonstrates }) => ({ email, demonstrates })),
+      passkeyHost: "localhost",
+    });
+    expect(PASSWORDLESS_SEED_USERS.map((u) => u.email)).toContain("passwordless@example.com");
   });
 });
 

@@ -826,6 +826,20 @@ describe("GetTokensFromRefreshToken and refresh-token rotation", () => {
     await expectAwsError(getTokens(short.clientId, other.RefreshToken!), RefreshTokenReuseException);
   });
 
+  it("AWS: with RetryGracePeriodSeconds 0 'a successful request immediately invalidates the submitted refresh token'; the gateway holds to that for two concurrent refreshes too (one is refused)", async () => {
+    // AWS documents the rule, not a race; the gateway once let both through (check, await, rotate).
+    const user = await createUser(stack);
+    const { clientId } = await rotatingClient(0);
+    const first = await passwordSignIn(user, clientId);
+    const results = await Promise.allSettled([
+      getTokens(clientId, first.RefreshToken!),
+      getTokens(clientId, first.RefreshToken!),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(RefreshTokenReuseException);
+  });
+
   it("AWS refuses REFRESH_TOKEN_AUTH on a client with rotation (GetTokensFromRefreshToken only); the gateway does too", async () => {
     const user = await createUser(stack);
     const { clientId } = await rotatingClient(0, {

@@ -1,0 +1,81 @@
+/**
+ * Fixtures for the passwordless tests (issue 14): an app client that allows
+ * USER_AUTH, and confirmed users with a verified email and a password.
+ */
+import { randomUUID } from "node:crypto";
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CreateUserPoolClientCommand,
+  type CreateUserPoolClientCommandInput,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { inject } from "vitest";
+import { createSealedCookieStore } from "../../app/auth/sealed-cookie.server.ts";
+import { adminClient, TEST_SESSION_SECRET } from "./app.ts";
+import type { CookieJar } from "./http.ts";
+
+export const PASSWORDLESS_TEST_PASSWORD = "Passwordless-Test-1!";
+
+/**
+ * An app client like the seeded `web` one: form sign-in, USER_AUTH and
+ * refresh. `extra` overrides fields (token lifetimes, RefreshTokenRotation…).
+ */
+export async function createUserAuthClient(
+  callbackBase = "http://127.0.0.1",
+  extra: Partial<CreateUserPoolClientCommandInput> = {},
+): Promise<string> {
+  const res = await adminClient().send(
+    new CreateUserPoolClientCommand({
+      UserPoolId: inject("userPoolId"),
+      ClientName: `passwordless-${randomUUID().slice(0, 8)}`,
+      GenerateSecret: false,
+      ExplicitAuthFlows: ["ALLOW_USER_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      CallbackURLs: [`${callbackBase}/auth/callback`],
+      PreventUserExistenceErrors: "ENABLED",
+      EnableTokenRevocation: true,
+      ...extra,
+    }),
+  );
+  return res.UserPoolClient!.ClientId!;
+}
+
+/** A confirmed user with a verified email and a permanent password. */
+export async function createPasswordlessTestUser(
+  prefix: string,
+  password = PASSWORDLESS_TEST_PASSWORD,
+): Promise<string> {
+  const username = `${prefix}-${randomUUID()}@example.com`;
+  const UserPoolId = inject("userPoolId");
+  await adminClient().send(
+    new AdminCreateUserCommand({
+      UserPoolId,
+      Username: username,
+      MessageAction: "SUPPRESS",
+      UserAttributes: [
+        { Name: "email", Value: username },
+        { Name: "email_verified", Value: "true" },
+      ],
+    }),
+  );
+  await adminClient().send(
+    new AdminSetUserPasswordCommand({ UserPoolId, Username: username, Password: password, Permanent: true }),
+  );
+  return username;
+}
+
+/** Rewrites the session cookie as if the sign-in happened `seconds` ago (tests share the app's secret). */
+export function ageSession(jar: CookieJar, seconds: number): void {
+  const stored = jar.session();
+  if (!stored) throw new Error("no session to age");
+  const store = createSealedCookieStore<typeof stored>({
+    name: "__Host-session",
+    secrets: [TEST_SESSION_SECRET],
+    secure: true,
+    maxAgeSeconds: 3600,
+  });
+  for (const cookie of store.write({ ...stored, at: stored.at - seconds }, jar.header())) {
+    const [pair] = cookie.split(";");
+    const eq = pair!.indexOf("=");
+    jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+  }
+}
