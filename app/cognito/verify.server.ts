@@ -10,6 +10,7 @@
  */
 import { CognitoJwtVerifier, JwtVerifier } from "aws-jwt-verify";
 import { validateCognitoJwtFields } from "aws-jwt-verify/cognito-verifier";
+import { JwksNotAvailableInCacheError, KidNotFoundInJwksError } from "aws-jwt-verify/error";
 import type { Fetcher } from "aws-jwt-verify/https";
 import { assertIsJwks, SimpleJwksCache } from "aws-jwt-verify/jwk";
 import { getEnv } from "~/env.server";
@@ -83,8 +84,8 @@ export function createTokenVerifiers(settings: CognitoSettings, options: TokenVe
     jwksCache.addJwks(jwksUri, jwks);
   }
 
-  let access: { verify(token: string): Promise<unknown> };
-  let id: { verify(token: string): Promise<unknown> };
+  let access: Verifier;
+  let id: Verifier;
   if (!emulator) {
     access = CognitoJwtVerifier.create(
       { userPoolId: settings.userPoolId, tokenUse: "access", clientId: settings.clientId },
@@ -111,12 +112,35 @@ export function createTokenVerifiers(settings: CognitoSettings, options: TokenVe
     id = emulatorVerifier("id");
   }
   return {
-    verifyAccessToken: (token) => access.verify(token) as Promise<AccessTokenClaims>,
-    verifyIdToken: (token) => id.verify(token) as Promise<IdTokenClaims>,
+    verifyAccessToken: (token) => verifyCached(access, token) as Promise<AccessTokenClaims>,
+    verifyIdToken: (token) => verifyCached(id, token) as Promise<IdTokenClaims>,
     get jwksFetches() {
       return fetcher.count;
     },
   };
+}
+
+interface Verifier {
+  verify(token: string): Promise<unknown>;
+  verifySync(token: string): unknown;
+}
+
+/**
+ * Verifies synchronously while the token's key is in the JWKS cache (always,
+ * after the first request), and through the async path only to fetch the
+ * JWKS or a key it does not hold yet (rate-limited by the penalty box). Same
+ * checks either way; the sync path skips the async machinery, which on the
+ * bench costs about as much as the RS256 verify itself.
+ */
+async function verifyCached(verifier: Verifier, token: string): Promise<unknown> {
+  try {
+    return verifier.verifySync(token);
+  } catch (error) {
+    if (error instanceof JwksNotAvailableInCacheError || error instanceof KidNotFoundInJwksError) {
+      return verifier.verify(token);
+    }
+    throw error;
+  }
 }
 
 let verifiers: TokenVerifiers | undefined;
