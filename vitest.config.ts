@@ -1,5 +1,6 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
+import BrowserFilesTakeTurns from "./test/support/sequencer";
 
 // Two projects: `npm run test:unit` runs only "unit" (pure code, no emulator,
 // no build: seconds); `npm test` runs both.
@@ -16,6 +17,7 @@ export default defineConfig({
     setupFiles: ["test/support/console-guard.ts"],
     pool: "forks",
     maxWorkers: 2,
+    sequence: { sequencer: BrowserFilesTakeTurns },
     minWorkers: 1,
     testTimeout: 30_000,
     hookTimeout: 60_000,
