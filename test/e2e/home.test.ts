@@ -7,13 +7,12 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { AxeBuilder } from "@axe-core/playwright";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ROOT } from "../../scripts/lib/root.ts";
 import { SEED_USERS } from "../../scripts/lib/seed-users.ts";
 import { type RunningApp, startApp } from "../support/app.ts";
-import { launchBrowser, screenshot } from "../support/browser.ts";
+import { audit, launchBrowser } from "../support/browser.ts";
 import { CookieJar, signInWithForm } from "../support/http.ts";
 
 // Two sign-ins and axe scans per test: on a busy shared machine that can take
@@ -24,16 +23,6 @@ const WIDTHS = [
   ["desktop", 1280],
   ["mobile", 375],
 ] as const;
-
-async function audit(page: Page, name: string) {
-  await screenshot(page, name);
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(
-    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
-    `${name} at ${page.url()}`,
-  ).toEqual([]);
-}
 
 describe("the development home page (Chromium)", () => {
   let app: RunningApp;

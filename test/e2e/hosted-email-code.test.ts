@@ -5,22 +5,11 @@
  * so this is also the no-JavaScript path. axe: no serious or critical
  * violations at desktop and phone widths.
  */
-import { AxeBuilder } from "@axe-core/playwright";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type RunningApp, startApp } from "../support/app.ts";
-import { launchBrowser, screenshot } from "../support/browser.ts";
+import { audit, launchBrowser } from "../support/browser.ts";
 import { TEST_CONFIRMATION_CODE } from "../support/global-setup.ts";
-
-async function audit(page: Page, name: string) {
-  await screenshot(page, name);
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(
-    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
-    `${name} at ${page.url()}`,
-  ).toEqual([]);
-}
 
 describe("the Hosted UI's email sign-in code, in Chromium", () => {
   let app: RunningApp;

@@ -6,11 +6,10 @@
  */
 
 import { AdminCreateUserCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { adminClient, type RunningApp, startApp } from "../support/app.ts";
-import { launchBrowser, screenshot } from "../support/browser.ts";
+import { audit, launchBrowser, screenshot } from "../support/browser.ts";
 
 // Each test audits up to a dozen pages (a page load and an axe run each, about
 // 1.3 s apiece on a quiet 2-core machine); beside another test file on the
@@ -22,16 +21,6 @@ const WIDTHS = [
   ["desktop", 1280],
   ["mobile", 375],
 ] as const;
-
-async function audit(page: Page, name: string) {
-  await screenshot(page, name);
-  const results = await new AxeBuilder({ page }).options({ resultTypes: ["violations"] }).analyze();
-  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(
-    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
-    `${name} at ${page.url()}`,
-  ).toEqual([]);
-}
 
 async function signIn(page: Page, appUrl: string, email: string, password: string) {
   await page.goto(`${appUrl}/login`);

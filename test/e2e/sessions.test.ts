@@ -4,11 +4,10 @@
  * its next page. The list is axe-clean (no serious or critical violations) at desktop and phone
  * widths, as every page is (pages.test.ts).
  */
-import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApp, startApp } from "../support/app.ts";
-import { launchBrowser, screenshot } from "../support/browser.ts";
+import { audit, launchBrowser } from "../support/browser.ts";
 import { createUser, type TestUser } from "../support/users.ts";
 
 const WIDTHS = [
@@ -33,13 +32,6 @@ async function signIn(page: Page, user: TestUser) {
   await page.getByLabel("Password", { exact: true }).fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(`${app.url}/dashboard`);
-}
-
-async function audit(page: Page, name: string) {
-  await screenshot(page, name);
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
 }
 
 describe("the session list in Chromium", () => {

@@ -4,7 +4,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { AxeBuilder } from "@axe-core/playwright";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
 import { ROOT } from "../../scripts/lib/root.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -36,4 +38,20 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/**
+ * A screenshot of the page, then an axe scan that must find no serious or
+ * critical violations (the failure names each rule and the elements it
+ * flagged). Only violations are collected: the details of passing rules
+ * cost time and are never read.
+ */
+export async function audit(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  const results = await new AxeBuilder({ page }).options({ resultTypes: ["violations"] }).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(
+    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
+    `${name} at ${page.url()}`,
+  ).toEqual([]);
 }
