@@ -5,19 +5,12 @@
  */
 import { expect } from "vitest";
 import { createSealedCookieStore } from "../../app/auth/sealed-cookie.server.ts";
+import type { StoredSession } from "../../app/auth/stored-session.server.ts";
 import { CookieJar as BaseCookieJar, hiddenFields } from "../../scripts/lib/http.ts";
 import { TEST_SESSION_SECRET } from "./app.ts";
 
-/** What the app's session cookie holds (app/auth/stored-session.server.ts). */
-export interface SessionContent {
-  flow: string;
-  id: string;
-  access: string;
-  refresh?: string;
-  at: number;
-  sid: string;
-  from: number;
-}
+/** What the app's session cookie holds: the app's own type, so the two cannot drift. */
+export type SessionContent = StoredSession;
 
 /** The shared jar (scripts/lib/http.ts), plus a look inside the app's own session cookie. */
 export class CookieJar extends BaseCookieJar {

@@ -9,6 +9,7 @@ import crypto, { type KeyObject } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { createSealedCookieStore } from "../../app/auth/sealed-cookie.server.ts";
+import type { StoredSession } from "../../app/auth/stored-session.server.ts";
 import { ROOT } from "../../scripts/lib/root.ts";
 import { TEST_SESSION_SECRET } from "./app.ts";
 import type { CookieJar } from "./http.ts";
@@ -182,16 +183,8 @@ export function awsShapedRefreshToken(): string {
   return parts.join(".");
 }
 
-/** What the app keeps in its session cookie (app/auth/stored-session.server.ts `StoredSession`). */
-export interface StoredSessionShape {
-  flow: "custom" | "hosted";
-  id: string;
-  access: string;
-  refresh?: string;
-  at: number;
-  sid: string;
-  from: number;
-}
+/** What the app keeps in its session cookie: the app's own `StoredSession`. */
+export type StoredSessionShape = StoredSession;
 
 /** The session id and issue time a sealed session needs besides its tokens (as a sign-in makes them). */
 export function newSessionFields(): { sid: string; from: number } {
