@@ -2,11 +2,12 @@
  * The rate limits through the real app and emulator (docs/decisions/007-rate-limits.md), with the
  * defaults: failures count, per account and address and per address; successes never count.
  * Behind a "trusted proxy" (TRUST_PROXY=1), so each request can come from its own address.
+ * Its users are its own (createUser), so brute-forcing them disturbs no other test.
  */
-import { AdminCreateUserCommand, AdminSetUserPasswordCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { adminClient, type RunningApp, startApp } from "../support/app.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningApp, startApp } from "../support/app.ts";
 import { CookieJar, expectRedirect } from "../support/http.ts";
+import { createUser } from "../support/users.ts";
 
 /** The harness lifts every limit for other tests; these run with the real defaults. */
 const DEFAULT_LIMITS = {
@@ -18,30 +19,6 @@ const DEFAULT_LIMITS = {
 };
 const WRONG = "Wrong-Passw0rd!";
 const DEMO = { username: "demo@example.com", password: "DemoPassw0rd!" };
-
-/** A confirmed user of our own, so brute-forcing it disturbs no other test. */
-async function freshUser(prefix: string) {
-  const user = {
-    username: `${prefix}-${Math.random().toString(36).slice(2, 8)}@example.com`,
-    password: "Fresh-Passw0rd!",
-  };
-  const UserPoolId = inject("userPoolId");
-  await adminClient().send(
-    new AdminCreateUserCommand({
-      UserPoolId,
-      Username: user.username,
-      MessageAction: "SUPPRESS",
-      UserAttributes: [
-        { Name: "email", Value: user.username },
-        { Name: "email_verified", Value: "true" },
-      ],
-    }),
-  );
-  await adminClient().send(
-    new AdminSetUserPasswordCommand({ UserPoolId, Username: user.username, Password: user.password, Permanent: true }),
-  );
-  return user;
-}
 
 describe("rate limits behind a trusted proxy (X-Forwarded-For), with the defaults", () => {
   let app: RunningApp;
@@ -56,7 +33,7 @@ describe("rate limits behind a trusted proxy (X-Forwarded-For), with the default
     new CookieJar().post(`${app.url}/login`, { username, password }, { headers: { "X-Forwarded-For": ip } });
 
   it("10 wrong passwords block that account from that address: 429 with Retry-After, even for the right password", async () => {
-    const victim = await freshUser("victim");
+    const victim = await createUser("victim");
     for (let i = 0; i < 10; i++) expect((await signIn(victim.username, WRONG, "198.51.100.1")).status).toBe(401);
     const res = await signIn(victim.username, victim.password, "198.51.100.1");
     expect(res.status).toBe(429);
@@ -65,14 +42,14 @@ describe("rate limits behind a trusted proxy (X-Forwarded-For), with the default
   });
 
   it("the right password from the same address still signs in right after another account was brute-forced", async () => {
-    const victim = await freshUser("victim");
+    const victim = await createUser("victim");
     for (let i = 0; i < 10; i++) await signIn(victim.username, WRONG, "198.51.100.2");
     expect((await signIn(victim.username, WRONG, "198.51.100.2")).status).toBe(429);
     expectRedirect(await signIn(DEMO.username, DEMO.password, "198.51.100.2"), "/dashboard");
   });
 
   it("an account attacked from one address still opens from another", async () => {
-    const victim = await freshUser("victim");
+    const victim = await createUser("victim");
     for (let i = 0; i < 10; i++) await signIn(victim.username, WRONG, "198.51.100.3");
     expect((await signIn(victim.username, victim.password, "198.51.100.3")).status).toBe(429);
     expectRedirect(await signIn(victim.username, victim.password, "203.0.113.3"), "/dashboard");
@@ -82,7 +59,7 @@ describe("rate limits behind a trusted proxy (X-Forwarded-For), with the default
     for (let i = 0; i < 25; i++)
       expectRedirect(await signIn(DEMO.username, DEMO.password, "192.0.2.100"), "/dashboard");
     // And a success clears the account's failures from that address: 9 wrong, right, 9 wrong, right.
-    const user = await freshUser("typo");
+    const user = await createUser("typo");
     for (let round = 0; round < 2; round++) {
       for (let i = 0; i < 9; i++) expect((await signIn(user.username, WRONG, "192.0.2.101")).status).toBe(401);
       expectRedirect(await signIn(user.username, user.password, "192.0.2.101"), "/dashboard");
@@ -155,7 +132,7 @@ describe("a full store never evicts a block (RATE_LIMIT_MAX_KEYS=60)", () => {
   });
 
   it("junk usernames from many addresses fill the store; the victim's block stays", async () => {
-    const victim = await freshUser("victim");
+    const victim = await createUser("victim");
     const signIn = (username: string, password: string, ip: string) =>
       new CookieJar().post(`${app.url}/login`, { username, password }, { headers: { "X-Forwarded-For": ip } });
     for (let i = 0; i < 10; i++) await signIn(victim.username, WRONG, "198.51.100.50");
@@ -175,7 +152,7 @@ describe("without a trusted proxy: the TCP peer address", () => {
   });
 
   it("counts this client's address, ignoring a forged X-Forwarded-For", async () => {
-    const victim = await freshUser("victim");
+    const victim = await createUser("victim");
     for (let i = 0; i < 10; i++) {
       const res = await new CookieJar().post(
         `${app.url}/login`,

@@ -10,46 +10,16 @@
  * test waits ten minutes.
  */
 import { randomUUID } from "node:crypto";
-import {
-  AdminCreateUserCommand,
-  AdminGetUserCommand,
-  AdminSetUserPasswordCommand,
-  InitiateAuthCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
+import { AdminGetUserCommand, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { totpCode } from "../../scripts/lib/seed.ts";
 import { adminClient, type RunningApp, startApp, TEST_SESSION_SECRET } from "../support/app.ts";
 import { hostedSignIn } from "../support/hosted.ts";
 import { CookieJar, expectRedirect, signInWithForm } from "../support/http.ts";
 import { openSession, putCookies, sealSession } from "../support/tokens.ts";
-
-interface TestUser {
-  email: string;
-  password: string;
-}
+import { createUser } from "../support/users.ts";
 
 /** A confirmed user with a permanent password, unique to the calling test. */
-async function freshUser(): Promise<TestUser> {
-  const id = randomUUID().slice(0, 8);
-  const user = { email: `step-up-${id}@example.com`, password: `StepUp-${id}-Passw0rd!` };
-  const UserPoolId = inject("userPoolId");
-  await adminClient().send(
-    new AdminCreateUserCommand({
-      UserPoolId,
-      Username: user.email,
-      MessageAction: "SUPPRESS",
-      UserAttributes: [
-        { Name: "email", Value: user.email },
-        { Name: "email_verified", Value: "true" },
-      ],
-    }),
-  );
-  await adminClient().send(
-    new AdminSetUserPasswordCommand({ UserPoolId, Username: user.email, Password: user.password, Permanent: true }),
-  );
-  return user;
-}
-
 /** The email attribute of the user signing in with `login` (the pool signs in by email: an alias, so after a change, the new one). */
 async function emailOf(login: string): Promise<string | undefined> {
   const user = await adminClient().send(new AdminGetUserCommand({ UserPoolId: inject("userPoolId"), Username: login }));
@@ -97,8 +67,8 @@ describe("step-up: sensitive changes need a recent sign-in or the password again
   };
 
   it("within 10 minutes of signing in, the email form asks for nothing more", async () => {
-    const user = await freshUser();
-    const jar = await signInWithForm(app.url, user.email, user.password);
+    const user = await createUser("step-up");
+    const jar = await signInWithForm(app.url, user.username, user.password);
     const page = await (await jar.fetch(`${app.url}/account`)).text();
     expect(page).not.toContain('data-testid="step-up"');
     expect(page).not.toContain('name="stepUpPassword"');
@@ -112,9 +82,9 @@ describe("step-up: sensitive changes need a recent sign-in or the password again
   });
 
   it("after 10 minutes, changing the email needs the password: none or a wrong one changes nothing", async () => {
-    const user = await freshUser();
-    const other = await freshUser();
-    const fresh = await signInWithForm(app.url, user.email, user.password);
+    const user = await createUser("step-up");
+    const other = await createUser("step-up");
+    const fresh = await signInWithForm(app.url, user.username, user.password);
     const jar = signedInMinutesAgo(fresh, 11);
     const before = jar.session()!;
 
@@ -139,7 +109,7 @@ describe("step-up: sensitive changes need a recent sign-in or the password again
       expect(res.status, wrong === other.password ? "another user's password" : "a wrong password").toBe(401);
       expect(fieldError(await res.text(), "stepUpPassword")).toBe("That password is not correct.");
     }
-    expect(await emailOf(user.email)).toBe(user.email);
+    expect(await emailOf(user.username)).toBe(user.username);
     expect(jar.session()).toEqual(before); // nothing rewrote the session
 
     expectRedirect(
@@ -166,8 +136,8 @@ describe("step-up: sensitive changes need a recent sign-in or the password again
   });
 
   it("after 10 minutes, turning MFA off needs the password and a code from the app", async () => {
-    const user = await freshUser();
-    const fresh = await signInWithForm(app.url, user.email, user.password);
+    const user = await createUser("step-up");
+    const fresh = await signInWithForm(app.url, user.username, user.password);
     const secret = await enrolTotp(fresh);
     const jar = signedInMinutesAgo(fresh, 11);
 
@@ -223,15 +193,15 @@ describe("step-up passwords go through the rate limiter", () => {
   });
 
   it("guessing the password on a signed-in browser is throttled: 429 with Retry-After", async () => {
-    const user = await freshUser();
-    const jar = signedInMinutesAgo(await signInWithForm(app.url, user.email, user.password), 11);
+    const user = await createUser("step-up");
+    const jar = signedInMinutesAgo(await signInWithForm(app.url, user.username, user.password), 11);
     const guess = () =>
       jar.post(`${app.url}/account`, { intent: "change-email", email: "x@example.com", stepUpPassword: "Guess-1234!" });
     for (let i = 0; i < 3; i++) expect((await guess()).status).toBe(401);
     const blocked = await guess();
     expect(blocked.status).toBe(429);
     expect(blocked.headers.get("Retry-After")).toMatch(/^\d+$/);
-    expect(await emailOf(user.email)).toBe(user.email);
+    expect(await emailOf(user.username)).toBe(user.username);
   });
 });
 
@@ -245,8 +215,8 @@ describe("step-up with the Hosted UI only (no password sign-in through the API)"
   });
 
   it("asks to sign in again instead of taking a password, and changes nothing", async () => {
-    const user = await freshUser();
-    const { jar: fresh, callback } = await hostedSignIn(app.url, user.email, user.password);
+    const user = await createUser("step-up");
+    const { jar: fresh, callback } = await hostedSignIn(app.url, user.username, user.password);
     expectRedirect(callback, "/dashboard");
     const jar = signedInMinutesAgo(fresh, 11);
     const page = await (await jar.fetch(`${app.url}/account`)).text();
@@ -259,6 +229,6 @@ describe("step-up with the Hosted UI only (no password sign-in through the API)"
     });
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("sign out and sign in again");
-    expect(await emailOf(user.email)).toBe(user.email);
+    expect(await emailOf(user.username)).toBe(user.username);
   });
 });

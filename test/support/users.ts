@@ -25,9 +25,11 @@ export interface TestUser {
 export async function createLargeTokenUser(prefix: string, groupCount = 40): Promise<TestUser> {
   const cognito = adminClient();
   const UserPoolId = inject("userPoolId");
+  const id = randomUUID();
   const user: TestUser = {
-    username: `${prefix}-${randomUUID()}@example.com`,
-    password: "LargePassw0rd!",
+    username: `${prefix}-${id}@example.com`,
+    // Its own password: another test user's must never open this account.
+    password: `Large-${id.slice(0, 8)}-Passw0rd!`,
     groups: Array.from({ length: groupCount }, (_, i) => `${prefix}-${String(i).padStart(2, "0")}-${randomUUID()}`),
   };
   await cognito.send(
