@@ -87,31 +87,46 @@ export function appEmailCodeSignIn(appUrl: string, user: PasswordlessUser): Prom
   });
 }
 
-/** The two Cognito calls behind an email-code sign-in. */
-export function bareEmailCodeSignIn(
+/**
+ * A bare USER_AUTH sign-in: InitiateAuth with `challenge` preferred, then
+ * RespondToAuthChallenge with what `respond` makes of Cognito's challenge —
+ * the same two calls the app makes.
+ */
+function bareChallengeSignIn(
   client: CognitoIdentityProviderClient,
   clientId: string,
   user: PasswordlessUser,
+  challenge: "EMAIL_OTP" | "WEB_AUTHN",
+  respond: (parameters: Record<string, string>) => Record<string, string>,
 ): Promise<number> {
   return timed(async () => {
     const started = await client.send(
       new InitiateAuthCommand({
         ClientId: clientId,
         AuthFlow: "USER_AUTH",
-        AuthParameters: { USERNAME: user.username, PREFERRED_CHALLENGE: "EMAIL_OTP" },
+        AuthParameters: { USERNAME: user.username, PREFERRED_CHALLENGE: challenge },
       }),
     );
-    if (started.ChallengeName !== "EMAIL_OTP") throw new Error(`expected EMAIL_OTP, got ${started.ChallengeName}`);
+    if (started.ChallengeName !== challenge) throw new Error(`expected ${challenge}, got ${started.ChallengeName}`);
     const done = await client.send(
       new RespondToAuthChallengeCommand({
         ClientId: clientId,
-        ChallengeName: "EMAIL_OTP",
+        ChallengeName: challenge,
         Session: started.Session,
-        ChallengeResponses: { USERNAME: user.username, EMAIL_OTP_CODE: user.code },
+        ChallengeResponses: { USERNAME: user.username, ...respond(started.ChallengeParameters ?? {}) },
       }),
     );
-    if (!done.AuthenticationResult?.AccessToken) throw new Error("the email code gave no tokens");
+    if (!done.AuthenticationResult?.AccessToken) throw new Error(`the ${challenge} answer gave no tokens`);
   });
+}
+
+/** The two Cognito calls behind an email-code sign-in. */
+export function bareEmailCodeSignIn(
+  client: CognitoIdentityProviderClient,
+  clientId: string,
+  user: PasswordlessUser,
+): Promise<number> {
+  return bareChallengeSignIn(client, clientId, user, "EMAIL_OTP", () => ({ EMAIL_OTP_CODE: user.code }));
 }
 
 /** Passkey sign-in through the app's JSON endpoint, as the sign-in page's script drives it. */
@@ -151,28 +166,9 @@ export function barePasskeySignIn(
   clientId: string,
   user: PasswordlessUser,
 ): Promise<number> {
-  return timed(async () => {
-    const started = await client.send(
-      new InitiateAuthCommand({
-        ClientId: clientId,
-        AuthFlow: "USER_AUTH",
-        AuthParameters: { USERNAME: user.username, PREFERRED_CHALLENGE: "WEB_AUTHN" },
-      }),
-    );
-    if (started.ChallengeName !== "WEB_AUTHN") throw new Error(`expected WEB_AUTHN, got ${started.ChallengeName}`);
-    const options = JSON.parse(
-      started.ChallengeParameters!.CREDENTIAL_REQUEST_OPTIONS!,
-    ) as PublicKeyCredentialRequestOptionsJSON;
-    const credential = user.authenticator.authenticate(options, user.webauthnOrigin);
-    const done = await client.send(
-      new RespondToAuthChallengeCommand({
-        ClientId: clientId,
-        ChallengeName: "WEB_AUTHN",
-        Session: started.Session,
-        ChallengeResponses: { USERNAME: user.username, CREDENTIAL: JSON.stringify(credential) },
-      }),
-    );
-    if (!done.AuthenticationResult?.AccessToken) throw new Error("the passkey gave no tokens");
+  return bareChallengeSignIn(client, clientId, user, "WEB_AUTHN", (parameters) => {
+    const options = JSON.parse(parameters.CREDENTIAL_REQUEST_OPTIONS!) as PublicKeyCredentialRequestOptionsJSON;
+    return { CREDENTIAL: JSON.stringify(user.authenticator.authenticate(options, user.webauthnOrigin)) };
   });
 }
 
