@@ -99,6 +99,8 @@ describe("passkeys in Chromium with a virtual authenticator", () => {
     // Just signed in with the passkey: removing it needs nothing more.
     await page.getByRole("button", { name: /^Remove passkey / }).click();
     await page.waitForURL(`${app.url}/account/passkeys?notice=deleted`);
+    // A client-side navigation: the URL changes before React has rendered the page it leads to.
+    await page.getByText("Passkey removed.").waitFor();
     await expect(page.getByText("Passkey removed.").count()).resolves.toBe(1);
     await expect(page.getByText("You have no passkeys yet.").count()).resolves.toBe(1);
 
