@@ -19,7 +19,7 @@ import fs from "node:fs";
 import path from "node:path";
 import url from "node:url";
 import { createRequestHandler } from "@remix-run/express";
-import { broadcastDevReady, installGlobals } from "@remix-run/node";
+import { broadcastDevReady } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import morgan from "morgan";
@@ -31,7 +31,9 @@ const BUILD_PATH = path.join(ROOT, "build/index.js");
 process.env.NODE_ENV ??= "production";
 const development = process.env.NODE_ENV === "development";
 
-installGlobals({ nativeFetch: true });
+// No installGlobals(): Node 20 (package.json engines) has fetch, Request, Response, Headers,
+// FormData and File built in, which is what Remix's single fetch expects. The polyfill would load
+// a second copy of undici (~95 files) at every start-up.
 
 /** Imports the server build; in development a fresh copy after each rebuild. */
 async function importBuild() {

@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import QRCode from "qrcode";
 import { z } from "zod";
 import {
   type CurrentSession,
@@ -114,6 +113,9 @@ async function totpSetup(secret: string, session: CurrentSession): Promise<TotpS
   const account = session.user.email ?? session.user.username;
   const label = `${ISSUER}:${encodeURIComponent(account)}`;
   const uri = `otpauth://totp/${label}?${new URLSearchParams({ secret, issuer: ISSUER })}`;
+  // Imported here, not at the top: only this step draws a QR code, and qrcode with its PNG
+  // encoder is ~60 files every app start-up would otherwise load.
+  const { default: QRCode } = await import("qrcode");
   const qrSvg = await QRCode.toString(uri, { type: "svg", margin: 2, width: 200, errorCorrectionLevel: "M" });
   return { secret, uri, qrSvg };
 }
