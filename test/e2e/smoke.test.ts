@@ -2,7 +2,7 @@ import fs from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApp, startApp } from "../support/app.ts";
-import { launchBrowser, screenshot } from "../support/browser.ts";
+import { audit, launchBrowser, screenshot } from "../support/browser.ts";
 
 describe("browser smoke test (Chromium)", () => {
   let app: RunningApp;
@@ -23,5 +23,24 @@ describe("browser smoke test (Chromium)", () => {
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("remix-cognito");
     const file = await screenshot(page, "smoke-home-desktop");
     expect(fs.statSync(file).size).toBeGreaterThan(1000);
+  });
+
+  // The audit helper runs axe itself (test/support/browser.ts): it must still see a violation on
+  // the app's own pages, under their CSP, both when it injects axe into a page and when the
+  // context's init script has already loaded it.
+  it("the accessibility audit fails on a serious violation, whether it injected axe or found it loaded", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const addImageWithoutAlt = () =>
+      page.evaluate(() => document.body.insertAdjacentHTML("beforeend", '<img src="/no-such-image.png">'));
+    for (const path of ["/", "/login"]) {
+      await page.goto(`${app.url}${path}`);
+      await audit(page, `smoke-audit${path.replace("/", "-")}`);
+      await addImageWithoutAlt();
+      await expect(audit(page, "smoke-audit-broken")).rejects.toMatchObject({
+        actual: [expect.stringMatching(/^image-alt: /)],
+      });
+    }
+    await context.close();
   });
 });

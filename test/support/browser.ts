@@ -3,9 +3,10 @@
  * Screenshots go to the git-ignored `screenshots/` folder.
  */
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
-import { AxeBuilder } from "@axe-core/playwright";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { AxeResults, RunOptions } from "axe-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { expect } from "vitest";
 import { ROOT } from "../../scripts/lib/root.ts";
 
@@ -40,6 +41,30 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+/** Browser contexts whose pages already load axe with every document. */
+const axeContexts = new WeakSet<BrowserContext>();
+
+/**
+ * Runs axe-core in the page, as @axe-core/playwright does, but loads it with
+ * each document (a CDP init script, which the app's CSP does not apply to)
+ * instead of injecting it for each scan and finishing the run in a new blank
+ * page: 135 ms per scan instead of 700 ms on 2 cores, over about 60 scans.
+ * The page's first scan injects axe itself; the context's next pages have it.
+ */
+async function runAxe(page: Page, options: RunOptions): Promise<AxeResults> {
+  const context = page.context();
+  if (!axeContexts.has(context)) {
+    axeContexts.add(context);
+    await context.addInitScript(AXE_SOURCE);
+  }
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(
+    (options) => (window as unknown as { axe: typeof import("axe-core") }).axe.run(document, options),
+    options,
+  );
+}
+
 /**
  * A screenshot of the page, then an axe scan that must find no serious or
  * critical violations (the failure names each rule and the elements it
@@ -48,7 +73,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  */
 export async function audit(page: Page, name: string): Promise<void> {
   await screenshot(page, name);
-  const results = await new AxeBuilder({ page }).options({ resultTypes: ["violations"] }).analyze();
+  const results = await runAxe(page, { resultTypes: ["violations"] });
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(
     serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
