@@ -14,6 +14,7 @@ import { CognitoAuthError } from "~/cognito/errors.server";
 import { stepUpFormFields } from "~/forms/fields";
 import { parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";
+import { jsonReply } from "~/http/json-reply.server";
 
 const RegisterForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("start"), ...stepUpFormFields }),
@@ -22,9 +23,7 @@ const RegisterForm = z.discriminatedUnion("intent", [
 ]);
 
 function reply(body: Record<string, unknown>, status: number, headers: Headers) {
-  const out = new Headers(headers);
-  out.set("Content-Type", "application/json; charset=utf-8");
-  return new Response(JSON.stringify(body), { status, headers: out });
+  return jsonReply(body, { status, headers });
 }
 
 export async function loader() {

@@ -10,6 +10,7 @@ import v8 from "node:v8";
 import { data } from "@remix-run/node";
 import { verifiedSessionCacheStats } from "~/auth/current-session.server";
 import { getEnv } from "~/env.server";
+import { jsonReply } from "~/http/json-reply.server";
 
 export async function loader() {
   if (!getEnv().benchRoutes) throw data({ message: "Not found" }, { status: 404 });
@@ -21,7 +22,7 @@ export async function loader() {
   );
   const { heap_size_limit: heapSizeLimit } = v8.getHeapStatistics();
   // No Cache-Control here: the server answers everything the app renders with no-store.
-  return Response.json({
+  return jsonReply({
     sessionCache: verifiedSessionCacheStats(),
     memory: { rss, heapTotal, heapUsed, external, arrayBuffers, heapSizeLimit, spaces },
   });

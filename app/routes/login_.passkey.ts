@@ -24,6 +24,7 @@ import {
 import { getEnv } from "~/env.server";
 import { parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";
+import { jsonReply } from "~/http/json-reply.server";
 import { classifyCredentialOutcome, limitCredentialCheck } from "~/http/rate-limit.server";
 
 const CHALLENGE = "WEB_AUTHN";
@@ -41,19 +42,8 @@ const PasskeyForm = z.discriminatedUnion("intent", [
   }),
 ]);
 
-function reply(
-  body: { error?: string; options?: unknown; redirectTo?: string },
-  status = 200,
-  headers = new Headers(),
-) {
-  const json = JSON.stringify(body);
-  headers.set("Content-Type", "application/json; charset=utf-8");
-  // With its length known, the server's compression skips a reply this small (under its 1 KB
-  // threshold). Remix streams bodies without a length, so each reply used to get a brotli or
-  // gzip stream of its own: most of a millisecond of CPU for a few hundred bytes
-  // (docs/benchmarks.md, passkey sign-in).
-  headers.set("Content-Length", String(Buffer.byteLength(json)));
-  return new Response(json, { status, headers });
+function reply(body: { error?: string; options?: unknown; redirectTo?: string }, status = 200, headers?: Headers) {
+  return jsonReply(body, { status, headers });
 }
 
 export async function loader() {

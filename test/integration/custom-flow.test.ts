@@ -166,10 +166,13 @@ describe("custom form sign-in (AUTH_FLOW=auto, no Hosted UI domain)", () => {
     expect(out).not.toMatch(/eyJ[\w-]{20,}/); // no JWTs
   });
 
-  it("reports health as JSON", async () => {
-    const res = await fetch(`${app.url}/healthz`);
+  it("reports health as JSON, small and uncompressed (its length is known: no gzip stream per probe)", async () => {
+    const res = await fetch(`${app.url}/healthz`, { headers: { "Accept-Encoding": "gzip, deflate, br" } });
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const raw = Buffer.from(await res.arrayBuffer());
+    expect(res.headers.get("Content-Encoding")).toBeNull();
+    expect(Number(res.headers.get("Content-Length"))).toBe(raw.byteLength);
+    const body = JSON.parse(raw.toString("utf8"));
     expect(body).toMatchObject({ ok: true, cognito: { reachable: true }, jwks: { reachable: true } });
   });
 });
