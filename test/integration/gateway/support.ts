@@ -19,6 +19,7 @@ import {
 import { expect } from "vitest";
 import { startLocalCognito } from "../../../cognito-local/gateway/index.ts";
 import { freePort } from "../../../scripts/lib/free-port.ts";
+import { CookieJar, hiddenFields } from "../../../scripts/lib/http.ts";
 import { seed } from "../../../scripts/lib/seed.ts";
 
 export const APP = "https://app.example";
@@ -239,41 +240,15 @@ export function totp(secret: string, timeMs = Date.now()): string {
   return String(binary % 1_000_000).padStart(6, "0");
 }
 
-// --- a tiny browser ---------------------------------------------------------------
+// --- a tiny browser (the cookie jar and form parsing are the ones the app's tests use) ---------
 
-export class CookieJar {
-  private readonly cookies = new Map<string, string>();
+export { CookieJar, hiddenFields };
 
-  store(response: Response): void {
-    for (const setCookie of response.headers.getSetCookie()) {
-      const [pair = "", ...attributes] = setCookie.split(";");
-      const eq = pair.indexOf("=");
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      const maxAge = attributes.map((a) => /^\s*max-age=(-?\d+)/i.exec(a)).find(Boolean);
-      if (!value || (maxAge && Number(maxAge[1]) <= 0)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-
-  get(name: string): string | undefined {
-    return this.cookies.get(name);
-  }
-
-  header(): string {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
-  }
-}
-
-/** One request, redirects not followed, cookies sent and stored. */
-export async function browse(url: string, jar: CookieJar, init: RequestInit = {}): Promise<Response> {
+/** One request as a browser navigates: HTML accepted, redirects not followed, cookies sent and stored. */
+export function browse(url: string, jar: CookieJar, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
-  const cookie = jar.header();
-  if (cookie) headers.set("cookie", cookie);
   headers.set("accept", "text/html");
-  const response = await fetch(url, { ...init, headers, redirect: "manual" });
-  jar.store(response);
-  return response;
+  return jar.fetch(url, { ...init, headers });
 }
 
 /** Submits a Hosted UI form (the `flow` field comes from the page). */
@@ -283,15 +258,6 @@ export function postForm(stack: Stack, pathname: string, fields: Record<string, 
     headers: { "content-type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams(fields).toString(),
   });
-}
-
-/** The value of every hidden input on the page, by name. */
-export function hiddenFields(html: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    fields[match[1]!] = match[2]!;
-  }
-  return fields;
 }
 
 export function pkce(): { verifier: string; challenge: string } {
