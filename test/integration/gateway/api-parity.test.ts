@@ -33,6 +33,7 @@ import {
   createUser,
   decodePayload,
   expectAwsError,
+  refreshTokens,
   type Stack,
   secretHash,
   startStack,
@@ -308,13 +309,7 @@ describe("ExplicitAuthFlows", () => {
     const noRefresh = await createClient(stack, { ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"] });
     const { AuthenticationResult } = await passwordAuth(noRefresh.clientId, "demo@example.com", "DemoPassw0rd!");
     await expectAwsError(
-      stack.sdk.send(
-        new InitiateAuthCommand({
-          ClientId: noRefresh.clientId,
-          AuthFlow: "REFRESH_TOKEN_AUTH",
-          AuthParameters: { REFRESH_TOKEN: AuthenticationResult!.RefreshToken! },
-        }),
-      ),
+      refreshTokens(stack, AuthenticationResult!.RefreshToken!, noRefresh.clientId),
       InvalidParameterException,
       "REFRESH_TOKEN_AUTH flow not enabled for this client",
     );

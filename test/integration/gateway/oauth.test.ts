@@ -5,7 +5,7 @@
  * arctic — the OAuth2 client under remix-auth-oauth2 — end to end with the
  * confidential client.
  */
-import { InitiateAuthCommand, NotAuthorizedException } from "@aws-sdk/client-cognito-identity-provider";
+import { NotAuthorizedException } from "@aws-sdk/client-cognito-identity-provider";
 import { CodeChallengeMethod, OAuth2Client } from "arctic";
 import { JwtVerifier } from "aws-jwt-verify";
 import { validateCognitoJwtFields } from "aws-jwt-verify/cognito-verifier";
@@ -22,6 +22,7 @@ import {
   hostedSignIn,
   openSignInPageAt,
   postForm,
+  refreshTokens,
   type Stack,
   startStack,
   tokenRequest,
@@ -311,16 +312,7 @@ describe("/oauth2/userInfo and /oauth2/revoke", () => {
     });
     expect(userInfo.status).toBe(401);
     // And the API refuses the refresh token as well.
-    await expectAwsError(
-      stack.sdk.send(
-        new InitiateAuthCommand({
-          ClientId: stack.web.clientId,
-          AuthFlow: "REFRESH_TOKEN_AUTH",
-          AuthParameters: { REFRESH_TOKEN: refreshToken },
-        }),
-      ),
-      NotAuthorizedException,
-    );
+    await expectAwsError(refreshTokens(stack, refreshToken), NotAuthorizedException);
   });
 });
 

@@ -45,6 +45,7 @@ import {
   createUser,
   decodePayload,
   expectAwsError,
+  refreshTokens,
   type Stack,
   sdk,
   startStack,
@@ -326,13 +327,7 @@ describe("signing in with a passkey", () => {
     const { user, authenticator } = await userWithPasskey();
     const { session, options } = await passkeyChallenge(user.email);
     const done = await answer(user.email, session, authenticator.authenticate(options, APP));
-    const refreshed = await stack.sdk.send(
-      new InitiateAuthCommand({
-        ClientId: stack.web.clientId,
-        AuthFlow: "REFRESH_TOKEN_AUTH",
-        AuthParameters: { REFRESH_TOKEN: done.AuthenticationResult!.RefreshToken! },
-      }),
-    );
+    const refreshed = await refreshTokens(stack, done.AuthenticationResult!.RefreshToken!);
     expect(refreshed.AuthenticationResult?.AccessToken).toBeTruthy();
   });
 

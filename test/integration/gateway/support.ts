@@ -15,6 +15,7 @@ import {
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
   type CreateUserPoolClientCommandInput,
+  InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { expect } from "vitest";
 import { startLocalCognito } from "../../../cognito-local/gateway/index.ts";
@@ -238,6 +239,17 @@ export function totp(secret: string, timeMs = Date.now()): string {
   const offset = mac[mac.length - 1]! & 0x0f;
   const binary = mac.readUInt32BE(offset) & 0x7fffffff;
   return String(binary % 1_000_000).padStart(6, "0");
+}
+
+/** REFRESH_TOKEN_AUTH with `refreshToken`, on the seeded web client unless `clientId` says otherwise. */
+export function refreshTokens(stack: Stack, refreshToken: string, clientId = stack.web.clientId) {
+  return stack.sdk.send(
+    new InitiateAuthCommand({
+      ClientId: clientId,
+      AuthFlow: "REFRESH_TOKEN_AUTH",
+      AuthParameters: { REFRESH_TOKEN: refreshToken },
+    }),
+  );
 }
 
 // --- a tiny browser (the cookie jar and form parsing are the ones the app's tests use) ---------

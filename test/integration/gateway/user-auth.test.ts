@@ -51,6 +51,7 @@ import {
   createUser,
   decodePayload,
   expectAwsError,
+  refreshTokens,
   type Stack,
   sdk,
   secretHash,
@@ -318,13 +319,7 @@ describe("USER_AUTH: SELECT_CHALLENGE and PASSWORD", () => {
     expect(done.ChallengeName).toBeUndefined();
     expect(done.AuthenticationResult?.AccessToken).toBeTruthy();
     // Its refresh token refreshes, like any password sign-in's.
-    const refreshed = await stack.sdk.send(
-      new InitiateAuthCommand({
-        ClientId: stack.web.clientId,
-        AuthFlow: "REFRESH_TOKEN_AUTH",
-        AuthParameters: { REFRESH_TOKEN: done.AuthenticationResult!.RefreshToken! },
-      }),
-    );
+    const refreshed = await refreshTokens(stack, done.AuthenticationResult!.RefreshToken!);
     expect(refreshed.AuthenticationResult?.AccessToken).toBeTruthy();
   });
 
@@ -611,13 +606,7 @@ describe("tokens from a passwordless sign-in", () => {
   it("AWS's passwordless refresh token works for REFRESH_TOKEN_AUTH, keeping auth_time; the gateway's does too", async () => {
     const user = await createUser(stack);
     const tokens = await signInWithEmailCode(user);
-    const refreshed = await stack.sdk.send(
-      new InitiateAuthCommand({
-        ClientId: stack.web.clientId,
-        AuthFlow: "REFRESH_TOKEN_AUTH",
-        AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! },
-      }),
-    );
+    const refreshed = await refreshTokens(stack, tokens.RefreshToken!);
     expect(refreshed.AuthenticationResult?.RefreshToken).toBeUndefined();
     const access = decodePayload(refreshed.AuthenticationResult!.AccessToken!);
     expect(access.auth_time).toBe(decodePayload(tokens.AccessToken!).auth_time);
@@ -628,13 +617,7 @@ describe("tokens from a passwordless sign-in", () => {
     // Another client cannot use it.
     const other = await createClient(stack);
     await expectAwsError(
-      stack.sdk.send(
-        new InitiateAuthCommand({
-          ClientId: other.clientId,
-          AuthFlow: "REFRESH_TOKEN_AUTH",
-          AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! },
-        }),
-      ),
+      refreshTokens(stack, tokens.RefreshToken!, other.clientId),
       NotAuthorizedException,
       "Invalid Refresh Token",
     );
@@ -645,13 +628,7 @@ describe("tokens from a passwordless sign-in", () => {
     const tokens = await signInWithEmailCode(user);
     await stack.sdk.send(new RevokeTokenCommand({ ClientId: stack.web.clientId, Token: tokens.RefreshToken! }));
     await expectAwsError(
-      stack.sdk.send(
-        new InitiateAuthCommand({
-          ClientId: stack.web.clientId,
-          AuthFlow: "REFRESH_TOKEN_AUTH",
-          AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! },
-        }),
-      ),
+      refreshTokens(stack, tokens.RefreshToken!),
       NotAuthorizedException,
       "Refresh Token has been revoked",
     );
@@ -669,13 +646,7 @@ describe("tokens from a passwordless sign-in", () => {
     await stack.sdk.send(new GlobalSignOutCommand({ AccessToken: second.AccessToken }));
     for (const tokens of [first, second]) {
       await expectAwsError(
-        stack.sdk.send(
-          new InitiateAuthCommand({
-            ClientId: stack.web.clientId,
-            AuthFlow: "REFRESH_TOKEN_AUTH",
-            AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! },
-          }),
-        ),
+        refreshTokens(stack, tokens.RefreshToken!),
         NotAuthorizedException,
         "Refresh Token has been revoked",
       );
@@ -846,16 +817,7 @@ describe("GetTokensFromRefreshToken and refresh-token rotation", () => {
       ExplicitAuthFlows: ["ALLOW_USER_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
     });
     const tokens = await passwordSignIn(user, clientId);
-    await expectAwsError(
-      stack.sdk.send(
-        new InitiateAuthCommand({
-          ClientId: clientId,
-          AuthFlow: "REFRESH_TOKEN_AUTH",
-          AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! },
-        }),
-      ),
-      InvalidParameterException,
-    );
+    await expectAwsError(refreshTokens(stack, tokens.RefreshToken!, clientId), InvalidParameterException);
   });
 
   it("AWS rotates the refresh tokens of passwordless sign-ins too; the gateway does too", async () => {
