@@ -62,6 +62,11 @@ export interface StepUpPrompt {
   password: boolean;
   /** Ask for a code from the authenticator app too (the account has TOTP on). */
   code: boolean;
+  /**
+   * Offer signing in again instead (with an emailed code or a passkey): the way through for an
+   * account that has no password, which exists only where choice-based sign-in is on.
+   */
+  signInAgain: boolean;
 }
 
 export type StepUpResult =
@@ -97,14 +102,21 @@ function passwordCheckAvailable(): boolean {
   return describeFlowChoice(getEnv()).customAllowed;
 }
 
+/** The password fields, and (for accounts without a password) the offer to sign in again. */
+function passwordPrompt(code: boolean): StepUpPrompt {
+  return { required: true, password: true, code, signInAgain: getEnv().userAuth };
+}
+
+/** Hosted UI only: nothing can be checked here, so sign out and in again. */
+const SIGN_OUT_AND_IN: StepUpPrompt = { required: true, password: false, code: false, signInAgain: false };
+
 /** For a loader: which step-up fields the form for a sensitive change must show. */
 export function stepUpPrompt(
   session: Pick<CurrentSession, "signedInAt">,
   { mfaEnabled }: { mfaEnabled: boolean },
 ): StepUpPrompt {
-  if (signedInRecently(session)) return { required: false, password: false, code: false };
-  const password = passwordCheckAvailable();
-  return { required: true, password, code: password && mfaEnabled };
+  if (signedInRecently(session)) return { required: false, password: false, code: false, signInAgain: false };
+  return passwordCheckAvailable() ? passwordPrompt(mfaEnabled) : SIGN_OUT_AND_IN;
 }
 
 /**
@@ -119,14 +131,13 @@ export async function verifyStepUp(
   { context }: { context: AppLoadContext },
 ): Promise<StepUpResult> {
   if (signedInRecently(session)) return { ok: true, via: "recent-sign-in" };
-  const needs = (code: boolean): StepUpPrompt => ({ required: true, password: true, code });
   if (!passwordCheckAvailable()) {
     return {
       ok: false,
       status: 403,
       fieldErrors: {},
       formError: "For your security, sign out and sign in again, then make this change within 10 minutes.",
-      prompt: { required: true, password: false, code: false },
+      prompt: SIGN_OUT_AND_IN,
     };
   }
   const password = submitted.stepUpPassword ?? "";
@@ -135,7 +146,7 @@ export async function verifyStepUp(
       ok: false,
       status: 403,
       fieldErrors: { stepUpPassword: "Enter your password to confirm this change." },
-      prompt: needs(Boolean(submitted.stepUpCode)),
+      prompt: passwordPrompt(Boolean(submitted.stepUpCode)),
     };
   }
   try {
@@ -151,7 +162,7 @@ export async function verifyStepUp(
         ok: false,
         status: 403,
         fieldErrors: { stepUpCode: "Enter the 6-digit code from your authenticator app too." },
-        prompt: needs(true),
+        prompt: passwordPrompt(true),
       };
     }
     if (!(error instanceof CognitoAuthError)) throw error;
@@ -161,7 +172,7 @@ export async function verifyStepUp(
         ok: false,
         status: 401,
         fieldErrors: { stepUpPassword: "That password is not correct." },
-        prompt: needs(Boolean(submitted.stepUpCode)),
+        prompt: passwordPrompt(Boolean(submitted.stepUpCode)),
       };
     }
     if (
@@ -173,10 +184,16 @@ export async function verifyStepUp(
         ok: false,
         status: 401,
         fieldErrors: { stepUpCode: "That code is not correct. Enter the current code from your app." },
-        prompt: needs(true),
+        prompt: passwordPrompt(true),
       };
     }
-    return { ok: false, status: error.status, fieldErrors: {}, formError: error.userMessage, prompt: needs(false) };
+    return {
+      ok: false,
+      status: error.status,
+      fieldErrors: {},
+      formError: error.userMessage,
+      prompt: passwordPrompt(false),
+    };
   }
 }
 

@@ -1,21 +1,26 @@
 /**
  * The "confirm it's you" part of a form for a sensitive change (see
  * app/auth/step-up.server.ts): nothing after a recent sign-in; otherwise the
- * password, plus a code when the account has an authenticator app — or, where
- * the password cannot be checked here (Hosted UI only), a note to sign in again.
+ * password, plus a code when the account has an authenticator app, and, where
+ * accounts can have no password (choice-based sign-in), a link to sign in again
+ * and come back to this page — or, where the password cannot be checked here
+ * (Hosted UI only), a note to sign out and in again.
  */
-import { Link } from "@remix-run/react";
+import { Link, useLocation } from "@remix-run/react";
 import type { FieldReply } from "~/forms/reply";
 import { Field } from "./field";
 
 export interface StepUpFieldsProps {
-  prompt: { required: boolean; password: boolean; code: boolean };
+  prompt: { required: boolean; password: boolean; code: boolean; signInAgain: boolean };
   /** The form's reply: the step-up fields' errors come from it. */
   reply?: FieldReply;
 }
 
 export function StepUpFields({ prompt, reply }: StepUpFieldsProps) {
+  const { pathname } = useLocation();
   if (!prompt.required) return null;
+  // Back to this page afterwards: a fresh sign-in passes step-up on its own.
+  const signInAgain = `/login?${new URLSearchParams({ reauth: "1", redirectTo: pathname })}`;
   if (!prompt.password) {
     return (
       <p className="muted" data-testid="step-up-sign-in-again">
@@ -49,6 +54,11 @@ export function StepUpFields({ prompt, reply }: StepUpFieldsProps) {
           required
           reply={reply}
         />
+      ) : null}
+      {prompt.signInAgain ? (
+        <p className="field-hint">
+          No password on this account? <Link to={signInAgain}>Sign in again</Link> instead.
+        </p>
       ) : null}
     </fieldset>
   );

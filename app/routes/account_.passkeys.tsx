@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { type CurrentSession, requireUser } from "~/auth/auth.server";
 import { getCognitoServices } from "~/auth/cognito-services.server";
@@ -20,8 +20,6 @@ import { orErrorPage } from "~/http/error-page.server";
 export const meta: MetaFunction = () => [{ title: "Passkeys · remix-cognito" }];
 
 const PAGE = "/account/passkeys";
-/** Signing in again also satisfies step-up: the way for an account without a password. */
-const SIGN_IN_AGAIN = `/login?${new URLSearchParams({ reauth: "1", redirectTo: PAGE })}`;
 const FORM_ID = "passkeys-form";
 
 const NOTICES: Record<string, string> = {
@@ -112,11 +110,6 @@ export default function AccountPasskeys() {
           {/* The default button, disabled: Enter in the password field must not press the first "Remove". */}
           <button type="submit" disabled hidden aria-hidden="true" tabIndex={-1} />
           <StepUpFields prompt={prompt} reply={reply} />
-          {prompt.required ? (
-            <p className="muted">
-              No password on this account? <Link to={SIGN_IN_AGAIN}>Sign in again</Link> instead.
-            </p>
-          ) : null}
           <h2>Your passkeys</h2>
           {passkeys.length === 0 ? (
             <p className="muted">You have no passkeys yet.</p>

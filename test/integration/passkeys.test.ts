@@ -243,6 +243,10 @@ describe("a passkey's life through the app", () => {
     expect(page).toMatch(/No password on this account\? <a [^>]*href="([^"]+)"[^>]*>Sign in again<\/a>/);
     expect(page).toContain(`href="${again}"`);
     expect((await jar.fetch(`${app.url}${again.replace("&amp;", "&")}`)).status).toBe(200);
+    // Every page with a sensitive change offers it, and comes back to itself: the email form too.
+    const account = await (await jar.fetch(`${app.url}/account`)).text();
+    expect(account).toContain('name="stepUpPassword"');
+    expect(account).toContain('href="/login?reauth=1&amp;redirectTo=%2Faccount"');
     expectRedirect(
       await jar.post(`${app.url}/login`, { username: email, intent: "email-code", redirectTo: "/account/passkeys" }),
       "/login/code",

@@ -92,6 +92,8 @@ describe("step-up: sensitive changes need a recent sign-in or the password again
     expect(page).toContain('data-testid="step-up"');
     expect(page).toContain('name="stepUpPassword"');
     expect(page).not.toContain('name="stepUpCode"'); // no authenticator app on this account
+    // Without choice-based sign-in every account has a password: no "sign in again instead" offer.
+    expect(page).not.toContain("No password on this account");
 
     const newEmail = `stepped-${randomUUID().slice(0, 8)}@example.com`;
     const missing = await jar.post(`${app.url}/account`, { intent: "change-email", email: newEmail });
