@@ -1,15 +1,22 @@
+import { Form } from "@remix-run/react";
 import type { FieldReply } from "~/forms/reply";
 import { Field } from "./field";
+import { SubmitButton } from "./submit-button";
 
-/** A 6-digit one-time code: numeric keypad on phones, autofill from SMS/app. */
+/**
+ * A one-time code of 6 digits (up to `maxDigits`: Cognito's emailed sign-in codes can have 8):
+ * numeric keypad on phones, autofill from SMS/app.
+ */
 export function CodeField({
   reply,
   autoFocus,
   label = "Code",
+  maxDigits = 6,
 }: {
   reply?: FieldReply;
   autoFocus?: boolean;
   label?: string;
+  maxDigits?: 6 | 8;
 }) {
   return (
     <Field
@@ -18,11 +25,23 @@ export function CodeField({
       type="text"
       inputMode="numeric"
       autoComplete="one-time-code"
-      pattern="[0-9]{6}"
-      maxLength={6}
+      pattern={maxDigits === 6 ? "[0-9]{6}" : `[0-9]{6,${maxDigits}}`}
+      maxLength={maxDigits}
       required
       autoFocus={autoFocus}
       reply={reply}
     />
+  );
+}
+
+/** "Send a new code": its own small form posting `intent=resend` to the page's action. */
+export function ResendCodeForm() {
+  return (
+    <Form method="post" className="inline-form">
+      <input type="hidden" name="intent" value="resend" />
+      <SubmitButton className="button button-secondary" pendingLabel="Sending…">
+        Send a new code
+      </SubmitButton>
+    </Form>
   );
 }

@@ -6,7 +6,7 @@ import { requireChallenge, saveChallenge } from "~/auth/challenge.server";
 import { getCognitoServices } from "~/auth/cognito-services.server";
 import { signInStep } from "~/auth/sign-in.server";
 import { ChallengeRequiredError } from "~/cognito/errors.server";
-import { Field } from "~/components/field";
+import { CodeField, ResendCodeForm } from "~/components/code-field";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
 import { parseForm } from "~/forms/form.server";
@@ -91,26 +91,10 @@ export default function EmailCode() {
         <FormError message={reply.summary} />
         <Form method="post" noValidate>
           <input type="hidden" name="intent" value="verify" />
-          <Field
-            name="code"
-            label="Code"
-            type="text"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            pattern="[0-9]{6,8}"
-            maxLength={8}
-            required
-            autoFocus
-            reply={reply}
-          />
+          <CodeField reply={reply} autoFocus maxDigits={8} />
           <SubmitButton pendingLabel="Signing in…">Sign in</SubmitButton>
         </Form>
-        <Form method="post" className="inline-form">
-          <input type="hidden" name="intent" value="resend" />
-          <SubmitButton className="button button-secondary" pendingLabel="Sending…">
-            Send a new code
-          </SubmitButton>
-        </Form>
+        <ResendCodeForm />
         <p className="auth-links">
           <Link to="/login">Sign in another way</Link>
         </p>

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { clearChallenge, requireChallenge } from "~/auth/challenge.server";
 import { getCognitoServices } from "~/auth/cognito-services.server";
 import { signInStep } from "~/auth/sign-in.server";
-import { CodeField } from "~/components/code-field";
+import { CodeField, ResendCodeForm } from "~/components/code-field";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
 import { codeField } from "~/forms/fields";
@@ -71,12 +71,7 @@ export default function SignUpCode() {
           <CodeField reply={reply} autoFocus />
           <SubmitButton pendingLabel="Confirming…">Confirm and sign in</SubmitButton>
         </Form>
-        <Form method="post" className="inline-form">
-          <input type="hidden" name="intent" value="resend" />
-          <SubmitButton className="button button-secondary" pendingLabel="Sending…">
-            Send a new code
-          </SubmitButton>
-        </Form>
+        <ResendCodeForm />
         <p className="auth-links">
           <Link to="/signup/email">Start again</Link>
         </p>
