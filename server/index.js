@@ -1,7 +1,7 @@
 /**
  * The app's HTTP server, for `npm start` and `npm run dev` alike.
  *
- * Static assets, compression, a request log, the Remix handler and live
+ * Static assets, compression, a request log, memory handed back when idle, the Remix handler and live
  * reload in development, plus the two things that made us stop using
  * remix-serve (docs/decisions/005-own-http-server.md):
  *  - it answers cross-site form posts with a clear 403 page *before* Remix,
@@ -24,6 +24,7 @@ import compression from "compression";
 import express from "express";
 import morgan from "morgan";
 import { withBodyLimit } from "./body-limit.js";
+import { collectWhenIdle } from "./idle-gc.js";
 
 const ROOT = path.resolve(path.dirname(url.fileURLToPath(import.meta.url)), "..");
 const BUILD_PATH = path.join(ROOT, "build/index.js");
@@ -45,6 +46,12 @@ let build = await importBuild();
 
 const app = express();
 app.disable("x-powered-by");
+// Memory back to the system after a burst (./idle-gc.js; needs --expose-gc, as `npm start` has it).
+const idleGc = collectWhenIdle();
+app.use((_req, _res, next) => {
+  idleGc.touch();
+  next();
+});
 app.use(compression());
 app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(ROOT, "public"), { maxAge: "1h" }));
