@@ -48,6 +48,9 @@ const app = express();
 app.disable("x-powered-by");
 // Memory back to the system after a burst (./idle-gc.js; needs --expose-gc, as `npm start` has it).
 const idleGc = collectWhenIdle();
+if (!development && !idleGc.enabled) {
+  console.info("[server] memory is not handed back after bursts: node runs without --expose-gc (npm start has it)");
+}
 app.use((_req, _res, next) => {
   idleGc.touch();
   next();
