@@ -15,11 +15,11 @@ import { type RunningApp, startApp } from "../support/app.ts";
 import { TEST_CONFIRMATION_CODE } from "../support/global-setup.ts";
 import { CookieJar, expectRedirect } from "../support/http.ts";
 import {
-  ageSession,
   createPasswordlessTestUser,
   createUserAuthClient,
   PASSWORDLESS_TEST_PASSWORD,
 } from "../support/passwordless.ts";
+import { ageSession } from "../support/tokens.ts";
 import { SoftwareAuthenticator } from "../support/webauthn-authenticator.ts";
 
 let app: RunningApp;
@@ -66,11 +66,21 @@ async function passkeySignIn(
   expect(start.status).toBe(200);
   const { options } = (await start.json()) as { options: PublicKeyCredentialRequestOptionsJSON };
   const assertion = authenticator.authenticate(options, origin, credentialId ? { credentialId } : {});
-  const finish = await jar.post(`${app.url}/login/passkey`, {
-    intent: "finish",
-    credential: JSON.stringify(assertion),
-  });
-  return { jar, finish };
+  return { jar, finish: await finishPasskeySignIn(jar, assertion) };
+}
+
+/** The sign-in page script's second step: the signed assertion. */
+function finishPasskeySignIn(jar: CookieJar, assertion: unknown): Promise<Response> {
+  return jar.post(`${app.url}/login/passkey`, { intent: "finish", credential: JSON.stringify(assertion) });
+}
+
+/** Finishing with `assertion` is refused plainly: a 4xx with a message, and no session made. */
+async function expectPasskeyRefused(jar: CookieJar, assertion: unknown): Promise<void> {
+  const finish = await finishPasskeySignIn(jar, assertion);
+  expect(finish.status).toBeGreaterThanOrEqual(400);
+  expect(finish.status).toBeLessThan(500);
+  expect(((await finish.json()) as { error?: string }).error).toBeTruthy();
+  expect(jar.session()).toBeNull();
 }
 
 /** The passkeys the page lists: [credential ID, visible text of the row]. */
@@ -119,10 +129,7 @@ describe("a passkey's life through the app", () => {
     expect(account.status).toBe(200);
     expect(await account.text()).toContain(username);
     // No challenge left behind to replay.
-    const replay = await passkeyJar.post(`${app.url}/login/passkey`, {
-      intent: "finish",
-      credential: JSON.stringify({ id: authenticator.credentialIds[0] }),
-    });
+    const replay = await finishPasskeySignIn(passkeyJar, { id: authenticator.credentialIds[0] });
     expect(replay.status).toBe(400);
 
     // Remove: an hour-old sign-in must confirm with the password first.
@@ -158,15 +165,7 @@ describe("a passkey's life through the app", () => {
         "There is no passkey for this account on this site yet. Sign in another way, then add one under Account → Passkeys.",
     });
     // …and a sign-in started before the removal cannot finish with it.
-    const assertion = authenticator.authenticate(earlyOptions, origin, { credentialId: id });
-    const late = await early.post(`${app.url}/login/passkey`, {
-      intent: "finish",
-      credential: JSON.stringify(assertion),
-    });
-    expect(late.status).toBeGreaterThanOrEqual(400);
-    expect(late.status).toBeLessThan(500);
-    expect(((await late.json()) as { error?: string }).error).toBeTruthy();
-    expect(early.session()).toBeNull();
+    await expectPasskeyRefused(early, authenticator.authenticate(earlyOptions, origin, { credentialId: id }));
     expect(after.session()).toBeNull();
   });
 
@@ -182,15 +181,7 @@ describe("a passkey's life through the app", () => {
     const jar = new CookieJar();
     const start = await jar.post(`${app.url}/login/passkey`, { intent: "start", username, redirectTo: "/account" });
     const { options } = (await start.json()) as { options: PublicKeyCredentialRequestOptionsJSON };
-    const assertion = theirs.authenticate(options, origin, { credentialId: theirs.credentialIds[0] });
-    const finish = await jar.post(`${app.url}/login/passkey`, {
-      intent: "finish",
-      credential: JSON.stringify(assertion),
-    });
-    expect(finish.status).toBeGreaterThanOrEqual(400);
-    expect(finish.status).toBeLessThan(500);
-    expect(((await finish.json()) as { error?: string }).error).toBeTruthy();
-    expect(jar.session()).toBeNull();
+    await expectPasskeyRefused(jar, theirs.authenticate(options, origin, { credentialId: theirs.credentialIds[0] }));
 
     // The owner's own passkey still works.
     const { jar: ok, finish: good } = await passkeySignIn(username, mine);

@@ -15,11 +15,11 @@ import { type RunningApp, startApp } from "../support/app.ts";
 import { TEST_CONFIRMATION_CODE } from "../support/global-setup.ts";
 import { CookieJar, expectRedirect } from "../support/http.ts";
 import {
-  ageSession,
   createPasswordlessTestUser as createUser,
   createUserAuthClient,
   PASSWORDLESS_TEST_PASSWORD,
 } from "../support/passwordless.ts";
+import { ageSession } from "../support/tokens.ts";
 
 const PASSWORD = PASSWORDLESS_TEST_PASSWORD;
 const WRONG_CODE = "987654";

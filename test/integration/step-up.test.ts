@@ -13,24 +13,21 @@ import { randomUUID } from "node:crypto";
 import { AdminGetUserCommand, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { totpCode } from "../../scripts/lib/seed.ts";
-import { adminClient, type RunningApp, startApp, TEST_SESSION_SECRET } from "../support/app.ts";
+import { adminClient, type RunningApp, startApp } from "../support/app.ts";
 import { hostedSignIn } from "../support/hosted.ts";
-import { CookieJar, expectRedirect, signInWithForm } from "../support/http.ts";
-import { openSession, putCookies, sealSession } from "../support/tokens.ts";
+import { type CookieJar, expectRedirect, signInWithForm } from "../support/http.ts";
+import { ageSession } from "../support/tokens.ts";
 import { createUser } from "../support/users.ts";
 
-/** A confirmed user with a permanent password, unique to the calling test. */
 /** The email attribute of the user signing in with `login` (the pool signs in by email: an alias, so after a change, the new one). */
 async function emailOf(login: string): Promise<string | undefined> {
   const user = await adminClient().send(new AdminGetUserCommand({ UserPoolId: inject("userPoolId"), Username: login }));
   return user.UserAttributes?.find((a) => a.Name === "email")?.Value;
 }
 
-/** The same session, as if its sign-in had been `minutes` ago. */
+/** The same session in another jar, as if its sign-in had been `minutes` ago. */
 function signedInMinutesAgo(jar: CookieJar, minutes: number): CookieJar {
-  const stored = openSession(jar, [TEST_SESSION_SECRET]);
-  expect(stored, "a session to age").not.toBeNull();
-  return putCookies(new CookieJar(), sealSession({ ...stored!, at: stored!.at - minutes * 60 }, [TEST_SESSION_SECRET]));
+  return ageSession(jar.clone(), minutes * 60);
 }
 
 function fieldError(html: string, field: string): string | undefined {

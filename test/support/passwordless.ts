@@ -10,9 +10,7 @@ import {
   type CreateUserPoolClientCommandInput,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { inject } from "vitest";
-import { createSealedCookieStore } from "../../app/auth/sealed-cookie.server.ts";
-import { adminClient, TEST_SESSION_SECRET } from "./app.ts";
-import type { CookieJar } from "./http.ts";
+import { adminClient } from "./app.ts";
 
 export const PASSWORDLESS_TEST_PASSWORD = "Passwordless-Test-1!";
 
@@ -61,21 +59,4 @@ export async function createPasswordlessTestUser(
     new AdminSetUserPasswordCommand({ UserPoolId, Username: username, Password: password, Permanent: true }),
   );
   return username;
-}
-
-/** Rewrites the session cookie as if the sign-in happened `seconds` ago (tests share the app's secret). */
-export function ageSession(jar: CookieJar, seconds: number): void {
-  const stored = jar.session();
-  if (!stored) throw new Error("no session to age");
-  const store = createSealedCookieStore<typeof stored>({
-    name: "__Host-session",
-    secrets: [TEST_SESSION_SECRET],
-    secure: true,
-    maxAgeSeconds: 3600,
-  });
-  for (const cookie of store.write({ ...stored, at: stored.at - seconds }, jar.header())) {
-    const [pair] = cookie.split(";");
-    const eq = pair!.indexOf("=");
-    jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
-  }
 }

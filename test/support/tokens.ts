@@ -229,3 +229,10 @@ export function openSession(jar: CookieJar, secrets: string[]): StoredSessionSha
   });
   return store.read(jar.header());
 }
+
+/** Rewrites `jar`'s session cookie as if its sign-in had been `seconds` ago (the tests share the app's secret). */
+export function ageSession(jar: CookieJar, seconds: number): CookieJar {
+  const stored = openSession(jar, [TEST_SESSION_SECRET]);
+  if (!stored) throw new Error("no session to age");
+  return putCookies(jar, sealSession({ ...stored, at: stored.at - seconds }, [TEST_SESSION_SECRET], jar.header()));
+}
