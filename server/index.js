@@ -48,13 +48,14 @@ const app = express();
 app.disable("x-powered-by");
 // Memory back to the system after a burst (./idle-gc.js; needs --expose-gc, as `npm start` has it).
 const idleGc = collectWhenIdle();
-if (!development && !idleGc.enabled) {
+if (idleGc.enabled) {
+  app.use((_req, _res, next) => {
+    idleGc.touch();
+    next();
+  });
+} else if (!development) {
   console.info("[server] memory is not handed back after bursts: node runs without --expose-gc (npm start has it)");
 }
-app.use((_req, _res, next) => {
-  idleGc.touch();
-  next();
-});
 app.use(compression());
 app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(ROOT, "public"), { maxAge: "1h" }));

@@ -19,8 +19,6 @@ export interface StepUpFieldsProps {
 export function StepUpFields({ prompt, reply }: StepUpFieldsProps) {
   const { pathname } = useLocation();
   if (!prompt.required) return null;
-  // Back to this page afterwards: a fresh sign-in passes step-up on its own.
-  const signInAgain = `/login?${new URLSearchParams({ reauth: "1", redirectTo: pathname })}`;
   if (!prompt.password) {
     return (
       <p className="muted" data-testid="step-up-sign-in-again">
@@ -29,6 +27,8 @@ export function StepUpFields({ prompt, reply }: StepUpFieldsProps) {
       </p>
     );
   }
+  // Back to this page afterwards: a fresh sign-in passes step-up on its own.
+  const signInAgain = `/login?${new URLSearchParams({ reauth: "1", redirectTo: pathname })}`;
   return (
     <fieldset className="step-up" data-testid="step-up">
       <legend>Confirm it’s you</legend>
