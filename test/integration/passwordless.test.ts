@@ -20,6 +20,7 @@ import {
   PASSWORDLESS_TEST_PASSWORD,
 } from "../support/passwordless.ts";
 import { ageSession } from "../support/tokens.ts";
+import { waitUntil } from "../support/wait.ts";
 
 const PASSWORD = PASSWORDLESS_TEST_PASSWORD;
 const WRONG_CODE = "987654";
@@ -370,12 +371,3 @@ describe("the Cognito library: SELECT_CHALLENGE", () => {
     );
   });
 });
-
-/** Polls until `condition` holds (a deadline, not a fixed sleep). */
-async function waitUntil(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

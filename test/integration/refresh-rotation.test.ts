@@ -19,6 +19,7 @@ import {
   createUserAuthClient,
   PASSWORDLESS_TEST_PASSWORD,
 } from "../support/passwordless.ts";
+import { waitUntil } from "../support/wait.ts";
 
 /** A client that rotates refresh tokens with this grace period, with 30-second access and ID tokens. */
 function rotatingClient(graceSeconds: number): Promise<string> {
@@ -44,15 +45,6 @@ async function signIn(app: RunningApp): Promise<CookieJar> {
 
 function getTokens(clientId: string, refreshToken: string) {
   return adminClient().send(new GetTokensFromRefreshTokenCommand({ ClientId: clientId, RefreshToken: refreshToken }));
-}
-
-/** Polls until `condition` holds (a deadline, not a fixed sleep). */
-async function waitUntil(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe("a client that rotates with no grace period (RetryGracePeriodSeconds: 0)", () => {

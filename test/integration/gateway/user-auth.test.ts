@@ -45,6 +45,7 @@ import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningGateway, startGateway, startLocalCognito } from "../../../cognito-local/gateway/index.ts";
 import { freePort } from "../../../scripts/lib/free-port.ts";
+import { waitUntil } from "../../support/wait.ts";
 import {
   codeSentTo,
   createClient,
@@ -485,7 +486,7 @@ describe("USER_AUTH: EMAIL_OTP", () => {
       );
       const startedAt = Date.now();
       const code = /Code: (\d+)/.exec(logs.join("\n"))![1]!;
-      await waitUntil(() => Date.now() > startedAt + 1200);
+      await waitUntil(() => Date.now() > startedAt + 1200, 10_000);
       await expectAwsError(
         client.send(
           new RespondToAuthChallengeCommand({
@@ -793,7 +794,7 @@ describe("GetTokensFromRefreshToken and refresh-token rotation", () => {
     const other = await passwordSignIn(user, short.clientId);
     await getTokens(short.clientId, other.RefreshToken!);
     const rotatedAt = Date.now();
-    await waitUntil(() => Date.now() > rotatedAt + 1200);
+    await waitUntil(() => Date.now() > rotatedAt + 1200, 10_000);
     await expectAwsError(getTokens(short.clientId, other.RefreshToken!), RefreshTokenReuseException);
   });
 
@@ -1034,13 +1035,4 @@ async function confirmedUserIn(pool: { poolId: string; clientId: string }): Prom
     }),
   );
   return email;
-}
-
-/** Polls a condition with a deadline (no fixed sleeps). */
-async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
