@@ -87,6 +87,7 @@ async function main(): Promise<void> {
     stack = await startStack({
       nodeArgs: PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [],
       redis: true,
+      frameworkFloor: true,
     });
     const { app, proxy, cognito, clientId, settings, sessionSecret } = stack;
     const appRedis = stack.appRedis!;
@@ -96,6 +97,10 @@ async function main(): Promise<void> {
     const rssAtStart = app.rss();
     log(`app ${appUrl}: ${app.server} (pid ${app.pid}, RSS ${fixed(mib(rssAtStart))} MiB at start)`);
     log(`app with REDIS_URL ${appRedis.url} (pid ${appRedis.pid})`);
+    const floorServer = stack.floor!;
+    log(
+      `the framework alone (passwordless rows' floor) ${floorServer.url}: ${floorServer.server} (pid ${floorServer.pid})`,
+    );
 
     // --- one of each, checked: a form sign-in, the pages, Hosted UI sign-ins
     const checkDashboard = async (base: string, jar: Awaited<ReturnType<typeof formSignIn>>["jar"]) => {
@@ -174,15 +179,20 @@ async function main(): Promise<void> {
     const webauthnOrigin = `http://localhost:${new URL(appUrl).port}`;
     await registerPasskey(cognito, clientId, DEMO, authenticator, webauthnOrigin);
     const passwordlessUser = { username: DEMO.username, code: EMAIL_CODE, authenticator, webauthnOrigin };
-    // Each method is two requests through the app, as a browser with JS on sends them; the floor
-    // (an empty request through the app, /healthz) is timed in the same rounds, to show what those
-    // two hops cost before any sign-in work.
-    const floor = emptyRequest(`${appUrl}/healthz`);
+    // Each method is two requests through the app, as a browser with JS on sends them. The
+    // floors, timed in the same rounds, show what those two hops cost before any sign-in work:
+    // an empty request through the app (/healthz), the same through Remix's handler alone on
+    // this build (no middleware), and a bare Node reply.
+    const floors = {
+      app: emptyRequest(`${appUrl}/healthz`),
+      remix: emptyRequest(`${floorServer.url}/healthz`),
+      node: emptyRequest(`${floorServer.url}/__bare`),
+    };
     const emailCode = await measureFlow({
       app: () => appEmailCodeSignIn(appUrl, passwordlessUser),
       bare: () => bareEmailCodeSignIn(cognito, clientId, passwordlessUser),
       appRequests: 2,
-      floor,
+      floors,
       serverCpuMs: app.cpuMs,
       ...PLAN.passwordless,
     });
@@ -190,7 +200,7 @@ async function main(): Promise<void> {
       app: () => appPasskeySignIn(appUrl, passwordlessUser),
       bare: () => barePasskeySignIn(cognito, clientId, passwordlessUser),
       appRequests: 2,
-      floor,
+      floors,
       serverCpuMs: app.cpuMs,
       ...PLAN.passwordless,
     });
@@ -539,13 +549,23 @@ function flowRow(measure: string, flow: FlowLatency, bareCalls: string): Row {
     note:
       `${flow.app.samples} + ${flow.bare.samples} sign-ins; app adds ${fixed(flow.app.p50 - flow.bare.p50)} ms at p50 over ${flow.appRequests} requests to it ` +
       `(same Cognito calls both sides); ` +
-      (flow.floorP50 === undefined
-        ? ""
-        : `an empty request through the app (GET /healthz) takes ${fixed(flow.floorP50)} ms p50, so its ${flow.appRequests} hops cost ` +
-          `≈ ${fixed(flow.appRequests * flow.floorP50)} ms before any work, where 1.3× allows ${fixed(0.3 * flow.bare.p50)} ms; `) +
+      floorNote(flow) +
       (flow.appCpuUsPerSignIn === undefined ? "" : `app CPU ${fixed(flow.appCpuUsPerSignIn, 0)} µs per sign-in; `) +
       `per round ${flow.appRoundP50.map((x) => fixed(x)).join("/")} vs ${flow.bareRoundP50.map((x) => fixed(x)).join("/")} ms`,
   };
+}
+
+/** What the app side's hops cost before any sign-in work, from the floors timed in the same rounds. */
+function floorNote(flow: FlowLatency): string {
+  const { app, remix, node } = flow.floorP50;
+  if (app === undefined || remix === undefined || node === undefined) return "";
+  const hops = flow.appRequests;
+  return (
+    `an empty request (GET /healthz) takes ${fixed(app)} ms p50 through the app, ${fixed(remix)} ms through Remix's ` +
+    `handler alone on this build (no middleware), ${fixed(node)} ms as a bare Node reply; so its ${hops} hops cost ` +
+    `≈ ${fixed(hops * app)} ms before any sign-in work (${fixed(hops * remix)} ms of it Remix alone), ` +
+    `where 1.3× allows ${fixed(0.3 * flow.bare.p50)} ms; `
+  );
 }
 
 interface MemoryStats {

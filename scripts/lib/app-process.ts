@@ -88,13 +88,15 @@ export interface StartAppOptions {
   nodeArgs?: string[];
   /** Project folder to serve `build/index.js` from (default: this repository). */
   root?: string;
+  /** Another server script to run instead of `npm start`'s (node arguments, and how to describe it). */
+  server?: { args: string[]; describe: string };
   /** Each line the server prints (for diagnostics; the last lines are kept regardless). */
   onLine?: (line: string) => void;
 }
 
 export async function startApp(options: StartAppOptions): Promise<AppProcess> {
   const url = `http://127.0.0.1:${options.port}`;
-  const server = productionServer(options.root);
+  const server = options.server ?? productionServer(options.root);
   const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), ...server.args], {
     cwd: options.root ?? ROOT,
     env: {

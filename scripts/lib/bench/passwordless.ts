@@ -180,10 +180,10 @@ export interface FlowLatency {
   /** HTTP requests the app side sends to the app per sign-in. */
   appRequests: number;
   /**
-   * p50 of an empty request through the app (`floor`, e.g. GET /healthz), measured in the same
+   * p50 of each empty request (`floors`, e.g. GET /healthz through the app), measured in the same
    * rounds: what each of the app side's requests costs before any sign-in work.
    */
-  floorP50?: number;
+  floorP50: Record<string, number>;
   /** The app's CPU time (user + system) per sign-in through it, µs, when `serverCpuMs` was given. */
   appCpuUsPerSignIn?: number;
 }
@@ -194,8 +194,11 @@ export async function measureFlow(options: {
   bare: () => Promise<number>;
   /** How many HTTP requests `app` sends to the app (for the note). */
   appRequests: number;
-  /** An empty request through the app (timed): the floor each of `app`'s requests pays. */
-  floor?: () => Promise<number>;
+  /**
+   * Empty requests (timed), by name: through the app, the floor each of `app`'s requests pays;
+   * through less of the stack, what that floor is made of.
+   */
+  floors?: Record<string, () => Promise<number>>;
   /** Reads the app's CPU time in ms (e.g. AppProcess.cpuMs). */
   serverCpuMs?: () => number;
   warmup: number;
@@ -207,19 +210,20 @@ export async function measureFlow(options: {
     for (let i = 0; i < n; i++) samples.push(await one());
     return samples;
   };
-  const floor: number[] = [];
+  const floors = Object.entries(options.floors ?? {});
+  const floorSamples = new Map<string, number[]>(floors.map(([name]) => [name, []]));
   let appCpuMs = 0;
-  // The floor is sampled right after each app series, so it sees the same machine as the app side.
+  // The floors are sampled right after each app series, so they see the same machine as the app side.
   const appSeries = async () => {
     const before = options.serverCpuMs?.() ?? 0;
     const samples = await series(options.app, options.perRound);
     appCpuMs += (options.serverCpuMs?.() ?? 0) - before;
-    if (options.floor) floor.push(...(await series(options.floor, options.perRound)));
+    for (const [name, floor] of floors) floorSamples.get(name)!.push(...(await series(floor, options.perRound)));
     return samples;
   };
   await series(options.app, options.warmup);
   await series(options.bare, options.warmup);
-  if (options.floor) await series(options.floor, options.warmup);
+  for (const [, floor] of floors) await series(floor, options.warmup);
   const rounds = await alternate(options.rounds, appSeries, () => series(options.bare, options.perRound));
   const summary = (r: number[][]) => ({
     p50: percentile(r.flat(), 50),
@@ -232,7 +236,7 @@ export async function measureFlow(options: {
     appRoundP50: rounds.a.map((r) => percentile(r, 50)),
     bareRoundP50: rounds.b.map((r) => percentile(r, 50)),
     appRequests: options.appRequests,
-    floorP50: options.floor ? percentile(floor, 50) : undefined,
+    floorP50: Object.fromEntries([...floorSamples].map(([name, samples]) => [name, percentile(samples, 50)])),
     appCpuUsPerSignIn: options.serverCpuMs ? (appCpuMs * 1000) / rounds.a.flat().length : undefined,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The whole stack the bench measures, started from nothing: a fresh local
  * Cognito — cognito-local behind its parity gateway, as `npm run dev` and the
- * tests run it (free port, temp data dir, seeded) — a counting proxy in front
+ * tests run it (free port, temp data dir, seeded), in a process of its own
+ * (./emulator-process.ts says why) — a counting proxy in front
  * of it for the Hosted UI, a dedicated app client whose callback URL is the
  * app's, and the production build under `npm start`'s server with BENCH_ROUTES=1.
  */
@@ -9,28 +10,31 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
 import type { CognitoSettings } from "../../../app/cognito/config.server.ts";
-import { type RunningLocalCognito, startLocalCognito } from "../../../cognito-local/gateway/index.ts";
 import { type AppProcess, type StartAppOptions, startApp } from "../app-process.ts";
 import { freePort } from "../free-port.ts";
 import { type RunningRedis, startRedis } from "../redis.ts";
 import { seed } from "../seed.ts";
 import { type CountingProxy, startCountingProxy } from "./cognito-proxy.ts";
+import { type EmulatorProcess, startEmulatorProcess } from "./emulator-process.ts";
 
 export const REGION = "us-east-1";
 /** The code the local Cognito emails for every sign-in (cognito-local's and the gateway's `CODE`). */
 export const EMAIL_CODE = "246810";
 
 export interface Stack {
-  /** The parity gateway in front of cognito-local (what `npm run dev` and the tests use). */
-  emulator: RunningLocalCognito;
+  /** The parity gateway in front of cognito-local (what `npm run dev` and the tests use), in its own process. */
+  emulator: EmulatorProcess;
   proxy: CountingProxy;
   /** The app with its default, in-process session store. */
   app: AppProcess;
   /** With `redis: true`: a real redis-server, and a second app process whose store is that Redis (REDIS_URL). */
   redis?: RunningRedis;
   appRedis?: AppProcess;
+  /** With `frameworkFloor: true`: this build behind Remix's handler alone (./framework-floor.js), same environment. */
+  floor?: AppProcess;
   /** An SDK client on the emulator (admin and user calls alike). */
   cognito: CognitoIdentityProviderClient;
   clientId: string;
@@ -43,10 +47,14 @@ export interface Stack {
 export interface StackOptions extends Pick<StartAppOptions, "nodeArgs" | "onLine" | "root"> {
   /** Also start redis-server and a second app using it as its session store. */
   redis?: boolean;
+  /** Also start ./framework-floor.js: the floor the app's own layers sit on. */
+  frameworkFloor?: boolean;
 }
 
+const FRAMEWORK_FLOOR = path.join(path.dirname(fileURLToPath(import.meta.url)), "framework-floor.js");
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const { redis: withRedis, ...appOptions } = options;
+  const { redis: withRedis, frameworkFloor, ...appOptions } = options;
   const stops: (() => Promise<void> | void)[] = [];
   const stop = async () => {
     // Cognito first: then nothing holds the app's outgoing keep-alive sockets
@@ -63,9 +71,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "remix-cognito-bench-"));
     const removeDataDir = () => fs.rmSync(dataDir, { recursive: true, force: true });
     process.on("exit", removeDataDir);
-    // The gateway runs in this process; cognito-local behind it in its own.
+    // The gateway in a process of its own, cognito-local behind it in another.
     // CODE: every emailed sign-in code is this one, so the bench can type it.
-    const emulator = await startLocalCognito({ dataDir, port: await freePort(), env: { CODE: EMAIL_CODE } });
+    const emulator = await startEmulatorProcess({ dataDir, port: await freePort(), env: { CODE: EMAIL_CODE } });
     stops.push(() => emulator.stop(), removeDataDir);
     const seeded = await seed({ endpoint: emulator.url, region: REGION });
     const proxy = await startCountingProxy(emulator.url);
@@ -137,8 +145,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       });
       stops.splice(stops.length - 1, 0, () => appRedis!.stop());
     }
+    let floor: AppProcess | undefined;
+    if (frameworkFloor) {
+      floor = await startApp({
+        port: await freePort(),
+        env,
+        server: { args: [FRAMEWORK_FLOOR], describe: `node ${path.relative(process.cwd(), FRAMEWORK_FLOOR)}` },
+      });
+      stops.push(() => floor!.stop());
+    }
     return {
       emulator,
+      floor,
       proxy,
       app,
       redis,
