@@ -563,7 +563,7 @@ function floorNote(flow: FlowLatency): string {
   return (
     `an empty request (GET /healthz) takes ${fixed(app)} ms p50 through the app, ${fixed(remix)} ms through Remix's ` +
     `handler alone on this build (no middleware), ${fixed(node)} ms as a bare Node reply; so its ${hops} hops cost ` +
-    `≈ ${fixed(hops * app)} ms before any sign-in work (${fixed(hops * remix)} ms of it Remix alone), ` +
+    `≈ ${fixed(hops * app)} ms before any sign-in work (through Remix alone ≈ ${fixed(hops * remix)} ms), ` +
     `where 1.3× allows ${fixed(0.3 * flow.bare.p50)} ms; `
   );
 }

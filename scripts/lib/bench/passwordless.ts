@@ -213,12 +213,15 @@ export async function measureFlow(options: {
   const floors = Object.entries(options.floors ?? {});
   const floorSamples = new Map<string, number[]>(floors.map(([name]) => [name, []]));
   let appCpuMs = 0;
-  // The floors are sampled right after each app series, so they see the same machine as the app side.
+  // The floors are sampled right after each app series, so they see the same machine as the app
+  // side; in turn first and last, so none of them always runs right after the sign-ins.
+  let appRounds = 0;
   const appSeries = async () => {
     const before = options.serverCpuMs?.() ?? 0;
     const samples = await series(options.app, options.perRound);
     appCpuMs += (options.serverCpuMs?.() ?? 0) - before;
-    for (const [name, floor] of floors) floorSamples.get(name)!.push(...(await series(floor, options.perRound)));
+    const order = appRounds++ % 2 === 0 ? floors : [...floors].reverse();
+    for (const [name, floor] of order) floorSamples.get(name)!.push(...(await series(floor, options.perRound)));
     return samples;
   };
   await series(options.app, options.warmup);
