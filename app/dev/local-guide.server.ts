@@ -8,7 +8,7 @@
  */
 import { describeFlowChoice, type FlowChoice } from "~/auth/flow.server";
 import type { AuthFlowSetting, Env } from "~/env.server";
-import { PASSWORDLESS_SEED_USERS, SEED_USERS, totpCommand } from "../../scripts/lib/seed-users.ts";
+import { type PasswordlessGuide, passwordlessGuide, SEED_USERS, totpCommand } from "../../scripts/lib/seed-users.ts";
 
 export interface DemoAccount {
   email: string;
@@ -30,7 +30,7 @@ export interface LocalGuide {
    * app's form allowed), or null: the seeded accounts with no password, and
    * the host name passkeys are bound to (APP_URL's, the seed's relying party).
    */
-  passwordless: { accounts: { email: string; demonstrates: string }[]; passkeyHost: string } | null;
+  passwordless: PasswordlessGuide | null;
   /** The README section on moving from the emulator to a real user pool. */
   realUserPoolHref: string;
 }
@@ -53,13 +53,7 @@ export function localGuide(
       demonstrates: user.demonstrates,
       totpCommand: user.totp ? totpCommand(user.email) : null,
     })),
-    passwordless:
-      env.userAuth && flow.customAllowed
-        ? {
-            accounts: PASSWORDLESS_SEED_USERS.map(({ email, demonstrates }) => ({ email, demonstrates })),
-            passkeyHost: new URL(env.appUrl).hostname,
-          }
-        : null,
+    passwordless: passwordlessGuide({ userAuth: env.userAuth, customAllowed: flow.customAllowed, appUrl: env.appUrl }),
     realUserPoolHref: REAL_USER_POOL_HREF,
   };
 }

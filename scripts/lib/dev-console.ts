@@ -6,7 +6,7 @@
 import type { FlowChoice } from "../../app/auth/flow.server.ts";
 import type { AuthFlowSetting } from "../../app/env.server.ts";
 import type { LocalHostedDomain } from "./local-env.ts";
-import { PASSWORDLESS_SEED_USERS, type SeedUser, totpCommand } from "./seed-users.ts";
+import { PASSWORDLESS_SEED_USERS, passwordlessGuide, type SeedUser, totpCommand } from "./seed-users.ts";
 
 export interface ReadyInfo {
   seconds: number;
@@ -59,8 +59,15 @@ export function readyLines(info: ReadyInfo): string[] {
     lines.push(
       "confirmation codes (sign-up, forgotten password, email change) and email sign-in codes appear below on [cognito-local] lines.",
     );
-    if (info.flow?.userAuth && info.flow.choice.customAllowed) {
-      const host = new URL(info.appUrl).hostname;
+    const passwordless =
+      info.flow &&
+      passwordlessGuide({
+        userAuth: info.flow.userAuth,
+        customAllowed: info.flow.choice.customAllowed,
+        appUrl: info.appUrl,
+      });
+    if (passwordless) {
+      const host = passwordless.passkeyHost;
       lines.push(
         `without a password, on ${info.appUrl}/login?flow=custom: type the email, "Email me a code" (the code is in the "Email sign-in code" box below);`,
         `  passkeys: sign in, ${info.appUrl}/account/passkeys "Add a passkey", sign out, then "Sign in with a passkey" (only on the host ${host}: passkeys are bound to it).`,

@@ -67,6 +67,31 @@ export const PASSWORDLESS_SEED_USERS: PasswordlessSeedUser[] = [
   },
 ];
 
+/** How to try the accounts with no password (see passwordlessGuide). */
+export interface PasswordlessGuide {
+  accounts: { email: string; demonstrates: string }[];
+  /** The host name passkeys are bound to: APP_URL's, the seed's relying party. */
+  passkeyHost: string;
+}
+
+/**
+ * What to tell a newcomer about the passwordless accounts, or null where the
+ * app cannot offer them: choice-based sign-in (COGNITO_USER_AUTH=1) must be on
+ * and the app's own form allowed (not AUTH_FLOW=hosted). The home page's guide
+ * and `npm run dev`'s console both read it, so they say the same.
+ */
+export function passwordlessGuide(options: {
+  userAuth: boolean | undefined;
+  customAllowed: boolean;
+  appUrl: string;
+}): PasswordlessGuide | null {
+  if (!options.userAuth || !options.customAllowed) return null;
+  return {
+    accounts: PASSWORDLESS_SEED_USERS.map(({ email, demonstrates }) => ({ email, demonstrates })),
+    passkeyHost: new URL(options.appUrl).hostname,
+  };
+}
+
 /** The command that prints a TOTP-enrolled demo user's current code. */
 export function totpCommand(email: string): string {
   return `npm run totp -- ${email}`;
