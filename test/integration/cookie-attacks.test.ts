@@ -8,9 +8,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { StoredSession } from "../../app/auth/stored-session.server.ts";
 import { type RunningApp, startApp, TEST_SESSION_SECRET } from "../support/app.ts";
 import { CookieJar, expectRedirect, signInWithForm } from "../support/http.ts";
-import { openSession, putCookies, type StoredSessionShape, sealSession } from "../support/tokens.ts";
+import { openSession, putCookies, sealSession } from "../support/tokens.ts";
 import { createLargeTokenUser, type TestUser } from "../support/users.ts";
 
 const SIGNED_OUT = "/login?redirectTo=%2Fdashboard";
@@ -174,7 +175,7 @@ describe("session cookie attacks (a two-chunk session)", () => {
   });
 
   it("expired: a session sealed longer ago than its lifetime is refused even with valid tokens", async () => {
-    const stored = signedIn.session() as StoredSessionShape;
+    const stored = signedIn.session() as StoredSession;
     expect(stored).not.toBeNull();
     // Control: the same session re-sealed now (two chunks again) is accepted.
     const fresh = putCookies(new CookieJar(), sealSession(stored));
@@ -199,7 +200,7 @@ describe("SESSION_SECRET rotation", () => {
   const UNKNOWN = `unknown-${randomBytes(24).toString("hex")}`;
   let rotated: RunningApp;
   let removed: RunningApp;
-  let stored: StoredSessionShape;
+  let stored: StoredSession;
 
   beforeAll(async () => {
     // "<new>,<old>": new cookies under NEW, old ones still read. Then "<new>": OLD is gone.

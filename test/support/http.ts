@@ -4,13 +4,10 @@
  * implicitly), and assertions that keep tests short.
  */
 import { expect } from "vitest";
-import { createSealedCookieStore } from "../../app/auth/sealed-cookie.server.ts";
 import type { StoredSession } from "../../app/auth/stored-session.server.ts";
 import { CookieJar as BaseCookieJar, hiddenFields } from "../../scripts/lib/http.ts";
 import { TEST_SESSION_SECRET } from "./app.ts";
-
-/** What the app's session cookie holds: the app's own type, so the two cannot drift. */
-export type SessionContent = StoredSession;
+import { openSession } from "./tokens.ts";
 
 /** The shared jar (scripts/lib/http.ts), plus a look inside the app's own session cookie. */
 export class CookieJar extends BaseCookieJar {
@@ -26,15 +23,9 @@ export class CookieJar extends BaseCookieJar {
    * few tests that start a development-mode app; which names production
    * writes and reads is asserted on its own (privacy.test.ts).
    */
-  session(): SessionContent | null {
+  session(): StoredSession | null {
     const name = this.names().some((n) => n.startsWith("__Host-session.")) ? "__Host-session" : "__session";
-    const store = createSealedCookieStore<SessionContent>({
-      name,
-      secrets: [TEST_SESSION_SECRET],
-      secure: true,
-      maxAgeSeconds: 60,
-    });
-    return store.read(this.header());
+    return openSession(this, [TEST_SESSION_SECRET], name);
   }
 }
 

@@ -183,9 +183,6 @@ export function awsShapedRefreshToken(): string {
   return parts.join(".");
 }
 
-/** What the app keeps in its session cookie: the app's own `StoredSession`. */
-export type StoredSessionShape = StoredSession;
-
 /** The session id and issue time a sealed session needs besides its tokens (as a sign-in makes them). */
 export function newSessionFields(): { sid: string; from: number } {
   return { sid: crypto.randomBytes(16).toString("base64url"), from: Date.now() };
@@ -196,7 +193,7 @@ export function newSessionFields(): { sid: string; from: number } {
  * first of `secrets`) and returns the Set-Cookie values, one per chunk.
  */
 export function sealSession(
-  session: StoredSessionShape | JsonObject,
+  session: StoredSession | JsonObject,
   secrets: string[] = [TEST_SESSION_SECRET],
   cookieHeader: string | null = null,
 ): string[] {
@@ -219,10 +216,13 @@ export function putCookies(jar: CookieJar, setCookies: string[]): CookieJar {
   return jar;
 }
 
-/** Decrypts a jar's app session with the given secrets (null when they do not open it). */
-export function openSession(jar: CookieJar, secrets: string[]): StoredSessionShape | null {
-  const store = createSealedCookieStore<StoredSessionShape>({
-    name: "__Host-session",
+/**
+ * Decrypts a jar's app session with the given secrets (null when they do not open it), under the
+ * production cookie name unless told otherwise.
+ */
+export function openSession(jar: CookieJar, secrets: string[], name = "__Host-session"): StoredSession | null {
+  const store = createSealedCookieStore<StoredSession>({
+    name,
     secrets,
     secure: true,
     maxAgeSeconds: 60,
