@@ -7,6 +7,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { ownChild } from "./owned-child.ts";
 import { ROOT } from "./root.ts";
 
 const REMIX_CLI = path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js");
@@ -128,23 +129,10 @@ export async function startApp(options: StartAppOptions): Promise<AppProcess> {
       if (lines.length > 400) lines.splice(0, lines.length - 200);
     });
   }
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  let hasExited = false;
-  void exited.then(() => (hasExited = true));
-  // Never leave the server behind, however the bench ends.
-  const killOnExit = () => child.kill("SIGKILL");
-  process.on("exit", killOnExit);
-
-  const stop = async () => {
-    process.off("exit", killOnExit);
-    if (hasExited) return;
-    // The server closes on SIGTERM and exits once idle (writing any --cpu-prof);
-    // pending timers (e.g. a render's abort timer) can delay that.
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  // The server closes on SIGTERM and exits once idle (writing any --cpu-prof);
+  // pending timers (e.g. a render's abort timer) can delay that.
+  const owned = ownChild(child);
+  const stop = owned.stop;
   const app: AppProcess = {
     url,
     pid: child.pid!,
@@ -157,7 +145,7 @@ export async function startApp(options: StartAppOptions): Promise<AppProcess> {
 
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    if (hasExited) throw new Error(`app exited before listening:\n${app.output()}`);
+    if (owned.hasExited()) throw new Error(`app exited before listening:\n${app.output()}`);
     try {
       await fetch(`${url}/healthz`);
       return app;

@@ -20,6 +20,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import url from "node:url";
 import { type LocalCognitoOptions, startLocalCognito } from "../../../cognito-local/gateway/index.ts";
+import { ownChild } from "../owned-child.ts";
 import { ROOT } from "../root.ts";
 
 export interface EmulatorProcess {
@@ -40,9 +41,7 @@ export async function startEmulatorProcess(options: ChildOptions): Promise<Emula
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const killOnExit = () => child.kill("SIGKILL");
-  process.on("exit", killOnExit);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const owned = ownChild(child);
   let output = "";
   const ready = new Promise<string>((resolve, reject) => {
     child.stdout!.setEncoding("utf8");
@@ -53,23 +52,12 @@ export async function startEmulatorProcess(options: ChildOptions): Promise<Emula
       const match = output.match(/^ready (\S+)$/m);
       if (match) resolve(match[1]!);
     });
-    void exited.then(() => reject(new Error(`the emulator process exited before it was ready:\n${output}`)));
+    void owned.exited.then(() => reject(new Error(`the emulator process exited before it was ready:\n${output}`)));
   });
   const timeout = setTimeout(() => child.kill("SIGKILL"), 30_000);
   try {
     const gatewayUrl = await ready;
-    return {
-      url: gatewayUrl,
-      pid: child.pid!,
-      stop: async () => {
-        process.off("exit", killOnExit);
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        child.kill("SIGTERM");
-        const force = setTimeout(() => child.kill("SIGKILL"), 10_000);
-        await exited;
-        clearTimeout(force);
-      },
-    };
+    return { url: gatewayUrl, pid: child.pid!, stop: owned.stop };
   } finally {
     clearTimeout(timeout);
   }
