@@ -126,7 +126,6 @@ async function round(servers: Server[], sessions: Session[], signers: LoadUser[]
 
 async function main(): Promise<number> {
   const started = performance.now();
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   let emulator: RunningEmulator | undefined;
   let redis: RunningRedis | undefined;
   const servers: Server[] = [];

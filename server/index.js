@@ -32,8 +32,8 @@ const BUILD_PATH = path.join(ROOT, "build/index.js");
 process.env.NODE_ENV ??= "production";
 const development = process.env.NODE_ENV === "development";
 
-// No installGlobals(): Node 20 (package.json engines) has fetch, Request, Response, Headers,
-// FormData and File built in, which is what Remix's single fetch expects. The polyfill would load
+// No installGlobals(): Node 22 and later (package.json engines) have fetch, Request, Response,
+// Headers, FormData and File built in, which is what Remix's single fetch expects. The polyfill would load
 // a second copy of undici (~95 files) at every start-up.
 
 /** Imports the server build; in development a fresh copy after each rebuild. */

@@ -104,7 +104,6 @@ export async function startApp(options: StartAppOptions): Promise<AppProcess> {
       PATH: process.env.PATH ?? "",
       NODE_ENV: "production",
       ENV_FILES: "none",
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       HOST: "127.0.0.1",
       PORT: String(options.port),
       APP_URL: url,

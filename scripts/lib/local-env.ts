@@ -10,14 +10,11 @@ import { type RunningLocalCognito, startLocalCognito } from "../../cognito-local
 import { ROOT } from "./root.ts";
 import { type SeedResult, seed } from "./seed.ts";
 
-// Two known-harmless notices that make a fresh dev console look broken. Each
-// variable silences exactly one message (nothing else is filtered, so real
-// errors and warnings still show); children (cognito-local, the app) inherit
-// them. Set before any SDK client is created.
-// - AWS SDK v3: Node 20 is supported until 2027; its reminder is noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-// - AWS SDK v2's end-of-support banner: cognito-local depends on that SDK, we
-//   do not (the app and the seed use v3). The variable AWS documents for it.
+// AWS SDK v2's end-of-support banner makes a fresh dev console look broken:
+// cognito-local depends on that SDK, we do not (the app and the seed use v3).
+// The variable AWS documents for it silences exactly that message (nothing
+// else is filtered, so real errors and warnings still show); children
+// (cognito-local, the app) inherit it. Set before any SDK client is created.
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= "1";
 
 export const ENV_FILE = path.join(ROOT, ".env");

@@ -106,7 +106,6 @@ export async function startApp(options: StartAppOptions = {}): Promise<RunningAp
     PATH: process.env.PATH,
     NODE_ENV: "production",
     ENV_FILES: "none",
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     PORT: String(port),
     HOST: "127.0.0.1",
     APP_URL: url,

@@ -34,7 +34,6 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "remix-cognito-test-"));
   const port = await freePort();
   // cognito-local behind the parity gateway, exactly as `npm run dev` runs it.

@@ -38,7 +38,6 @@ const SELF = url.fileURLToPath(import.meta.url);
 export async function startEmulatorProcess(options: ChildOptions): Promise<EmulatorProcess> {
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", SELF, JSON.stringify(options)], {
     cwd: ROOT,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const owned = ownChild(child);
