@@ -35,3 +35,11 @@ export const codeMismatch = () =>
   new AwsError("CodeMismatchException", "Invalid verification code provided, please try again.");
 export const userNotFoundForClient = () =>
   new AwsError("UserNotFoundException", "Username/client id combination not found.");
+
+/** AWS's shape for a request that fails its input constraints. */
+export function validationError(value: unknown, at: string, constraint: string): AwsError {
+  return new AwsError(
+    "InvalidParameterException",
+    `1 validation error detected: Value '${JSON.stringify(value)}' at '${at}' failed to satisfy constraint: ${constraint}`,
+  );
+}

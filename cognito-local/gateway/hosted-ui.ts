@@ -12,7 +12,11 @@
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AuthenticationResultType, InitiateAuthResponse } from "@aws-sdk/client-cognito-identity-provider";
+import type {
+  AuthenticationResultType,
+  ChallengeNameType,
+  InitiateAuthResponse,
+} from "@aws-sdk/client-cognito-identity-provider";
 import type { CognitoApi } from "./api.ts";
 import type { AuthorizationCodes } from "./authorization-codes.ts";
 import {
@@ -26,6 +30,8 @@ import { ExpiringStore } from "./expiring-store.ts";
 import * as pages from "./html.ts";
 import { isForm, parseCookies, readBody, redirect, sendHtml } from "./http.ts";
 import { claim, decodeJwt } from "./jwt.ts";
+import type { Output } from "./operations/operation.ts";
+import { hostedSessionTokens } from "./operations/sign-in.ts";
 import { describePasswordPolicy } from "./password-policy.ts";
 import { allowedFirstFactors } from "./pool-settings.ts";
 import { secretHash } from "./secret-hash.ts";
@@ -52,7 +58,7 @@ interface Flow {
   username?: string;
   /** Kept to sign in after a sign-up confirmation, and for the token request after a challenge. */
   password?: string;
-  challenge?: { name: string; session: string; username: string; deviceName?: string };
+  challenge?: { name: ChallengeNameType; session: string; username: string; deviceName?: string };
   destination?: string;
 }
 
@@ -156,7 +162,8 @@ export class HostedUi {
       !forceLogin
     ) {
       try {
-        const tokens = await this.o.api.hostedSessionTokens(
+        const tokens = await hostedSessionTokens(
+          this.o.api.context,
           request.client.ClientId,
           session.username,
           session.password,
@@ -233,13 +240,14 @@ export class HostedUi {
     const { client } = flow.request;
     let result: InitiateAuthResponse;
     try {
-      result = await this.o.api.initiateAuth(
+      result = await this.o.api.call(
+        "InitiateAuth",
         {
           ClientId: client.ClientId,
           AuthFlow: "USER_PASSWORD_AUTH",
           AuthParameters: { USERNAME: username, PASSWORD: password, ...this.secretHashParam(flow, username) },
         },
-        { hosted: true },
+        { hostedUi: true },
       );
     } catch (error) {
       const e = toAwsError(error);
@@ -267,7 +275,8 @@ export class HostedUi {
     if (!username) return this.render(res, flow, { error: `Enter your ${flow.usernameLabel.toLowerCase()}.` });
     let result: InitiateAuthResponse;
     try {
-      result = await this.o.api.initiateAuth(
+      result = await this.o.api.call(
+        "InitiateAuth",
         {
           ClientId: flow.request.client.ClientId,
           AuthFlow: "USER_AUTH",
@@ -277,7 +286,7 @@ export class HostedUi {
             ...this.secretHashParam(flow, username),
           },
         },
-        { hosted: true },
+        { hostedUi: true },
       );
     } catch (error) {
       return this.render(res, flow, { error: toAwsError(error).message });
@@ -347,7 +356,7 @@ export class HostedUi {
     const challenge = flow.challenge!;
     let result: InitiateAuthResponse;
     try {
-      result = await this.o.api.respondToAuthChallenge({
+      result = await this.o.api.call("RespondToAuthChallenge", {
         ClientId: flow.request.client.ClientId,
         ChallengeName: challenge.name,
         Session: challenge.session,
@@ -379,15 +388,15 @@ export class HostedUi {
     const password = form.get("password") ?? "";
     flow.username = email;
     if (!email || !password) return this.render(res, flow, { error: "Enter your email and a password." });
-    let result: { UserConfirmed?: boolean; CodeDeliveryDetails?: { Destination?: string } };
+    let result: Output<"SignUp">;
     try {
-      result = (await this.o.api.dispatch("SignUp", {
+      result = await this.o.api.call("SignUp", {
         ClientId: flow.request.client.ClientId,
         Username: email,
         Password: password,
         UserAttributes: [{ Name: "email", Value: email }],
         ...this.secretHashBody(flow, email),
-      })) as typeof result;
+      });
     } catch (error) {
       return this.render(res, flow, { error: toAwsError(error).message });
     }
@@ -402,11 +411,11 @@ export class HostedUi {
     flow.step = "confirm";
     flow.username = username;
     try {
-      const sent = (await this.o.api.dispatch("ResendConfirmationCode", {
+      const sent = await this.o.api.call("ResendConfirmationCode", {
         ClientId: flow.request.client.ClientId,
         Username: username,
         ...this.secretHashBody(flow, username),
-      })) as { CodeDeliveryDetails?: { Destination?: string } };
+      });
       flow.destination = sent.CodeDeliveryDetails?.Destination;
     } catch (error) {
       return this.render(res, flow, { error: toAwsError(error).message });
@@ -420,7 +429,7 @@ export class HostedUi {
       return this.startConfirmation(res, flow, username, "We sent you a new code.");
     }
     try {
-      await this.o.api.dispatch("ConfirmSignUp", {
+      await this.o.api.call("ConfirmSignUp", {
         ClientId: flow.request.client.ClientId,
         Username: username,
         ConfirmationCode: (form.get("code") ?? "").trim(),
@@ -445,11 +454,11 @@ export class HostedUi {
   private async startPasswordReset(res: ServerResponse, flow: Flow, username: string, notice?: string) {
     flow.username = username;
     try {
-      const sent = (await this.o.api.dispatch("ForgotPassword", {
+      const sent = await this.o.api.call("ForgotPassword", {
         ClientId: flow.request.client.ClientId,
         Username: username,
         ...this.secretHashBody(flow, username),
-      })) as { CodeDeliveryDetails?: { Destination?: string } };
+      });
       flow.destination = sent.CodeDeliveryDetails?.Destination;
     } catch (error) {
       flow.step = "forgot";
@@ -465,7 +474,7 @@ export class HostedUi {
       return this.render(res, flow, { error: "Passwords do not match." });
     const username = flow.username ?? "";
     try {
-      await this.o.api.dispatch("ConfirmForgotPassword", {
+      await this.o.api.call("ConfirmForgotPassword", {
         ClientId: flow.request.client.ClientId,
         Username: username,
         ConfirmationCode: (form.get("code") ?? "").trim(),
@@ -569,7 +578,7 @@ export class HostedUi {
       passwordHint: describePasswordPolicy(pool.Policies?.PasswordPolicy),
       emailCodes:
         allowedFirstFactors(pool).includes("EMAIL_OTP") &&
-        this.o.api.settings.tier(request.client.UserPoolId) !== "LITE",
+        this.o.api.context.stores.settings.tier(request.client.UserPoolId) !== "LITE",
     };
     this.flows.set(flow.id, flow);
     return flow;

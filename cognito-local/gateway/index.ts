@@ -8,22 +8,20 @@
  * need to change is passed through untouched, and cognito-local stays
  * unmodified on an internal loopback port.
  */
-import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { freePort } from "../../scripts/lib/free-port.ts";
 import { startEmulator } from "../launcher.ts";
-import { CognitoApi, PASS_THROUGH } from "./api.ts";
+import { CognitoApi } from "./api.ts";
 import { AuthorizationCodes } from "./authorization-codes.ts";
 import { CorsPolicy } from "./cors.ts";
-import { AwsError, toAwsError } from "./errors.ts";
 import { StoreFullError } from "./expiring-store.ts";
 import { HostedUi } from "./hosted-ui.ts";
 import { errorPage } from "./html.ts";
-import { BodyTooLargeError, proxy, readBody, send, sendHtml, sendJson } from "./http.ts";
+import { BodyTooLargeError, proxy, send, sendHtml, sendJson } from "./http.ts";
 import { OAuthEndpoints } from "./oauth.ts";
-import { canonicalTarget, type RequestTarget } from "./request-target.ts";
+import { canonicalTarget } from "./request-target.ts";
 import { TokenRegistry } from "./token-registry.ts";
 import { Upstream } from "./upstream.ts";
 
@@ -123,8 +121,6 @@ function passesThrough(method: string | undefined, pathname: string): boolean {
   return (method === "GET" || method === "HEAD") && (pathname === "/health" || JWKS_PATH.test(pathname));
 }
 
-const AMZ_JSON = "application/x-amz-json-1.1";
-
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const host = options.host ?? "127.0.0.1";
   const log = options.log ?? (() => {});
@@ -180,7 +176,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         if (req.method === "OPTIONS") return await preflight(req, res, methods);
         for (const [name, value] of Object.entries(await cors.headers(req))) res.setHeader(name, value!);
       }
-      if (req.method === "POST" && target.pathname === "/") return await handleApi(req, res, target);
+      if (req.method === "POST" && target.pathname === "/") return cors.observe(await api.handle(req, res, target));
       if (await hosted.handle(req, res, url)) return;
       if (await oauth.handle(req, res, url)) return;
       if (passesThrough(req.method, target.pathname)) return await proxy(req, res, upstream.url, target.target);
@@ -213,32 +209,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     );
   };
 
-  const handleApi = async (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => {
-    if (!req.headers["x-amz-target"]) return sendJson(res, 400, { message: "Missing x-amz-target header" });
-    const raw = await readBody(req);
-    const operation = String(req.headers["x-amz-target"]).split(".")[1] ?? "";
-    let body: unknown;
-    try {
-      body = raw.length > 0 ? JSON.parse(raw.toString("utf8")) : {};
-    } catch {
-      body = null;
-    }
-    if (!body || typeof body !== "object" || Array.isArray(body)) {
-      return sendAws(res, new AwsError("SerializationException", "The request body is not a JSON object"));
-    }
-    let result: unknown;
-    try {
-      result = await api.dispatch(operation, body as Record<string, unknown>);
-    } catch (error) {
-      const e = toAwsError(error);
-      if (e.status >= 500) log(`${operation} failed: ${e.message}`);
-      return sendAws(res, e);
-    }
-    if (result === PASS_THROUGH) await proxy(req, res, upstream.url, target.target, raw);
-    else sendAws(res, result);
-    cors.observe(operation);
-  };
-
   server.on("request", (req, res) => void handle(req, res));
 
   // Forget expired codes, pages, sessions.
@@ -257,8 +227,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     stateSizes: () => ({
       ...hosted.stateSizes(),
       codes: codes.size,
-      challengeSessions: api.challengeSessionCount,
-      passkeyRegistrations: api.passkeyRegistrationCount,
+      ...api.stateSizes(),
       ...registry.stateSizes(),
       jwksPools: upstream.jwksPoolCount,
     }),
@@ -279,19 +248,6 @@ function notFound(req: IncomingMessage, res: ServerResponse) {
     return sendHtml(res, 404, errorPage("Not found", "There is no page at this address."));
   }
   sendJson(res, 404, { message: "Not found" });
-}
-
-/** Answers in the Cognito JSON API's shape: the result, or `{__type, message}` for an error. */
-function sendAws(res: ServerResponse, result: unknown) {
-  const headers = { "Content-Type": AMZ_JSON, "x-amzn-RequestId": randomUUID() };
-  if (result instanceof AwsError) {
-    send(res, result.status, JSON.stringify({ __type: result.type, message: result.message }), {
-      ...headers,
-      "x-amzn-ErrorType": result.type,
-    });
-    return;
-  }
-  send(res, 200, JSON.stringify(result ?? {}), headers);
 }
 
 export interface LocalCognitoOptions {

@@ -9,6 +9,7 @@ import type { AuthorizationCodes } from "./authorization-codes.ts";
 import { s256 } from "./authorize-request.ts";
 import { AwsError, toAwsError } from "./errors.ts";
 import { isForm, readBody, send, sendJson } from "./http.ts";
+import { refreshForTokenEndpoint } from "./operations/tokens.ts";
 import { safeEqual } from "./secret-hash.ts";
 import type { TokenRegistry } from "./token-registry.ts";
 import type { AppClient, Upstream } from "./upstream.ts";
@@ -165,7 +166,7 @@ export class OAuthEndpoints {
     if (!refreshToken) throw new OAuthError(400, "invalid_request", "refresh_token is required");
     let result;
     try {
-      result = await this.o.api.refreshForTokenEndpoint(client, refreshToken);
+      result = await refreshForTokenEndpoint(this.o.api.context, client, refreshToken);
     } catch (error) {
       const e = toAwsError(error);
       if (e.type === "NotAuthorizedException" || e.type === "RefreshTokenReuseException") {
@@ -217,7 +218,7 @@ export class OAuthEndpoints {
     }
     let user: { Username?: string; UserAttributes?: Array<{ Name?: string; Value?: string }> };
     try {
-      await this.o.api.verifyAccessToken(match[1]);
+      await this.o.api.context.accessTokens.verify(match[1]);
       user = await this.o.upstream.call("GetUser", { AccessToken: match[1] });
     } catch (error) {
       const e = toAwsError(error);

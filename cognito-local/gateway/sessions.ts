@@ -23,7 +23,7 @@ interface SessionBase {
 /** A challenge after a password (cognito-local's own challenges: new password, MFA). */
 export interface PasswordChallengeSession extends SessionBase {
   kind: "password";
-  /** Kept to obtain a stored refresh token once the challenge is answered (see CognitoApi.completeChallenge). */
+  /** Kept to obtain a stored refresh token once the challenge is answered (see completeChallenge in operations/sign-in.ts). */
   password: string;
 }
 

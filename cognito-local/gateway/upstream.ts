@@ -21,9 +21,15 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { AwsError, toAwsError } from "./errors.ts";
 import type { Jwk } from "./jwt.ts";
+import type { Input, Operation, Output } from "./operations/operation.ts";
 
 export type AppClient = UserPoolClientType & { ClientId: string; UserPoolId: string };
 export type User = AdminGetUserCommandOutput & { Username: string };
+
+/** The value of one of the user's attributes. */
+export function attribute(user: User, name: string): string | undefined {
+  return user.UserAttributes?.find((a) => a.Name === name)?.Value;
+}
 
 export class Upstream {
   readonly url: URL;
@@ -43,8 +49,12 @@ export class Upstream {
     });
   }
 
-  /** A raw JSON API call, answered with cognito-local's JSON or thrown as an AwsError. */
-  async call<T = Record<string, unknown>>(operation: string, body: unknown): Promise<T> {
+  /**
+   * A raw JSON API call, answered with cognito-local's JSON (taken as the
+   * operation's response; its dates stay epoch seconds, as on the wire) or
+   * thrown as an AwsError.
+   */
+  async call<Op extends Operation>(operation: Op, input: Input<Op>): Promise<Output<Op>> {
     let response: Response;
     try {
       response = await fetch(new URL("/", this.url), {
@@ -53,7 +63,7 @@ export class Upstream {
           "Content-Type": "application/x-amz-json-1.1",
           "X-Amz-Target": `AWSCognitoIdentityProviderService.${operation}`,
         },
-        body: JSON.stringify(body ?? {}),
+        body: JSON.stringify(input ?? {}),
       });
     } catch {
       throw new AwsError("InternalErrorException", "cognito-local is not reachable behind the gateway", 502);
@@ -65,7 +75,7 @@ export class Upstream {
     } catch {
       // fall through with an empty object
     }
-    if (response.ok) return json as T;
+    if (response.ok) return json as Output<Op>;
     const type = typeof json.__type === "string" ? json.__type : "InternalErrorException";
     const message = typeof json.message === "string" ? json.message : text;
     throw new AwsError(type, message, response.status);

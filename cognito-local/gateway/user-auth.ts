@@ -22,11 +22,12 @@ import type {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { AwsError, incorrectCredentials, invalidSession } from "./errors.ts";
 import { maskDestination } from "./mask.ts";
+import type { Input } from "./operations/operation.ts";
 import type { Passkeys } from "./passkeys.ts";
 import type { PasswordlessUsers } from "./passwordless-users.ts";
 import { allowedFirstFactors, type PoolSettings } from "./pool-settings.ts";
 import type { ChallengeSessions, UserAuthSession } from "./sessions.ts";
-import type { AppClient, Upstream, User } from "./upstream.ts";
+import { type AppClient, attribute, type Upstream, type User } from "./upstream.ts";
 
 type Params = Record<string, string | undefined>;
 
@@ -114,10 +115,10 @@ export class UserAuth {
     client: AppClient,
     sessionId: string,
     session: UserAuthSession,
-    body: Record<string, unknown>,
+    input: Input<"RespondToAuthChallenge">,
   ): Promise<RespondToAuthChallengeResponse> {
-    const responses = (body.ChallengeResponses ?? {}) as Params;
-    if (body.ChallengeName !== session.challengeName) {
+    const responses: Params = input.ChallengeResponses ?? {};
+    if (input.ChallengeName !== session.challengeName) {
       throw new AwsError("InvalidParameterException", `Invalid challenge name: expected ${session.challengeName}`);
     }
     const user = session.unknownUser ? null : await this.o.up.user(client.UserPoolId, responses.USERNAME ?? "");
@@ -309,8 +310,4 @@ function sameCode(answer: string, code: string): boolean {
   const a = Buffer.from(answer.trim());
   const b = Buffer.from(code);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function attribute(user: User, name: string): string | undefined {
-  return user.UserAttributes?.find((a) => a.Name === name)?.Value;
 }

@@ -16,6 +16,7 @@
  * verifies the rest.
  */
 import { createHash } from "node:crypto";
+import type { WebAuthnCredentialDescription } from "@aws-sdk/client-cognito-identity-provider";
 import {
   type AuthenticationResponseJSON,
   generateAuthenticationOptions,
@@ -27,12 +28,11 @@ import {
 import { decodeAttestationObject, isoBase64URL, parseAuthenticatorData } from "@simplewebauthn/server/helpers";
 import { AwsError, incorrectCredentials } from "./errors.ts";
 import { ExpiringStore } from "./expiring-store.ts";
+import type { Input, Output } from "./operations/operation.ts";
 import type { Passkeys, StoredPasskey } from "./passkeys.ts";
 import { allowedFirstFactors, type PoolSettings } from "./pool-settings.ts";
 import type { Upstream } from "./upstream.ts";
 import type { PasskeySignIn } from "./user-auth.ts";
-
-type Body = Record<string, unknown>;
 
 /** How long the browser may take (the options' `timeout`), and how long a registration challenge lives. */
 export const WEBAUTHN_TIMEOUT_MS = 3 * 60_000;
@@ -76,8 +76,8 @@ export class WebAuthn implements PasskeySignIn {
 
   // --- registration -------------------------------------------------------------
 
-  async startRegistration(body: Body) {
-    const { poolId, username, clientId } = await this.o.verifyAccessToken(body.AccessToken);
+  async startRegistration(input: Input<"StartWebAuthnRegistration">): Promise<Output<"StartWebAuthnRegistration">> {
+    const { poolId, username, clientId } = await this.o.verifyAccessToken(input.AccessToken);
     await this.assertEnabled(poolId);
     const { relyingPartyId, userVerification } = this.o.settings.webAuthn(poolId);
     const user = await this.o.up.user(poolId, username);
@@ -109,13 +109,16 @@ export class WebAuthn implements PasskeySignIn {
       relyingPartyId,
       expiresAt: Date.now() + WEBAUTHN_TIMEOUT_MS,
     });
-    return { CredentialCreationOptions: options };
+    // (JSON options are a document, which TypeScript cannot see of an interface)
+    return { CredentialCreationOptions: options as unknown as CreationOptionsDocument };
   }
 
-  async completeRegistration(body: Body) {
-    const { poolId, username, clientId } = await this.o.verifyAccessToken(body.AccessToken);
+  async completeRegistration(
+    input: Input<"CompleteWebAuthnRegistration">,
+  ): Promise<Output<"CompleteWebAuthnRegistration">> {
+    const { poolId, username, clientId } = await this.o.verifyAccessToken(input.AccessToken);
     await this.assertEnabled(poolId);
-    const credential = parseCredential<RegistrationResponseJSON>(body.Credential, "Credential");
+    const credential = parseCredential<RegistrationResponseJSON>(input.Credential, "Credential");
     const key = pendingKey(poolId, username);
     const pending = this.pending.get(key);
     if (!pending || pending.expiresAt <= Date.now()) {
@@ -185,25 +188,25 @@ export class WebAuthn implements PasskeySignIn {
 
   // --- listing and deleting -------------------------------------------------------
 
-  async list(body: Body) {
-    const { poolId, username } = await this.o.verifyAccessToken(body.AccessToken);
-    const max = body.MaxResults === undefined ? 20 : Number(body.MaxResults);
+  async list(input: Input<"ListWebAuthnCredentials">): Promise<Output<"ListWebAuthnCredentials">> {
+    const { poolId, username } = await this.o.verifyAccessToken(input.AccessToken);
+    const max = input.MaxResults === undefined ? 20 : Number(input.MaxResults);
     if (!Number.isInteger(max) || max < 1 || max > 20) {
       throw new AwsError("InvalidParameterException", "MaxResults must be between 1 and 20.");
     }
     const all = this.o.passkeys.list(poolId, username);
-    const start = body.NextToken === undefined ? 0 : decodeNextToken(body.NextToken, all.length);
+    const start = input.NextToken === undefined ? 0 : decodeNextToken(input.NextToken, all.length);
     const page = all.slice(start, start + max);
     const next = start + max < all.length ? Buffer.from(String(start + max)).toString("base64url") : undefined;
     return { Credentials: page.map(describe), ...(next ? { NextToken: next } : {}) };
   }
 
-  async delete(body: Body) {
-    const { poolId, username } = await this.o.verifyAccessToken(body.AccessToken);
-    if (typeof body.CredentialId !== "string" || !body.CredentialId) {
+  async delete(input: Input<"DeleteWebAuthnCredential">): Promise<Output<"DeleteWebAuthnCredential">> {
+    const { poolId, username } = await this.o.verifyAccessToken(input.AccessToken);
+    if (!input.CredentialId) {
       throw new AwsError("InvalidParameterException", "Missing required parameter CredentialId");
     }
-    if (!this.o.passkeys.delete(poolId, username, body.CredentialId)) {
+    if (!this.o.passkeys.delete(poolId, username, input.CredentialId)) {
       throw new AwsError("ResourceNotFoundException", "The passkey does not exist.");
     }
     this.o.log(`passkey deleted for ${username}`);
@@ -280,17 +283,19 @@ export class WebAuthn implements PasskeySignIn {
   }
 }
 
+type CreationOptionsDocument = NonNullable<Output<"StartWebAuthnRegistration">["CredentialCreationOptions"]>;
+
 const pendingKey = (poolId: string, username: string) => `${poolId}/${username}`;
 
-/** ListWebAuthnCredentials' shape (CreatedAt in epoch seconds, as the JSON protocol carries dates). */
-function describe(p: StoredPasskey) {
+/** ListWebAuthnCredentials' shape (CreatedAt to the second: the JSON protocol carries dates in epoch seconds). */
+function describe(p: StoredPasskey): WebAuthnCredentialDescription {
   return {
     CredentialId: p.credentialId,
     FriendlyCredentialName: p.friendlyName,
     RelyingPartyId: p.relyingPartyId,
     ...(p.authenticatorAttachment ? { AuthenticatorAttachment: p.authenticatorAttachment } : {}),
     AuthenticatorTransports: p.transports,
-    CreatedAt: Math.floor(p.createdAt / 1000),
+    CreatedAt: new Date(Math.floor(p.createdAt / 1000) * 1000),
   };
 }
 

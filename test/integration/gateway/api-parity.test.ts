@@ -5,6 +5,7 @@
  */
 import {
   AdminDisableUserCommand,
+  AdminGetUserCommand,
   AdminSetUserPasswordCommand,
   ChangePasswordCommand,
   CodeMismatchException,
@@ -85,6 +86,34 @@ describe("pass-through and sign-in", () => {
       new ListUsersCommand({ UserPoolId: stack.poolId, Filter: `email = "demo@example.com"` }),
     );
     expect(Users?.map((u) => u.Attributes?.find((a) => a.Name === "email")?.Value)).toEqual(["demo@example.com"]);
+  });
+
+  it("AWS answers a member of the wrong type with SerializationException and changes nothing; the gateway does too", async () => {
+    // AWS documents no message for this: the JSON protocol refuses the body
+    // before the operation runs (a boolean attribute value is the classic case).
+    const email = uniqueEmail("wrong-type");
+    const res = await fetch(stack.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-amz-json-1.1",
+        "x-amz-target": "AWSCognitoIdentityProviderService.SignUp",
+      },
+      body: JSON.stringify({
+        ClientId: stack.web.clientId,
+        Username: email,
+        Password: "Passw0rd!wrong-type",
+        UserAttributes: [{ Name: "email", Value: true }],
+      }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      __type: "SerializationException",
+      message: "UserAttributes[0].Value must be a string, not a boolean",
+    });
+    await expectAwsError(
+      stack.sdk.send(new AdminGetUserCommand({ UserPoolId: stack.poolId, Username: email })),
+      UserNotFoundException,
+    );
   });
 
   it("AWS answers USER_PASSWORD_AUTH with tokens, ExpiresIn and TokenType; the gateway does too", async () => {

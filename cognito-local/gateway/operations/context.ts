@@ -1,0 +1,127 @@
+/**
+ * What every operation handler is given: cognito-local (`up`), the gateway's
+ * own stores, the token services and the two sign-in flows with state of
+ * their own. Made once per gateway.
+ */
+import { AccessTokens } from "../access-tokens.ts";
+import { claim } from "../jwt.ts";
+import { Passkeys } from "../passkeys.ts";
+import { PasswordlessUsers } from "../passwordless-users.ts";
+import { PoolSettings } from "../pool-settings.ts";
+import { RefreshTokens } from "../refresh-tokens.ts";
+import { CHALLENGE_SESSION_MS, ChallengeSessions } from "../sessions.ts";
+import { TokenIssuer } from "../token-issuer.ts";
+import type { TokenRegistry } from "../token-registry.ts";
+import type { Upstream } from "../upstream.ts";
+import { UserAuth } from "../user-auth.ts";
+import { WebAuthn } from "../webauthn.ts";
+import { preventsUserExistenceErrors } from "./app-client.ts";
+import { passwordSignIn } from "./sign-in.ts";
+
+/** What the gateway keeps that cognito-local cannot. */
+export interface GatewayStores {
+  /** Pool and client settings cognito-local drops (durable). */
+  settings: PoolSettings;
+  /** Users' passkeys (durable). */
+  passkeys: Passkeys;
+  /** Users who signed up without a password (durable). */
+  passwordless: PasswordlessUsers;
+  /** Refresh tokens the gateway minted, and rotated-out ones (durable). */
+  refreshTokens: RefreshTokens;
+  /** Challenge `Session`s handed out and not yet answered (in memory, bounded). */
+  challenges: ChallengeSessions;
+  /** Tokens seen issued, for revocation (in memory). */
+  registry: TokenRegistry;
+}
+
+export interface OperationContext {
+  /** cognito-local, behind the gateway. */
+  up: Upstream;
+  stores: GatewayStores;
+  /** Records, completes and mints the tokens the gateway hands out. */
+  issuer: TokenIssuer;
+  /** Verifies access tokens as AWS does. */
+  accessTokens: AccessTokens;
+  /** Choice-based sign-in (USER_AUTH). */
+  userAuth: UserAuth;
+  /** Passkey registration and the WEB_AUTHN challenge. */
+  webAuthn: WebAuthn;
+  log: (line: string) => void;
+}
+
+export interface ContextOptions {
+  upstream: Upstream;
+  registry: TokenRegistry;
+  /** The gateway's public base URL: the issuer domain of every token. */
+  publicUrl: string;
+  log: (line: string) => void;
+  /**
+   * Where the gateway keeps what cognito-local cannot (passkeys, settings it
+   * drops, refresh tokens the gateway mints): `<dataDir>/.gateway`. Without
+   * it that state lives in memory and is lost on restart.
+   */
+  stateDir?: string;
+  /** Every email sign-in code is this (cognito-local's `CODE`), instead of random. */
+  fixedCode?: string;
+  /** Challenge session lifetime. Default 3 minutes, as on AWS; tests shorten it. */
+  challengeTtlMs?: number;
+  /** Most challenge sessions (and passkey registrations) held at once; then new ones are refused. */
+  challengeSessionLimit: number;
+}
+
+export function createContext(options: ContextOptions): OperationContext {
+  const up = options.upstream;
+  const log = options.log;
+  const stores: GatewayStores = {
+    settings: new PoolSettings(options.stateDir),
+    passkeys: new Passkeys(options.stateDir),
+    passwordless: new PasswordlessUsers(options.stateDir),
+    refreshTokens: new RefreshTokens(options.stateDir),
+    challenges: new ChallengeSessions(options.challengeSessionLimit, options.challengeTtlMs ?? CHALLENGE_SESSION_MS),
+    registry: options.registry,
+  };
+  const issuer = new TokenIssuer({
+    up,
+    registry: stores.registry,
+    refreshTokens: stores.refreshTokens,
+    publicUrl: options.publicUrl,
+  });
+  const accessTokens = new AccessTokens({ up, registry: stores.registry, publicUrl: options.publicUrl, log });
+  const webAuthn = new WebAuthn({
+    up,
+    settings: stores.settings,
+    passkeys: stores.passkeys,
+    verifyAccessToken: async (token) => {
+      const { jwt, poolId, username } = await accessTokens.verify(token);
+      return { poolId, username, clientId: claim(jwt, "client_id") ?? "" };
+    },
+    pendingLimit: options.challengeSessionLimit,
+    log,
+  });
+  const userAuth = new UserAuth({
+    passkeySignIn: webAuthn,
+    up,
+    settings: stores.settings,
+    sessions: stores.challenges,
+    passkeys: stores.passkeys,
+    passwordless: stores.passwordless,
+    fixedCode: options.fixedCode,
+    log,
+    passwordSignIn: (client, username, password) =>
+      passwordSignIn(
+        ctx,
+        client,
+        {
+          ClientId: client.ClientId,
+          AuthFlow: "USER_PASSWORD_AUTH",
+          AuthParameters: { USERNAME: username, PASSWORD: password },
+        },
+        { checkSecretHash: false },
+      ),
+    issueTokens: (client, user) => issuer.issue(client, user),
+    preventsUserExistenceErrors,
+  });
+  // (userAuth's password sign-in runs through this context, once made)
+  const ctx: OperationContext = { up, stores, issuer, accessTokens, userAuth, webAuthn, log };
+  return ctx;
+}

@@ -1,0 +1,76 @@
+/**
+ * Passwords: `ForgotPassword` and `ConfirmForgotPassword` (AWS's answers for
+ * unknown users and wrong codes), `ChangePassword` (a verified access token)
+ * and `AdminSetUserPassword`, each with the pool's password policy. A user
+ * who signed up without a password has one from then on.
+ */
+import { type AwsError, codeMismatch, incorrectCredentials, userNotFoundForClient } from "../errors.ts";
+import { assertPasswordConforms } from "../password-policy.ts";
+import { checkSecretHash, preventsUserExistenceErrors } from "./app-client.ts";
+import { fakeDelivery, masked } from "./delivery.ts";
+import { type Handler, type OperationTable, PASS_THROUGH } from "./operation.ts";
+
+const forgotPassword: Handler<"ForgotPassword"> = async (input, ctx) => {
+  const client = await ctx.up.client(input.ClientId);
+  checkSecretHash(client, [input.Username], input.SecretHash, "other");
+  try {
+    const result = await ctx.up.call("ForgotPassword", input);
+    return { ...result, CodeDeliveryDetails: masked(result.CodeDeliveryDetails) };
+  } catch (error) {
+    if ((error as AwsError).type === "UserNotFoundException") {
+      if (preventsUserExistenceErrors(client)) return { CodeDeliveryDetails: fakeDelivery(input.Username ?? "") };
+      throw userNotFoundForClient();
+    }
+    throw error;
+  }
+};
+
+const confirmForgotPassword: Handler<"ConfirmForgotPassword"> = async (input, ctx) => {
+  const client = await ctx.up.client(input.ClientId);
+  checkSecretHash(client, [input.Username], input.SecretHash, "other");
+  const pool = await ctx.up.pool(client.UserPoolId);
+  assertPasswordConforms(input.Password, pool.Policies?.PasswordPolicy);
+  try {
+    const result = await ctx.up.call("ConfirmForgotPassword", input);
+    const user = await ctx.up.user(client.UserPoolId, input.Username ?? "");
+    if (user) ctx.stores.passwordless.remove(client.UserPoolId, user.Username);
+    return result;
+  } catch (error) {
+    const type = (error as AwsError).type;
+    if (type === "CodeMismatchException") throw codeMismatch();
+    if (type === "UserNotFoundException") {
+      throw preventsUserExistenceErrors(client) ? codeMismatch() : userNotFoundForClient();
+    }
+    throw error;
+  }
+};
+
+const changePassword: Handler<"ChangePassword"> = async (input, ctx) => {
+  const { poolId } = await ctx.accessTokens.verify(input.AccessToken);
+  const pool = await ctx.up.pool(poolId);
+  assertPasswordConforms(input.ProposedPassword, pool.Policies?.PasswordPolicy);
+  try {
+    return await ctx.up.call("ChangePassword", input);
+  } catch (error) {
+    // cognito-local: InvalidPasswordException for a wrong previous password.
+    if ((error as AwsError).type === "InvalidPasswordException") throw incorrectCredentials();
+    throw error;
+  }
+};
+
+const adminSetUserPassword: Handler<"AdminSetUserPassword"> = async (input, ctx) => {
+  if (typeof input.UserPoolId !== "string") return PASS_THROUGH;
+  const pool = await ctx.up.pool(input.UserPoolId);
+  assertPasswordConforms(input.Password, pool.Policies?.PasswordPolicy);
+  const result = await ctx.up.call("AdminSetUserPassword", input);
+  const user = await ctx.up.user(input.UserPoolId, input.Username ?? "");
+  if (user) ctx.stores.passwordless.remove(input.UserPoolId, user.Username);
+  return result;
+};
+
+export const passwordOperations = {
+  ForgotPassword: forgotPassword,
+  ConfirmForgotPassword: confirmForgotPassword,
+  ChangePassword: changePassword,
+  AdminSetUserPassword: adminSetUserPassword,
+} satisfies OperationTable;

@@ -1,0 +1,227 @@
+/**
+ * Sign-in: `InitiateAuth` and `RespondToAuthChallenge`, with the client's
+ * flows and SECRET_HASH checked, AWS's errors for wrong passwords, unknown and
+ * disabled users, challenge sessions that must be the ones issued, and
+ * choice-based sign-in (USER_AUTH, in user-auth.ts). Refreshes are in
+ * tokens.ts.
+ */
+import type { AuthenticationResultType } from "@aws-sdk/client-cognito-identity-provider";
+import { AwsError, incorrectCredentials, invalidSession, userDisabled } from "../errors.ts";
+import { assertPasswordConforms } from "../password-policy.ts";
+import type { AppClient, User } from "../upstream.ts";
+import { allowsFlow, checkSecretHash, unknownUser } from "./app-client.ts";
+import type { OperationContext } from "./context.ts";
+import { type Handler, type Input, type OperationTable, type Output, PASS_THROUGH } from "./operation.ts";
+import { refreshTokenAuth } from "./tokens.ts";
+
+const initiateAuth: Handler<"InitiateAuth"> = async (input, ctx, options) => {
+  const client = await ctx.up.client(input.ClientId);
+  const params = input.AuthParameters ?? {};
+  switch (input.AuthFlow) {
+    case "USER_PASSWORD_AUTH":
+      if (!options.hostedUi && !allowsFlow(client, "USER_PASSWORD_AUTH")) {
+        throw new AwsError("InvalidParameterException", "USER_PASSWORD_AUTH flow not enabled for this client");
+      }
+      return passwordSignIn(ctx, client, input);
+    case "REFRESH_TOKEN_AUTH":
+    case "REFRESH_TOKEN":
+      if (!allowsFlow(client, "REFRESH_TOKEN_AUTH")) {
+        throw new AwsError("InvalidParameterException", "REFRESH_TOKEN_AUTH flow not enabled for this client");
+      }
+      // AWS: "You can't authenticate with REFRESH_TOKEN_AUTH in app clients
+      // with refresh token rotation enabled."
+      if (ctx.stores.settings.rotation(client.ClientId).enabled) {
+        throw new AwsError(
+          "InvalidParameterException",
+          "REFRESH_TOKEN_AUTH is not available for a client with refresh token rotation: use GetTokensFromRefreshToken",
+        );
+      }
+      return refreshTokenAuth(ctx, client, input);
+    case "USER_AUTH":
+      if (!options.hostedUi && !allowsFlow(client, "USER_AUTH")) {
+        throw new AwsError("InvalidParameterException", "USER_AUTH flow not enabled for this client");
+      }
+      if (ctx.stores.settings.tier(client.UserPoolId) === "LITE") {
+        throw new AwsError(
+          "FeatureUnavailableInTierException",
+          "USER_AUTH is not available in the LITE tier: the user pool must be in the ESSENTIALS tier or higher",
+        );
+      }
+      if (params.USERNAME) checkSecretHash(client, [params.USERNAME], params.SECRET_HASH, "auth");
+      return ctx.userAuth.initiate(client, params, input.Session);
+    default:
+      // cognito-local supports no other flow; it answers that itself.
+      return PASS_THROUGH;
+  }
+};
+
+/**
+ * A password sign-in (USER_PASSWORD_AUTH, and PASSWORD in USER_AUTH, whose
+ * caller has already checked SECRET_HASH against the name the app sent).
+ */
+export async function passwordSignIn(
+  ctx: OperationContext,
+  client: AppClient,
+  input: Input<"InitiateAuth">,
+  { checkSecretHash: checkHash = true } = {},
+): Promise<Output<"InitiateAuth">> {
+  const params = input.AuthParameters ?? {};
+  const { USERNAME: username, PASSWORD: password } = params;
+  if (!username) throw new AwsError("InvalidParameterException", "Missing required parameter USERNAME");
+  if (!password) throw new AwsError("InvalidParameterException", "Missing required parameter PASSWORD");
+  if (checkHash) checkSecretHash(client, [username], params.SECRET_HASH, "auth");
+
+  let result: Output<"InitiateAuth">;
+  try {
+    result = await ctx.up.call("InitiateAuth", input);
+  } catch (error) {
+    // cognito-local: InvalidPasswordException for a wrong password,
+    // NotAuthorizedException for an unknown user.
+    const e = error as AwsError;
+    if (e.type === "InvalidPasswordException") throw incorrectCredentials();
+    if (e.type === "NotAuthorizedException") throw unknownUser(client);
+    throw e;
+  }
+
+  const user = await ctx.up.user(client.UserPoolId, username);
+  if (!user) throw unknownUser(client);
+  if (result.ChallengeName === "NEW_PASSWORD_REQUIRED") {
+    // cognito-local asks for a new password without checking the temporary one.
+    await checkPassword(ctx, client, user, password);
+  }
+  // cognito-local signs disabled users in. (Said only to someone who knows
+  // the password, like AWS.)
+  if (user.Enabled === false) {
+    if (result.AuthenticationResult?.RefreshToken) {
+      await ctx.up.revoke(client.ClientId, result.AuthenticationResult.RefreshToken);
+    }
+    throw userDisabled();
+  }
+  if (result.ChallengeName) {
+    if (result.Session) {
+      ctx.stores.challenges.add(
+        {
+          kind: "password",
+          clientId: client.ClientId,
+          poolId: client.UserPoolId,
+          username: user.Username,
+          challengeName: result.ChallengeName,
+          password,
+        },
+        result.Session,
+      );
+    }
+    return result;
+  }
+  return { ...result, AuthenticationResult: ctx.issuer.issued(client, result.AuthenticationResult) };
+}
+
+const respondToAuthChallenge: Handler<"RespondToAuthChallenge"> = async (input, ctx) => {
+  const client = await ctx.up.client(input.ClientId);
+  const responses = input.ChallengeResponses ?? {};
+  const username = responses.USERNAME;
+  if (!username) throw new AwsError("InvalidParameterException", "Missing required parameter USERNAME");
+  checkSecretHash(client, [username], responses.SECRET_HASH, "auth");
+
+  // cognito-local accepts any Session; AWS only the one it issued, for 3 minutes.
+  const sessionId = typeof input.Session === "string" ? input.Session : "";
+  const session = ctx.stores.challenges.get(sessionId, client.ClientId);
+  if (!session || session.kind === "sign-up") throw invalidSession();
+  if (session.kind === "user-auth") return ctx.userAuth.respond(client, sessionId, session, input);
+  if (input.ChallengeName !== session.challengeName) {
+    throw new AwsError("InvalidParameterException", `Invalid challenge name: expected ${session.challengeName}`);
+  }
+  const user = await ctx.up.user(client.UserPoolId, username);
+  if (!user || user.Username !== session.username) throw invalidSession();
+
+  let password = session.password;
+  if (input.ChallengeName === "NEW_PASSWORD_REQUIRED") {
+    if (!responses.NEW_PASSWORD)
+      throw new AwsError("InvalidParameterException", "Missing required parameter NEW_PASSWORD");
+    const pool = await ctx.up.pool(client.UserPoolId);
+    assertPasswordConforms(responses.NEW_PASSWORD, pool.Policies?.PasswordPolicy);
+    password = responses.NEW_PASSWORD;
+  }
+
+  let result: Output<"RespondToAuthChallenge">;
+  try {
+    result = await ctx.up.call("RespondToAuthChallenge", input);
+  } catch (error) {
+    if ((error as AwsError).type === "CodeMismatchException") {
+      throw new AwsError("CodeMismatchException", "Invalid code received for user");
+    }
+    throw error;
+  }
+  ctx.stores.challenges.delete(sessionId);
+  if (result.ChallengeName) {
+    if (result.Session) {
+      const { expiresAt: _, ...next } = session;
+      ctx.stores.challenges.add({ ...next, challengeName: result.ChallengeName, password }, result.Session);
+    }
+    return result;
+  }
+  return { ...result, AuthenticationResult: await completeChallenge(ctx, client, user, password, result) };
+};
+
+/**
+ * cognito-local does not store the refresh token it issues after a
+ * challenge, so REFRESH_TOKEN_AUTH would later refuse it. The gateway asks
+ * for the tokens again with ADMIN_USER_PASSWORD_AUTH (which does store it),
+ * using the password the user has just proved or set.
+ */
+async function completeChallenge(
+  ctx: OperationContext,
+  client: AppClient,
+  user: User,
+  password: string,
+  result: Output<"RespondToAuthChallenge">,
+): Promise<AuthenticationResultType | undefined> {
+  try {
+    return ctx.issuer.issued(client, await ctx.up.adminPasswordAuth(client, user.Username, password));
+  } catch (error) {
+    ctx.log(
+      `could not obtain a stored refresh token after the challenge (${(error as Error).message}); its refresh token will not refresh`,
+    );
+    return ctx.issuer.issued(client, result.AuthenticationResult);
+  }
+}
+
+/** Checks a temporary password the way cognito-local checks a permanent one. */
+async function checkPassword(ctx: OperationContext, client: AppClient, user: User, password: string) {
+  try {
+    const result = await ctx.up.adminPasswordAuth(client, user.Username, password);
+    if (result.RefreshToken) await ctx.up.revoke(client.ClientId, result.RefreshToken);
+  } catch (error) {
+    if ((error as AwsError).type === "InvalidPasswordException") throw incorrectCredentials();
+    throw error;
+  }
+}
+
+/**
+ * Tokens for a user the gateway's Hosted UI already knows (its signed-in
+ * cookie): AWS's managed login skips the form while the session lasts.
+ */
+export async function hostedSessionTokens(
+  ctx: OperationContext,
+  clientId: string,
+  username: string,
+  password: string | undefined,
+): Promise<AuthenticationResultType> {
+  const client = await ctx.up.client(clientId);
+  const user = await ctx.up.user(client.UserPoolId, username);
+  if (!user) throw incorrectCredentials();
+  if (user.Enabled === false) throw userDisabled();
+  // Signed in with an email code: no password to sign in with again.
+  if (password === undefined) return ctx.issuer.issue(client, user);
+  try {
+    return ctx.issuer.issued(client, await ctx.up.adminPasswordAuth(client, user.Username, password));
+  } catch (error) {
+    if ((error as AwsError).type === "InvalidPasswordException") throw incorrectCredentials();
+    throw error;
+  }
+}
+
+export const signInOperations = {
+  InitiateAuth: initiateAuth,
+  RespondToAuthChallenge: respondToAuthChallenge,
+} satisfies OperationTable;
