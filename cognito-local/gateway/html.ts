@@ -1,7 +1,9 @@
 /**
- * The Hosted UI's pages. Every interpolated value goes through `html`, which
- * escapes it, so nothing a request carries (state, redirect_uri, usernames,
- * error messages) can reach the page as markup.
+ * The gateway's HTML: the layout every Hosted UI page and error page shares,
+ * and the pieces forms share (each page's own markup is in its module under
+ * hosted-ui/). Every interpolated value goes through `html`, which escapes
+ * it, so nothing a request carries (state, redirect_uri, usernames, error
+ * messages) can reach the page as markup.
  */
 
 class SafeHtml {
@@ -89,249 +91,19 @@ export interface FormMessages {
   notice?: string;
 }
 
-function messages({ error, notice }: FormMessages): SafeHtml {
+export function messages({ error, notice }: FormMessages): SafeHtml {
   return html`${error ? html`<div class="error" role="alert" id="form-error">${error}</div>` : ""}${
     notice ? html`<div class="notice" role="status">${notice}</div>` : ""
   }`;
 }
 
 /** `aria-describedby` pointing at the error, when there is one. */
-function describedBy(m: FormMessages): SafeHtml {
+export function describedBy(m: FormMessages): SafeHtml {
   return m.error ? html` aria-describedby="form-error" aria-invalid="true"` : html``;
 }
 
-const flowField = (flow: string) => html`<input type="hidden" name="flow" value="${flow}">`;
-
-export interface LoginPage extends FormMessages {
-  flow: string;
-  username?: string;
-  usernameLabel: string;
-  signUpHref: string;
-  forgotPasswordHref: string;
-  /** Offer "Email me a code" (the pool allows EMAIL_OTP), as managed login does. */
-  emailCodes?: boolean;
-}
-
-export function loginPage(p: LoginPage): string {
-  return layout(
-    "Sign in",
-    html`${messages(p)}
-<form method="post" action="/login">
-${flowField(p.flow)}
-<div class="field">
-<label for="username">${p.usernameLabel}</label>
-<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${p.username ?? ""}"${describedBy(p)}>
-</div>
-<div class="field">
-<label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required${describedBy(p)}>
-</div>
-<button type="submit">Sign in</button>
-${
-  p.emailCodes
-    ? html`<p class="hint" id="email-code-hint">No password? We can email you a one-time sign-in code instead.</p>
-<button type="submit" name="action" value="email-code" class="secondary" formnovalidate aria-describedby="email-code-hint">Email me a code</button>`
-    : ""
-}
-</form>
-<nav aria-label="Account">
-<a href="${p.forgotPasswordHref}">Forgot your password?</a>
-<a href="${p.signUpHref}">Create an account</a>
-</nav>`,
-  );
-}
-
-export interface NewPasswordPage extends FormMessages {
-  flow: string;
-  passwordHint: string;
-}
-
-export function newPasswordPage(p: NewPasswordPage): string {
-  return layout(
-    "Change your password",
-    html`${messages(p)}
-<p>You signed in with a temporary password. Choose a new one to continue.</p>
-<form method="post" action="/challenge">
-${flowField(p.flow)}
-<div class="field">
-<label for="new-password">New password</label>
-<input id="new-password" name="newPassword" type="password" autocomplete="new-password" required aria-describedby="password-hint${p.error ? " form-error" : ""}">
-<p class="hint" id="password-hint">${p.passwordHint}</p>
-</div>
-<div class="field">
-<label for="confirm-password">Confirm new password</label>
-<input id="confirm-password" name="confirmPassword" type="password" autocomplete="new-password" required${describedBy(p)}>
-</div>
-<button type="submit">Change password and sign in</button>
-</form>`,
-  );
-}
-
-export interface MfaPage extends FormMessages {
-  flow: string;
-  /** SOFTWARE_TOKEN_MFA or SMS_MFA */
-  challengeName: string;
-  deviceName?: string;
-}
-
-export function mfaPage(p: MfaPage): string {
-  const app = p.challengeName === "SOFTWARE_TOKEN_MFA";
-  return layout(
-    "Enter your code",
-    html`${messages(p)}
-<p id="code-hint">${
-      app
-        ? `Enter the 6-digit code from your authenticator app${p.deviceName ? ` (${p.deviceName})` : ""}.`
-        : "Enter the 6-digit code we sent you."
-    }</p>
-<form method="post" action="/challenge">
-${flowField(p.flow)}
-<div class="field">
-<label for="code">Code</label>
-<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required aria-describedby="code-hint${p.error ? " form-error" : ""}">
-</div>
-<button type="submit">Sign in</button>
-</form>`,
-  );
-}
-
-export interface EmailCodePage extends FormMessages {
-  flow: string;
-  /** Where the code went, masked (d***@e***). */
-  destination?: string;
-  loginHref: string;
-}
-
-export function emailCodePage(p: EmailCodePage): string {
-  return layout(
-    "Enter your sign-in code",
-    html`${messages(p)}
-<p id="code-hint">We emailed a sign-in code${p.destination ? ` to ${p.destination}` : ""}. It works once, for 3 minutes.</p>
-<form method="post" action="/challenge">
-${flowField(p.flow)}
-<div class="field">
-<label for="code">Sign-in code</label>
-<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6,8}" maxlength="8" required aria-describedby="code-hint${p.error ? " form-error" : ""}">
-</div>
-<button type="submit">Sign in</button>
-</form>
-<form method="post" action="/challenge">
-${flowField(p.flow)}
-<input type="hidden" name="action" value="resend">
-<button type="submit" class="secondary">Send a new code</button>
-</form>
-<nav aria-label="Account"><a href="${p.loginHref}">Sign in another way</a></nav>`,
-  );
-}
-
-export interface SignUpPage extends FormMessages {
-  flow: string;
-  email?: string;
-  passwordHint: string;
-  loginHref: string;
-}
-
-export function signUpPage(p: SignUpPage): string {
-  return layout(
-    "Create an account",
-    html`${messages(p)}
-<form method="post" action="/signup">
-${flowField(p.flow)}
-<div class="field">
-<label for="email">Email</label>
-<input id="email" name="email" type="email" autocomplete="email" required value="${p.email ?? ""}"${describedBy(p)}>
-</div>
-<div class="field">
-<label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="new-password" required aria-describedby="password-hint${p.error ? " form-error" : ""}">
-<p class="hint" id="password-hint">${p.passwordHint}</p>
-</div>
-<button type="submit">Sign up</button>
-</form>
-<nav aria-label="Account"><a href="${p.loginHref}">Already have an account? Sign in</a></nav>`,
-  );
-}
-
-export interface ConfirmSignUpPage extends FormMessages {
-  flow: string;
-  destination?: string;
-}
-
-export function confirmSignUpPage(p: ConfirmSignUpPage): string {
-  return layout(
-    "Confirm your account",
-    html`${messages(p)}
-<p id="code-hint">We sent a confirmation code${p.destination ? ` to ${p.destination}` : ""}. Enter it below.</p>
-<form method="post" action="/confirm">
-${flowField(p.flow)}
-<div class="field">
-<label for="code">Confirmation code</label>
-<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required aria-describedby="code-hint${p.error ? " form-error" : ""}">
-</div>
-<button type="submit">Confirm account</button>
-</form>
-<form method="post" action="/confirm">
-${flowField(p.flow)}
-<input type="hidden" name="action" value="resend">
-<button type="submit" class="secondary">Send a new code</button>
-</form>`,
-  );
-}
-
-export interface ForgotPasswordPage extends FormMessages {
-  flow: string;
-  username?: string;
-  usernameLabel: string;
-  loginHref: string;
-}
-
-export function forgotPasswordPage(p: ForgotPasswordPage): string {
-  return layout(
-    "Reset your password",
-    html`${messages(p)}
-<p id="forgot-hint">Enter your ${p.usernameLabel.toLowerCase()} and we will send you a code to reset your password.</p>
-<form method="post" action="/forgotPassword">
-${flowField(p.flow)}
-<div class="field">
-<label for="username">${p.usernameLabel}</label>
-<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${p.username ?? ""}" aria-describedby="forgot-hint${p.error ? " form-error" : ""}">
-</div>
-<button type="submit">Send code</button>
-</form>
-<nav aria-label="Account"><a href="${p.loginHref}">Back to sign in</a></nav>`,
-  );
-}
-
-export interface ConfirmForgotPasswordPage extends FormMessages {
-  flow: string;
-  destination?: string;
-  passwordHint: string;
-}
-
-export function confirmForgotPasswordPage(p: ConfirmForgotPasswordPage): string {
-  return layout(
-    "Choose a new password",
-    html`${messages(p)}
-<p id="code-hint">We sent a code${p.destination ? ` to ${p.destination}` : ""}. Enter it with your new password.</p>
-<form method="post" action="/confirmForgotPassword">
-${flowField(p.flow)}
-<div class="field">
-<label for="code">Code</label>
-<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required aria-describedby="code-hint${p.error ? " form-error" : ""}">
-</div>
-<div class="field">
-<label for="new-password">New password</label>
-<input id="new-password" name="newPassword" type="password" autocomplete="new-password" required aria-describedby="password-hint">
-<p class="hint" id="password-hint">${p.passwordHint}</p>
-</div>
-<div class="field">
-<label for="confirm-password">Confirm new password</label>
-<input id="confirm-password" name="confirmPassword" type="password" autocomplete="new-password" required${describedBy(p)}>
-</div>
-<button type="submit">Reset password</button>
-</form>`,
-  );
-}
+/** The hidden field that ties a form to its page flow. */
+export const flowField = (flow: string) => html`<input type="hidden" name="flow" value="${flow}">`;
 
 export function errorPage(title: string, message: string): string {
   return layout(

@@ -17,7 +17,7 @@ import { CognitoApi } from "./api.ts";
 import { AuthorizationCodes } from "./authorization-codes.ts";
 import { CorsPolicy } from "./cors.ts";
 import { StoreFullError } from "./expiring-store.ts";
-import { HostedUi } from "./hosted-ui.ts";
+import { HostedUi } from "./hosted-ui/index.ts";
 import { errorPage } from "./html.ts";
 import { BodyTooLargeError, proxy, send, sendHtml, sendJson } from "./http.ts";
 import { OAuthEndpoints } from "./oauth.ts";

@@ -1,0 +1,120 @@
+/**
+ * Page flows: what a sign-in remembers from one page to the next (the
+ * authorization request, the Cognito `Session`, the password for the final
+ * token request), in memory, keyed by a random `flow` id in each form's
+ * hidden field. Every form submission is read here, in one place, before
+ * any page sees it: a form that is not URL-encoded, or whose flow is
+ * unknown, expired or at another page, is refused.
+ */
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ChallengeNameType } from "@aws-sdk/client-cognito-identity-provider";
+import { type AuthorizeRequest, type AuthorizeValidation, validateAuthorizeRequest } from "../authorize-request.ts";
+import { errorPage } from "../html.ts";
+import { isForm, readBody, redirect, sendHtml } from "../http.ts";
+import { describePasswordPolicy } from "../password-policy.ts";
+import { allowedFirstFactors } from "../pool-settings.ts";
+import { secretHash } from "../secret-hash.ts";
+import type { HostedUiContext, Pages } from "./context.ts";
+
+/** How long a page may wait for its form to be submitted. */
+export const FLOW_MS = 15 * 60_000;
+
+/** The page a flow is at: each is one page module's (see index.ts). */
+export type Step = "login" | "newPassword" | "mfa" | "emailCode" | "signup" | "confirm" | "forgot" | "confirmForgot";
+
+export interface Flow {
+  id: string;
+  request: AuthorizeRequest;
+  step: Step;
+  expiresAt: number;
+  usernameLabel: string;
+  passwordHint: string;
+  /** The pool allows email sign-in codes: the sign-in page offers them. */
+  emailCodes: boolean;
+  username?: string;
+  /** Kept to sign in after a sign-up confirmation, and for the token request after a challenge. */
+  password?: string;
+  challenge?: { name: ChallengeNameType; session: string; username: string; deviceName?: string };
+  destination?: string;
+}
+
+export const randomId = () => randomBytes(24).toString("base64url");
+
+/** GET of a page that starts a flow (/login, /signup, /forgotPassword), with the authorization request's parameters. */
+export async function openPage(
+  ctx: HostedUiContext,
+  res: ServerResponse,
+  params: URLSearchParams,
+  step: "login" | "signup" | "forgot",
+) {
+  const validation = await validateAuthorizeRequest(ctx.upstream, params);
+  if (!validation.ok) return rejectRequest(res, validation);
+  ctx.show(res, await newFlow(ctx, validation.request, step));
+}
+
+/** An authorization request that failed validation: an error page, or back to the app with the error. */
+export function rejectRequest(res: ServerResponse, validation: Exclude<AuthorizeValidation, { ok: true }>) {
+  if ("redirect" in validation) return redirect(res, validation.redirect);
+  sendHtml(res, validation.page.status, errorPage(validation.page.title, validation.page.message));
+}
+
+async function newFlow(ctx: HostedUiContext, request: AuthorizeRequest, step: Step): Promise<Flow> {
+  const pool = await ctx.upstream.pool(request.client.UserPoolId);
+  const flow: Flow = {
+    id: randomId(),
+    request,
+    step,
+    expiresAt: ctx.now() + FLOW_MS,
+    usernameLabel: pool.UsernameAttributes?.includes("email") ? "Email" : "Username",
+    passwordHint: describePasswordPolicy(pool.Policies?.PasswordPolicy),
+    emailCodes:
+      allowedFirstFactors(pool).includes("EMAIL_OTP") &&
+      ctx.api.context.stores.settings.tier(request.client.UserPoolId) !== "LITE",
+  };
+  ctx.flows.set(flow.id, flow);
+  return flow;
+}
+
+/**
+ * Reads a form posted to `path` and the flow it belongs to, or answers the
+ * refusal itself (undefined): only a live flow whose current page posts
+ * to this path is accepted.
+ */
+export async function readFlowForm(
+  ctx: HostedUiContext,
+  pages: Pages,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<{ flow: Flow; form: URLSearchParams } | undefined> {
+  if (!isForm(req)) {
+    sendHtml(res, 415, errorPage("Unsupported form", "Forms must be URL-encoded."));
+    return undefined;
+  }
+  const form = new URLSearchParams((await readBody(req)).toString("utf8"));
+  const flow = ctx.flows.get(form.get("flow") ?? "");
+  if (!flow || flow.expiresAt < ctx.now() || pages[flow.step].action !== path) {
+    sendHtml(res, 400, errorPage("This page has expired", "The sign-in page you used is no longer valid."));
+    return undefined;
+  }
+  return { flow, form };
+}
+
+/** The links between a flow's pages, keeping the authorization request. */
+export function links(flow: Flow) {
+  const q = flow.request.query;
+  return { signUpHref: `/signup?${q}`, forgotPasswordHref: `/forgotPassword?${q}`, loginHref: `/login?${q}` };
+}
+
+/** SECRET_HASH for InitiateAuth and RespondToAuthChallenge, when the client has a secret. */
+export function secretHashParam(flow: Flow, username: string): { SECRET_HASH?: string } {
+  const { ClientId, ClientSecret } = flow.request.client;
+  return ClientSecret ? { SECRET_HASH: secretHash(username, ClientId, ClientSecret) } : {};
+}
+
+/** SecretHash for the other operations, when the client has a secret. */
+export function secretHashBody(flow: Flow, username: string): { SecretHash?: string } {
+  const { ClientId, ClientSecret } = flow.request.client;
+  return ClientSecret ? { SecretHash: secretHash(username, ClientId, ClientSecret) } : {};
+}
