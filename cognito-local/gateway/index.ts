@@ -11,7 +11,7 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { freePort } from "../../scripts/lib/free-port.ts";
+import { freePort } from "../free-port.ts";
 import { startEmulator } from "../launcher.ts";
 import { CognitoApi } from "./api.ts";
 import { AuthorizationCodes } from "./authorization-codes.ts";

@@ -11,7 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../scripts/lib/free-port.ts";
+import { freePort } from "../../cognito-local/free-port.ts";
 import { ROOT } from "../../scripts/lib/root.ts";
 import { hostedSignIn } from "../support/hosted.ts";
 import { CookieJar, expectRedirect } from "../support/http.ts";

@@ -9,8 +9,8 @@ import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ChallengeRequiredError, InvalidCredentialsError } from "../../app/cognito/errors.server.ts";
 import { CognitoPasswordlessApi } from "../../app/cognito/passwordless.server.ts";
+import { freePort } from "../../cognito-local/free-port.ts";
 import { type RunningGateway, startGateway } from "../../cognito-local/gateway/index.ts";
-import { freePort } from "../../scripts/lib/free-port.ts";
 import { type RunningApp, startApp } from "../support/app.ts";
 import { TEST_CONFIRMATION_CODE } from "../support/global-setup.ts";
 import { CookieJar, expectRedirect } from "../support/http.ts";

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openRedisRegistry, type RedisSessionRegistry } from "~/sessions/redis-registry.server";
 import { LAST_SEEN_INTERVAL_MS, RegistryUnavailableError, type SessionRecord } from "~/sessions/registry.server";
 import { newSessionId } from "~/sessions/session-id.server";
-import { freePort } from "../../scripts/lib/free-port.ts";
+import { freePort } from "../../cognito-local/free-port.ts";
 import { startRedis, type TestRedis } from "../support/redis";
 
 let redis: TestRedis;

@@ -14,7 +14,7 @@ import {
   InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { expect, inject } from "vitest";
-import { freePort } from "../../scripts/lib/free-port.ts";
+import { freePort } from "../../cognito-local/free-port.ts";
 import { ROOT } from "../../scripts/lib/root.ts";
 
 export const TEST_SESSION_SECRET = "test-session-secret-0123456789abcdef-0123456789";

@@ -10,8 +10,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { freePort } from "../../cognito-local/free-port.ts";
 import { startLocalCognito } from "../../cognito-local/gateway/index.ts";
-import { freePort } from "../../scripts/lib/free-port.ts";
 import { ROOT } from "../../scripts/lib/root.ts";
 import { seed } from "../../scripts/lib/seed.ts";
 

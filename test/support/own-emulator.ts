@@ -13,8 +13,8 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { freePort } from "../../cognito-local/free-port.ts";
 import { type RunningLocalCognito, startLocalCognito } from "../../cognito-local/gateway/index.ts";
-import { freePort } from "../../scripts/lib/free-port.ts";
 import { seed } from "../../scripts/lib/seed.ts";
 
 export interface OwnEmulator {

@@ -36,8 +36,8 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
 } from "@simplewebauthn/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../../cognito-local/free-port.ts";
 import { startLocalCognito } from "../../../cognito-local/gateway/index.ts";
-import { freePort } from "../../../scripts/lib/free-port.ts";
 import { SoftwareAuthenticator } from "../../support/webauthn-authenticator.ts";
 import {
   APP,

@@ -18,8 +18,8 @@ import {
   InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { expect } from "vitest";
+import { freePort } from "../../../cognito-local/free-port.ts";
 import { startLocalCognito } from "../../../cognito-local/gateway/index.ts";
-import { freePort } from "../../../scripts/lib/free-port.ts";
 import { CookieJar, hiddenFields } from "../../../scripts/lib/http.ts";
 import { seed } from "../../../scripts/lib/seed.ts";
 

@@ -43,8 +43,8 @@ import { JwtVerifier } from "aws-jwt-verify";
 import { validateCognitoJwtFields } from "aws-jwt-verify/cognito-verifier";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../../cognito-local/free-port.ts";
 import { type RunningGateway, startGateway, startLocalCognito } from "../../../cognito-local/gateway/index.ts";
-import { freePort } from "../../../scripts/lib/free-port.ts";
 import { waitUntil } from "../../support/wait.ts";
 import {
   codeSentTo,
