@@ -4,8 +4,9 @@
  * Used by `npm run dev`, `npm run emulator`, the test harness and the bench, so
  * the emulator always starts the same way: `node .../cognito-local/lib/bin/start.js`
  * spawned directly (not through npx, whose child would outlive a kill), with
- * its working directory set to a data directory holding `.cognito/config.json`,
- * ready when `GET /health` answers, stopped by PID.
+ * preload.cjs loaded first (its data files written atomically), its working
+ * directory set to a data directory holding `.cognito/config.json`, ready
+ * when `GET /health` answers, stopped by PID.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
@@ -15,6 +16,8 @@ import { fileURLToPath } from "node:url";
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const START_JS = path.join(HERE, "../node_modules/cognito-local/lib/bin/start.js");
 const BASE_CONFIG = path.join(HERE, "config.json");
+/** Loaded into cognito-local first: atomic, serialised writes of its data files (atomic-writes.cjs, ADR 015). */
+const PRELOAD = path.join(HERE, "preload.cjs");
 
 export interface EmulatorOptions {
   /** Folder the emulator runs in; its data lives in `<dataDir>/.cognito/db`. */
@@ -72,7 +75,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const url = `http://${host}:${options.port}`;
   writeEmulatorConfig(options.dataDir, options.issuerDomain ?? url);
 
-  const child = spawn(process.execPath, [START_JS], {
+  const child = spawn(process.execPath, ["--require", PRELOAD, START_JS], {
     cwd: options.dataDir,
     env: { ...process.env, ...options.env, PORT: String(options.port), HOST: host, NO_COLOR: "1", FORCE_COLOR: "0" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -68,10 +68,11 @@ describe("Cognito outage and restart (private emulator, 30-second access tokens)
 
   beforeAll(async () => {
     own = await startOwnEmulator();
-    // One after the other: cognito-local writes its data file with unsynchronised
-    // async writes, and two at once can leave it corrupt for the restart below.
-    const { clientId } = await own.createAppClient({ accessTokenSeconds: 30 });
-    const short = await own.createAppClient({ accessTokenSeconds: 2 });
+    // Both at once: the emulator's data file survives concurrent writes (ADR 015) and the restart below.
+    const [{ clientId }, short] = await Promise.all([
+      own.createAppClient({ accessTokenSeconds: 30 }),
+      own.createAppClient({ accessTokenSeconds: 2 }),
+    ]);
     const env = { COGNITO_ENDPOINT: own.url, COGNITO_USER_POOL_ID: own.userPoolId };
     [app, shortApp] = await Promise.all([
       startApp({ env: { ...env, COGNITO_CLIENT_ID: clientId } }),
