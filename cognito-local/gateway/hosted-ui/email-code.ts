@@ -8,6 +8,7 @@ import { toAwsError } from "../errors.ts";
 import { type FormMessages, flowField, html, layout, messages } from "../html.ts";
 import type { Output } from "../operations/operation.ts";
 import type { HostedUiContext, Page } from "./context.ts";
+import { resendCodeForm } from "./fields.ts";
 import { type Flow, links, secretHashParam } from "./flows.ts";
 import { respond } from "./steps.ts";
 
@@ -61,11 +62,7 @@ ${flowField(flow.id)}
 </div>
 <button type="submit">Sign in</button>
 </form>
-<form method="post" action="/challenge">
-${flowField(flow.id)}
-<input type="hidden" name="action" value="resend">
-<button type="submit" class="secondary">Send a new code</button>
-</form>
+${resendCodeForm("/challenge", flow)}
 <nav aria-label="Account"><a href="${links(flow).loginHref}">Sign in another way</a></nav>`,
   );
 }

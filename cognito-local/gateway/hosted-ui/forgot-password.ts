@@ -4,8 +4,9 @@
  */
 import type { ServerResponse } from "node:http";
 import { toAwsError } from "../errors.ts";
-import { describedBy, type FormMessages, flowField, html, layout, messages } from "../html.ts";
+import { type FormMessages, flowField, html, layout, messages } from "../html.ts";
 import type { HostedUiContext, Page } from "./context.ts";
+import { confirmedNewPassword, newPasswordFields } from "./fields.ts";
 import { type Flow, links, secretHashBody } from "./flows.ts";
 import { startPasswordReset } from "./steps.ts";
 
@@ -17,9 +18,8 @@ async function submitForgot(ctx: HostedUiContext, res: ServerResponse, flow: Flo
 }
 
 async function submitNewPassword(ctx: HostedUiContext, res: ServerResponse, flow: Flow, form: URLSearchParams) {
-  const newPassword = form.get("newPassword") ?? "";
-  if (newPassword !== (form.get("confirmPassword") ?? ""))
-    return ctx.show(res, flow, { error: "Passwords do not match." });
+  const newPassword = confirmedNewPassword(form);
+  if (newPassword === null) return ctx.show(res, flow, { error: "Passwords do not match." });
   const username = flow.username ?? "";
   try {
     await ctx.api.call("ConfirmForgotPassword", {
@@ -65,15 +65,7 @@ ${flowField(flow.id)}
 <label for="code">Code</label>
 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required aria-describedby="code-hint${m.error ? " form-error" : ""}">
 </div>
-<div class="field">
-<label for="new-password">New password</label>
-<input id="new-password" name="newPassword" type="password" autocomplete="new-password" required aria-describedby="password-hint">
-<p class="hint" id="password-hint">${flow.passwordHint}</p>
-</div>
-<div class="field">
-<label for="confirm-password">Confirm new password</label>
-<input id="confirm-password" name="confirmPassword" type="password" autocomplete="new-password" required${describedBy(m)}>
-</div>
+${newPasswordFields(flow, m)}
 <button type="submit">Reset password</button>
 </form>`,
   );

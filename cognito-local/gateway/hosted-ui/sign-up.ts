@@ -8,6 +8,7 @@ import { toAwsError } from "../errors.ts";
 import { describedBy, type FormMessages, flowField, html, layout, messages } from "../html.ts";
 import type { Output } from "../operations/operation.ts";
 import type { HostedUiContext, Page } from "./context.ts";
+import { resendCodeForm } from "./fields.ts";
 import { type Flow, links, secretHashBody } from "./flows.ts";
 import { signIn, startConfirmation } from "./steps.ts";
 
@@ -89,11 +90,7 @@ ${flowField(flow.id)}
 </div>
 <button type="submit">Confirm account</button>
 </form>
-<form method="post" action="/confirm">
-${flowField(flow.id)}
-<input type="hidden" name="action" value="resend">
-<button type="submit" class="secondary">Send a new code</button>
-</form>`,
+${resendCodeForm("/confirm", flow)}`,
   );
 }
 
