@@ -43,3 +43,6 @@ export function validationError(value: unknown, at: string, constraint: string):
     `1 validation error detected: Value '${JSON.stringify(value)}' at '${at}' failed to satisfy constraint: ${constraint}`,
   );
 }
+
+export const invalidRefreshToken = () => new AwsError("NotAuthorizedException", "Invalid Refresh Token");
+export const refreshTokenRevoked = () => new AwsError("NotAuthorizedException", "Refresh Token has been revoked");

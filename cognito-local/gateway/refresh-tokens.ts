@@ -8,7 +8,7 @@
  * Only a SHA-256 of each token is stored, never the token.
  */
 import { createHash } from "node:crypto";
-import { AwsError } from "./errors.ts";
+import { AwsError, invalidRefreshToken, refreshTokenRevoked } from "./errors.ts";
 import { JsonStore } from "./json-store.ts";
 
 export interface RefreshEntry {
@@ -60,8 +60,8 @@ export class RefreshTokens {
   check(token: string, clientId: string, now = Date.now()): RefreshEntry | undefined {
     const entry = this.get(token);
     if (!entry) return undefined;
-    if (entry.clientId !== clientId) throw new AwsError("NotAuthorizedException", "Invalid Refresh Token");
-    if (entry.revoked) throw new AwsError("NotAuthorizedException", "Refresh Token has been revoked");
+    if (entry.clientId !== clientId) throw invalidRefreshToken();
+    if (entry.revoked) throw refreshTokenRevoked();
     if (entry.expiresAt * 1000 <= now) throw new AwsError("NotAuthorizedException", "Refresh Token has expired");
     if (entry.graceUntil !== undefined && entry.graceUntil <= now) {
       throw new AwsError("RefreshTokenReuseException", "Refresh token has been rotated and is no longer valid.");

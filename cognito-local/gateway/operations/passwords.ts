@@ -8,6 +8,7 @@ import { type AwsError, codeMismatch, incorrectCredentials, userNotFoundForClien
 import { assertPasswordConforms } from "../password-policy.ts";
 import { checkSecretHash, preventsUserExistenceErrors } from "./app-client.ts";
 import { fakeDelivery, masked } from "./delivery.ts";
+import { forward } from "./forward.ts";
 import { type Handler, type OperationTable, PASS_THROUGH } from "./operation.ts";
 
 const forgotPassword: Handler<"ForgotPassword"> = async (input, ctx) => {
@@ -30,32 +31,21 @@ const confirmForgotPassword: Handler<"ConfirmForgotPassword"> = async (input, ct
   checkSecretHash(client, [input.Username], input.SecretHash, "other");
   const pool = await ctx.up.pool(client.UserPoolId);
   assertPasswordConforms(input.Password, pool.Policies?.PasswordPolicy);
-  try {
-    const result = await ctx.up.call("ConfirmForgotPassword", input);
-    const user = await ctx.up.user(client.UserPoolId, input.Username ?? "");
-    if (user) ctx.stores.passwordless.remove(client.UserPoolId, user.Username);
-    return result;
-  } catch (error) {
-    const type = (error as AwsError).type;
-    if (type === "CodeMismatchException") throw codeMismatch();
-    if (type === "UserNotFoundException") {
-      throw preventsUserExistenceErrors(client) ? codeMismatch() : userNotFoundForClient();
-    }
-    throw error;
-  }
+  const result = await forward(ctx, "ConfirmForgotPassword", input, {
+    CodeMismatchException: codeMismatch(),
+    UserNotFoundException: preventsUserExistenceErrors(client) ? codeMismatch() : userNotFoundForClient(),
+  });
+  const user = await ctx.up.user(client.UserPoolId, input.Username ?? "");
+  if (user) ctx.stores.passwordless.remove(client.UserPoolId, user.Username);
+  return result;
 };
 
 const changePassword: Handler<"ChangePassword"> = async (input, ctx) => {
   const { poolId } = await ctx.accessTokens.verify(input.AccessToken);
   const pool = await ctx.up.pool(poolId);
   assertPasswordConforms(input.ProposedPassword, pool.Policies?.PasswordPolicy);
-  try {
-    return await ctx.up.call("ChangePassword", input);
-  } catch (error) {
-    // cognito-local: InvalidPasswordException for a wrong previous password.
-    if ((error as AwsError).type === "InvalidPasswordException") throw incorrectCredentials();
-    throw error;
-  }
+  // cognito-local: InvalidPasswordException for a wrong previous password.
+  return forward(ctx, "ChangePassword", input, { InvalidPasswordException: incorrectCredentials() });
 };
 
 const adminSetUserPassword: Handler<"AdminSetUserPassword"> = async (input, ctx) => {

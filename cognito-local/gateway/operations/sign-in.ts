@@ -11,6 +11,7 @@ import { assertPasswordConforms } from "../password-policy.ts";
 import type { AppClient, User } from "../upstream.ts";
 import { allowsFlow, checkSecretHash, unknownUser } from "./app-client.ts";
 import type { OperationContext } from "./context.ts";
+import { forward } from "./forward.ts";
 import { type Handler, type Input, type OperationTable, type Output, PASS_THROUGH } from "./operation.ts";
 import { refreshTokenAuth } from "./tokens.ts";
 
@@ -71,17 +72,12 @@ export async function passwordSignIn(
   if (!password) throw new AwsError("InvalidParameterException", "Missing required parameter PASSWORD");
   if (checkHash) checkSecretHash(client, [username], params.SECRET_HASH, "auth");
 
-  let result: Output<"InitiateAuth">;
-  try {
-    result = await ctx.up.call("InitiateAuth", input);
-  } catch (error) {
+  const result = await forward(ctx, "InitiateAuth", input, {
     // cognito-local: InvalidPasswordException for a wrong password,
     // NotAuthorizedException for an unknown user.
-    const e = error as AwsError;
-    if (e.type === "InvalidPasswordException") throw incorrectCredentials();
-    if (e.type === "NotAuthorizedException") throw unknownUser(client);
-    throw e;
-  }
+    InvalidPasswordException: incorrectCredentials(),
+    NotAuthorizedException: unknownUser(client),
+  });
 
   const user = await ctx.up.user(client.UserPoolId, username);
   if (!user) throw unknownUser(client);
@@ -143,15 +139,9 @@ const respondToAuthChallenge: Handler<"RespondToAuthChallenge"> = async (input, 
     password = responses.NEW_PASSWORD;
   }
 
-  let result: Output<"RespondToAuthChallenge">;
-  try {
-    result = await ctx.up.call("RespondToAuthChallenge", input);
-  } catch (error) {
-    if ((error as AwsError).type === "CodeMismatchException") {
-      throw new AwsError("CodeMismatchException", "Invalid code received for user");
-    }
-    throw error;
-  }
+  const result = await forward(ctx, "RespondToAuthChallenge", input, {
+    CodeMismatchException: new AwsError("CodeMismatchException", "Invalid code received for user"),
+  });
   ctx.stores.challenges.delete(sessionId);
   if (result.ChallengeName) {
     if (result.Session) {

@@ -12,6 +12,7 @@ import { type AppClient, attribute } from "../upstream.ts";
 import { allowsFlow, checkSecretHash, preventsUserExistenceErrors } from "./app-client.ts";
 import type { OperationContext } from "./context.ts";
 import { fakeDelivery, masked } from "./delivery.ts";
+import { forward } from "./forward.ts";
 import type { Handler, OperationTable } from "./operation.ts";
 
 /**
@@ -36,23 +37,19 @@ const signUp: Handler<"SignUp"> = async (input, ctx) => {
   } else {
     assertPasswordConforms(input.Password, pool.Policies?.PasswordPolicy);
   }
-  try {
-    const { Password: _, ...withoutPassword } = input;
-    const result = await ctx.up.call("SignUp", passwordless ? withoutPassword : input);
-    const user = await ctx.up.user(client.UserPoolId, input.Username ?? "");
-    if (passwordless && user) ctx.stores.passwordless.add(client.UserPoolId, user.Username);
-    const session = user ? signUpSession(ctx, client, user.Username, "SIGN_UP") : undefined;
-    return { ...result, CodeDeliveryDetails: masked(result.CodeDeliveryDetails), ...session };
-  } catch (error) {
-    if ((error as AwsError).type === "UsernameExistsException") {
-      const byEmail = pool.UsernameAttributes?.includes("email");
-      throw new AwsError(
-        "UsernameExistsException",
-        byEmail ? "An account with the given email already exists." : "User already exists",
-      );
-    }
-    throw error;
-  }
+  const { Password: _, ...withoutPassword } = input;
+  const result = await forward(ctx, "SignUp", passwordless ? withoutPassword : input, {
+    UsernameExistsException: new AwsError(
+      "UsernameExistsException",
+      pool.UsernameAttributes?.includes("email")
+        ? "An account with the given email already exists."
+        : "User already exists",
+    ),
+  });
+  const user = await ctx.up.user(client.UserPoolId, input.Username ?? "");
+  if (passwordless && user) ctx.stores.passwordless.add(client.UserPoolId, user.Username);
+  const session = user ? signUpSession(ctx, client, user.Username, "SIGN_UP") : undefined;
+  return { ...result, CodeDeliveryDetails: masked(result.CodeDeliveryDetails), ...session };
 };
 
 const confirmSignUp: Handler<"ConfirmSignUp"> = async (input, ctx) => {
@@ -63,22 +60,17 @@ const confirmSignUp: Handler<"ConfirmSignUp"> = async (input, ctx) => {
   if (user.UserStatus === "CONFIRMED") {
     throw new AwsError("NotAuthorizedException", "User cannot be confirmed. Current status is CONFIRMED");
   }
-  try {
-    const { Session: _, ...forward } = input;
-    const result = await ctx.up.call("ConfirmSignUp", forward);
-    // The code went to the email address, so AWS marks it verified;
-    // cognito-local does not (and email codes need a verified address).
-    const pool = await ctx.up.pool(client.UserPoolId);
-    const email = attribute(user, "email");
-    if (pool.AutoVerifiedAttributes?.includes("email") && email) {
-      // (cognito-local wants the address with the flag it verifies)
-      await ctx.up.setAttributes(client.UserPoolId, user.Username, { email, email_verified: "true" });
-    }
-    return { ...result, ...signUpSession(ctx, client, user.Username, "CONFIRMED") };
-  } catch (error) {
-    if ((error as AwsError).type === "CodeMismatchException") throw codeMismatch();
-    throw error;
+  const { Session: _, ...withoutSession } = input;
+  const result = await forward(ctx, "ConfirmSignUp", withoutSession, { CodeMismatchException: codeMismatch() });
+  // The code went to the email address, so AWS marks it verified;
+  // cognito-local does not (and email codes need a verified address).
+  const pool = await ctx.up.pool(client.UserPoolId);
+  const email = attribute(user, "email");
+  if (pool.AutoVerifiedAttributes?.includes("email") && email) {
+    // (cognito-local wants the address with the flag it verifies)
+    await ctx.up.setAttributes(client.UserPoolId, user.Username, { email, email_verified: "true" });
   }
+  return { ...result, ...signUpSession(ctx, client, user.Username, "CONFIRMED") };
 };
 
 /**

@@ -5,12 +5,13 @@
  * `AdminUserGlobalSignOut`), for cognito-local's refresh tokens and for the
  * ones the gateway mints alike.
  */
-import { AwsError, userDisabled } from "../errors.ts";
+import { AwsError, invalidRefreshToken, refreshTokenRevoked, userDisabled } from "../errors.ts";
 import { claim, decodeJwt, numericClaim } from "../jwt.ts";
 import { safeEqual } from "../secret-hash.ts";
 import type { AppClient } from "../upstream.ts";
 import { checkSecretHash } from "./app-client.ts";
 import type { OperationContext } from "./context.ts";
+import { forward } from "./forward.ts";
 import type { Handler, Input, OperationTable, Output } from "./operation.ts";
 
 /** REFRESH_TOKEN_AUTH (flows already checked). `checkSecretHash` is false where the client proved itself otherwise. */
@@ -30,35 +31,29 @@ export async function refreshTokenAuth(
     const candidates = [claim(claims, "cognito:username"), claim(claims, "email")];
     checkSecretHash(client, candidates, params.SECRET_HASH, "auth");
   }
-  const { registry, refreshTokens } = ctx.stores;
-  if (registry.isRefreshTokenRevoked(refreshToken)) {
-    throw new AwsError("NotAuthorizedException", "Refresh Token has been revoked");
-  }
-  const issuedTo = registry.clientOf(refreshToken);
-  if (issuedTo && issuedTo !== client.ClientId) throw new AwsError("NotAuthorizedException", "Invalid Refresh Token");
+  checkRevocation(ctx, client, refreshToken);
   // A token the gateway minted (passwordless sign-in): cognito-local does not know it.
-  const minted = refreshTokens.check(refreshToken, client.ClientId);
+  const minted = ctx.stores.refreshTokens.check(refreshToken, client.ClientId);
   if (minted?.minted) {
     const user = await ctx.up.user(client.UserPoolId, minted.username);
-    if (!user) throw new AwsError("NotAuthorizedException", "Invalid Refresh Token");
+    if (!user) throw invalidRefreshToken();
     if (user.Enabled === false) throw userDisabled();
     const { refreshExpiresAt: _, ...tokens } = await ctx.issuer.mint(client, user, { authTime: minted.authTime });
     return { ChallengeParameters: {}, AuthenticationResult: ctx.issuer.issued(client, tokens, refreshToken) };
   }
 
-  let result: Output<"InitiateAuth">;
-  try {
-    result = await ctx.up.call("InitiateAuth", input);
-  } catch (error) {
-    if ((error as AwsError).type === "NotAuthorizedException") {
-      throw new AwsError("NotAuthorizedException", "Invalid Refresh Token");
-    }
-    throw error;
-  }
+  const result = await forward(ctx, "InitiateAuth", input, { NotAuthorizedException: invalidRefreshToken() });
   const username = claim(claims, "cognito:username");
   const user = username ? await ctx.up.user(client.UserPoolId, username) : null;
   if (user?.Enabled === false) throw userDisabled();
   return { ...result, AuthenticationResult: ctx.issuer.issued(client, result.AuthenticationResult, refreshToken) };
+}
+
+/** A refresh token revoked (RevokeToken, GlobalSignOut), or issued to another client, is refused. */
+function checkRevocation(ctx: OperationContext, client: AppClient, refreshToken: string) {
+  if (ctx.stores.registry.isRefreshTokenRevoked(refreshToken)) throw refreshTokenRevoked();
+  const issuedTo = ctx.stores.registry.clientOf(refreshToken);
+  if (issuedTo && issuedTo !== client.ClientId) throw invalidRefreshToken();
 }
 
 /**
@@ -111,26 +106,17 @@ const getTokensFromRefreshToken: Handler<"GetTokensFromRefreshToken"> = async (i
  * token, not the session), the presented token rotated out.
  */
 async function rotate(ctx: OperationContext, client: AppClient, refreshToken: string): Promise<Output<"InitiateAuth">> {
-  const { registry, refreshTokens } = ctx.stores;
-  if (registry.isRefreshTokenRevoked(refreshToken)) {
-    throw new AwsError("NotAuthorizedException", "Refresh Token has been revoked");
-  }
-  const issuedTo = registry.clientOf(refreshToken);
-  if (issuedTo && issuedTo !== client.ClientId) throw new AwsError("NotAuthorizedException", "Invalid Refresh Token");
+  const { refreshTokens } = ctx.stores;
+  checkRevocation(ctx, client, refreshToken);
   const known = refreshTokens.check(refreshToken, client.ClientId);
   let entry: { username: string; authTime: number; expiresAt: number };
   if (known) {
     entry = known;
   } else {
     // One of cognito-local's: it must still know it (not revoked, not made up).
-    try {
-      await ctx.up.call("InitiateAuth", refreshTokenInput(client, refreshToken));
-    } catch (error) {
-      if ((error as AwsError).type === "NotAuthorizedException") {
-        throw new AwsError("NotAuthorizedException", "Invalid Refresh Token");
-      }
-      throw error;
-    }
+    await forward(ctx, "InitiateAuth", refreshTokenInput(client, refreshToken), {
+      NotAuthorizedException: invalidRefreshToken(),
+    });
     const claims = decodeJwt(refreshToken);
     entry = {
       username: claim(claims, "cognito:username") ?? "",
@@ -139,7 +125,7 @@ async function rotate(ctx: OperationContext, client: AppClient, refreshToken: st
     };
   }
   const user = await ctx.up.user(client.UserPoolId, entry.username);
-  if (!user) throw new AwsError("NotAuthorizedException", "Invalid Refresh Token");
+  if (!user) throw invalidRefreshToken();
   if (user.Enabled === false) throw userDisabled();
   const { refreshExpiresAt: _, ...tokens } = await ctx.issuer.mint(client, user, {
     authTime: entry.authTime,
@@ -199,7 +185,7 @@ const revokeToken: Handler<"RevokeToken"> = async (input, ctx) => {
   if (token && entry?.minted) {
     // A token the gateway minted: revoked here, as cognito-local never saw it.
     const client = await ctx.up.client(input.ClientId);
-    if (entry.clientId !== client.ClientId) throw new AwsError("NotAuthorizedException", "Invalid Refresh Token");
+    if (entry.clientId !== client.ClientId) throw invalidRefreshToken();
     ctx.stores.refreshTokens.revoke(token);
     ctx.stores.registry.revokeRefreshToken(token);
     return {};
