@@ -7,7 +7,7 @@
  * stopReading); under it, Remix gets the bytes already read, so nothing
  * reads the socket twice.
  *
- * No form of ours comes near the limit (app/utils/form.server.ts refuses the
+ * No form of ours comes near the limit (app/forms/form.server.ts refuses the
  * same size again, for code that calls an action directly).
  */
 import { Readable } from "node:stream";

@@ -2,7 +2,7 @@
  * The app's HTTP server, for `npm start` and `npm run dev` alike.
  *
  * Static assets, compression, a request log, memory handed back when idle, the Remix handler and live
- * reload in development, plus the two things that made us stop using
+ * reload in development, plus what made us stop using
  * remix-serve (docs/decisions/005-own-http-server.md):
  *  - it answers cross-site form posts with a clear 403 page *before* Remix,
  *    whose own origin check would otherwise end them in a bare 500;

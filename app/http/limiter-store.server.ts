@@ -70,8 +70,8 @@ export interface RedisStoreOptions extends MemoryStoreOptions {
 }
 
 /**
- * Counters in Redis or Valkey, shared by every instance (issue 13 passes its
- * client here when `REDIS_URL` is set). While Redis is not ready, each table
+ * Counters in Redis or Valkey, shared by every instance (entry.server.tsx
+ * passes its client here when `REDIS_URL` is set). While Redis is not ready, each table
  * falls back at once to an in-memory twin (rate-limiter-flexible's
  * insurance limiter, bounded like `memoryStore`), so an outage neither blocks
  * sign-in nor switches the limits off; counts made meanwhile stay local.

@@ -13,7 +13,7 @@
  *
  * Store: this process's memory by default — one instance, forgotten on
  * restart, so behind several instances each counts alone. `setRateLimitStore`
- * is the one seam for a shared store (issue 13, when REDIS_URL is set):
+ * is the one seam for a shared store (entry.server.tsx sets it when REDIS_URL is set):
  *
  *     setRateLimitStore(redisStore(connectedNodeRedisClient, { keyPrefix: env.redis.keyPrefix }));
  *

@@ -1,7 +1,6 @@
 /**
- * The emulator's Hosted UI "Email me a code" in Chromium, as a person uses it
- * (issue 14): the sign-in page's second button, the code page, back in the
- * app signed in. The pages have no JavaScript at all (their CSP allows none),
+ * The emulator's Hosted UI "Email me a code" in Chromium, as a person uses it:
+ * the sign-in page's second button, the code page, back in the app signed in. The pages have no JavaScript at all (their CSP allows none),
  * so this is also the no-JavaScript path. axe: no serious or critical
  * violations at desktop and phone widths.
  */

@@ -1,5 +1,5 @@
 /**
- * Passkeys and emailed codes in Chromium (issue 14), through the app's own
+ * Passkeys and emailed codes in Chromium, through the app's own
  * pages. Passkeys with a CDP virtual authenticator (WebAuthn.enable +
  * WebAuthn.addVirtualAuthenticator: CTAP2, internal transport, resident key,
  * user verification): sign in, add a passkey on the account page, sign out,

@@ -1,5 +1,5 @@
 /**
- * Passkeys through the app (issue 14), against the real emulator: add one on
+ * Passkeys through the app, against the real emulator: add one on
  * /account/passkeys (register start → a software authenticator makes a real
  * credential → finish), see it listed, sign out, sign in with it through
  * /login/passkey, remove it (step-up honoured), and it no longer signs in.

@@ -1,5 +1,5 @@
 /**
- * Refresh-token rotation through the app (issue 14): an app with
+ * Refresh-token rotation through the app: an app with
  * COGNITO_REFRESH_ROTATION=1 against app clients that rotate
  * (RefreshTokenRotation ENABLED) and hand out 30-second access tokens, so
  * every request is inside the app's 60-second refresh window and refreshes.

@@ -1,5 +1,5 @@
 /**
- * Fixtures for the passwordless tests (issue 14): an app client that allows
+ * Fixtures for the passwordless tests: an app client that allows
  * USER_AUTH, and confirmed users with a verified email and a password.
  */
 import { randomUUID } from "node:crypto";

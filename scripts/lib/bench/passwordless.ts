@@ -1,5 +1,5 @@
 /**
- * Passwordless sign-in latency (issue 14's methods): an emailed code and a
+ * Passwordless sign-in latency (USER_AUTH's first factors): an emailed code and a
  * passkey, each through the app against the bare Cognito calls the app makes
  * for it, sent straight to the same local Cognito with the same client.
  *

@@ -1,6 +1,5 @@
 /**
- * Parity of the Cognito JSON API through the gateway with AWS (issue 6, rows 1
- * and 6), with the AWS SDK v3 against real cognito-local: each error must
+ * Parity of the Cognito JSON API through the gateway with AWS, with the AWS SDK v3 against real cognito-local: each error must
  * come out as the SDK exception class AWS would produce.
  */
 import {

@@ -1,5 +1,5 @@
 /**
- * The app's Hosted UI flow end to end through the gateway (issue 6): the
+ * The app's Hosted UI flow end to end through the gateway: the
  * production build signs in with remix-auth-oauth2 and the `web-confidential`
  * client (HTTP Basic at the token endpoint), and Hosted UI logout
  * round-trips back to the app.

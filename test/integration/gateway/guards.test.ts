@@ -1,5 +1,5 @@
 /**
- * The gateway's own guards (issue 11, item 5), against real cognito-local:
+ * The gateway's own guards, against real cognito-local (cognito-local/README.md#guards):
  * - whatever the spelling of a path (case, trailing or doubled slashes,
  *   percent-encoded letters or slashes, dot segments, backslashes), no request
  *   reaches cognito-local's own OAuth routes and sign-in form, whose router

@@ -1,5 +1,5 @@
 /**
- * Parity of the gateway's Hosted UI pages (issue 6, row 2) with AWS's managed
+ * Parity of the gateway's Hosted UI pages with AWS's managed
  * login, driven like a browser: real cognito-local behind the gateway, no mocks.
  */
 import {

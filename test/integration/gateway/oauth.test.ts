@@ -1,6 +1,5 @@
 /**
- * Parity of the gateway's OAuth2/OIDC endpoints with AWS (issue 6, rows 1, 3,
- * 5 and 7): /oauth2/token, /oauth2/revoke, /oauth2/userInfo, the
+ * Parity of the gateway's OAuth2/OIDC endpoints with AWS: /oauth2/token, /oauth2/revoke, /oauth2/userInfo, the
  * openid-configuration, the JWKS, against real cognito-local. Also checks
  * arctic — the OAuth2 client under remix-auth-oauth2 — end to end with the
  * confidential client.

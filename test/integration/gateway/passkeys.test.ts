@@ -1,5 +1,5 @@
 /**
- * Parity of passkeys (WebAuthn) through the gateway (issue 14): registration,
+ * Parity of passkeys (WebAuthn) through the gateway: registration,
  * listing, deletion and the WEB_AUTHN sign-in challenge, with a software
  * authenticator doing real WebAuthn cryptography (test/support), the AWS SDK
  * v3, and the real gateway + cognito-local. The seeded pool's relying party

@@ -1,5 +1,5 @@
 /**
- * Parity of choice-based sign-in (issue 14): InitiateAuth with USER_AUTH,
+ * Parity of choice-based sign-in: InitiateAuth with USER_AUTH,
  * SELECT_CHALLENGE, PASSWORD and EMAIL_OTP, the pool and client settings they
  * depend on, passwordless sign-up, and the tokens the gateway mints for
  * passwordless sign-ins — with the AWS SDK v3 against the real gateway and
