@@ -8,6 +8,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { describeFlowChoice } from "../app/auth/flow.server.ts";
+import { SEED_USERS } from "../app/dev/demo-accounts.server.ts";
 import { collectEnv, parseEnv } from "../app/env.server.ts";
 import type { RunningLocalCognito } from "../cognito-local/gateway/index.ts";
 import { type ReadyInfo, readyLines } from "./lib/dev-console.ts";
@@ -22,7 +23,6 @@ import {
   startDevCognito,
 } from "./lib/local-env.ts";
 import { ROOT } from "./lib/root.ts";
-import { SEED_USERS } from "./lib/seed-users.ts";
 
 const startedAt = Date.now();
 if (ensureDotEnv()) console.log("[dev] created .env from .env.example (local emulator settings)");

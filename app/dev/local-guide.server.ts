@@ -8,7 +8,7 @@
  */
 import { describeFlowChoice, type FlowChoice } from "~/auth/flow.server";
 import type { AuthFlowSetting, Env } from "~/env.server";
-import { type PasswordlessGuide, passwordlessGuide, SEED_USERS, totpCommand } from "../../scripts/lib/seed-users.ts";
+import { type PasswordlessGuide, passwordlessGuide, SEED_USERS, totpCommand } from "./demo-accounts.server";
 
 export interface DemoAccount {
   email: string;

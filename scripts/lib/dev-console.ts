@@ -4,9 +4,14 @@
  * accounts and where confirmation codes appear. Pure, so it is unit-tested.
  */
 import type { FlowChoice } from "../../app/auth/flow.server.ts";
+import {
+  PASSWORDLESS_SEED_USERS,
+  passwordlessGuide,
+  type SeedUser,
+  totpCommand,
+} from "../../app/dev/demo-accounts.server.ts";
 import type { AuthFlowSetting } from "../../app/env.server.ts";
 import type { LocalHostedDomain } from "./local-env.ts";
-import { PASSWORDLESS_SEED_USERS, passwordlessGuide, type SeedUser, totpCommand } from "./seed-users.ts";
 
 export interface ReadyInfo {
   seconds: number;

@@ -43,13 +43,23 @@ import {
   VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { generateSync } from "otplib";
+import {
+  PASSWORDLESS_SEED_USERS,
+  type PasswordlessSeedUser,
+  SEED_USERS,
+  type SeedUser,
+} from "../../app/dev/demo-accounts.server.ts";
 import { ROOT } from "./root.ts";
-import { PASSWORDLESS_SEED_USERS, type PasswordlessSeedUser, SEED_USERS, type SeedUser } from "./seed-users.ts";
 
 export const POOL_NAME = "remix-cognito-local";
 
-// The user list lives in its own data-only module so the app can show it too.
-export { PASSWORDLESS_SEED_USERS, type PasswordlessSeedUser, SEED_USERS, type SeedUser } from "./seed-users.ts";
+// The user list lives in the app (its development home page shows it).
+export {
+  PASSWORDLESS_SEED_USERS,
+  type PasswordlessSeedUser,
+  SEED_USERS,
+  type SeedUser,
+} from "../../app/dev/demo-accounts.server.ts";
 
 /** The first factors the local pool allows (Policies.SignInPolicy). */
 export const SEED_SIGN_IN_FACTORS = ["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"] as const;

@@ -9,13 +9,13 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { describeFlowChoice } from "~/auth/flow.server";
+import { PASSWORDLESS_SEED_USERS, SEED_USERS } from "~/dev/demo-accounts.server";
 import { localGuide, REAL_USER_POOL_HREF } from "~/dev/local-guide.server";
 import { headingAnchor, readmeSections, readReadme } from "~/dev/readme.server";
 import { collectEnv, parseEnv } from "~/env.server";
 import { readyLines } from "../../scripts/lib/dev-console.ts";
 import { envLocalContents, localHostedDomain } from "../../scripts/lib/local-env.ts";
 import { ROOT } from "../../scripts/lib/root.ts";
-import { PASSWORDLESS_SEED_USERS, SEED_USERS } from "../../scripts/lib/seed-users.ts";
 
 const EMULATOR = "http://localhost:9229";
 const SEEDED = {

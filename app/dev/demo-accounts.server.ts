@@ -1,11 +1,15 @@
 /**
  * The demo accounts the seed creates in the local emulator: the one list that
- * the seed, `npm run dev`'s console and the app's development home page read.
+ * the seed (scripts/lib/seed.ts), `npm run dev`'s console and the development
+ * home page read. It lives in the app because the app shows it; scripts use
+ * the app, never the other way round.
  *
- * Plain data with no imports, so the app's server bundle can include it
- * without pulling in the AWS SDK or the seeding code. The passwords are
- * published fixtures of the local emulator (also in the README), never real
- * credentials: `seed()` refuses to run without an emulator endpoint.
+ * Plain data with no imports, so the server bundle carries it without the AWS
+ * SDK or the seeding code, and `.server` keeps it out of the browser bundle.
+ * The passwords are published fixtures of the local emulator (also in the
+ * README), never real credentials: `seed()` refuses to run without an
+ * emulator endpoint, and the home page shows them only in development
+ * against the emulator (local-guide.server.ts).
  */
 
 export interface SeedUser {
