@@ -1,40 +1,54 @@
 /**
- * The app's auth vocabulary — the one import for routes:
- *   getAuthSession(request)             → the verified session, or null
- *   requireUser(request)                → the session, or throws a redirect to /login
- *                                         (or a 503, keeping the cookie, while Cognito cannot confirm it)
- *   requireGroup(request, "admins")     → the session, or throws 403
- *   logout(request)                     → the whole logout action
- *   commitAuthSession(session, request) → Set-Cookie headers after sign-in
- *   reloadAuthSession(session, request) → fresh tokens now (e.g. after a profile change)
- *   stepUpPrompt / verifyStepUp         → a recent sign-in, or the password again, for a sensitive change
+ * The app's auth, as routes use it: routes import auth from here and nowhere
+ * else (a Biome rule refuses `~/auth/*`, `~/cognito/*` and `~/sessions/*`
+ * from app/routes), so this list is the whole surface a page can touch.
  *
- * Each job lives in its own module:
- *   stored-session.server.ts   what the session cookie holds, and reading/writing it
- *   current-session.server.ts  per-request lookup, verification, the one refresh
- *   guards.server.ts           requireUser, requireGroup
- *   logout.server.ts           logout
- *   session-tracking.server.ts the session registry: register, check, end sessions
- *   token-claims.server.ts     the development claims panel
- *   step-up.server.ts          step-up for sensitive changes (email, MFA off, passkeys)
+ * Where a sign-in happens: sign-in.server.ts. The app's own pages run each
+ * step through `signInStep`, the Hosted UI goes through `startHostedSignIn`
+ * and `finishHostedSignIn`, and every one ends in `completeSignIn`, which
+ * stores a new session cookie. After that, `getAuthSession` / `requireUser`
+ * read and verify it on each request (current-session.server.ts).
  */
+
+export {
+  ChallengeExpiredError,
+  ChallengeRequiredError,
+  CognitoAuthError,
+  describeCognitoError,
+  hostedErrorMessage,
+  PasskeyRejectedError,
+} from "~/cognito/errors.server";
+// What Cognito answered, for the routes that tell these cases apart.
+export type { CognitoPasswordlessApi } from "~/cognito/passwordless.server";
+export { RegistryUnavailableError } from "~/sessions/registry.server";
+export { isSessionId } from "~/sessions/session-id.server";
+// Signing in.
+export { clearChallenge, readChallenge, requireChallenge, saveChallenge, savePendingStep } from "./challenge.server";
+export { getCognitoServices } from "./cognito-services.server";
+// The signed-in session, on every request.
 export {
   type CurrentSession,
   getAuthSession,
   REFRESH_SKEW_SECONDS,
   reloadAuthSession,
-  SessionUnconfirmedError,
+  verifiedSessionCacheStats,
 } from "./current-session.server";
+export { describeFlowChoice, requireCustomFlowAllowed } from "./flow.server";
 export { requireGroup, requireUser } from "./guards.server";
 export { logout } from "./logout.server";
-export { commitAuthSession } from "./session-tracking.server";
+export { safeRedirect } from "./redirect.server";
+
+// The user's sessions: the device list, and ending them.
 export {
-  STEP_UP_WINDOW_SECONDS,
-  type StepUpPrompt,
-  type StepUpResult,
-  stepUpPrompt,
-  stepUpReply,
-  verifyStepUp,
-} from "./step-up.server";
+  endAllSessions,
+  endListedSession,
+  endOtherSessions,
+  type ListedSession,
+  listSessions,
+  userIdForLogin,
+} from "./session-tracking.server";
+export { finishHostedSignIn, logSignInAttempt, signInStep, startHostedSignIn } from "./sign-in.server";
+// A recent sign-in, or the password again, before a sensitive change.
+export { type StepUpPrompt, stepUpPrompt, stepUpReply, verifyStepUp } from "./step-up.server";
 export { destroySessionHeaders } from "./stored-session.server";
 export { sessionTokenClaims } from "./token-claims.server";

@@ -1,17 +1,40 @@
 /**
- * How a sign-in ends. Every way in — the Hosted UI callback, the app's
- * password form, its challenge pages (new password, TOTP), and first factors
- * to come (an email code, a passkey) — produces a verified AuthSession and
- * ends in {@link completeSignIn}, so everything after sign-in is one code path.
+ * Where a sign-in happens. Every way in ends in {@link completeSignIn}: a
+ * verified AuthSession becomes a brand-new session cookie and a redirect, so
+ * everything after sign-in is one code path.
+ *
+ *  - The app's own pages (the password form, an emailed code, a passkey, the
+ *    new-password and TOTP challenge pages) run each step through
+ *    {@link signInStep}: it asks Cognito, then completes the sign-in or sends
+ *    the browser to the next challenge's page.
+ *  - The Hosted UI is a round trip: {@link startHostedSignIn} sends the
+ *    browser to Cognito (state + PKCE), {@link finishHostedSignIn} takes it
+ *    back at /auth/callback.
  */
 import { redirect } from "@remix-run/node";
-import { type AuthSession, type CognitoTokens, createAuthSession } from "~/cognito/auth-session.server";
-import { ChallengeExpiredError, ChallengeRequiredError, CognitoAuthError } from "~/cognito/errors.server";
+import {
+  type AuthSession,
+  type CognitoTokens,
+  createAuthSession,
+  InvalidTokenError,
+} from "~/cognito/auth-session.server";
+import {
+  ChallengeExpiredError,
+  ChallengeRequiredError,
+  CognitoAuthError,
+  HostedSignInError,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+} from "~/cognito/errors.server";
 import { getTokenVerifiers } from "~/cognito/verify.server";
 import { getEnv } from "~/env.server";
+import { getHealth } from "~/http/health.server";
 import { challengeExpired, clearChallenge, redirectToChallenge } from "./challenge.server";
+import { getCognitoServices } from "./cognito-services.server";
 import { describeFlowChoice } from "./flow.server";
+import { clearHostedCookies, readHostedRedirect, setHostedRedirectCookie } from "./hosted.server";
 import { logSignIn, usernameHash } from "./log.server";
+import { safeRedirect } from "./redirect.server";
 import { commitAuthSession } from "./session-tracking.server";
 
 export interface CompleteSignInOptions {
@@ -61,21 +84,72 @@ export async function signInStep(
     return completeSignIn(request, session, { redirectTo: step.redirectTo, step: step.step, headers });
   } catch (error) {
     if (error instanceof ChallengeExpiredError) return challengeExpired(request);
-    const log = (outcome: string) =>
-      logSignIn({ flow: "custom", reason: flowReason(), outcome, who: usernameHash(step.login) });
     if (error instanceof ChallengeRequiredError) {
       const next = redirectToChallenge(error, step, request);
       if (next) {
-        log(`challenge:${error.challengeName}`);
+        logSignInAttempt(step.login, `challenge:${error.challengeName}`);
         return next;
       }
     }
-    if (error instanceof CognitoAuthError) log(`failure:${error.name}`);
+    if (error instanceof CognitoAuthError) logSignInAttempt(step.login, `failure:${error.name}`);
     throw error;
   }
 }
 
+/** The log line of a step through the app's own pages that did not sign in (yet). */
+export function logSignInAttempt(login: string, outcome: string): void {
+  logSignIn({ flow: "custom", reason: flowReason(), outcome, who: usernameHash(login) });
+}
+
+/**
+ * Starts the Hosted UI round trip (GET /auth/hosted): the state + PKCE cookie
+ * and where to go afterwards, then the redirect to Cognito's authorize page.
+ * Always throws the response.
+ */
+export async function startHostedSignIn(request: Request): Promise<never> {
+  const { hosted } = getCognitoServices();
+  if (!hosted) throw redirect("/login?flow=custom");
+  const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
+  if (!(await getHealth()).cognito.reachable) throw redirect("/login?error=unavailable");
+  try {
+    await hosted.authenticate(request);
+  } catch (error) {
+    if (error instanceof Response && error.status === 302) {
+      logSignIn({ flow: "hosted", reason: flowReason(), outcome: "redirected-to-hosted-ui" });
+      setHostedRedirectCookie(error.headers, redirectTo);
+    }
+    throw error;
+  }
+  // authenticate() only returns when the URL carries a state: that is the callback's job.
+  throw redirect("/login");
+}
+
+/**
+ * Finishes the Hosted UI round trip (GET /auth/callback): checks the state,
+ * exchanges the code (PKCE), verifies the tokens and completes the sign-in;
+ * the round trip's cookies are cleared whatever the outcome. Any failure: no
+ * session, and the login page says why (`?error=`). Always throws the response.
+ */
+export async function finishHostedSignIn(request: Request): Promise<never> {
+  const { hosted } = getCognitoServices();
+  const headers = clearHostedCookies(request);
+  if (!hosted) throw redirect("/login", { headers });
+  let session: AuthSession;
+  try {
+    session = await hosted.authenticate(request);
+  } catch (error) {
+    if (error instanceof Response) throw error;
+    let code = "token";
+    if (error instanceof HostedSignInError) code = error.code;
+    else if (error instanceof ServiceUnavailableError || error instanceof TooManyRequestsError) code = "unavailable";
+    else if (!(error instanceof CognitoAuthError) && !(error instanceof InvalidTokenError)) throw error;
+    logSignIn({ flow: "hosted", reason: flowReason(), outcome: `failure:${(error as Error).name}:${code}` });
+    throw redirect(`/login?error=${code}`, { headers });
+  }
+  throw completeSignIn(request, session, { redirectTo: readHostedRedirect(request), headers });
+}
+
 /** Why this flow: logged with every attempt. */
-export function flowReason(): string {
+function flowReason(): string {
   return describeFlowChoice(getEnv()).reason;
 }

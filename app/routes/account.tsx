@@ -4,6 +4,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import {
   type CurrentSession,
+  getCognitoServices,
   reloadAuthSession,
   requireUser,
   type StepUpPrompt,
@@ -11,7 +12,6 @@ import {
   stepUpReply,
   verifyStepUp,
 } from "~/auth/auth.server";
-import { getCognitoServices } from "~/auth/cognito-services.server";
 import { AccountNav } from "~/components/account-nav";
 import { CodeField } from "~/components/code-field";
 import { EmailField } from "~/components/email-field";

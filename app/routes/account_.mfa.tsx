@@ -4,13 +4,13 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import {
   type CurrentSession,
+  getCognitoServices,
   requireUser,
   type StepUpPrompt,
   stepUpPrompt,
   stepUpReply,
   verifyStepUp,
 } from "~/auth/auth.server";
-import { getCognitoServices } from "~/auth/cognito-services.server";
 import { AccountNav } from "~/components/account-nav";
 import { type TotpSetup, TotpSetupForm } from "~/components/account-totp-setup";
 import { FormError, FormSuccess } from "~/components/form-error";

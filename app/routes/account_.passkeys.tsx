@@ -2,10 +2,16 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { type CurrentSession, requireUser } from "~/auth/auth.server";
-import { getCognitoServices } from "~/auth/cognito-services.server";
-import { type StepUpPrompt, stepUpPrompt, stepUpReply, verifyStepUp } from "~/auth/step-up.server";
-import type { CognitoPasswordlessApi } from "~/cognito/passwordless.server";
+import {
+  type CognitoPasswordlessApi,
+  type CurrentSession,
+  getCognitoServices,
+  requireUser,
+  type StepUpPrompt,
+  stepUpPrompt,
+  stepUpReply,
+  verifyStepUp,
+} from "~/auth/auth.server";
 import { AccountNav } from "~/components/account-nav";
 import { AddPasskey } from "~/components/add-passkey";
 import { FormError, FormSuccess } from "~/components/form-error";

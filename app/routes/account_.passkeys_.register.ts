@@ -7,10 +7,7 @@
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { requireUser } from "~/auth/auth.server";
-import { getCognitoServices } from "~/auth/cognito-services.server";
-import { verifyStepUp } from "~/auth/step-up.server";
-import { CognitoAuthError } from "~/cognito/errors.server";
+import { CognitoAuthError, getCognitoServices, requireUser, verifyStepUp } from "~/auth/auth.server";
 import { stepUpFormFields } from "~/forms/fields";
 import { parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";

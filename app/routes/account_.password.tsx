@@ -2,10 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form } from "@remix-run/react";
 import { z } from "zod";
-import { requireUser } from "~/auth/auth.server";
-import { getCognitoServices } from "~/auth/cognito-services.server";
+import { endOtherSessions, getCognitoServices, requireUser } from "~/auth/auth.server";
 import { PASSWORD_MAX_LENGTH } from "~/auth/password-policy";
-import { endOtherSessions } from "~/auth/session-tracking.server";
 import { AccountNav } from "~/components/account-nav";
 import { Field } from "~/components/field";
 import { FormError } from "~/components/form-error";

@@ -2,18 +2,23 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { data, redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { requireUser } from "~/auth/auth.server";
-import { getCognitoServices } from "~/auth/cognito-services.server";
-import { endAllSessions, endListedSession, type ListedSession, listSessions } from "~/auth/session-tracking.server";
-import { destroySessionHeaders } from "~/auth/stored-session.server";
+import {
+  destroySessionHeaders,
+  endAllSessions,
+  endListedSession,
+  getCognitoServices,
+  isSessionId,
+  type ListedSession,
+  listSessions,
+  RegistryUnavailableError,
+  requireUser,
+} from "~/auth/auth.server";
 import { AccountNav } from "~/components/account-nav";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
 import { parseForm } from "~/forms/form.server";
 import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
-import { RegistryUnavailableError } from "~/sessions/registry.server";
-import { isSessionId } from "~/sessions/session-id.server";
 
 export const meta: MetaFunction = () => [{ title: "Where you're signed in · remix-cognito" }];
 

@@ -2,9 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { requireGroup } from "~/auth/auth.server";
-import { getCognitoServices } from "~/auth/cognito-services.server";
-import { endAllSessions } from "~/auth/session-tracking.server";
+import { endAllSessions, getCognitoServices, requireGroup } from "~/auth/auth.server";
 import { EmailField } from "~/components/email-field";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";

@@ -8,7 +8,7 @@
  */
 import v8 from "node:v8";
 import { data } from "@remix-run/node";
-import { verifiedSessionCacheStats } from "~/auth/current-session.server";
+import { verifiedSessionCacheStats } from "~/auth/auth.server";
 import { getEnv } from "~/env.server";
 import { jsonReply } from "~/http/json-reply.server";
 

@@ -2,8 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { getCognitoServices } from "~/auth/cognito-services.server";
-import { requireCustomFlowAllowed } from "~/auth/flow.server";
+import { getCognitoServices, requireCustomFlowAllowed } from "~/auth/auth.server";
 import { CodeField } from "~/components/code-field";
 import { EmailField } from "~/components/email-field";
 import { FormError, FormSuccess } from "~/components/form-error";

@@ -2,12 +2,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { getAuthSession } from "~/auth/auth.server";
-import { getCognitoServices } from "~/auth/cognito-services.server";
-import { describeFlowChoice } from "~/auth/flow.server";
-import { safeRedirect } from "~/auth/redirect.server";
-import { signInStep } from "~/auth/sign-in.server";
-import { hostedErrorMessage } from "~/cognito/errors.server";
+import {
+  describeFlowChoice,
+  getAuthSession,
+  getCognitoServices,
+  hostedErrorMessage,
+  safeRedirect,
+  signInStep,
+} from "~/auth/auth.server";
 import { Field } from "~/components/field";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { PasskeySignIn } from "~/components/passkey-sign-in";

@@ -2,10 +2,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { requireChallenge, saveChallenge } from "~/auth/challenge.server";
-import { getCognitoServices } from "~/auth/cognito-services.server";
-import { signInStep } from "~/auth/sign-in.server";
-import { ChallengeRequiredError } from "~/cognito/errors.server";
+import {
+  ChallengeRequiredError,
+  getCognitoServices,
+  requireChallenge,
+  saveChallenge,
+  signInStep,
+} from "~/auth/auth.server";
 import { CodeField, ResendCodeForm } from "~/components/code-field";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";

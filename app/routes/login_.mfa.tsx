@@ -1,9 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { requireChallenge } from "~/auth/challenge.server";
-import { getCognitoServices } from "~/auth/cognito-services.server";
-import { signInStep } from "~/auth/sign-in.server";
+import { getCognitoServices, requireChallenge, signInStep } from "~/auth/auth.server";
 import { CodeField } from "~/components/code-field";
 import { FormError } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";

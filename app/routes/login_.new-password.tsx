@@ -1,8 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { requireChallenge } from "~/auth/challenge.server";
-import { getCognitoServices } from "~/auth/cognito-services.server";
-import { signInStep } from "~/auth/sign-in.server";
+import { getCognitoServices, requireChallenge, signInStep } from "~/auth/auth.server";
 import { FormError } from "~/components/form-error";
 import { NewPasswordFields } from "~/components/new-password-fields";
 import { SubmitButton } from "~/components/submit-button";

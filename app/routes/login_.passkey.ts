@@ -8,19 +8,20 @@
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { readChallenge, saveChallenge } from "~/auth/challenge.server";
-import { getCognitoServices } from "~/auth/cognito-services.server";
-import { describeFlowChoice } from "~/auth/flow.server";
-import { logSignIn, usernameHash } from "~/auth/log.server";
-import { safeRedirect } from "~/auth/redirect.server";
-import { flowReason, signInStep } from "~/auth/sign-in.server";
 import {
   ChallengeExpiredError,
   ChallengeRequiredError,
   CognitoAuthError,
   describeCognitoError,
+  describeFlowChoice,
+  getCognitoServices,
+  logSignInAttempt,
   PasskeyRejectedError,
-} from "~/cognito/errors.server";
+  readChallenge,
+  safeRedirect,
+  saveChallenge,
+  signInStep,
+} from "~/auth/auth.server";
 import { getEnv } from "~/env.server";
 import { parseForm } from "~/forms/form.server";
 import { requireSameOrigin } from "~/http/csrf.server";
@@ -78,12 +79,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         return reply({ options }, 200, headers);
       }
       if (!(error instanceof CognitoAuthError)) throw error;
-      logSignIn({
-        flow: "custom",
-        reason: flowReason(),
-        outcome: `failure:${error.name}`,
-        who: usernameHash(username),
-      });
+      logSignInAttempt(username, `failure:${error.name}`);
       return errorReply(error);
     }
   }

@@ -1,9 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { getCognitoServices } from "~/auth/cognito-services.server";
-import { requireCustomFlowAllowed } from "~/auth/flow.server";
-import { endAllSessions, userIdForLogin } from "~/auth/session-tracking.server";
+import { endAllSessions, getCognitoServices, requireCustomFlowAllowed, userIdForLogin } from "~/auth/auth.server";
 import { CodeField } from "~/components/code-field";
 import { EmailField } from "~/components/email-field";
 import { FormError, FormSuccess } from "~/components/form-error";

@@ -2,9 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { clearChallenge, requireChallenge } from "~/auth/challenge.server";
-import { getCognitoServices } from "~/auth/cognito-services.server";
-import { signInStep } from "~/auth/sign-in.server";
+import { clearChallenge, getCognitoServices, requireChallenge, signInStep } from "~/auth/auth.server";
 import { CodeField, ResendCodeForm } from "~/components/code-field";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";

@@ -2,9 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link } from "@remix-run/react";
 import { z } from "zod";
-import { savePendingStep } from "~/auth/challenge.server";
-import { getCognitoServices } from "~/auth/cognito-services.server";
-import { requireCustomFlowAllowed } from "~/auth/flow.server";
+import { getCognitoServices, requireCustomFlowAllowed, savePendingStep } from "~/auth/auth.server";
 import { EmailField } from "~/components/email-field";
 import { Field } from "~/components/field";
 import { FormError } from "~/components/form-error";
