@@ -1,5 +1,5 @@
-import { Form } from "@remix-run/react";
 import type { FieldReply } from "~/forms/reply";
+import { AccountForm } from "./account-form";
 import { CodeField } from "./code-field";
 import { SubmitButton } from "./submit-button";
 
@@ -48,13 +48,13 @@ export function TotpSetupForm({ setup, reply }: { setup: TotpSetup; reply: Field
       <p>
         On this phone? <a href={setup.uri}>Open in your authenticator app</a>.
       </p>
-      <Form method="post" noValidate>
+      <AccountForm noValidate>
         <input type="hidden" name="secret" value={setup.secret} />
         <CodeField label="Code from your authenticator app" reply={reply} autoFocus />
         <SubmitButton name="intent" value="verify" pendingLabel="Verifying…">
           Verify and turn on
         </SubmitButton>
-      </Form>
+      </AccountForm>
     </section>
   );
 }

@@ -1,204 +1,67 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
-import {
-  type CurrentSession,
-  getCognitoServices,
-  reloadAuthSession,
-  requireUser,
-  type StepUpPrompt,
-  stepUpPrompt,
-  stepUpReply,
-  verifyStepUp,
-} from "~/auth/auth.server";
+/**
+ * The frame of every account page (/account and the pages under it): the
+ * account navigation, the page's heading (its `handle`), and the banner a
+ * change leaves behind (`?notice=…`), around the page itself. The pages'
+ * forms (AccountForm) post without the notice, so it does not come back
+ * with a form's answer.
+ */
+import { data, type MetaFunction } from "@remix-run/node";
+import { Outlet, useMatches, useSearchParams } from "@remix-run/react";
 import { AccountNav } from "~/components/account-nav";
-import { CodeField } from "~/components/code-field";
-import { EmailField } from "~/components/email-field";
-import { Field } from "~/components/field";
-import { FormError, FormSuccess } from "~/components/form-error";
-import { StepUpFields } from "~/components/step-up-fields";
-import { SubmitButton } from "~/components/submit-button";
-import { codeField, emailField, stepUpFormFields } from "~/forms/fields";
-import { parseForm } from "~/forms/form.server";
-import { useFormReply } from "~/forms/reply";
-import { requireSameOrigin } from "~/http/csrf.server";
-import { orErrorPage } from "~/http/error-page.server";
-import { limitCodeSend, limitCredentialCheck } from "~/http/rate-limit.server";
+import { FormSuccess } from "~/components/form-error";
 
-export const meta: MetaFunction = () => [{ title: "Your account · remix-cognito" }];
+/** What an account page says about itself: `export const handle: AccountPage = { heading: "…" }`. */
+export interface AccountPage {
+  /** The page's h1, and its title. */
+  heading: string;
+}
 
-/** Banners this page and its siblings send people back here with (`?notice=…`). */
+/** Every banner the account pages send people back with, by its `?notice=` key. */
 const NOTICES: Record<string, string> = {
   "name-updated": "Your name has been updated.",
   "email-code-sent": "We sent a 6-digit code to your new email address. Enter it below to verify the address.",
   "email-verified": "Your email address is verified.",
   "password-changed": "Your password has been changed. Your other sessions were signed out.",
+  "mfa-enabled": "Two-step verification is on. From now on you will be asked for a code when you sign in.",
+  "mfa-disabled": "Two-step verification is off.",
+  added: "Passkey added. You can now sign in with it.",
+  deleted: "Passkey removed.",
+  ended: "That session has been signed out. Its cookie no longer works anywhere.",
 };
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const session = await requireUser(request);
-  const profile = await orErrorPage(
-    getCognitoServices().account.getProfile(session.tokens.accessToken),
-    session.headers,
-  );
-  const notice = new URL(request.url).searchParams.get("notice") ?? "";
-  return data(
-    {
-      profile: { email: profile.email ?? "", emailVerified: profile.emailVerified, name: profile.name ?? "" },
-      mfaEnabled: profile.mfaEnabled,
-      // Changing the email address is a sensitive change: a recent sign-in or the password again.
-      stepUp: stepUpPrompt(session, { mfaEnabled: profile.mfaEnabled }),
-      // Unverified: the code form stays until it is used. Pools that keep the
-      // old address until the new one is verified report it as verified, so
-      // the "code sent" step shows the form too.
-      verifyingEmail: !profile.emailVerified || notice === "email-code-sent",
-      notice: NOTICES[notice] ?? null,
-    },
-    { headers: session.headers },
-  );
-}
-
-const nameField = z
-  .string({ required_error: "Enter your name." })
-  .trim()
-  .min(1, "Enter your name.")
-  .max(128, "That name is too long (128 characters at most).")
-  .regex(/^[^\p{Cc}]*$/u, "Use letters, numbers and punctuation only.");
-
-const AccountForm = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("update-name"), name: nameField }),
-  z.object({ intent: z.literal("change-email"), email: emailField, ...stepUpFormFields }),
-  z.object({ intent: z.literal("verify-email"), code: codeField }),
-]);
-
-export async function action({ request, context }: ActionFunctionArgs) {
-  requireSameOrigin(request);
-  const session = await requireUser(request);
-  const submission = await parseForm(request, AccountForm, { headers: session.headers });
-  if (!submission.ok) return submission.reply();
-
-  const form = submission.data;
-  const account = getCognitoServices().account;
-  const accessToken = session.tokens.accessToken;
-  return submission.attempt(async () => {
-    switch (form.intent) {
-      case "update-name": {
-        await account.updateAttributes(accessToken, { name: form.name });
-        throw redirect("/account?notice=name-updated", { headers: await withFreshClaims(session, request) });
-      }
-      case "change-email": {
-        // Whoever controls the address controls the account (password resets
-        // go there): only with a recent sign-in or the password again.
-        const check = await verifyStepUp(session, form, { context });
-        if (!check.ok) return submission.reply(stepUpReply(check));
-        const current = await account.getProfile(accessToken);
-        // The same, still unverified address may be sent again: that is how
-        // to get a new code.
-        if (current.emailVerified && current.email?.toLowerCase() === form.email.toLowerCase()) {
-          return submission.reply({ fieldErrors: { email: "That is already your email address." } });
-        }
-        await limitCodeSend({ context });
-        await account.updateAttributes(accessToken, { email: form.email });
-        throw redirect("/account?notice=email-code-sent", { headers: await withFreshClaims(session, request) });
-      }
-      case "verify-email": {
-        // Codes are short: guessing is bounded per user and address.
-        await limitCredentialCheck({ context }, "verify-email", session.user.sub, () =>
-          account.verifyAttribute(accessToken, "email", form.code),
-        );
-        throw redirect("/account?notice=email-verified", { headers: await withFreshClaims(session, request) });
-      }
-    }
-  });
+function headingOf(matches: readonly { handle?: unknown }[]): string {
+  return (matches.at(-1)?.handle as AccountPage | undefined)?.heading ?? "Your account";
 }
 
 /**
- * After a change the ID token's claims (name, email) are stale: fetch new
- * tokens so the header and dashboard show the change at once.
+ * The title of the page shown: every account page exports this as its own `meta`
+ * (`export { meta } from "./account"`), as Remix gives a route's meta only the
+ * matches up to that route.
  */
-async function withFreshClaims(session: CurrentSession, request: Request): Promise<Headers> {
-  return (await reloadAuthSession(session, request)).headers;
+export const meta: MetaFunction = ({ matches }) => [{ title: `${headingOf(matches)} · remix-cognito` }];
+
+/**
+ * The profile is this layout's index route, so its forms post to `/account?index` (how Remix
+ * addresses an index route). A bare POST /account reaches the layout instead: refused plainly,
+ * nothing changed.
+ */
+export async function action(): Promise<never> {
+  throw data(
+    { message: "Nothing is sent to this address: use the forms on your account page." },
+    { status: 405, headers: { Allow: "GET, HEAD" } },
+  );
 }
 
-export default function Account() {
-  const { profile, mfaEnabled, verifyingEmail, notice, stepUp } = useLoaderData<typeof loader>();
-  const reply = useFormReply<{ stepUp: StepUpPrompt }>();
-  const emailReply = reply.forIntent("change-email");
-
+export default function AccountLayout() {
+  const heading = headingOf(useMatches());
+  const [params] = useSearchParams();
   return (
     <main>
       <div className="card">
         <AccountNav />
-        <h1>Your account</h1>
-        <FormSuccess message={reply.submitted ? null : notice} />
-        <FormError message={reply.summary} />
-        <dl className="facts">
-          <dt>Email</dt>
-          <dd>
-            <span data-testid="profile-email">{profile.email}</span>{" "}
-            <span className="muted" data-testid="profile-email-status">
-              {profile.emailVerified ? "(verified)" : "(not verified)"}
-            </span>
-          </dd>
-          <dt>Name</dt>
-          <dd data-testid="profile-name">{profile.name || <span className="muted">not set</span>}</dd>
-          <dt>Two-step</dt>
-          <dd>
-            {mfaEnabled ? "On" : "Off"} · <Link to="/account/mfa">Manage</Link>
-          </dd>
-        </dl>
-
-        {verifyingEmail ? (
-          <section aria-labelledby="verify-email-heading">
-            <h2 id="verify-email-heading">Verify your email address</h2>
-            <p>Enter the 6-digit code we sent to {profile.email}.</p>
-            <Form method="post" noValidate>
-              <CodeField label="Verification code" reply={reply.forIntent("verify-email")} />
-              <SubmitButton name="intent" value="verify-email" pendingLabel="Verifying…">
-                Verify email
-              </SubmitButton>
-            </Form>
-          </section>
-        ) : null}
-
-        <section aria-labelledby="name-heading">
-          <h2 id="name-heading">Change your name</h2>
-          <Form method="post" noValidate key={`name:${profile.name}`}>
-            <Field
-              name="name"
-              label="Name"
-              type="text"
-              autoComplete="name"
-              required
-              maxLength={128}
-              defaultValue={profile.name}
-              reply={reply.forIntent("update-name")}
-            />
-            <SubmitButton name="intent" value="update-name" pendingLabel="Saving…">
-              Save name
-            </SubmitButton>
-          </Form>
-        </section>
-
-        <section aria-labelledby="email-heading">
-          <h2 id="email-heading">Change email address</h2>
-          <p className="muted">We will send a code to the new address; you sign in with it from now on.</p>
-          <Form method="post" noValidate key={`email:${profile.email}`}>
-            <EmailField name="email" label="New email address" autoComplete="email" reply={emailReply} />
-            <StepUpFields
-              prompt={(reply.values.intent === "change-email" ? reply.extra?.stepUp : undefined) ?? stepUp}
-              reply={emailReply}
-            />
-            <SubmitButton name="intent" value="change-email" pendingLabel="Sending code…">
-              Change email
-            </SubmitButton>
-          </Form>
-        </section>
-
-        <p>
-          <Link to="/account/password">Change your password</Link>
-        </p>
+        <h1>{heading}</h1>
+        <FormSuccess message={NOTICES[params.get("notice") ?? ""] ?? null} />
+        <Outlet />
       </div>
     </main>
   );

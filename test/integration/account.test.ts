@@ -128,7 +128,7 @@ describe("account pages", () => {
     // What a browser says about a form another site submits. (With a foreign
     // Origin header Remix itself aborts the action before our check runs.)
     const crossSite = { headers: { "Sec-Fetch-Site": "cross-site" } };
-    const name = await jar.post(`${app.url}/account`, { intent: "update-name", name: "Hijacked" }, crossSite);
+    const name = await jar.post(`${app.url}/account?index`, { intent: "update-name", name: "Hijacked" }, crossSite);
     expect(name.status).toBe(403);
     const password = await jar.post(
       `${app.url}/account/password`,
@@ -162,7 +162,7 @@ describe("account pages", () => {
     const user = await freshUser("Old Name");
     const jar = await signInWithForm(app.url, user.email, user.password);
     const before = jwtClaims(jar.session()!.id);
-    const res = await jar.post(`${app.url}/account`, { intent: "update-name", name: "  New Name  " });
+    const res = await jar.post(`${app.url}/account?index`, { intent: "update-name", name: "  New Name  " });
     expectRedirect(res, "/account?notice=name-updated");
     expect((await attributes(user.email)).name).toBe("New Name");
     // reloadAuthSession ran: the cookie now holds a newly issued ID token.
@@ -182,19 +182,29 @@ describe("account pages", () => {
   it("refuses a blank or control-character name with 400 and leaves it unchanged", async () => {
     const user = await freshUser("Kept Name");
     const jar = await signInWithForm(app.url, user.email, user.password);
-    const blank = await jar.post(`${app.url}/account`, { intent: "update-name", name: "   " });
+    const blank = await jar.post(`${app.url}/account?index`, { intent: "update-name", name: "   " });
     expect(blank.status).toBe(400);
     expect(fieldError(await blank.text(), "name")).toBe("Enter your name.");
-    const control = await jar.post(`${app.url}/account`, { intent: "update-name", name: "Bad\u0007Name" });
+    const control = await jar.post(`${app.url}/account?index`, { intent: "update-name", name: "Bad\u0007Name" });
     expect(control.status).toBe(400);
     // Refused by parseForm for every form, or by this page's own schema.
     expect(await control.text()).toMatch(/characters that are not allowed|Use letters, numbers and punctuation only/);
-    const long = await jar.post(`${app.url}/account`, { intent: "update-name", name: "x".repeat(129) });
+    const long = await jar.post(`${app.url}/account?index`, { intent: "update-name", name: "x".repeat(129) });
     expect(long.status).toBe(400);
-    const unknown = await jar.post(`${app.url}/account`, { intent: "delete-everything" });
+    const unknown = await jar.post(`${app.url}/account?index`, { intent: "delete-everything" });
     expect(unknown.status).toBe(400);
     expect(await unknown.text()).toContain("Please use the buttons on this page.");
     expect((await attributes(user.email)).name).toBe("Kept Name");
+  });
+
+  it("refuses a bare POST /account plainly (the profile's forms post to /account?index) and changes nothing", async () => {
+    const user = await freshUser("Kept Name");
+    const jar = await signInWithForm(app.url, user.email, user.password);
+    const res = await jar.post(`${app.url}/account`, { intent: "update-name", name: "Changed" });
+    expect(res.status).toBe(405);
+    expect(await res.text()).toContain("use the forms on your account page");
+    expect((await attributes(user.email)).name).toBe("Kept Name");
+    expect(await (await jar.fetch(`${app.url}/account`)).text()).toContain('action="/account?index"');
   });
 
   it("changes the email with a verification code, then signs in with the new address", async () => {
@@ -202,15 +212,18 @@ describe("account pages", () => {
     const newEmail = `changed-${randomUUID().slice(0, 8)}@example.com`;
     const jar = await signInWithForm(app.url, user.email, user.password);
 
-    const invalid = await jar.post(`${app.url}/account`, { intent: "change-email", email: "not-an-email" });
+    const invalid = await jar.post(`${app.url}/account?index`, { intent: "change-email", email: "not-an-email" });
     expect(invalid.status).toBe(400);
     expect(fieldError(await invalid.text(), "email")).toBe("Enter a valid email address.");
-    const same = await jar.post(`${app.url}/account`, { intent: "change-email", email: user.email.toUpperCase() });
+    const same = await jar.post(`${app.url}/account?index`, {
+      intent: "change-email",
+      email: user.email.toUpperCase(),
+    });
     expect(same.status).toBe(400);
     expect(fieldError(await same.text(), "email")).toBe("That is already your email address.");
 
     expectRedirect(
-      await jar.post(`${app.url}/account`, { intent: "change-email", email: newEmail }),
+      await jar.post(`${app.url}/account?index`, { intent: "change-email", email: newEmail }),
       "/account?notice=email-code-sent",
     );
     // The session's claims follow at once: the new address, not yet verified.
@@ -224,17 +237,17 @@ describe("account pages", () => {
     expect(pending).toContain("Verify your email address");
     expect(await attributes(newEmail)).toMatchObject({ email: newEmail, email_verified: "false" });
 
-    const garbage = await jar.post(`${app.url}/account`, { intent: "verify-email", code: "12ab" });
+    const garbage = await jar.post(`${app.url}/account?index`, { intent: "verify-email", code: "12ab" });
     expect(garbage.status).toBe(400);
     expect(fieldError(await garbage.text(), "code")).toBe("Enter the 6-digit code.");
-    const wrong = await jar.post(`${app.url}/account`, { intent: "verify-email", code: "000000" });
+    const wrong = await jar.post(`${app.url}/account?index`, { intent: "verify-email", code: "000000" });
     expect(wrong.status).toBe(400);
     expect(fieldError(await wrong.text(), "code")).toBe("That code is not correct. Check it and try again.");
     expect((await attributes(newEmail)).email_verified).toBe("false");
 
     // cognito-local issues every code from its CODE variable (global setup sets it).
     expectRedirect(
-      await jar.post(`${app.url}/account`, { intent: "verify-email", code: TEST_CONFIRMATION_CODE }),
+      await jar.post(`${app.url}/account?index`, { intent: "verify-email", code: TEST_CONFIRMATION_CODE }),
       "/account?notice=email-verified",
     );
     expect(await attributes(newEmail)).toMatchObject({ email: newEmail, email_verified: "true" });

@@ -144,7 +144,7 @@ describe("Cognito outage and restart (private emulator, 30-second access tokens)
       expectCookieUntouched(res);
     }
     // An action too: nothing done, nothing signed out.
-    const post = await shortJar.post(`${shortApp.url}/account`, { intent: "update-name", name: "Outage" });
+    const post = await shortJar.post(`${shortApp.url}/account?index`, { intent: "update-name", name: "Outage" });
     expect(post.status).toBe(503);
     expectCookieUntouched(post);
     expect(shortJar.session()).toEqual(before);

@@ -72,7 +72,7 @@ describe("step-up: sensitive changes need a recent sign-in or the password again
     const recent = signedInMinutesAgo(jar, 9);
     const newEmail = `recent-${randomUUID().slice(0, 8)}@example.com`;
     expectRedirect(
-      await recent.post(`${app.url}/account`, { intent: "change-email", email: newEmail }),
+      await recent.post(`${app.url}/account?index`, { intent: "change-email", email: newEmail }),
       "/account?notice=email-code-sent",
     );
     expect(await emailOf(newEmail)).toBe(newEmail);
@@ -93,14 +93,14 @@ describe("step-up: sensitive changes need a recent sign-in or the password again
     expect(page).not.toContain("No password on this account");
 
     const newEmail = `stepped-${randomUUID().slice(0, 8)}@example.com`;
-    const missing = await jar.post(`${app.url}/account`, { intent: "change-email", email: newEmail });
+    const missing = await jar.post(`${app.url}/account?index`, { intent: "change-email", email: newEmail });
     expect(missing.status).toBe(403);
     const missingHtml = await missing.text();
     expect(fieldError(missingHtml, "stepUpPassword")).toBe("Enter your password to confirm this change.");
     expect(missingHtml).toContain(`value="${newEmail}"`); // what was typed stays
 
     for (const wrong of ["Wrong-Passw0rd!", other.password]) {
-      const res = await jar.post(`${app.url}/account`, {
+      const res = await jar.post(`${app.url}/account?index`, {
         intent: "change-email",
         email: newEmail,
         stepUpPassword: wrong,
@@ -112,7 +112,11 @@ describe("step-up: sensitive changes need a recent sign-in or the password again
     expect(jar.session()).toEqual(before); // nothing rewrote the session
 
     expectRedirect(
-      await jar.post(`${app.url}/account`, { intent: "change-email", email: newEmail, stepUpPassword: user.password }),
+      await jar.post(`${app.url}/account?index`, {
+        intent: "change-email",
+        email: newEmail,
+        stepUpPassword: user.password,
+      }),
       "/account?notice=email-code-sent",
     );
     expect(await emailOf(newEmail)).toBe(newEmail);
@@ -195,7 +199,11 @@ describe("step-up passwords go through the rate limiter", () => {
     const user = await createUser("step-up");
     const jar = signedInMinutesAgo(await signInWithForm(app.url, user.username, user.password), 11);
     const guess = () =>
-      jar.post(`${app.url}/account`, { intent: "change-email", email: "x@example.com", stepUpPassword: "Guess-1234!" });
+      jar.post(`${app.url}/account?index`, {
+        intent: "change-email",
+        email: "x@example.com",
+        stepUpPassword: "Guess-1234!",
+      });
     for (let i = 0; i < 3; i++) expect((await guess()).status).toBe(401);
     const blocked = await guess();
     expect(blocked.status).toBe(429);
@@ -221,7 +229,7 @@ describe("step-up with the Hosted UI only (no password sign-in through the API)"
     const page = await (await jar.fetch(`${app.url}/account`)).text();
     expect(page).toContain('data-testid="step-up-sign-in-again"');
     expect(page).not.toContain('name="stepUpPassword"');
-    const res = await jar.post(`${app.url}/account`, {
+    const res = await jar.post(`${app.url}/account?index`, {
       intent: "change-email",
       email: "hosted-change@example.com",
       stepUpPassword: user.password,

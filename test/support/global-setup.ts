@@ -45,11 +45,12 @@ export default async function setup(project: TestProject) {
   try {
     const totpSecretsFile = path.join(dataDir, "totp-secrets.json");
     const seeded = await seed({ endpoint: emulator.url, totpSecretsFile });
-    // One production build for every test that runs the app.
+    // One production build for every test that runs the app, with the bench's routes: a test reads
+    // /bench/stats (remix.config.js; they still answer 404 unless an app runs with BENCH_ROUTES=1).
     execFileSync(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "build"], {
       cwd: ROOT,
       stdio: "pipe",
-      env: { ...process.env, NODE_ENV: "production" },
+      env: { ...process.env, NODE_ENV: "production", BENCH_ROUTES: "1" },
     });
     project.provide("emulatorUrl", emulator.url);
     project.provide("emulatorUpstreamUrl", emulator.upstreamUrl);

@@ -1,6 +1,6 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import {
   destroySessionHeaders,
@@ -13,31 +13,28 @@ import {
   RegistryUnavailableError,
   requireUser,
 } from "~/auth/auth.server";
-import { AccountNav } from "~/components/account-nav";
-import { FormError, FormSuccess } from "~/components/form-error";
+import { AccountForm } from "~/components/account-form";
+import { FormError } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
 import { parseForm } from "~/forms/form.server";
 import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
+import type { AccountPage } from "./account";
 
-export const meta: MetaFunction = () => [{ title: "Where you're signed in · remix-cognito" }];
+export const handle: AccountPage = { heading: "Where you're signed in" };
+export { meta } from "./account";
 
 /** Personal data: not for shared caches or the back-forward cache of a shared computer. */
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
-const NOTICES: Record<string, string> = {
-  ended: "That session has been signed out. Its cookie no longer works anywhere.",
-};
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireUser(request);
-  const notice = NOTICES[new URL(request.url).searchParams.get("notice") ?? ""] ?? null;
   try {
     const sessions = await listSessions(session.stored, session.user.sub, request);
-    return data({ sessions: sessions.map(present), unavailable: null, notice }, { headers: session.headers });
+    return data({ sessions: sessions.map(present), unavailable: null }, { headers: session.headers });
   } catch (error) {
     if (!(error instanceof RegistryUnavailableError)) throw error;
-    return data({ sessions: [], unavailable: error.message, notice }, { headers: session.headers, status: 503 });
+    return data({ sessions: [], unavailable: error.message }, { headers: session.headers, status: 503 });
   }
 }
 
@@ -102,71 +99,61 @@ function When({ iso }: { iso: string }) {
 }
 
 export default function AccountSessions() {
-  const { sessions, unavailable, notice } = useLoaderData<typeof loader>();
+  const { sessions, unavailable } = useLoaderData<typeof loader>();
   const reply = useFormReply();
   const others = sessions.filter((s) => !s.current).length;
   return (
-    <main>
-      <div className="card">
-        <AccountNav />
-        <h1>Where you're signed in</h1>
-        <FormSuccess message={reply.submitted ? null : notice} />
-        <FormError message={reply.summary ?? unavailable} />
-        <ul className="session-list" aria-label="Your sessions">
-          {sessions.map((s) => (
-            <li key={s.sid} className="session" data-testid={s.current ? "session-current" : "session"}>
-              <p>
-                <strong>{s.device}</strong>
-                {s.type ? ` (${s.type})` : null}
-                {s.current ? <span className="badge">This device</span> : null}
-              </p>
-              <dl className="facts">
-                <dt>Signed in</dt>
-                <dd>
-                  <When iso={s.signedInAt} /> with {s.method}
-                </dd>
-                <dt>Last seen</dt>
-                <dd>
-                  <When iso={s.lastSeenAt} />
-                </dd>
-                <dt>Network</dt>
-                <dd>{s.network ?? "unknown"}</dd>
-              </dl>
-              {s.current ? null : (
-                <Form method="post">
-                  <input type="hidden" name="sid" value={s.sid} />
-                  <SubmitButton
-                    name="intent"
-                    value="end"
-                    pendingLabel="Signing out…"
-                    className="button button-secondary"
-                  >
-                    Sign out this session
-                    <span className="visually-hidden">
-                      {` (${s.device}, last seen ${s.lastSeenAt.slice(0, 16).replace("T", " ")} UTC)`}
-                    </span>
-                  </SubmitButton>
-                </Form>
-              )}
-            </li>
-          ))}
-        </ul>
-        {unavailable ? null : (
-          <section aria-labelledby="everywhere-heading">
-            <h2 id="everywhere-heading">Sign out everywhere else</h2>
+    <>
+      <FormError message={reply.summary ?? unavailable} />
+      <ul className="session-list" aria-label="Your sessions">
+        {sessions.map((s) => (
+          <li key={s.sid} className="session" data-testid={s.current ? "session-current" : "session"}>
             <p>
-              Ends {others === 1 ? "your other session" : `all ${others} other sessions`} at once, and asks Cognito to
-              end every sign-in of your account, so no device can renew its access. Cognito ends this device's sign-in
-              too: you will sign in again here straight away.
+              <strong>{s.device}</strong>
+              {s.type ? ` (${s.type})` : null}
+              {s.current ? <span className="badge">This device</span> : null}
             </p>
-            <Form method="post">
-              <SubmitButton name="intent" value="end-others" pendingLabel="Signing out…" className="button">
-                Sign out everywhere else
-              </SubmitButton>
-            </Form>
-          </section>
-        )}
-      </div>
-    </main>
+            <dl className="facts">
+              <dt>Signed in</dt>
+              <dd>
+                <When iso={s.signedInAt} /> with {s.method}
+              </dd>
+              <dt>Last seen</dt>
+              <dd>
+                <When iso={s.lastSeenAt} />
+              </dd>
+              <dt>Network</dt>
+              <dd>{s.network ?? "unknown"}</dd>
+            </dl>
+            {s.current ? null : (
+              <AccountForm>
+                <input type="hidden" name="sid" value={s.sid} />
+                <SubmitButton name="intent" value="end" pendingLabel="Signing out…" className="button button-secondary">
+                  Sign out this session
+                  <span className="visually-hidden">
+                    {` (${s.device}, last seen ${s.lastSeenAt.slice(0, 16).replace("T", " ")} UTC)`}
+                  </span>
+                </SubmitButton>
+              </AccountForm>
+            )}
+          </li>
+        ))}
+      </ul>
+      {unavailable ? null : (
+        <section aria-labelledby="everywhere-heading">
+          <h2 id="everywhere-heading">Sign out everywhere else</h2>
+          <p>
+            Ends {others === 1 ? "your other session" : `all ${others} other sessions`} at once, and asks Cognito to end
+            every sign-in of your account, so no device can renew its access. Cognito ends this device's sign-in too:
+            you will sign in again here straight away.
+          </p>
+          <AccountForm>
+            <SubmitButton name="intent" value="end-others" pendingLabel="Signing out…" className="button">
+              Sign out everywhere else
+            </SubmitButton>
+          </AccountForm>
+        </section>
+      )}
+    </>
   );
 }

@@ -1,6 +1,6 @@
 /**
- * Passkey sign-in, for the script on the sign-in page (JSON in and out; no
- * page of its own). `start`: USER_AUTH with PREFERRED_CHALLENGE=WEB_AUTHN;
+ * POST /login/passkey: passkey sign-in, for the script on the sign-in page
+ * (JSON in and out; no page of its own). `start`: USER_AUTH with PREFERRED_CHALLENGE=WEB_AUTHN;
  * Cognito's challenge `Session` goes into the sealed challenge cookie and
  * only the WebAuthn request options go to the browser. `finish`: the
  * browser's assertion answers the challenge, and the sign-in ends like every

@@ -1,7 +1,8 @@
 /**
  * Bench-only: the dashboard page with the auth check bypassed, so `npm run
  * bench` can compare `/dashboard` against the same markup without auth.
- * Answers 404 unless BENCH_ROUTES=1 (off by default; never set it in a real
+ * Only in a build made with BENCH_ROUTES=1 (remix.config.js), and there it
+ * answers 404 unless the server runs with BENCH_ROUTES=1 too (never in a real
  * deployment). Renders fixed sample data.
  */
 import type { MetaFunction } from "@remix-run/node";

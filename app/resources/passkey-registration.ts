@@ -1,5 +1,6 @@
 /**
- * Adding a passkey, for the script on /account/passkeys (JSON in and out).
+ * POST /account/passkeys/register: adding a passkey, for the script on
+ * /account/passkeys (JSON in and out).
  * `start`: StartWebAuthnRegistration's creation options for
  * `navigator.credentials.create`; `finish`: CompleteWebAuthnRegistration with
  * the browser's answer. Both pass the step-up check (app/auth/step-up.server.ts:

@@ -2,9 +2,10 @@
  * Bench-only: counters the bench and the tests read to show that a code path
  * ran (the verified-session cache's hits and misses), and where the process's
  * memory is (V8's heap spaces against RSS), so the bench can say what holds
- * memory at the peak of a load. Answers 404 unless BENCH_ROUTES=1 (off by
- * default; never set it in a real deployment: how many sessions an instance
- * holds is nobody else's business).
+ * memory at the peak of a load. Only in a build made with BENCH_ROUTES=1
+ * (remix.config.js), and there it answers 404 unless the server runs with
+ * BENCH_ROUTES=1 too (never in a real deployment: how many sessions an
+ * instance holds is nobody else's business).
  */
 import v8 from "node:v8";
 import { data } from "@remix-run/node";

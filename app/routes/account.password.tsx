@@ -1,10 +1,9 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form } from "@remix-run/react";
 import { z } from "zod";
 import { endOtherSessions, getCognitoServices, requireUser } from "~/auth/auth.server";
 import { PASSWORD_MAX_LENGTH } from "~/auth/password-policy";
-import { AccountNav } from "~/components/account-nav";
+import { AccountForm } from "~/components/account-form";
 import { Field } from "~/components/field";
 import { FormError } from "~/components/form-error";
 import { NewPasswordFields } from "~/components/new-password-fields";
@@ -14,8 +13,10 @@ import { parseForm } from "~/forms/form.server";
 import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
 import { limitCredentialCheck } from "~/http/rate-limit.server";
+import type { AccountPage } from "./account";
 
-export const meta: MetaFunction = () => [{ title: "Change password · remix-cognito" }];
+export const handle: AccountPage = { heading: "Change password" };
+export { meta } from "./account";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireUser(request);
@@ -55,25 +56,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function AccountPassword() {
   const reply = useFormReply();
   return (
-    <main>
-      <div className="card">
-        <AccountNav />
-        <h1>Change password</h1>
-        <FormError message={reply.summary} />
-        <Form method="post" noValidate>
-          <Field
-            name="current"
-            label="Current password"
-            type="password"
-            autoComplete="current-password"
-            required
-            maxLength={PASSWORD_MAX_LENGTH}
-            reply={reply}
-          />
-          <NewPasswordFields reply={reply} />
-          <SubmitButton pendingLabel="Changing…">Change password</SubmitButton>
-        </Form>
-      </div>
-    </main>
+    <>
+      <FormError message={reply.summary} />
+      <AccountForm noValidate>
+        <Field
+          name="current"
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          required
+          maxLength={PASSWORD_MAX_LENGTH}
+          reply={reply}
+        />
+        <NewPasswordFields reply={reply} />
+        <SubmitButton pendingLabel="Changing…">Change password</SubmitButton>
+      </AccountForm>
+    </>
   );
 }

@@ -1,6 +1,6 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import {
   type CurrentSession,
@@ -11,9 +11,9 @@ import {
   stepUpReply,
   verifyStepUp,
 } from "~/auth/auth.server";
-import { AccountNav } from "~/components/account-nav";
+import { AccountForm } from "~/components/account-form";
 import { type TotpSetup, TotpSetupForm } from "~/components/account-totp-setup";
-import { FormError, FormSuccess } from "~/components/form-error";
+import { FormError } from "~/components/form-error";
 import { StepUpFields } from "~/components/step-up-fields";
 import { SubmitButton } from "~/components/submit-button";
 import { codeField, stepUpFormFields } from "~/forms/fields";
@@ -22,15 +22,12 @@ import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
 import { orErrorPage } from "~/http/error-page.server";
 import { limitCredentialCheck } from "~/http/rate-limit.server";
+import type { AccountPage } from "./account";
 
-export const meta: MetaFunction = () => [{ title: "Two-step verification · remix-cognito" }];
+export const handle: AccountPage = { heading: "Two-step verification" };
+export { meta } from "./account";
 
 const ISSUER = "remix-cognito";
-
-const NOTICES: Record<string, string> = {
-  "mfa-enabled": "Two-step verification is on. From now on you will be asked for a code when you sign in.",
-  "mfa-disabled": "Two-step verification is off.",
-};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireUser(request);
@@ -43,7 +40,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
       mfaEnabled: profile.mfaEnabled,
       // Turning it off is a sensitive change: a recent sign-in, or the password and a code again.
       stepUp: stepUpPrompt(session, { mfaEnabled: profile.mfaEnabled }),
-      notice: NOTICES[new URL(request.url).searchParams.get("notice") ?? ""] ?? null,
     },
     { headers: session.headers },
   );
@@ -121,43 +117,38 @@ async function totpSetup(secret: string, session: CurrentSession): Promise<TotpS
 }
 
 export default function AccountMfa() {
-  const { mfaEnabled, notice, stepUp } = useLoaderData<typeof loader>();
+  const { mfaEnabled, stepUp } = useLoaderData<typeof loader>();
   const reply = useFormReply<{ setup?: TotpSetup; stepUp?: StepUpPrompt }>();
   const setup = reply.extra?.setup;
   return (
-    <main>
-      <div className="card">
-        <AccountNav />
-        <h1>Two-step verification</h1>
-        <FormSuccess message={reply.submitted ? null : notice} />
-        <FormError message={reply.summary} />
-        <p>
-          Status: <strong data-testid="mfa-status">{mfaEnabled ? "On" : "Off"}</strong>
-          {mfaEnabled ? " — you enter a code from your authenticator app each time you sign in." : null}
-        </p>
-        {mfaEnabled ? (
-          <Form method="post" noValidate>
-            <StepUpFields prompt={reply.extra?.stepUp ?? stepUp} reply={reply} />
-            <SubmitButton name="intent" value="disable" pendingLabel="Turning off…" className="button button-secondary">
-              Turn off
+    <>
+      <FormError message={reply.summary} />
+      <p>
+        Status: <strong data-testid="mfa-status">{mfaEnabled ? "On" : "Off"}</strong>
+        {mfaEnabled ? " — you enter a code from your authenticator app each time you sign in." : null}
+      </p>
+      {mfaEnabled ? (
+        <AccountForm noValidate>
+          <StepUpFields prompt={reply.extra?.stepUp ?? stepUp} reply={reply} />
+          <SubmitButton name="intent" value="disable" pendingLabel="Turning off…" className="button button-secondary">
+            Turn off
+          </SubmitButton>
+        </AccountForm>
+      ) : setup ? (
+        <TotpSetupForm setup={setup} reply={reply} />
+      ) : (
+        <>
+          <p>
+            Protect your account with a second step: after your password, a 6-digit code from an authenticator app on
+            your phone.
+          </p>
+          <AccountForm>
+            <SubmitButton name="intent" value="start" pendingLabel="Starting…">
+              Set up authenticator app
             </SubmitButton>
-          </Form>
-        ) : setup ? (
-          <TotpSetupForm setup={setup} reply={reply} />
-        ) : (
-          <>
-            <p>
-              Protect your account with a second step: after your password, a 6-digit code from an authenticator app on
-              your phone.
-            </p>
-            <Form method="post">
-              <SubmitButton name="intent" value="start" pendingLabel="Starting…">
-                Set up authenticator app
-              </SubmitButton>
-            </Form>
-          </>
-        )}
-      </div>
-    </main>
+          </AccountForm>
+        </>
+      )}
+    </>
   );
 }

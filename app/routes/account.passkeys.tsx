@@ -1,6 +1,6 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import {
   type CognitoPasswordlessApi,
@@ -12,9 +12,9 @@ import {
   stepUpReply,
   verifyStepUp,
 } from "~/auth/auth.server";
-import { AccountNav } from "~/components/account-nav";
+import { AccountForm } from "~/components/account-form";
 import { AddPasskey } from "~/components/add-passkey";
-import { FormError, FormSuccess } from "~/components/form-error";
+import { FormError } from "~/components/form-error";
 import { StepUpFields } from "~/components/step-up-fields";
 import { SubmitButton } from "~/components/submit-button";
 import { stepUpFormFields } from "~/forms/fields";
@@ -22,16 +22,13 @@ import { parseForm } from "~/forms/form.server";
 import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
 import { orErrorPage } from "~/http/error-page.server";
+import type { AccountPage } from "./account";
 
-export const meta: MetaFunction = () => [{ title: "Passkeys · remix-cognito" }];
+export const handle: AccountPage = { heading: "Passkeys" };
+export { meta } from "./account";
 
 const PAGE = "/account/passkeys";
 const FORM_ID = "passkeys-form";
-
-const NOTICES: Record<string, string> = {
-  added: "Passkey added. You can now sign in with it.",
-  deleted: "Passkey removed.",
-};
 
 function requirePasswordless(session: CurrentSession): CognitoPasswordlessApi {
   const { passwordless } = getCognitoServices();
@@ -61,7 +58,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
         createdAt: p.createdAt.toISOString(),
       })),
       stepUp: stepUpPrompt(session, { mfaEnabled }),
-      notice: NOTICES[new URL(request.url).searchParams.get("notice") ?? ""] ?? null,
     },
     { headers: session.headers },
   );
@@ -96,57 +92,52 @@ export async function action({ request, context }: ActionFunctionArgs) {
 const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 
 export default function AccountPasskeys() {
-  const { passkeys, stepUp, notice } = useLoaderData<typeof loader>();
+  const { passkeys, stepUp } = useLoaderData<typeof loader>();
   const reply = useFormReply<{ stepUp: StepUpPrompt }>();
   const prompt = reply.extra?.stepUp ?? stepUp;
   const summary = reply.summary;
   return (
-    <main>
-      <div className="card">
-        <h1>Passkeys</h1>
-        <AccountNav />
-        <p>
-          A passkey signs you in with your device's screen lock or a security key instead of a password. It only works
-          on this site, so it cannot be phished.
-        </p>
-        <FormSuccess message={summary ? null : notice} />
-        <FormError message={summary} />
-        {/* One form: the step-up fields (when needed) go with "Remove" and with "Add a passkey". */}
-        <Form method="post" id={FORM_ID} noValidate>
-          {/* The default button, disabled: Enter in the password field must not press the first "Remove". */}
-          <button type="submit" disabled hidden aria-hidden="true" tabIndex={-1} />
-          <StepUpFields prompt={prompt} reply={reply} />
-          <h2>Your passkeys</h2>
-          {passkeys.length === 0 ? (
-            <p className="muted">You have no passkeys yet.</p>
-          ) : (
-            <ul className="passkey-list">
-              {passkeys.map((p) => (
-                <li key={p.id}>
-                  <span>
-                    <strong>{p.name}</strong>
-                    <br />
-                    <span className="muted">
-                      {/* Cognito does not report when a passkey was last used. */}
-                      Added {dateFormat.format(new Date(p.createdAt))}
-                      {p.attachment === "platform"
-                        ? " · on a device"
-                        : p.attachment === "cross-platform"
-                          ? " · security key or phone"
-                          : ""}
-                    </span>
+    <>
+      <p>
+        A passkey signs you in with your device's screen lock or a security key instead of a password. It only works on
+        this site, so it cannot be phished.
+      </p>
+      <FormError message={summary} />
+      {/* One form: the step-up fields (when needed) go with "Remove" and with "Add a passkey". */}
+      <AccountForm id={FORM_ID} noValidate>
+        {/* The default button, disabled: Enter in the password field must not press the first "Remove". */}
+        <button type="submit" disabled hidden aria-hidden="true" tabIndex={-1} />
+        <StepUpFields prompt={prompt} reply={reply} />
+        <h2>Your passkeys</h2>
+        {passkeys.length === 0 ? (
+          <p className="muted">You have no passkeys yet.</p>
+        ) : (
+          <ul className="passkey-list">
+            {passkeys.map((p) => (
+              <li key={p.id}>
+                <span>
+                  <strong>{p.name}</strong>
+                  <br />
+                  <span className="muted">
+                    {/* Cognito does not report when a passkey was last used. */}
+                    Added {dateFormat.format(new Date(p.createdAt))}
+                    {p.attachment === "platform"
+                      ? " · on a device"
+                      : p.attachment === "cross-platform"
+                        ? " · security key or phone"
+                        : ""}
                   </span>
-                  <SubmitButton name="delete" value={p.id} className="button button-secondary" pendingLabel="Removing…">
-                    Remove<span className="visually-hidden"> passkey {p.name}</span>
-                  </SubmitButton>
-                </li>
-              ))}
-            </ul>
-          )}
-          <h2>Add a passkey</h2>
-          <AddPasskey formId={FORM_ID} />
-        </Form>
-      </div>
-    </main>
+                </span>
+                <SubmitButton name="delete" value={p.id} className="button button-secondary" pendingLabel="Removing…">
+                  Remove<span className="visually-hidden"> passkey {p.name}</span>
+                </SubmitButton>
+              </li>
+            ))}
+          </ul>
+        )}
+        <h2>Add a passkey</h2>
+        <AddPasskey formId={FORM_ID} />
+      </AccountForm>
+    </>
   );
 }
