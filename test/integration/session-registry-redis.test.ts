@@ -1,8 +1,9 @@
 /**
- * The Redis session registry against a real redis-server (test/support/redis.ts): replicas kept in
- * sync by pub/sub across two registries (as two app instances would hold), loading at start,
- * expiry, outages (Redis killed, restarted EMPTY), writes retried, an unreachable URL at start-up,
- * and the device list. Nothing of Redis is mocked.
+ * The Redis session registry against a real redis-server (test/support/redis.ts): the contract
+ * every registry meets (test/support/session-registry-contract.ts), and what only a shared store
+ * has: replicas kept in sync by pub/sub across two registries (as two app instances would hold),
+ * loading at start, expiry in Redis, outages (Redis killed, restarted EMPTY), writes retried, an
+ * unreachable URL at start-up, and one device list for every instance. Nothing of Redis is mocked.
  */
 import { createClient } from "@redis/client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +12,7 @@ import { LAST_SEEN_INTERVAL_MS, RegistryUnavailableError, type SessionRecord } f
 import { newSessionId } from "~/sessions/session-id.server";
 import { freePort } from "../../cognito-local/free-port.ts";
 import { startRedis, type TestRedis } from "../support/redis";
+import { sessionRecord, sessionRegistryContract } from "../support/session-registry-contract.ts";
 
 let redis: TestRedis;
 const open: RedisSessionRegistry[] = [];
@@ -21,7 +23,7 @@ function recordingLog() {
   return { lines, log: { info: (m: string) => void lines.push(m), warn: (m: string) => void lines.push(m) } };
 }
 
-async function registry(prefix: string, extra: Partial<Parameters<typeof openRedisRegistry>[0]> = {}) {
+async function openRegistry(prefix: string, extra: Partial<Parameters<typeof openRedisRegistry>[0]> = {}) {
   const r = await openRedisRegistry({
     url: redis.url,
     keyPrefix: prefix,
@@ -48,17 +50,11 @@ let prefixCount = 0;
 const freshPrefix = () => `t${++prefixCount}-${Date.now()}:`;
 
 function record(userId: string, overrides: Partial<SessionRecord> = {}): SessionRecord {
-  const now = Date.now();
-  return {
-    sid: newSessionId(),
-    userId,
-    method: "custom",
+  return sessionRecord(userId, {
     device: { browser: "Firefox 128", os: "Linux", type: "desktop" },
     ip: "203.0.113.0/24",
-    signedInAt: now,
-    lastSeenAt: now,
     ...overrides,
-  };
+  });
 }
 
 beforeAll(async () => {
@@ -74,11 +70,16 @@ afterAll(async () => {
   await redis?.dispose();
 });
 
+sessionRegistryContract("redis", async () => {
+  const registry = await openRegistry(freshPrefix());
+  return { registry, settle: async () => void (await registry.whenFlushed(2_000)) };
+});
+
 describe("revocations across instances", () => {
   it("a revocation on A reaches B's in-memory replica within a second, and B's listeners hear it once", async () => {
     const prefix = freshPrefix();
-    const a = await registry(prefix);
-    const b = await registry(prefix);
+    const a = await openRegistry(prefix);
+    const b = await openRegistry(prefix);
     const heard: string[] = [];
     b.onRevoked((event) => heard.push(event.kind === "session" ? event.sid : `user ${event.userId}`));
     const sid = newSessionId();
@@ -98,18 +99,18 @@ describe("revocations across instances", () => {
 
   it("a new instance loads the live revocations at start, before it serves", async () => {
     const prefix = freshPrefix();
-    const a = await registry(prefix);
+    const a = await openRegistry(prefix);
     const sid = newSessionId();
     await a.revoke(sid, Date.now() + 60_000);
-    const c = await registry(prefix);
+    const c = await openRegistry(prefix);
     expect(c.health()).toMatchObject({ kind: "redis", connected: true, replicaLoaded: true, revocations: 1 });
     expect(c.isRevoked(sid)).toBe(true);
   });
 
   it("revocations expire: in memory at their expiry, and in Redis they are trimmed", async () => {
     const prefix = freshPrefix();
-    const a = await registry(prefix);
-    const b = await registry(prefix);
+    const a = await openRegistry(prefix);
+    const b = await openRegistry(prefix);
     const sid = newSessionId();
     const expiresAt = Date.now() + 400;
     await a.revoke(sid, expiresAt);
@@ -126,13 +127,13 @@ describe("revocations across instances", () => {
     } finally {
       await probe.close();
     }
-    const c = await registry(prefix);
+    const c = await openRegistry(prefix);
     expect(c.isRevoked(sid)).toBe(false);
   });
 
   it("ignores malformed pub/sub messages", async () => {
     const prefix = freshPrefix();
-    const b = await registry(prefix);
+    const b = await openRegistry(prefix);
     const heard: string[] = [];
     b.onRevoked((event) => heard.push(event.kind === "session" ? event.sid : `user ${event.userId}`));
     const probe = createClient({ url: redis.url });
@@ -165,8 +166,8 @@ describe("revocations across instances", () => {
 describe("user cut-offs and sign-in names", () => {
   it("ending all of a user's sessions before a moment reaches every instance and new ones, and empties the list", async () => {
     const prefix = freshPrefix();
-    const a = await registry(prefix);
-    const b = await registry(prefix);
+    const a = await openRegistry(prefix);
+    const b = await openRegistry(prefix);
     const heard: string[] = [];
     b.onRevoked((event) => heard.push(event.kind === "user" ? `${event.userId}<${event.before}` : event.sid));
     const t0 = Date.now();
@@ -177,14 +178,14 @@ describe("user cut-offs and sign-in names", () => {
     expect(b.isCutOff("cut-2", t0 - 1)).toBe(false);
     expect(heard).toEqual([`cut-1<${t0}`]);
     expect(await b.list("cut-1")).toEqual([]);
-    const c = await registry(prefix);
+    const c = await openRegistry(prefix);
     expect(c.isCutOff("cut-1", t0 - 1)).toBe(true);
   });
 
   it("links a sign-in name to its user across instances, storing only a digest", async () => {
     const prefix = freshPrefix();
-    const a = await registry(prefix);
-    const b = await registry(prefix);
+    const a = await openRegistry(prefix);
+    const b = await openRegistry(prefix);
     a.linkLogin("Someone@Example.com", "user-link");
     await a.whenFlushed(2_000);
     expect(await b.userIdForLogin(" someone@example.com")).toBe("user-link");
@@ -203,8 +204,8 @@ describe("user cut-offs and sign-in names", () => {
 describe("faults", () => {
   it("Redis killed: known revocations hold, new ones apply locally and are queued; after a restart (empty) the queue is written, published, and the old ones written back", async () => {
     const prefix = freshPrefix();
-    const a = await registry(prefix, { log: recordingLog().log });
-    const b = await registry(prefix);
+    const a = await openRegistry(prefix, { log: recordingLog().log });
+    const b = await openRegistry(prefix);
     const old = newSessionId();
     await a.revoke(old, Date.now() + 60_000);
     await waitFor(() => b.isRevoked(old), 1_000, "B to learn the old revocation");
@@ -233,7 +234,7 @@ describe("faults", () => {
     // Both revocations are in Redis again, so an instance started now refuses both.
     await a.whenFlushed(5_000);
     await b.whenFlushed(5_000);
-    const c = await registry(prefix);
+    const c = await openRegistry(prefix);
     expect(c.isRevoked(old)).toBe(true);
     expect(c.isRevoked(during)).toBe(true);
     expect(c.isCutOff("user-during", cutAt - 1)).toBe(true);
@@ -281,11 +282,11 @@ describe("faults", () => {
   });
 });
 
-describe("the device list", () => {
-  it("lists a user's sessions, most recently seen first, and never another user's", async () => {
+describe("one device list for every instance", () => {
+  it("lists a user's sessions registered on either instance, most recently seen first, and never another user's", async () => {
     const prefix = freshPrefix();
-    const a = await registry(prefix);
-    const b = await registry(prefix);
+    const a = await openRegistry(prefix);
+    const b = await openRegistry(prefix);
     const first = record("user-1", { lastSeenAt: Date.now() - 5_000 });
     const second = record("user-1", {
       method: "hosted",
@@ -299,27 +300,10 @@ describe("the device list", () => {
     expect(listed[0]).toEqual(second);
   });
 
-  it("`seen` writes the last-seen time at most once a minute per session", async () => {
+  it("ending sessions on one instance removes them from the list and revokes them on every instance", async () => {
     const prefix = freshPrefix();
-    const a = await registry(prefix);
-    const t0 = Date.now();
-    const session = record("user-3", { signedInAt: t0, lastSeenAt: t0 });
-    await a.register(session);
-    const { lastSeenAt: _, ...base } = session;
-
-    a.seen(base.sid, () => base, t0 + 30_000);
-    await a.whenFlushed(2_000);
-    expect((await a.list("user-3"))[0]!.lastSeenAt).toBe(t0);
-
-    a.seen(base.sid, () => base, t0 + LAST_SEEN_INTERVAL_MS + 1);
-    await a.whenFlushed(2_000);
-    expect((await a.list("user-3"))[0]!.lastSeenAt).toBe(t0 + LAST_SEEN_INTERVAL_MS + 1);
-  });
-
-  it("ending sessions removes them from the list and revokes them on every instance", async () => {
-    const prefix = freshPrefix();
-    const a = await registry(prefix);
-    const b = await registry(prefix);
+    const a = await openRegistry(prefix);
+    const b = await openRegistry(prefix);
     const keep = record("user-4");
     const drop1 = record("user-4");
     const drop2 = record("user-4");
@@ -332,7 +316,7 @@ describe("the device list", () => {
 
   it("a live session reappears in the list after Redis restarted empty (its next `seen`)", async () => {
     const prefix = freshPrefix();
-    const a = await registry(prefix);
+    const a = await openRegistry(prefix);
     const session = record("user-5");
     await a.register(session);
     await redis.stop("SIGKILL");

@@ -1,11 +1,13 @@
 /**
- * The in-process session registry and the revocation set both implementations keep in memory.
+ * The in-process session registry (the contract every registry meets, test/support/
+ * session-registry-contract.ts), the revocation set both implementations keep in memory, and
+ * session ids.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { MemorySessionRegistry } from "~/sessions/memory-registry.server";
-import { LAST_SEEN_INTERVAL_MS, type SessionRecord } from "~/sessions/registry.server";
 import { RevocationSet } from "~/sessions/revocations.server";
 import { isSessionId, newSessionId } from "~/sessions/session-id.server";
+import { sessionRegistryContract } from "../support/session-registry-contract.ts";
 
 const open: MemorySessionRegistry[] = [];
 afterEach(async () => {
@@ -15,20 +17,6 @@ function registry() {
   const r = new MemorySessionRegistry();
   open.push(r);
   return r;
-}
-
-function record(userId: string, overrides: Partial<SessionRecord> = {}): SessionRecord {
-  const now = Date.now();
-  return {
-    sid: newSessionId(),
-    userId,
-    method: "custom",
-    device: { browser: "Safari 18", os: "iOS 18.1", type: "mobile" },
-    ip: "198.51.100.0/24",
-    signedInAt: now,
-    lastSeenAt: now,
-    ...overrides,
-  };
 }
 
 describe("session ids", () => {
@@ -116,88 +104,4 @@ describe("RevocationSet", () => {
   });
 });
 
-describe("MemorySessionRegistry", () => {
-  it("revokes at once, and says the write is shared (there is nothing else to share with)", async () => {
-    const r = registry();
-    const sid = newSessionId();
-    const heard: string[] = [];
-    r.onRevoked((event) => heard.push(event.kind === "session" ? event.sid : `user ${event.userId}`));
-    expect(r.isRevoked(sid)).toBe(false);
-    expect(await r.revoke(sid, Date.now() + 60_000)).toEqual({ shared: true });
-    expect(r.isRevoked(sid)).toBe(true);
-    expect(heard).toEqual([sid]);
-    expect(r.health()).toEqual({
-      kind: "memory",
-      connected: true,
-      replicaLoaded: true,
-      revocations: 1,
-      pendingWrites: 0,
-    });
-  });
-
-  it("lists a user's sessions, most recently seen first, without revoked or other users' sessions", async () => {
-    const r = registry();
-    const older = record("u1", { lastSeenAt: Date.now() - 10_000 });
-    const newer = record("u1");
-    const revoked = record("u1");
-    for (const s of [older, newer, revoked, record("u2")]) await r.register(s);
-    await r.revoke(revoked.sid, Date.now() + 60_000);
-    expect((await r.list("u1")).map((s) => s.sid)).toEqual([newer.sid, older.sid]);
-    expect(await r.list("nobody")).toEqual([]);
-  });
-
-  it("`seen` moves last-seen forward at most once a minute, and re-creates a forgotten record", async () => {
-    const r = registry();
-    const t0 = Date.now();
-    const s = record("u3", { lastSeenAt: t0 });
-    const { lastSeenAt: _, ...base } = s;
-    r.seen(base.sid, () => base, t0 + 1_000);
-    expect((await r.list("u3")).map((x) => x.sid)).toEqual([s.sid]);
-    expect((await r.list("u3"))[0]!.lastSeenAt).toBe(t0 + 1_000);
-    r.seen(base.sid, () => base, t0 + 30_000);
-    expect((await r.list("u3"))[0]!.lastSeenAt).toBe(t0 + 1_000);
-    r.seen(base.sid, () => base, t0 + 1_000 + LAST_SEEN_INTERVAL_MS);
-    expect((await r.list("u3"))[0]!.lastSeenAt).toBe(t0 + 1_000 + LAST_SEEN_INTERVAL_MS);
-  });
-
-  it("ending sessions revokes them and takes them off the list", async () => {
-    const r = registry();
-    const keep = record("u4");
-    const end = record("u4");
-    await r.register(keep);
-    await r.register(end);
-    await r.end("u4", [end.sid], Date.now() + 60_000);
-    expect(r.isRevoked(end.sid)).toBe(true);
-    expect(r.isRevoked(keep.sid)).toBe(false);
-    expect((await r.list("u4")).map((s) => s.sid)).toEqual([keep.sid]);
-  });
-
-  it("ending all of a user's sessions before a moment refuses older ones, keeps newer ones, empties the list", async () => {
-    const r = registry();
-    const t0 = Date.now();
-    await r.register(record("u6", { signedInAt: t0 - 5_000 }));
-    await r.register(record("u7"));
-    await r.endAllBefore("u6", t0, t0 + 60_000);
-    expect(r.isCutOff("u6", t0 - 1)).toBe(true);
-    expect(r.isCutOff("u6", t0)).toBe(false);
-    expect(r.isCutOff("u7", t0 - 1)).toBe(false);
-    expect(await r.list("u6")).toEqual([]);
-    expect(await r.list("u7")).toHaveLength(1);
-  });
-
-  it("remembers which user signed in with a name (case-insensitively), by digest only", async () => {
-    const r = registry();
-    r.linkLogin("Demo@Example.com ", "u8");
-    expect(await r.userIdForLogin("demo@example.com")).toBe("u8");
-    expect(await r.userIdForLogin("other@example.com")).toBeNull();
-  });
-
-  it("returns copies: callers cannot change what is stored", async () => {
-    const r = registry();
-    const s = record("u5");
-    await r.register(s);
-    const [listed] = await r.list("u5");
-    listed!.device.browser = "changed";
-    expect((await r.list("u5"))[0]!.device.browser).toBe("Safari 18");
-  });
-});
+sessionRegistryContract("memory", async () => ({ registry: registry(), settle: async () => {} }));
