@@ -6,11 +6,12 @@
  */
 import { randomUUID } from "node:crypto";
 import { AdminCreateUserCommand, AdminSetUserPasswordCommand } from "@aws-sdk/client-cognito-identity-provider";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
 import { totpCode } from "../../scripts/lib/seed.ts";
-import { adminClient, type RunningApp, startApp } from "../support/app.ts";
-import { launchBrowser, screenshot } from "../support/browser.ts";
+import { adminClient } from "../support/app.ts";
+import { screenshot } from "../support/browser.ts";
+import { suiteAppAndBrowser } from "../support/fixtures.ts";
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 375, height: 740 };
@@ -25,15 +26,7 @@ async function screenshots(page: Page, name: string) {
 }
 
 describe("TOTP enrolment and sign-in with a real browser (Chromium)", () => {
-  let app: RunningApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const { app, browser } = suiteAppAndBrowser();
 
   it("enrols an authenticator on /account/mfa, then signs in with a code", { timeout: 60_000 }, async () => {
     const email = `browser-mfa-${randomUUID().slice(0, 8)}@example.com`;

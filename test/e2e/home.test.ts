@@ -7,12 +7,11 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { SEED_USERS } from "~/dev/demo-accounts.server";
 import { ROOT } from "../../scripts/lib/root.ts";
-import { type RunningApp, startApp } from "../support/app.ts";
-import { audit, launchBrowser } from "../support/browser.ts";
+import { audit } from "../support/browser.ts";
+import { suiteApp, suiteAppAndBrowser } from "../support/fixtures.ts";
 import { CookieJar, signInWithForm } from "../support/http.ts";
 
 // Two sign-ins and axe scans per test: on a busy shared machine that can take
@@ -25,23 +24,12 @@ const WIDTHS = [
 ] as const;
 
 describe("the development home page (Chromium)", () => {
-  let app: RunningApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    // NODE_ENV=test: not production, like `npm run dev` (which runs NODE_ENV=development
-    // through `remix dev`; test/integration/dev-first-run.test.ts covers that for real).
-    [app, browser] = await Promise.all([
-      // USER_AUTH on, as `npm run dev` has it: the guide says how to try codes and passkeys.
-      startApp({
-        env: { NODE_ENV: "test", COGNITO_DOMAIN: inject("emulatorUrl"), COGNITO_USER_AUTH: "1" },
-        client: { userAuth: true },
-      }),
-      launchBrowser(),
-    ]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
+  // NODE_ENV=test: not production, like `npm run dev` (which runs NODE_ENV=development
+  // through `remix dev`; test/integration/dev-first-run.test.ts covers that for real).
+  // USER_AUTH on, as `npm run dev` has it: the guide says how to try codes and passkeys.
+  const { app, browser } = suiteAppAndBrowser({
+    env: { NODE_ENV: "test", COGNITO_DOMAIN: inject("emulatorUrl"), COGNITO_USER_AUTH: "1" },
+    client: { userAuth: true },
   });
 
   for (const [label, width] of WIDTHS) {
@@ -127,13 +115,7 @@ describe("the development home page (Chromium)", () => {
 });
 
 describe("the production home page", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp({ env: { NODE_ENV: "production", COGNITO_DOMAIN: inject("emulatorUrl") } });
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = suiteApp({ env: { NODE_ENV: "production", COGNITO_DOMAIN: inject("emulatorUrl") } });
 
   it("is the plain public page: no demo block, no demo passwords, no README route", async () => {
     const jar = new CookieJar();

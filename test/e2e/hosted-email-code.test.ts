@@ -1,25 +1,10 @@
-/**
- * The emulator's Hosted UI "Email me a code" in Chromium, as a person uses it:
- * the sign-in page's second button, the code page, back in the app signed in. The pages have no JavaScript at all (their CSP allows none),
- * so this is also the no-JavaScript path. axe: no serious or critical
- * violations at desktop and phone widths.
- */
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type RunningApp, startApp } from "../support/app.ts";
-import { audit, launchBrowser } from "../support/browser.ts";
+import { describe, expect, inject, it } from "vitest";
+import { audit } from "../support/browser.ts";
+import { suiteAppAndBrowser } from "../support/fixtures.ts";
 import { TEST_CONFIRMATION_CODE } from "../support/global-setup.ts";
 
 describe("the Hosted UI's email sign-in code, in Chromium", () => {
-  let app: RunningApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp({ env: { COGNITO_DOMAIN: inject("emulatorUrl") } }), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const { app, browser } = suiteAppAndBrowser({ env: { COGNITO_DOMAIN: inject("emulatorUrl") } });
 
   for (const [label, width] of [
     ["desktop", 1280],

@@ -6,10 +6,11 @@
  */
 
 import { AdminCreateUserCommand } from "@aws-sdk/client-cognito-identity-provider";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { adminClient, type RunningApp, startApp } from "../support/app.ts";
-import { audit, launchBrowser, screenshot } from "../support/browser.ts";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { adminClient } from "../support/app.ts";
+import { audit, screenshot } from "../support/browser.ts";
+import { suiteAppAndBrowser } from "../support/fixtures.ts";
 
 // Each test audits up to a dozen pages (a page load and an axe run each, about
 // 1.3 s apiece on a quiet 2-core machine); beside another test file on the
@@ -31,18 +32,10 @@ async function signIn(page: Page, appUrl: string, email: string, password: strin
 }
 
 describe("every page: screenshots and accessibility (axe)", { timeout: BROWSER_TEST_TIMEOUT_MS }, () => {
-  let app: RunningApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    // Choice-based sign-in on (as `npm run dev` has it): the email-code and passkey pages exist.
-    [app, browser] = await Promise.all([
-      startApp({ env: { NODE_ENV: "production", COGNITO_USER_AUTH: "1" }, client: { userAuth: true } }),
-      launchBrowser(),
-    ]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
+  // Choice-based sign-in on (as `npm run dev` has it): the email-code and passkey pages exist.
+  const { app, browser } = suiteAppAndBrowser({
+    env: { NODE_ENV: "production", COGNITO_USER_AUTH: "1" },
+    client: { userAuth: true },
   });
 
   for (const [label, width] of WIDTHS) {
@@ -137,16 +130,10 @@ describe("every page: screenshots and accessibility (axe)", { timeout: BROWSER_T
 });
 
 describe("sign-in without a mouse, and without JavaScript", { timeout: BROWSER_TEST_TIMEOUT_MS }, () => {
-  let app: RunningApp;
-  let browser: Browser;
+  const { app, browser } = suiteAppAndBrowser();
   let context: BrowserContext | undefined;
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  });
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
-    await app?.stop();
   });
 
   it("keyboard only: Tab to each field, type, Enter", async () => {

@@ -7,10 +7,10 @@
  * off. One browser for the file; the app is on http://localhost:<port>, the
  * test pool's WebAuthn relying party.
  */
-import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startApp } from "../support/app.ts";
-import { launchBrowser, screenshot } from "../support/browser.ts";
+import type { BrowserContext, CDPSession, Page } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
+import { screenshot } from "../support/browser.ts";
+import { suiteAppAndBrowser } from "../support/fixtures.ts";
 import { TEST_CONFIRMATION_CODE } from "../support/global-setup.ts";
 import {
   createPasswordlessTestUser,
@@ -18,20 +18,10 @@ import {
   PASSWORDLESS_TEST_PASSWORD,
 } from "../support/passwordless.ts";
 
-let app: RunningApp;
-let browser: Browser;
-beforeAll(async () => {
-  [app, browser] = await Promise.all([
-    createUserAuthClient().then((clientId) =>
-      startApp({ env: { COGNITO_CLIENT_ID: clientId, COGNITO_USER_AUTH: "1" }, urlHost: "localhost" }),
-    ),
-    launchBrowser(),
-  ]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const { app, browser } = suiteAppAndBrowser(async () => ({
+  env: { COGNITO_CLIENT_ID: await createUserAuthClient(), COGNITO_USER_AUTH: "1" },
+  urlHost: "localhost",
+}));
 
 /** A platform passkey authenticator (like Touch ID / Windows Hello) that always verifies the user. */
 async function addVirtualAuthenticator(page: Page): Promise<{ cdp: CDPSession; authenticatorId: string }> {

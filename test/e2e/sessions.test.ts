@@ -4,10 +4,10 @@
  * its next page. The list is axe-clean (no serious or critical violations) at desktop and phone
  * widths, as every page is (pages.test.ts).
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startApp } from "../support/app.ts";
-import { audit, launchBrowser } from "../support/browser.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { audit } from "../support/browser.ts";
+import { suiteAppAndBrowser } from "../support/fixtures.ts";
 import { createUser, type TestUser } from "../support/users.ts";
 
 const WIDTHS = [
@@ -15,16 +15,7 @@ const WIDTHS = [
   ["mobile", 375],
 ] as const;
 
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const { app, browser } = suiteAppAndBrowser();
 
 async function signIn(page: Page, user: TestUser) {
   await page.goto(`${app.url}/login`);

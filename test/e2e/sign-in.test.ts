@@ -1,18 +1,9 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type RunningApp, startApp } from "../support/app.ts";
-import { launchBrowser, screenshot } from "../support/browser.ts";
+import { describe, expect, inject, it } from "vitest";
+import { screenshot } from "../support/browser.ts";
+import { suiteAppAndBrowser } from "../support/fixtures.ts";
 
 describe("signing in with a real browser (Chromium)", () => {
-  let app: RunningApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp({ env: { COGNITO_DOMAIN: inject("emulatorUrl") } }), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const { app, browser } = suiteAppAndBrowser({ env: { COGNITO_DOMAIN: inject("emulatorUrl") } });
 
   it("through the app's form lands on the dashboard", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

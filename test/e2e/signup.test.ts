@@ -1,19 +1,10 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startApp } from "../support/app.ts";
-import { launchBrowser, screenshot } from "../support/browser.ts";
+import { describe, expect, it } from "vitest";
+import { screenshot } from "../support/browser.ts";
+import { suiteAppAndBrowser } from "../support/fixtures.ts";
 import { TEST_CONFIRMATION_CODE } from "../support/global-setup.ts";
 
 describe("sign-up and confirmation in a real browser (Chromium)", () => {
-  let app: RunningApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const { app, browser } = suiteAppAndBrowser();
 
   for (const [label, width] of [
     ["desktop", 1280],

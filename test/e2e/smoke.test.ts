@@ -1,19 +1,10 @@
 import fs from "node:fs";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startApp } from "../support/app.ts";
-import { audit, launchBrowser, screenshot } from "../support/browser.ts";
+import { describe, expect, it } from "vitest";
+import { audit, screenshot } from "../support/browser.ts";
+import { suiteAppAndBrowser } from "../support/fixtures.ts";
 
 describe("browser smoke test (Chromium)", () => {
-  let app: RunningApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const { app, browser } = suiteAppAndBrowser();
 
   it("opens the home page and takes a screenshot", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

@@ -10,9 +10,10 @@ import {
   AdminGetUserCommand,
   AdminSetUserPasswordCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { readTotpSecrets, totpCode } from "../../scripts/lib/seed.ts";
-import { adminClient, type RunningApp, startApp } from "../support/app.ts";
+import { adminClient } from "../support/app.ts";
+import { suiteApp } from "../support/fixtures.ts";
 import { TEST_CONFIRMATION_CODE } from "../support/global-setup.ts";
 import { CookieJar, expectRedirect, jwtClaims, signInWithForm } from "../support/http.ts";
 
@@ -77,13 +78,7 @@ function fieldError(html: string, field: string): string | undefined {
 }
 
 describe("account pages", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp();
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = suiteApp();
 
   const signOut = async (jar: CookieJar) => {
     expectRedirect(await jar.post(`${app.url}/logout`, {}), "/");

@@ -1,14 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startApp } from "../support/app.ts";
+import { describe, expect, it } from "vitest";
+import { startApp } from "../support/app.ts";
+import { suiteApp } from "../support/fixtures.ts";
 
 describe("the app (production build over HTTP)", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp();
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = suiteApp();
 
   it("renders the home page", async () => {
     const res = await fetch(`${app.url}/`);

@@ -5,8 +5,9 @@
  */
 import fs from "node:fs";
 import http from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startApp } from "../support/app.ts";
+import { describe, expect, it } from "vitest";
+import type { RunningApp } from "../support/app.ts";
+import { suiteApp } from "../support/fixtures.ts";
 import { CookieJar, expectRedirect } from "../support/http.ts";
 
 const LIMIT = 16 * 1024;
@@ -108,13 +109,7 @@ function post(
 }
 
 describe("request bodies are limited while they stream, before Remix", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp();
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = suiteApp();
 
   it("a normal form post still signs in", async () => {
     expectRedirect(await new CookieJar().post(`${app.url}/login`, DEMO), "/dashboard");

@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { StoredSession } from "../../app/auth/stored-session.server.ts";
 import { type RunningApp, startApp, TEST_SESSION_SECRET } from "../support/app.ts";
+import { suiteApp } from "../support/fixtures.ts";
 import { CookieJar, expectRedirect, signInWithForm } from "../support/http.ts";
 import { openSession, putCookies, sealSession } from "../support/tokens.ts";
 import { createLargeTokenUser, type TestUser } from "../support/users.ts";
@@ -37,20 +38,18 @@ function flipChar(value: string, offset = 0): string {
 }
 
 describe("session cookie attacks (a two-chunk session)", () => {
-  let app: RunningApp;
+  beforeAll(async () => {
+    BIG = await createLargeTokenUser("cookies");
+  });
+  const app = suiteApp();
   /** A signed-in jar of BIG; each test works on a clone. */
   let signedIn: CookieJar;
   /** A second, independent session of the same user. */
   let otherSession: CookieJar;
 
   beforeAll(async () => {
-    BIG = await createLargeTokenUser("cookies");
-    app = await startApp();
     signedIn = await signInWithForm(app.url, BIG.username, BIG.password);
     otherSession = await signInWithForm(app.url, BIG.username, BIG.password);
-  });
-  afterAll(async () => {
-    await app?.stop();
   });
 
   async function expectSignedIn(jar: CookieJar, what: string) {

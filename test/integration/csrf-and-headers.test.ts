@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { ROOT } from "../../scripts/lib/root.ts";
-import { type RunningApp, startApp } from "../support/app.ts";
+import { suiteApp } from "../support/fixtures.ts";
 import { CookieJar, expectRedirect, signInWithForm } from "../support/http.ts";
 
 /** Every route module with an action, found on disk: a new one cannot skip the CSRF check unnoticed. */
@@ -25,14 +25,10 @@ function actionRoutes(): string[] {
 }
 
 describe("CSRF: state-changing requests from other sites are refused", () => {
-  let app: RunningApp;
+  const app = suiteApp();
   let jar: CookieJar;
   beforeAll(async () => {
-    app = await startApp();
     jar = await signInWithForm(app.url, "demo@example.com", "DemoPassw0rd!");
-  });
-  afterAll(async () => {
-    await app?.stop();
   });
 
   it("finds the actions to test", () => {
@@ -91,13 +87,7 @@ describe("CSRF: state-changing requests from other sites are refused", () => {
 });
 
 describe("security headers", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp({ env: { COGNITO_DOMAIN: inject("emulatorUrl") } });
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = suiteApp({ env: { COGNITO_DOMAIN: inject("emulatorUrl") } });
 
   it("every HTML page carries a nonce-based CSP and the other headers", async () => {
     for (const pagePath of ["/", "/login?flow=custom", "/signup", "/no-such-page"]) {

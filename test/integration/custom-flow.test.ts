@@ -1,19 +1,14 @@
 import { AdminCreateUserCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { adminClient, expectRefreshRefused, type RunningApp, startApp } from "../support/app.ts";
+import { describe, expect, inject, it } from "vitest";
+import { adminClient, expectRefreshRefused, startApp } from "../support/app.ts";
+import { suiteApp } from "../support/fixtures.ts";
 import { CookieJar, expectRedirect, signInWithForm } from "../support/http.ts";
 
 const DEMO = { username: "demo@example.com", password: "DemoPassw0rd!" };
 const ADMIN = { username: "admin@example.com", password: "AdminPassw0rd!" };
 
 describe("custom form sign-in (AUTH_FLOW=auto, no Hosted UI domain)", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp();
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = suiteApp();
 
   it("renders the form on GET /login and keeps redirectTo", async () => {
     const res = await fetch(`${app.url}/login?redirectTo=%2Fadmin`);
@@ -178,13 +173,7 @@ describe("custom form sign-in (AUTH_FLOW=auto, no Hosted UI domain)", () => {
 });
 
 describe("AUTH_FLOW=custom with a secret-bearing client", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp({ env: { AUTH_FLOW: "custom" }, client: { secret: true } });
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = suiteApp({ env: { AUTH_FLOW: "custom" }, client: { secret: true } });
 
   it("signs in with SECRET_HASH and refuses nothing it should accept", async () => {
     expect(app.clientSecret).toBeTruthy();

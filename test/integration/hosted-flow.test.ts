@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { expectRefreshRefused, type RunningApp, startApp } from "../support/app.ts";
+import { describe, expect, inject, it } from "vitest";
+import { expectRefreshRefused } from "../support/app.ts";
+import { suiteApp } from "../support/fixtures.ts";
 import { hostedAuthorize, hostedSignIn } from "../support/hosted.ts";
 import { CookieJar, expectRedirect } from "../support/http.ts";
 
 const DEMO = { username: "demo@example.com", password: "DemoPassw0rd!" };
 
 describe("Hosted UI sign-in (AUTH_FLOW=auto with COGNITO_DOMAIN)", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp({ env: { COGNITO_DOMAIN: inject("emulatorUrl") } });
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = suiteApp({ env: { COGNITO_DOMAIN: inject("emulatorUrl") } });
 
   it("GET /login goes to the Hosted UI, keeping redirectTo", async () => {
     expectRedirect(
@@ -129,13 +124,7 @@ describe("Hosted UI sign-in (AUTH_FLOW=auto with COGNITO_DOMAIN)", () => {
 });
 
 describe("AUTH_FLOW=hosted", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp({ env: { AUTH_FLOW: "hosted", COGNITO_DOMAIN: inject("emulatorUrl") } });
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = suiteApp({ env: { AUTH_FLOW: "hosted", COGNITO_DOMAIN: inject("emulatorUrl") } });
 
   it("always redirects /login to the Hosted UI, even with ?flow=custom", async () => {
     expectRedirect(await fetch(`${app.url}/login`, { redirect: "manual" }), "/auth/hosted?redirectTo=%2Fdashboard");
@@ -162,13 +151,7 @@ describe("AUTH_FLOW=hosted", () => {
 });
 
 describe("AUTH_FLOW=custom with a Hosted UI domain configured", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp({ env: { AUTH_FLOW: "custom", COGNITO_DOMAIN: inject("emulatorUrl") } });
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = suiteApp({ env: { AUTH_FLOW: "custom", COGNITO_DOMAIN: inject("emulatorUrl") } });
 
   it("renders the form and never offers or starts the Hosted UI", async () => {
     const html = await (await fetch(`${app.url}/login`)).text();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type RunningApp, startApp } from "../support/app.ts";
 import { type CountingProxy, startCountingProxy } from "../support/counting-proxy.ts";
+import { suiteApp } from "../support/fixtures.ts";
 import { CookieJar } from "../support/http.ts";
 
 /**
@@ -8,16 +8,14 @@ import { CookieJar } from "../support/http.ts";
  * never a call to Cognito. A proxy in front of the emulator counts the calls.
  */
 describe("bad input never reaches Cognito", () => {
-  let app: RunningApp;
   let proxy: CountingProxy;
   beforeAll(async () => {
     proxy = await startCountingProxy(inject("emulatorUrl"));
-    app = await startApp({ env: { COGNITO_ENDPOINT: proxy.url } });
   });
   afterAll(async () => {
-    await app?.stop();
     await proxy?.close();
   });
+  const app = suiteApp(async () => ({ env: { COGNITO_ENDPOINT: proxy.url } }));
 
   const post = (path: string, body: BodyInit, contentType = "application/x-www-form-urlencoded") =>
     fetch(`${app.url}${path}`, { method: "POST", body, headers: { "Content-Type": contentType }, redirect: "manual" });

@@ -6,8 +6,9 @@
  * request to Cognito.
  */
 import { InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { adminClient, type RunningApp, startApp } from "../support/app.ts";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { adminClient, type RunningApp } from "../support/app.ts";
+import { suiteApp } from "../support/fixtures.ts";
 import { CookieJar, expectRedirect, jwtClaims, signInWithForm } from "../support/http.ts";
 import {
   accessTokenClaims,
@@ -31,12 +32,11 @@ async function jwksFetches(app: RunningApp): Promise<number> {
 }
 
 describe("unknown kid flood", () => {
-  let app: RunningApp;
+  const app = suiteApp();
   let real: { id: string; access: string; refresh: string };
   const attacker: SigningKey = generateSigningKey("rotated-key-2025");
 
   beforeAll(async () => {
-    app = await startApp();
     const res = await adminClient().send(
       new InitiateAuthCommand({
         ClientId: app.clientId,
@@ -46,9 +46,6 @@ describe("unknown kid flood", () => {
     );
     const tokens = res.AuthenticationResult!;
     real = { id: tokens.IdToken!, access: tokens.AccessToken!, refresh: tokens.RefreshToken! };
-  });
-  afterAll(async () => {
-    await app?.stop();
   });
 
   /** A session whose access token is right in every way but its key: a `kid` the JWKS does not have. */

@@ -1,6 +1,7 @@
 import { AdminCreateUserCommand, AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { adminClient, type RunningApp, startApp } from "../support/app.ts";
+import { describe, expect, inject, it } from "vitest";
+import { adminClient } from "../support/app.ts";
+import { suiteApp } from "../support/fixtures.ts";
 import { TEST_CONFIRMATION_CODE } from "../support/global-setup.ts";
 import { CookieJar, expectRedirect, signInWithForm } from "../support/http.ts";
 
@@ -8,13 +9,7 @@ const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice
 const GOOD = "N3w-Passw0rd!";
 
 describe("account lifecycle in the app's own pages", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp();
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = suiteApp();
 
   it("sign-up → confirm → sign in", async () => {
     const email = unique("signup");

@@ -1,7 +1,8 @@
 import { AdminCreateUserCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { readTotpSecrets, totpCode } from "../../scripts/lib/seed.ts";
-import { adminClient, type RunningApp, startApp } from "../support/app.ts";
+import { adminClient } from "../support/app.ts";
+import { suiteApp } from "../support/fixtures.ts";
 import { CookieJar, expectRedirect, signInWithForm } from "../support/http.ts";
 
 /** Dot segments the WHATWG parser removes, leaving a protocol-relative `//evil.example/x`. */
@@ -13,13 +14,7 @@ const HOSTILE: [string, string, ...string[]] = [
 ];
 
 describe("redirectTo with dot segments never leaves the app's origin", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp();
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = suiteApp();
 
   /** Where a browser goes with this Location header (the WHATWG parser, against the page's URL). */
   const expectOwnOrigin = (response: Response) => {

@@ -10,8 +10,8 @@ import type {
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
 } from "@simplewebauthn/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startApp } from "../support/app.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { suiteApp } from "../support/fixtures.ts";
 import { TEST_CONFIRMATION_CODE } from "../support/global-setup.ts";
 import { CookieJar, expectRedirect } from "../support/http.ts";
 import {
@@ -22,18 +22,14 @@ import {
 import { ageSession } from "../support/tokens.ts";
 import { SoftwareAuthenticator } from "../support/webauthn-authenticator.ts";
 
-let app: RunningApp;
+const app = suiteApp(async () => ({
+  env: { COGNITO_CLIENT_ID: await createUserAuthClient(), COGNITO_USER_AUTH: "1" },
+  urlHost: "localhost",
+}));
 /** Where the "browser" is: a host that is the pool's relying party ID. */
 let origin: string;
-beforeAll(async () => {
-  app = await startApp({
-    env: { COGNITO_CLIENT_ID: await createUserAuthClient(), COGNITO_USER_AUTH: "1" },
-    urlHost: "localhost",
-  });
+beforeAll(() => {
   origin = new URL(app.url).origin;
-});
-afterAll(async () => {
-  await app?.stop();
 });
 
 async function signInWithPassword(username: string): Promise<CookieJar> {

@@ -11,7 +11,7 @@ import { ChallengeRequiredError, InvalidCredentialsError } from "../../app/cogni
 import { CognitoPasswordlessApi } from "../../app/cognito/passwordless.server.ts";
 import { freePort } from "../../cognito-local/free-port.ts";
 import { type RunningGateway, startGateway } from "../../cognito-local/gateway/index.ts";
-import { type RunningApp, startApp } from "../support/app.ts";
+import { suiteApp } from "../support/fixtures.ts";
 import { TEST_CONFIRMATION_CODE } from "../support/global-setup.ts";
 import { CookieJar, expectRedirect } from "../support/http.ts";
 import {
@@ -33,14 +33,9 @@ async function askForCode(appUrl: string, username: string, jar = new CookieJar(
 }
 
 describe("USER_AUTH on (COGNITO_USER_AUTH=1)", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    const clientId = await createUserAuthClient();
-    app = await startApp({ env: { COGNITO_CLIENT_ID: clientId, COGNITO_USER_AUTH: "1" } });
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = suiteApp(async () => ({
+    env: { COGNITO_CLIENT_ID: await createUserAuthClient(), COGNITO_USER_AUTH: "1" },
+  }));
 
   it("offers the other methods on the same form: a code button for everyone, passkeys only once the script runs", async () => {
     const res = await fetch(`${app.url}/login`);
@@ -248,7 +243,6 @@ describe("an expired emailed code (a gateway with 4-second challenges in front o
   /** AWS's codes last 3 minutes; this gateway's, 4 seconds (its challengeTtlMs, as the gateway's own parity test). */
   const TTL_MS = 4000;
   let gateway: RunningGateway;
-  let app: RunningApp;
   beforeAll(async () => {
     gateway = await startGateway({
       upstreamUrl: inject("emulatorUpstreamUrl"),
@@ -256,14 +250,13 @@ describe("an expired emailed code (a gateway with 4-second challenges in front o
       fixedCode: TEST_CONFIRMATION_CODE,
       challengeTtlMs: TTL_MS,
     });
-    app = await startApp({
-      env: { COGNITO_CLIENT_ID: await createUserAuthClient(), COGNITO_USER_AUTH: "1", COGNITO_ENDPOINT: gateway.url },
-    });
   });
   afterAll(async () => {
-    await app?.stop();
     await gateway?.stop();
   });
+  const app = suiteApp(async () => ({
+    env: { COGNITO_CLIENT_ID: await createUserAuthClient(), COGNITO_USER_AUTH: "1", COGNITO_ENDPOINT: gateway.url },
+  }));
 
   it("refuses the right code once it has expired with the same message as a used one, makes no session, and a new code works", async () => {
     const username = await createUser("expired");
@@ -297,13 +290,7 @@ describe("an expired emailed code (a gateway with 4-second challenges in front o
 });
 
 describe("USER_AUTH off (COGNITO_USER_AUTH unset, a client without ALLOW_USER_AUTH)", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp({ env: { COGNITO_USER_AUTH: undefined } });
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = suiteApp({ env: { COGNITO_USER_AUTH: undefined } });
 
   it("shows the password form only, signs in with USER_PASSWORD_AUTH, and refuses the code button's post", async () => {
     const html = await (await fetch(`${app.url}/login`)).text();

@@ -4,9 +4,10 @@
  * without codes, states, emails or tokens, and no link-supplied text on a page.
  */
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { createUsernameHasher } from "../../app/auth/log.server.ts";
-import { type RunningApp, startApp, TEST_SESSION_SECRET } from "../support/app.ts";
+import { TEST_SESSION_SECRET } from "../support/app.ts";
+import { suiteApp } from "../support/fixtures.ts";
 import { hostedAuthorize } from "../support/hosted.ts";
 import { CookieJar, expectRedirect, signInWithForm } from "../support/http.ts";
 import { openSession, putCookies, sealSession } from "../support/tokens.ts";
@@ -14,14 +15,8 @@ import { openSession, putCookies, sealSession } from "../support/tokens.ts";
 const DEMO = { username: "demo@example.com", password: "DemoPassw0rd!" };
 const MFA = { username: "mfa@example.com", password: "MfaPassw0rd!" };
 
-let app: RunningApp;
-beforeAll(async () => {
-  // Hosted UI and form both available, so every cookie the app sets can be seen.
-  app = await startApp({ env: { COGNITO_DOMAIN: inject("emulatorUrl") } });
-});
-afterAll(async () => {
-  await app?.stop();
-});
+// Hosted UI and form both available, so every cookie the app sets can be seen.
+const app = suiteApp({ env: { COGNITO_DOMAIN: inject("emulatorUrl") } });
 
 /** Name, and attributes as lower-case `key` or `key=value`, of one Set-Cookie. */
 function parseSetCookie(setCookie: string): { name: string; attributes: string[] } {

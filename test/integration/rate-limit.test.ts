@@ -4,8 +4,8 @@
  * Behind a "trusted proxy" (TRUST_PROXY=1), so each request can come from its own address.
  * Its users are its own (createUser), so brute-forcing them disturbs no other test.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startApp } from "../support/app.ts";
+import { describe, expect, it } from "vitest";
+import { suiteApp } from "../support/fixtures.ts";
 import { CookieJar, expectRedirect } from "../support/http.ts";
 import { createUser } from "../support/users.ts";
 
@@ -21,13 +21,7 @@ const WRONG = "Wrong-Passw0rd!";
 const DEMO = { username: "demo@example.com", password: "DemoPassw0rd!" };
 
 describe("rate limits behind a trusted proxy (X-Forwarded-For), with the defaults", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp({ env: { TRUST_PROXY: "1", ...DEFAULT_LIMITS } });
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = suiteApp({ env: { TRUST_PROXY: "1", ...DEFAULT_LIMITS } });
 
   const signIn = (username: string, password: string, ip: string) =>
     new CookieJar().post(`${app.url}/login`, { username, password }, { headers: { "X-Forwarded-For": ip } });
@@ -123,13 +117,7 @@ describe("rate limits behind a trusted proxy (X-Forwarded-For), with the default
 });
 
 describe("a full store never evicts a block (RATE_LIMIT_MAX_KEYS=60)", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp({ env: { TRUST_PROXY: "1", ...DEFAULT_LIMITS, RATE_LIMIT_MAX_KEYS: "60" } });
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = suiteApp({ env: { TRUST_PROXY: "1", ...DEFAULT_LIMITS, RATE_LIMIT_MAX_KEYS: "60" } });
 
   it("junk usernames from many addresses fill the store; the victim's block stays", async () => {
     const victim = await createUser("victim");
@@ -143,13 +131,7 @@ describe("a full store never evicts a block (RATE_LIMIT_MAX_KEYS=60)", () => {
 });
 
 describe("without a trusted proxy: the TCP peer address", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp({ env: DEFAULT_LIMITS });
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = suiteApp({ env: DEFAULT_LIMITS });
 
   it("counts this client's address, ignoring a forged X-Forwarded-For", async () => {
     const victim = await createUser("victim");

@@ -13,6 +13,7 @@ import { GetTokensFromRefreshTokenCommand } from "@aws-sdk/client-cognito-identi
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RECENT_REFRESH_MS } from "../../app/auth/refresh-single-flight.server.ts";
 import { adminClient, type RunningApp, startApp } from "../support/app.ts";
+import { suiteApp } from "../support/fixtures.ts";
 import { CookieJar, expectRedirect, jwtClaims } from "../support/http.ts";
 import {
   createPasswordlessTestUser,
@@ -48,15 +49,11 @@ function getTokens(clientId: string, refreshToken: string) {
 }
 
 describe("a client that rotates with no grace period (RetryGracePeriodSeconds: 0)", () => {
-  let app: RunningApp;
   let clientId: string;
   beforeAll(async () => {
     clientId = await rotatingClient(0);
-    app = await startApp({ env: { ...ROTATING_ENV, COGNITO_CLIENT_ID: clientId } });
   });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = suiteApp(async () => ({ env: { ...ROTATING_ENV, COGNITO_CLIENT_ID: clientId } }));
 
   it("stores the new refresh token in the refreshed cookie, and the rotated-out one is refused as AWS does", async () => {
     const jar = await signIn(app);

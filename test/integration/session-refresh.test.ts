@@ -1,7 +1,8 @@
 import { RevokeTokenCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { setCookieBytes } from "../../app/auth/sealed-cookie.server.ts";
-import { adminClient, type RunningApp, startApp } from "../support/app.ts";
+import { adminClient } from "../support/app.ts";
+import { suiteApp } from "../support/fixtures.ts";
 import { hostedSignIn } from "../support/hosted.ts";
 import { CookieJar, expectRedirect, jwtClaims, signInWithForm } from "../support/http.ts";
 import { createLargeTokenUser, type TestUser } from "../support/users.ts";
@@ -9,13 +10,7 @@ import { createLargeTokenUser, type TestUser } from "../support/users.ts";
 const DEMO = { username: "demo@example.com", password: "DemoPassw0rd!" };
 
 describe("refreshing tokens (app client with 30-second access tokens: always within the 60 s refresh window)", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp({ env: { COGNITO_DOMAIN: inject("emulatorUrl") }, client: { accessTokenSeconds: 30 } });
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = suiteApp({ env: { COGNITO_DOMAIN: inject("emulatorUrl") }, client: { accessTokenSeconds: 30 } });
 
   it("refreshes a form session with REFRESH_TOKEN_AUTH and updates the cookie in the same response", async () => {
     const jar = await signInWithForm(app.url, DEMO.username, DEMO.password, new CookieJar());
@@ -55,13 +50,7 @@ describe("refreshing tokens (app client with 30-second access tokens: always wit
 });
 
 describe("an expired access token", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp({ client: { accessTokenSeconds: 2 } });
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = suiteApp({ client: { accessTokenSeconds: 2 } });
 
   it("is refreshed when a refresh token is present", async () => {
     const jar = await signInWithForm(app.url, DEMO.username, DEMO.password, new CookieJar());
@@ -75,16 +64,11 @@ describe("an expired access token", () => {
 });
 
 describe("AWS-size tokens (a user whose groups make the emulator's tokens large)", () => {
-  let app: RunningApp;
   let user: TestUser;
-
   beforeAll(async () => {
     user = await createLargeTokenUser("large");
-    app = await startApp();
   });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = suiteApp();
 
   it("splits the session over several cookies, each at most 4096 bytes, and reads it back", async () => {
     const jar = new CookieJar();

@@ -5,8 +5,9 @@
  * Real app (production build), real emulator; fresh users wherever Cognito-wide sign-outs or
  * password changes would disturb other test files.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectRefreshRefused, type RunningApp, startApp } from "../support/app.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { expectRefreshRefused } from "../support/app.ts";
+import { suiteApp } from "../support/fixtures.ts";
 import { TEST_CONFIRMATION_CODE } from "../support/global-setup.ts";
 import { CookieJar, expectRedirect, signInWithForm } from "../support/http.ts";
 import { createUser, type TestUser } from "../support/users.ts";
@@ -16,14 +17,7 @@ const FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefo
 const IPHONE =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
 
-let app: RunningApp;
-
-beforeAll(async () => {
-  app = await startApp();
-});
-afterAll(async () => {
-  await app?.stop();
-});
+const app = suiteApp();
 
 /** A jar that sends a browser's User-Agent with every request. */
 class Browser extends CookieJar {

@@ -11,9 +11,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { AdminGetUserCommand, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { totpCode } from "../../scripts/lib/seed.ts";
-import { adminClient, type RunningApp, startApp } from "../support/app.ts";
+import { adminClient } from "../support/app.ts";
+import { suiteApp } from "../support/fixtures.ts";
 import { hostedSignIn } from "../support/hosted.ts";
 import { type CookieJar, expectRedirect, signInWithForm } from "../support/http.ts";
 import { ageSession } from "../support/tokens.ts";
@@ -44,13 +45,7 @@ function wrongTotpCode(secret: string): string {
 }
 
 describe("step-up: sensitive changes need a recent sign-in or the password again", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp();
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = suiteApp();
 
   /** Enrols TOTP through /account/mfa (a fresh session needs no step-up for that); returns the secret. */
   const enrolTotp = async (jar: CookieJar) => {
@@ -187,13 +182,7 @@ describe("step-up: sensitive changes need a recent sign-in or the password again
 });
 
 describe("step-up passwords go through the rate limiter", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp({ env: { RATE_LIMIT_CONSECUTIVE_FAILURES: "3" } });
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = suiteApp({ env: { RATE_LIMIT_CONSECUTIVE_FAILURES: "3" } });
 
   it("guessing the password on a signed-in browser is throttled: 429 with Retry-After", async () => {
     const user = await createUser("step-up");
@@ -213,13 +202,7 @@ describe("step-up passwords go through the rate limiter", () => {
 });
 
 describe("step-up with the Hosted UI only (no password sign-in through the API)", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp({ env: { AUTH_FLOW: "hosted", COGNITO_DOMAIN: inject("emulatorUrl") } });
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = suiteApp({ env: { AUTH_FLOW: "hosted", COGNITO_DOMAIN: inject("emulatorUrl") } });
 
   it("asks to sign in again instead of taking a password, and changes nothing", async () => {
     const user = await createUser("step-up");

@@ -9,8 +9,9 @@
  * signature is valid and only the claim we got wrong gives them away.
  */
 import { InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { adminClient, type RunningApp, startApp } from "../support/app.ts";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { adminClient } from "../support/app.ts";
+import { suiteApp } from "../support/fixtures.ts";
 import { CookieJar, expectRedirect, jwtClaims } from "../support/http.ts";
 import {
   accessTokenClaims,
@@ -58,7 +59,7 @@ function sessionJar(session: { id: string; access: string; refresh?: string }): 
 }
 
 describe("forged and misused access tokens in a real session cookie", () => {
-  let app: RunningApp;
+  const app = suiteApp();
   let demo: RealTokens;
   let admin: RealTokens;
   let otherClient: RealTokens;
@@ -69,7 +70,6 @@ describe("forged and misused access tokens in a real session cookie", () => {
   const attackerKey = generateSigningKey("attacker-key");
 
   beforeAll(async () => {
-    app = await startApp();
     demo = await initiateAuth(app.clientId, DEMO);
     admin = await initiateAuth(app.clientId, ADMIN);
     otherClient = await initiateAuth(inject("webClientId"), DEMO);
@@ -83,9 +83,6 @@ describe("forged and misused access tokens in a real session cookie", () => {
       username: real.username as string,
       groups: real["cognito:groups"] as string[],
     });
-  });
-  afterAll(async () => {
-    await app?.stop();
   });
 
   /** Asserts the session is refused: login redirect, cookie cleared, and the public page still renders. */

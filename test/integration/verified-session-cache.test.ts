@@ -7,8 +7,8 @@
  * signed out, garbage that would only fill the cache. /bench/stats (BENCH_ROUTES=1) shows hits and misses,
  * so each test can tell that its request really went through the cache.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startApp } from "../support/app.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { suiteApp } from "../support/fixtures.ts";
 import { CookieJar, expectRedirect, signInWithForm } from "../support/http.ts";
 import { decodeJwt, emulatorSigningKey, putCookies, sealSession, signJwt } from "../support/tokens.ts";
 
@@ -22,15 +22,10 @@ interface CacheStats {
 }
 
 describe("the verified-session cache", () => {
-  let app: RunningApp;
+  const app = suiteApp({ env: { BENCH_ROUTES: "1" } });
   let signedIn: CookieJar;
-
   beforeAll(async () => {
-    app = await startApp({ env: { BENCH_ROUTES: "1" } });
     signedIn = await signInWithForm(app.url, DEMO.username, DEMO.password);
-  });
-  afterAll(async () => {
-    await app?.stop();
   });
 
   async function stats(): Promise<CacheStats> {

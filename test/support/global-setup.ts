@@ -6,14 +6,10 @@
  * the emulator module kills its children when this process exits).
  */
 import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { freePort } from "../../cognito-local/free-port.ts";
-import { startLocalCognito } from "../../cognito-local/gateway/index.ts";
 import { ROOT } from "../../scripts/lib/root.ts";
-import { seed } from "../../scripts/lib/seed.ts";
+import { startSeededEmulator } from "./emulator.ts";
 
 /** Fixed confirmation code, so tests can confirm sign-ups (cognito-local's `CODE`). */
 export const TEST_CONFIRMATION_CODE = "123456";
@@ -34,17 +30,9 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "remix-cognito-test-"));
-  const port = await freePort();
   // cognito-local behind the parity gateway, exactly as `npm run dev` runs it.
-  const emulator = await startLocalCognito({ dataDir, port, env: { CODE: TEST_CONFIRMATION_CODE } });
-  const teardown = async () => {
-    await emulator.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  };
+  const emulator = await startSeededEmulator({ env: { CODE: TEST_CONFIRMATION_CODE } });
   try {
-    const totpSecretsFile = path.join(dataDir, "totp-secrets.json");
-    const seeded = await seed({ endpoint: emulator.url, totpSecretsFile });
     // One production build for every test that runs the app, with the bench's routes: a test reads
     // /bench/stats (remix.config.js; they still answer 404 unless an app runs with BENCH_ROUTES=1).
     execFileSync(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "build"], {
@@ -54,15 +42,15 @@ export default async function setup(project: TestProject) {
     });
     project.provide("emulatorUrl", emulator.url);
     project.provide("emulatorUpstreamUrl", emulator.upstreamUrl);
-    project.provide("emulatorDataDir", dataDir);
-    project.provide("userPoolId", seeded.userPoolId);
-    project.provide("webClientId", seeded.clients.web.clientId);
-    project.provide("confidentialClientId", seeded.clients["web-confidential"].clientId);
-    project.provide("confidentialClientSecret", seeded.clients["web-confidential"].clientSecret);
-    project.provide("totpSecretsFile", totpSecretsFile);
+    project.provide("emulatorDataDir", emulator.dataDir);
+    project.provide("userPoolId", emulator.seeded.userPoolId);
+    project.provide("webClientId", emulator.seeded.clients.web.clientId);
+    project.provide("confidentialClientId", emulator.seeded.clients["web-confidential"].clientId);
+    project.provide("confidentialClientSecret", emulator.seeded.clients["web-confidential"].clientSecret);
+    project.provide("totpSecretsFile", emulator.totpSecretsFile);
   } catch (error) {
-    await teardown();
+    await emulator.dispose();
     throw error;
   }
-  return teardown;
+  return () => emulator.dispose();
 }

@@ -1,21 +1,14 @@
 /**
- * A private cognito-local for tests that must stop and restart it (outages,
- * restarts) without disturbing the run's shared emulator: a fresh temp data
- * directory, a free loopback port, seeded with the same code as `npm run seed`.
- * `stop()` and `start()` keep the port and the data directory, so a restart
- * is the same Cognito with the same users, clients and refresh tokens.
- * `throttle()` stands in for a Cognito that is up but throttling, which the
- * emulator never does: it answers on the same port exactly as AWS answers a
- * throttled call, until `start()`.
+ * A private local Cognito (./emulator.ts) for tests that must stop and restart it (outages,
+ * restarts) without disturbing the run's shared emulator. `stop()` and `start()` keep the port
+ * and the data directory, so a restart is the same Cognito with the same users, clients and
+ * refresh tokens. `throttle()` stands in for a Cognito that is up but throttling, which the
+ * emulator never does: it answers on the same port exactly as AWS answers a throttled call,
+ * until `start()`.
  */
-import fs from "node:fs";
 import http from "node:http";
-import os from "node:os";
-import path from "node:path";
 import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { freePort } from "../../cognito-local/free-port.ts";
-import { type RunningLocalCognito, startLocalCognito } from "../../cognito-local/gateway/index.ts";
-import { seed } from "../../scripts/lib/seed.ts";
+import { startSeededEmulator } from "./emulator.ts";
 
 export interface OwnEmulator {
   url: string;
@@ -44,29 +37,18 @@ export interface OwnEmulator {
 }
 
 export async function startOwnEmulator(options: { confirmationCode?: string } = {}): Promise<OwnEmulator> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "remix-cognito-own-"));
-  const port = await freePort();
-  const env = options.confirmationCode ? { CODE: options.confirmationCode } : undefined;
-  let emulator: RunningLocalCognito | undefined;
+  const emulator = await startSeededEmulator({
+    env: options.confirmationCode ? { CODE: options.confirmationCode } : undefined,
+  });
+  const { url, port, seeded } = emulator;
   let throttler: http.Server | undefined;
   const endThrottle = async () => {
     const current = throttler;
     throttler = undefined;
     if (current) await new Promise<void>((resolve) => current.close(() => resolve()));
   };
-  const start = async () => {
-    await endThrottle();
-    if (emulator) return;
-    // Behind the parity gateway, like the shared test emulator and `npm run dev`.
-    emulator = await startLocalCognito({ dataDir, port, env });
-  };
-  const stop = async () => {
-    const current = emulator;
-    emulator = undefined;
-    await current?.stop();
-  };
   const throttle = async () => {
-    await stop();
+    await emulator.stop();
     const throttled: string[] = [];
     const server = http.createServer((req, res) => {
       req.resume();
@@ -89,54 +71,46 @@ export async function startOwnEmulator(options: { confirmationCode?: string } = 
     throttler = server;
     return throttled;
   };
-  const dispose = async () => {
-    await endThrottle();
-    await stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+  const admin = new CognitoIdentityProviderClient({
+    endpoint: url,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  return {
+    url,
+    port,
+    dataDir: emulator.dataDir,
+    userPoolId: seeded.userPoolId,
+    webClientId: seeded.clients.web.clientId,
+    admin,
+    get running() {
+      return emulator.running;
+    },
+    stop: () => emulator.stop(),
+    async start() {
+      await endThrottle();
+      await emulator.start();
+    },
+    throttle,
+    async createAppClient({ accessTokenSeconds = 3600 } = {}) {
+      const res = await admin.send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: seeded.userPoolId,
+          ClientName: `own-${Math.random().toString(36).slice(2, 8)}`,
+          GenerateSecret: false,
+          ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+          EnableTokenRevocation: true,
+          AccessTokenValidity: accessTokenSeconds,
+          IdTokenValidity: accessTokenSeconds,
+          RefreshTokenValidity: 30,
+          TokenValidityUnits: { AccessToken: "seconds", IdToken: "seconds", RefreshToken: "days" },
+        }),
+      );
+      return { clientId: res.UserPoolClient!.ClientId! };
+    },
+    async dispose() {
+      await endThrottle();
+      await emulator.dispose();
+    },
   };
-
-  try {
-    await start();
-    const url = emulator!.url;
-    const seeded = await seed({ endpoint: url, totpSecretsFile: path.join(dataDir, "totp-secrets.json") });
-    const admin = new CognitoIdentityProviderClient({
-      endpoint: url,
-      region: "us-east-1",
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    });
-    return {
-      url,
-      port,
-      dataDir,
-      userPoolId: seeded.userPoolId,
-      webClientId: seeded.clients.web.clientId,
-      admin,
-      get running() {
-        return emulator !== undefined;
-      },
-      stop,
-      start,
-      throttle,
-      async createAppClient({ accessTokenSeconds = 3600 } = {}) {
-        const res = await admin.send(
-          new CreateUserPoolClientCommand({
-            UserPoolId: seeded.userPoolId,
-            ClientName: `own-${Math.random().toString(36).slice(2, 8)}`,
-            GenerateSecret: false,
-            ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-            EnableTokenRevocation: true,
-            AccessTokenValidity: accessTokenSeconds,
-            IdTokenValidity: accessTokenSeconds,
-            RefreshTokenValidity: 30,
-            TokenValidityUnits: { AccessToken: "seconds", IdToken: "seconds", RefreshToken: "days" },
-          }),
-        );
-        return { clientId: res.UserPoolClient!.ClientId! };
-      },
-      dispose,
-    };
-  } catch (error) {
-    await dispose();
-    throw error;
-  }
 }

@@ -26,7 +26,7 @@ import {
   UserNotConfirmedException,
   UserNotFoundException,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   codeSentTo,
   createClient,
@@ -34,20 +34,13 @@ import {
   decodePayload,
   expectAwsError,
   refreshTokens,
-  type Stack,
   secretHash,
-  startStack,
+  suiteStack,
   type TestUser,
   uniqueEmail,
 } from "./support.ts";
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = suiteStack();
 
 function passwordAuth(clientId: string, username: string, password: string, hash?: string) {
   return stack.sdk.send(

@@ -4,30 +4,24 @@
  * client (HTTP Basic at the token endpoint), and Hosted UI logout
  * round-trips back to the app.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startApp } from "../../support/app.ts";
-import { APP, browse, CookieJar, hiddenFields, postForm, type Stack, startStack } from "./support.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { suiteApp } from "../../support/fixtures.ts";
+import { APP, browse, CookieJar, hiddenFields, postForm, suiteStack } from "./support.ts";
 
-let stack: Stack;
-let app: RunningApp;
+const stack = suiteStack();
+const app = suiteApp(async () => ({
+  env: {
+    AUTH_FLOW: "hosted",
+    COGNITO_ENDPOINT: stack.url,
+    COGNITO_DOMAIN: stack.url,
+    COGNITO_USER_POOL_ID: stack.poolId,
+    COGNITO_CLIENT_ID: stack.confidential.clientId,
+    COGNITO_CLIENT_SECRET: stack.confidential.clientSecret,
+  },
+}));
 beforeAll(async () => {
-  stack = await startStack();
-  app = await startApp({
-    env: {
-      AUTH_FLOW: "hosted",
-      COGNITO_ENDPOINT: stack.url,
-      COGNITO_DOMAIN: stack.url,
-      COGNITO_USER_POOL_ID: stack.poolId,
-      COGNITO_CLIENT_ID: stack.confidential.clientId,
-      COGNITO_CLIENT_SECRET: stack.confidential.clientSecret,
-    },
-  });
   // Register this app instance's callback and sign-out URLs, as `npm run seed` does.
   await stack.reseed([APP, app.url]);
-});
-afterAll(async () => {
-  await app?.stop();
-  await stack?.stop();
 });
 
 describe("the app through the gateway", () => {

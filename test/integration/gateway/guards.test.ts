@@ -32,7 +32,7 @@ import {
   postForm,
   type Stack,
   sdk,
-  startStack,
+  suiteStack,
   tokenRequest,
 } from "./support.ts";
 
@@ -40,7 +40,7 @@ const DEMO = { username: "demo@example.com", password: "DemoPassw0rd!" };
 const XSS = '"><script>alert(document.cookie)</script>';
 const EVIL = "https://evil.example";
 
-let stack: Stack;
+const stack = suiteStack();
 /** Sees every request the gateway under test sends to cognito-local. */
 let recorder: CountingProxy;
 /** A second gateway in front of the same cognito-local, through the recorder. */
@@ -48,14 +48,12 @@ let watched: RunningGateway;
 const gateways: RunningGateway[] = [];
 
 beforeAll(async () => {
-  stack = await startStack();
   recorder = await startCountingProxy(stack.upstreamUrl);
   watched = await startGateway({ upstreamUrl: recorder.url, port: 0, allowedOrigins: ["http://localhost:5173"] });
 });
 afterAll(async () => {
   for (const gateway of [watched, ...gateways]) await gateway?.stop();
   await recorder?.close();
-  await stack?.stop();
 });
 
 /** Another gateway in front of the same cognito-local (stopped after the file). */

@@ -12,7 +12,7 @@ import {
   SignUpCommand,
   VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   APP,
   authorizeUrl,
@@ -27,20 +27,13 @@ import {
   openSignInPage,
   pkce,
   postForm,
-  type Stack,
-  startStack,
+  suiteStack,
   tokenRequest,
-  totp,
+  totpCode,
   uniqueEmail,
 } from "./support.ts";
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = suiteStack();
 
 const DEMO = { username: "demo@example.com", password: "DemoPassw0rd!" };
 
@@ -280,7 +273,7 @@ describe("the Hosted UI's follow-up pages", () => {
     const verified = await stack.sdk.send(
       new VerifySoftwareTokenCommand({
         AccessToken: accessToken,
-        UserCode: totp(SecretCode!),
+        UserCode: totpCode(SecretCode!),
         FriendlyDeviceName: "Test phone",
       }),
     );
@@ -305,12 +298,12 @@ describe("the Hosted UI's follow-up pages", () => {
     );
 
     // A code that is wrong in every accepted time step.
-    const valid = [-30_000, 0, 30_000].map((d) => totp(SecretCode!, Date.now() + d));
+    const valid = [-30_000, 0, 30_000].map((d) => totpCode(SecretCode!, Date.now() + d));
     const wrongCode = ["000000", "111111", "222222", "333333"].find((c) => !valid.includes(c))!;
     const wrong = await postForm(stack, "/challenge", { flow, code: wrongCode }, jar);
     expect(await wrong.text()).toContain("Invalid code received for user");
 
-    const done = await postForm(stack, "/challenge", { flow, code: totp(SecretCode!) }, jar);
+    const done = await postForm(stack, "/challenge", { flow, code: totpCode(SecretCode!) }, jar);
     const { code } = callbackParams(done);
     const tokens = await tokenRequest(stack, { code: code!, verifier, clientId: stack.web.clientId, auth: "none" });
     expect(tokens.status).toBe(200);

@@ -9,7 +9,7 @@ import { CodeChallengeMethod, OAuth2Client } from "arctic";
 import { JwtVerifier } from "aws-jwt-verify";
 import { validateCognitoJwtFields } from "aws-jwt-verify/cognito-verifier";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startGateway } from "../../../cognito-local/gateway/index.ts";
 import {
   APP,
@@ -23,17 +23,11 @@ import {
   postForm,
   refreshTokens,
   type Stack,
-  startStack,
+  suiteStack,
   tokenRequest,
 } from "./support.ts";
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = suiteStack();
 
 const DEMO = { username: "demo@example.com", password: "DemoPassw0rd!" };
 

@@ -35,7 +35,7 @@ import type {
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
 } from "@simplewebauthn/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { freePort } from "../../../cognito-local/free-port.ts";
 import { startLocalCognito } from "../../../cognito-local/gateway/index.ts";
 import { SoftwareAuthenticator } from "../../support/webauthn-authenticator.ts";
@@ -46,20 +46,13 @@ import {
   decodePayload,
   expectAwsError,
   refreshTokens,
-  type Stack,
   sdk,
-  startStack,
+  suiteStack,
   type TestUser,
   uniqueEmail,
 } from "./support.ts";
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = suiteStack();
 
 async function accessTokenOf(user: TestUser, clientId = stack.web.clientId): Promise<string> {
   const { AuthenticationResult } = await stack.sdk.send(

@@ -1,13 +1,11 @@
 /**
- * Harness for the gateway parity tests: a fresh cognito-local + gateway
- * (startLocalCognito) on a temp dir and free port, seeded like `npm run seed`;
- * a tiny cookie jar and form helpers to drive the Hosted UI like a browser;
- * PKCE, SECRET_HASH and TOTP computed with node:crypto. No mocks.
+ * Harness for the gateway parity tests: a private local Cognito (test/support/emulator.ts) for
+ * each file, seeded like `npm run seed` with the test app's URL, that keeps its log (tests read
+ * the codes it sends from it, as a developer would); users and clients made through the admin
+ * API; a tiny browser to drive the Hosted UI (the app tests' cookie jar and form parsing); PKCE.
+ * SECRET_HASH and TOTP codes come from the code the app and the seed use. No mocks.
  */
-import { createHash, createHmac, randomBytes } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { createHash, randomBytes } from "node:crypto";
 import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
@@ -18,10 +16,12 @@ import {
   InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { expect } from "vitest";
-import { freePort } from "../../../cognito-local/free-port.ts";
-import { startLocalCognito } from "../../../cognito-local/gateway/index.ts";
 import { CookieJar, hiddenFields } from "../../../scripts/lib/http.ts";
-import { seed } from "../../../scripts/lib/seed.ts";
+import { startSeededEmulator } from "../../support/emulator.ts";
+import { suiteFixture } from "../../support/fixtures.ts";
+
+export { secretHash } from "~/cognito/secret-hash.server";
+export { totpCode } from "../../../scripts/lib/seed.ts";
 
 export const APP = "https://app.example";
 export const CALLBACK = `${APP}/auth/callback`;
@@ -42,39 +42,25 @@ export interface Stack {
 }
 
 export async function startStack(): Promise<Stack> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "remix-cognito-gateway-"));
-  const logs: string[] = [];
   // No fixed CODE: every confirmation code is different, and tests read the
   // one they need from cognito-local's log, like a developer would.
-  const local = await startLocalCognito({
-    dataDir,
-    port: await freePort(),
-    onLog: (line) => logs.push(line.replace(/\x1b\[[0-9;]*m/g, "")),
-  });
-  const stop = async () => {
-    await local.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+  const emulator = await startSeededEmulator({ appUrls: [APP], keepLog: true });
+  return {
+    url: emulator.url,
+    upstreamUrl: emulator.upstreamUrl,
+    poolId: emulator.seeded.userPoolId,
+    web: emulator.seeded.clients.web,
+    confidential: emulator.seeded.clients["web-confidential"],
+    logs: emulator.logs,
+    sdk: sdk(emulator.url),
+    reseed: async (appUrls) => void (await emulator.reseed(appUrls)),
+    stop: () => emulator.dispose(),
   };
-  // The seed enrols a TOTP user and keeps its secret in a file: keep ours
-  // away from the developer's (the default is in the repository root).
-  const totpSecretsFile = path.join(dataDir, "totp-secrets.json");
-  try {
-    const seeded = await seed({ endpoint: local.url, appUrls: [APP], totpSecretsFile });
-    return {
-      url: local.url,
-      upstreamUrl: local.upstreamUrl,
-      poolId: seeded.userPoolId,
-      web: seeded.clients.web,
-      confidential: seeded.clients["web-confidential"],
-      logs,
-      sdk: sdk(local.url),
-      reseed: async (appUrls) => void (await seed({ endpoint: local.url, appUrls, totpSecretsFile })),
-      stop,
-    };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+}
+
+/** This file's (or describe block's) own stack: started before its tests, stopped after them. */
+export function suiteStack(): Stack {
+  return suiteFixture("the gateway stack", startStack, (stack) => stack.stop());
 }
 
 export function sdk(endpoint: string): CognitoIdentityProviderClient {
@@ -155,12 +141,6 @@ export async function createClient(
   return { clientId: UserPoolClient!.ClientId!, clientSecret: UserPoolClient!.ClientSecret };
 }
 
-export function secretHash(username: string, clientId: string, clientSecret: string): string {
-  return createHmac("sha256", clientSecret)
-    .update(username + clientId)
-    .digest("base64");
-}
-
 /**
  * The confirmation code cognito-local prints for an email address, after log
  * line `since` (take `stack.logs.length` before the call that sends it).
@@ -215,30 +195,6 @@ export async function expectAwsError(
   );
   expect(error, "the call should have failed").toBeInstanceOf(exception);
   if (message !== undefined) expect((error as Error).message).toBe(message);
-}
-
-// --- TOTP (RFC 6238: HMAC-SHA1, 30 s steps, 6 digits, base32 secret) --------------
-
-function base32Decode(secret: string): Buffer {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = "";
-  for (const char of secret.replace(/=+$/, "").toUpperCase()) {
-    const value = alphabet.indexOf(char);
-    if (value < 0) throw new Error(`not base32: ${char}`);
-    bits += value.toString(2).padStart(5, "0");
-  }
-  const bytes: number[] = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(bytes);
-}
-
-export function totp(secret: string, timeMs = Date.now()): string {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(timeMs / 1000 / 30)));
-  const mac = createHmac("sha1", base32Decode(secret)).update(counter).digest();
-  const offset = mac[mac.length - 1]! & 0x0f;
-  const binary = mac.readUInt32BE(offset) & 0x7fffffff;
-  return String(binary % 1_000_000).padStart(6, "0");
 }
 
 /** REFRESH_TOKEN_AUTH with `refreshToken`, on the seeded web client unless `clientId` says otherwise. */

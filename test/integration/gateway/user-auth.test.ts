@@ -42,7 +42,7 @@ import {
 import { JwtVerifier } from "aws-jwt-verify";
 import { validateCognitoJwtFields } from "aws-jwt-verify/cognito-verifier";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { freePort } from "../../../cognito-local/free-port.ts";
 import { type RunningGateway, startGateway, startLocalCognito } from "../../../cognito-local/gateway/index.ts";
 import { waitUntil } from "../../support/wait.ts";
@@ -53,23 +53,16 @@ import {
   decodePayload,
   expectAwsError,
   refreshTokens,
-  type Stack,
   sdk,
   secretHash,
-  startStack,
+  suiteStack,
   type TestUser,
   tokenRequest,
-  totp,
+  totpCode,
   uniqueEmail,
 } from "./support.ts";
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = suiteStack();
 
 function userAuth(params: Record<string, string>, clientId = stack.web.clientId, session?: string) {
   return stack.sdk.send(
@@ -350,7 +343,7 @@ describe("USER_AUTH: SELECT_CHALLENGE and PASSWORD", () => {
     expect(started.ChallengeName).toBe("SOFTWARE_TOKEN_MFA");
     const done = await respond("SOFTWARE_TOKEN_MFA", started.Session, {
       USERNAME: started.ChallengeParameters!.USER_ID_FOR_SRP!,
-      SOFTWARE_TOKEN_MFA_CODE: totp(secret),
+      SOFTWARE_TOKEN_MFA_CODE: totpCode(secret),
     });
     expect(done.AuthenticationResult?.AccessToken).toBeTruthy();
   });
@@ -1008,7 +1001,7 @@ async function enrolTotp(user: TestUser): Promise<string> {
   });
   const AccessToken = AuthenticationResult!.AccessToken!;
   const { SecretCode } = await stack.sdk.send(new AssociateSoftwareTokenCommand({ AccessToken }));
-  await stack.sdk.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: totp(SecretCode!) }));
+  await stack.sdk.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: totpCode(SecretCode!) }));
   await stack.sdk.send(
     new SetUserMFAPreferenceCommand({ AccessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }),
   );
