@@ -5,13 +5,12 @@
  * again with a code. Screenshots of each page at desktop and phone widths.
  */
 import { randomUUID } from "node:crypto";
-import { AdminCreateUserCommand, AdminSetUserPasswordCommand } from "@aws-sdk/client-cognito-identity-provider";
 import type { Page } from "playwright-core";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { totpCode } from "../../scripts/lib/seed.ts";
-import { adminClient } from "../support/app.ts";
 import { screenshot } from "../support/browser.ts";
 import { suiteAppAndBrowser } from "../support/fixtures.ts";
+import { addUser } from "../support/users.ts";
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 375, height: 740 };
@@ -31,27 +30,7 @@ describe("TOTP enrolment and sign-in with a real browser (Chromium)", () => {
   it("enrols an authenticator on /account/mfa, then signs in with a code", { timeout: 60_000 }, async () => {
     const email = `browser-mfa-${randomUUID().slice(0, 8)}@example.com`;
     const password = "Browser-Passw0rd!";
-    await adminClient().send(
-      new AdminCreateUserCommand({
-        UserPoolId: inject("userPoolId"),
-        Username: email,
-        MessageAction: "SUPPRESS",
-        TemporaryPassword: password,
-        UserAttributes: [
-          { Name: "email", Value: email },
-          { Name: "email_verified", Value: "true" },
-          { Name: "name", Value: "Browser Person" },
-        ],
-      }),
-    );
-    await adminClient().send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: inject("userPoolId"),
-        Username: email,
-        Password: password,
-        Permanent: true,
-      }),
-    );
+    await addUser({ email, password, name: "Browser Person" });
 
     const context = await browser.newContext({ viewport: DESKTOP });
     const page = await context.newPage();

@@ -5,17 +5,14 @@
  * Every test makes its own user, so none depends on another or on the seed.
  */
 import { randomUUID } from "node:crypto";
-import {
-  AdminCreateUserCommand,
-  AdminGetUserCommand,
-  AdminSetUserPasswordCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
+import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { describe, expect, inject, it } from "vitest";
 import { readTotpSecrets, totpCode } from "../../scripts/lib/seed.ts";
 import { adminClient } from "../support/app.ts";
 import { suiteApp } from "../support/fixtures.ts";
 import { TEST_CONFIRMATION_CODE } from "../support/global-setup.ts";
 import { CookieJar, expectRedirect, jwtClaims, signInWithForm } from "../support/http.ts";
+import { addUser } from "../support/users.ts";
 
 interface TestUser {
   email: string;
@@ -26,28 +23,7 @@ interface TestUser {
 /** A confirmed user with a permanent password, unique to the calling test. */
 async function freshUser(name = "Account Tester"): Promise<TestUser> {
   const user = { email: `account-${randomUUID().slice(0, 8)}@example.com`, password: "Start-Passw0rd!", name };
-  const admin = adminClient();
-  await admin.send(
-    new AdminCreateUserCommand({
-      UserPoolId: inject("userPoolId"),
-      Username: user.email,
-      MessageAction: "SUPPRESS",
-      TemporaryPassword: user.password,
-      UserAttributes: [
-        { Name: "email", Value: user.email },
-        { Name: "email_verified", Value: "true" },
-        { Name: "name", Value: name },
-      ],
-    }),
-  );
-  await admin.send(
-    new AdminSetUserPasswordCommand({
-      UserPoolId: inject("userPoolId"),
-      Username: user.email,
-      Password: user.password,
-      Permanent: true,
-    }),
-  );
+  await addUser(user);
   return user;
 }
 

@@ -38,9 +38,6 @@ function flipChar(value: string, offset = 0): string {
 }
 
 describe("session cookie attacks (a two-chunk session)", () => {
-  beforeAll(async () => {
-    BIG = await createLargeTokenUser("cookies");
-  });
   const app = suiteApp();
   /** A signed-in jar of BIG; each test works on a clone. */
   let signedIn: CookieJar;
@@ -48,6 +45,7 @@ describe("session cookie attacks (a two-chunk session)", () => {
   let otherSession: CookieJar;
 
   beforeAll(async () => {
+    BIG = await createLargeTokenUser("cookies");
     signedIn = await signInWithForm(app.url, BIG.username, BIG.password);
     otherSession = await signInWithForm(app.url, BIG.username, BIG.password);
   });

@@ -1,8 +1,9 @@
 /**
- * A local Cognito — cognito-local behind the parity gateway, as `npm run dev` runs it — in a fresh
- * temporary data directory on a free loopback port, seeded with the same code as `npm run seed`.
- * The run's shared emulator (global-setup.ts), the private ones of files that stop or restart it
- * (own-emulator.ts) and the gateway's parity tests (integration/gateway/support.ts) all start here.
+ * A local Cognito of a test's own — cognito-local behind the parity gateway, as `npm run dev` runs
+ * it — in a fresh temporary data directory on a free loopback port; `startSeededEmulator` also
+ * seeds it with the same code as `npm run seed`. The run's shared emulator (global-setup.ts), the
+ * private ones of files that stop or restart it (own-emulator.ts, the durability tests) and the
+ * gateway's parity tests (integration/gateway/support.ts) all start here.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -11,46 +12,36 @@ import { freePort } from "../../cognito-local/free-port.ts";
 import { type RunningLocalCognito, startLocalCognito } from "../../cognito-local/gateway/index.ts";
 import { type SeedResult, seed } from "../../scripts/lib/seed.ts";
 
-export interface SeededEmulatorOptions {
+export interface PrivateEmulatorOptions {
   /** Extra environment for cognito-local, e.g. `CODE` to fix every confirmation code. */
   env?: Record<string, string>;
-  /** The app URLs the seeded clients accept (callback and sign-out). Default: the seed's. */
-  appUrls?: string[];
   /** Keep what cognito-local and the gateway log in `logs` (for tests that read codes from it). */
   keepLog?: boolean;
 }
 
-export interface SeededEmulator {
+export interface PrivateEmulator {
   /** The gateway's URL: what the app and the SDK talk to. */
   url: string;
   port: number;
   /** cognito-local itself, behind the gateway (it moves when the emulator restarts). */
   readonly upstreamUrl: string;
   dataDir: string;
-  seeded: SeedResult;
-  /** JSON file: email → TOTP secret of the seeded users with an authenticator. */
-  totpSecretsFile: string;
   /** With `keepLog`: every line logged so far, ANSI colours stripped. */
   logs: string[];
   readonly running: boolean;
   /** Stops the emulator; its data stays on disk. */
   stop(): Promise<void>;
-  /** Starts it again on the same port with the same data: the same users, clients and tokens. */
+  /** Starts it again on the same port with the same data: the same pools, users, clients and tokens. */
   start(): Promise<void>;
-  /** Seeds again (idempotent), registering these app URLs on the clients. */
-  reseed(appUrls: string[]): Promise<SeedResult>;
   /** Stops it and deletes its data directory. */
   dispose(): Promise<void>;
 }
 
-export async function startSeededEmulator(options: SeededEmulatorOptions = {}): Promise<SeededEmulator> {
+export async function startPrivateEmulator(options: PrivateEmulatorOptions = {}): Promise<PrivateEmulator> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "remix-cognito-emulator-"));
   const port = await freePort();
   const logs: string[] = [];
   const onLog = options.keepLog ? (line: string) => void logs.push(line.replace(/\x1b\[[0-9;]*m/g, "")) : undefined;
-  // The seed enrols a TOTP user and keeps its secret in a file: keep ours away from the
-  // developer's (the default is in the repository root).
-  const totpSecretsFile = path.join(dataDir, "totp-secrets.json");
   let running: RunningLocalCognito | undefined;
   let upstreamUrl = "";
   const start = async () => {
@@ -69,29 +60,51 @@ export async function startSeededEmulator(options: SeededEmulatorOptions = {}): 
   };
   try {
     await start();
-    const url = running!.url;
-    const reseed = (appUrls?: string[]) => seed({ endpoint: url, appUrls, totpSecretsFile });
-    const seeded = await reseed(options.appUrls);
-    return {
-      url,
-      port,
-      get upstreamUrl() {
-        return upstreamUrl;
-      },
-      dataDir,
-      seeded,
-      totpSecretsFile,
-      logs,
-      get running() {
-        return running !== undefined;
-      },
-      stop,
-      start,
-      reseed,
-      dispose,
-    };
   } catch (error) {
     await dispose();
+    throw error;
+  }
+  return {
+    url: running!.url,
+    port,
+    get upstreamUrl() {
+      return upstreamUrl;
+    },
+    dataDir,
+    logs,
+    get running() {
+      return running !== undefined;
+    },
+    stop,
+    start,
+    dispose,
+  };
+}
+
+export interface SeededEmulatorOptions extends PrivateEmulatorOptions {
+  /** The app URLs the seeded clients accept (callback and sign-out). Default: the seed's. */
+  appUrls?: string[];
+}
+
+export interface SeededEmulator extends PrivateEmulator {
+  seeded: SeedResult;
+  /** JSON file: email → TOTP secret of the seeded users with an authenticator. */
+  totpSecretsFile: string;
+  /** Seeds again (idempotent), registering these app URLs on the clients. */
+  reseed(appUrls: string[]): Promise<SeedResult>;
+}
+
+export async function startSeededEmulator(options: SeededEmulatorOptions = {}): Promise<SeededEmulator> {
+  const emulator = await startPrivateEmulator(options);
+  // The seed enrols a TOTP user and keeps its secret in a file: keep ours away from the
+  // developer's (the default is in the repository root).
+  const totpSecretsFile = path.join(emulator.dataDir, "totp-secrets.json");
+  const reseed = (appUrls?: string[]) => seed({ endpoint: emulator.url, appUrls, totpSecretsFile });
+  try {
+    const seeded = await reseed(options.appUrls);
+    return Object.assign(emulator, { seeded, totpSecretsFile, reseed });
+  } catch (error) {
+    await emulator.dispose();
     throw error;
   }
 }

@@ -4,13 +4,12 @@
  */
 import { randomUUID } from "node:crypto";
 import {
-  AdminCreateUserCommand,
-  AdminSetUserPasswordCommand,
   CreateUserPoolClientCommand,
   type CreateUserPoolClientCommandInput,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { inject } from "vitest";
 import { adminClient } from "./app.ts";
+import { addUser } from "./users.ts";
 
 export const PASSWORDLESS_TEST_PASSWORD = "Passwordless-Test-1!";
 
@@ -43,20 +42,6 @@ export async function createPasswordlessTestUser(
   password = PASSWORDLESS_TEST_PASSWORD,
 ): Promise<string> {
   const username = `${prefix}-${randomUUID()}@example.com`;
-  const UserPoolId = inject("userPoolId");
-  await adminClient().send(
-    new AdminCreateUserCommand({
-      UserPoolId,
-      Username: username,
-      MessageAction: "SUPPRESS",
-      UserAttributes: [
-        { Name: "email", Value: username },
-        { Name: "email_verified", Value: "true" },
-      ],
-    }),
-  );
-  await adminClient().send(
-    new AdminSetUserPasswordCommand({ UserPoolId, Username: username, Password: password, Permanent: true }),
-  );
+  await addUser({ email: username, password });
   return username;
 }

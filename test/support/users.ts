@@ -1,15 +1,64 @@
 /**
- * Test users created in the shared test pool through the admin API.
+ * Test users, created through the admin API: in the run's shared pool unless a test names another.
  */
 import { randomUUID } from "node:crypto";
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
+  type CognitoIdentityProviderClient,
   CreateGroupCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { inject } from "vitest";
 import { adminClient } from "./app.ts";
+
+/** A user pool and an SDK client allowed to administer it. */
+export interface Pool {
+  cognito: CognitoIdentityProviderClient;
+  poolId: string;
+}
+
+/** The run's shared pool (test/support/global-setup.ts). */
+export function sharedPool(): Pool {
+  return { cognito: adminClient(), poolId: inject("userPoolId") };
+}
+
+export interface NewUser {
+  email: string;
+  /** Its password: permanent (a confirmed user) unless `temporary`. */
+  password: string;
+  /** Leave `password` temporary: FORCE_CHANGE_PASSWORD, a new one at first sign-in. */
+  temporary?: boolean;
+  name?: string;
+  /** Whether the email counts as verified. Default true. */
+  emailVerified?: boolean;
+}
+
+/** Creates the user as an admin would (no invitation email), signed in by its email. */
+export async function addUser(user: NewUser, { cognito, poolId }: Pool = sharedPool()): Promise<void> {
+  await cognito.send(
+    new AdminCreateUserCommand({
+      UserPoolId: poolId,
+      Username: user.email,
+      MessageAction: "SUPPRESS",
+      TemporaryPassword: user.password,
+      UserAttributes: [
+        { Name: "email", Value: user.email },
+        ...(user.emailVerified === false ? [] : [{ Name: "email_verified", Value: "true" }]),
+        ...(user.name ? [{ Name: "name", Value: user.name }] : []),
+      ],
+    }),
+  );
+  if (user.temporary) return;
+  await cognito.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: poolId,
+      Username: user.email,
+      Password: user.password,
+      Permanent: true,
+    }),
+  );
+}
 
 export interface TestUser {
   username: string;
@@ -32,21 +81,11 @@ export async function createLargeTokenUser(prefix: string, groupCount = 40): Pro
     password: `Large-${id.slice(0, 8)}-Passw0rd!`,
     groups: Array.from({ length: groupCount }, (_, i) => `${prefix}-${String(i).padStart(2, "0")}-${randomUUID()}`),
   };
-  await cognito.send(
-    new AdminCreateUserCommand({
-      UserPoolId,
-      Username: user.username,
-      MessageAction: "SUPPRESS",
-      UserAttributes: [
-        { Name: "email", Value: user.username },
-        { Name: "email_verified", Value: "true" },
-        { Name: "name", Value: "Large Token User With A Rather Long Display Name" },
-      ],
-    }),
-  );
-  await cognito.send(
-    new AdminSetUserPasswordCommand({ UserPoolId, Username: user.username, Password: user.password, Permanent: true }),
-  );
+  await addUser({
+    email: user.username,
+    password: user.password,
+    name: "Large Token User With A Rather Long Display Name",
+  });
   for (const GroupName of user.groups) {
     await cognito.send(new CreateGroupCommand({ UserPoolId, GroupName }));
     await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId, Username: user.username, GroupName }));

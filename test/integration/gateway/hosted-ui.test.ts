@@ -3,9 +3,7 @@
  * login, driven like a browser: real cognito-local behind the gateway, no mocks.
  */
 import {
-  AdminCreateUserCommand,
   AdminDisableUserCommand,
-  AdminSetUserPasswordCommand,
   AssociateSoftwareTokenCommand,
   InitiateAuthCommand,
   SetUserMFAPreferenceCommand,
@@ -13,6 +11,7 @@ import {
   VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { describe, expect, it } from "vitest";
+import { addUser } from "../../support/users.ts";
 import {
   APP,
   authorizeUrl,
@@ -27,6 +26,7 @@ import {
   openSignInPage,
   pkce,
   postForm,
+  stackPool,
   suiteStack,
   tokenRequest,
   totpCode,
@@ -526,23 +526,7 @@ describe("the Hosted UI: email me a code (choice-based sign-in)", () => {
 
   it("AWS cannot send a code to an account without a verified email, and says so on the sign-in page; the gateway does too", async () => {
     const email = uniqueEmail("unverified");
-    await stack.sdk.send(
-      new AdminCreateUserCommand({
-        UserPoolId: stack.poolId,
-        Username: email,
-        MessageAction: "SUPPRESS",
-        TemporaryPassword: "Unverified-Passw0rd",
-        UserAttributes: [{ Name: "email", Value: email }],
-      }),
-    );
-    await stack.sdk.send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: stack.poolId,
-        Username: email,
-        Password: "Unverified-Passw0rd",
-        Permanent: true,
-      }),
-    );
+    await addUser({ email, password: "Unverified-Passw0rd", emailVerified: false }, stackPool(stack));
     const { flow } = await openSignInPage(stack, { clientId: stack.web.clientId }, new CookieJar());
     const page = await postForm(stack, "/login", { flow, username: email, action: "email-code" }, new CookieJar());
     expect(page.status).toBe(200);

@@ -1,13 +1,3 @@
-/**
- * Parity of passkeys (WebAuthn) through the gateway: registration,
- * listing, deletion and the WEB_AUTHN sign-in challenge, with a software
- * authenticator doing real WebAuthn cryptography (test/support), the AWS SDK
- * v3, and the real gateway + cognito-local. The seeded pool's relying party
- * is the test app's host, app.example.
- */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import {
   AdminConfirmSignUpCommand,
   CompleteWebAuthnRegistrationCommand,
@@ -36,8 +26,7 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
 } from "@simplewebauthn/server";
 import { describe, expect, it } from "vitest";
-import { freePort } from "../../../cognito-local/free-port.ts";
-import { startLocalCognito } from "../../../cognito-local/gateway/index.ts";
+import { startPrivateEmulator } from "../../support/emulator.ts";
 import { SoftwareAuthenticator } from "../../support/webauthn-authenticator.ts";
 import {
   APP,
@@ -430,10 +419,8 @@ describe("deleting a passkey", () => {
 
 describe("passkeys are durable", () => {
   it("AWS keeps passkeys; the gateway's survive a restart with the same data directory, and still sign in", async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "remix-cognito-passkeys-"));
-    const port = await freePort();
     const origin = "http://localhost:3000";
-    let local = await startLocalCognito({ dataDir, port, env: { CODE: "13572468" } });
+    const local = await startPrivateEmulator({ env: { CODE: "13572468" } });
     try {
       const client = sdk(local.url);
       const { UserPool } = await client.send(
@@ -485,7 +472,7 @@ describe("passkeys are durable", () => {
       );
 
       await local.stop();
-      local = await startLocalCognito({ dataDir, port, env: { CODE: "13572468" } });
+      await local.start();
 
       const started = await client.send(
         new InitiateAuthCommand({
@@ -509,8 +496,7 @@ describe("passkeys are durable", () => {
       );
       expect(done.AuthenticationResult?.AccessToken).toBeTruthy();
     } finally {
-      await local.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await local.dispose();
     }
   });
 });

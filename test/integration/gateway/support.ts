@@ -7,9 +7,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import {
-  AdminCreateUserCommand,
   AdminGetUserCommand,
-  AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
   type CreateUserPoolClientCommandInput,
@@ -19,6 +17,7 @@ import { expect } from "vitest";
 import { CookieJar, hiddenFields } from "../../../scripts/lib/http.ts";
 import { startSeededEmulator } from "../../support/emulator.ts";
 import { suiteFixture } from "../../support/fixtures.ts";
+import { addUser, type Pool } from "../../support/users.ts";
 
 export { secretHash } from "~/cognito/secret-hash.server";
 export { totpCode } from "../../../scripts/lib/seed.ts";
@@ -58,6 +57,11 @@ export async function startStack(): Promise<Stack> {
   };
 }
 
+/** The stack's seeded pool, for test/support/users.ts. */
+export function stackPool(stack: Stack): Pool {
+  return { cognito: stack.sdk, poolId: stack.poolId };
+}
+
 /** This file's (or describe block's) own stack: started before its tests, stopped after them. */
 export function suiteStack(): Stack {
   return suiteFixture("the gateway stack", startStack, (stack) => stack.stop());
@@ -91,29 +95,7 @@ export async function createUser(
 ): Promise<TestUser> {
   const email = uniqueEmail();
   const password = `Passw0rd!${randomBytes(3).toString("hex")}`;
-  await stack.sdk.send(
-    new AdminCreateUserCommand({
-      UserPoolId: stack.poolId,
-      Username: email,
-      MessageAction: "SUPPRESS",
-      TemporaryPassword: password,
-      UserAttributes: [
-        { Name: "email", Value: email },
-        { Name: "email_verified", Value: "true" },
-        ...(options.name ? [{ Name: "name", Value: options.name }] : []),
-      ],
-    }),
-  );
-  if (!options.temporary) {
-    await stack.sdk.send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: stack.poolId,
-        Username: email,
-        Password: password,
-        Permanent: true,
-      }),
-    );
-  }
+  await addUser({ email, password, temporary: options.temporary, name: options.name }, stackPool(stack));
   const { Username } = await stack.sdk.send(new AdminGetUserCommand({ UserPoolId: stack.poolId, Username: email }));
   return { email, password, username: Username! };
 }

@@ -1,13 +1,3 @@
-/**
- * Parity of choice-based sign-in: InitiateAuth with USER_AUTH,
- * SELECT_CHALLENGE, PASSWORD and EMAIL_OTP, the pool and client settings they
- * depend on, passwordless sign-up, and the tokens the gateway mints for
- * passwordless sign-ins — with the AWS SDK v3 against the real gateway and
- * cognito-local, no mocks.
- */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import {
   AdminAddUserToGroupCommand,
   AdminConfirmSignUpCommand,
@@ -44,7 +34,8 @@ import { validateCognitoJwtFields } from "aws-jwt-verify/cognito-verifier";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../../../cognito-local/free-port.ts";
-import { type RunningGateway, startGateway, startLocalCognito } from "../../../cognito-local/gateway/index.ts";
+import { type RunningGateway, startGateway } from "../../../cognito-local/gateway/index.ts";
+import { startPrivateEmulator } from "../../support/emulator.ts";
 import { waitUntil } from "../../support/wait.ts";
 import {
   codeSentTo,
@@ -889,9 +880,7 @@ describe("GetTokensFromRefreshToken and refresh-token rotation", () => {
 
 describe("the gateway's state is durable", () => {
   it("AWS keeps pool settings and refresh tokens; the gateway's survive a restart with the same data directory", async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "remix-cognito-gateway-state-"));
-    const port = await freePort();
-    let local = await startLocalCognito({ dataDir, port, env: { CODE: "24681357" } });
+    const local = await startPrivateEmulator({ env: { CODE: "24681357" } });
     try {
       const client = sdk(local.url);
       const { UserPool } = await client.send(
@@ -941,7 +930,7 @@ describe("the gateway's state is durable", () => {
       const refreshToken = signedIn.AuthenticationResult!.RefreshToken!;
 
       await local.stop();
-      local = await startLocalCognito({ dataDir, port, env: { CODE: "24681357" } });
+      await local.start();
 
       // Still bound to its client after the restart (asked first: a refresh would remind the gateway's memory).
       await expectAwsError(
@@ -985,8 +974,7 @@ describe("the gateway's state is durable", () => {
       );
       expect(started.AvailableChallenges).toEqual(["EMAIL_OTP"]);
     } finally {
-      await local.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await local.dispose();
     }
   });
 });
