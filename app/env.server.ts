@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import dotenv from "dotenv";
 import { z } from "zod";
+import type { CognitoSettings } from "./cognito/config.server";
 
 /** The development-only default; refused when NODE_ENV=production. */
 export const DEV_SESSION_SECRET = "dev-only-insecure-session-secret-change-me";
@@ -271,18 +272,8 @@ export interface Env {
   refreshRotation: boolean;
   /** Most verified sessions kept in this process's cache (0: off). See docs/decisions/010-verified-session-cache.md. */
   sessionCacheEntries: number;
-  cognito: {
-    region: string;
-    userPoolId: string;
-    clientId: string;
-    clientSecret?: string;
-    /** Hosted UI base URL, when a Hosted UI is configured. */
-    domain?: string;
-    /** API endpoint override: set only for an emulator. */
-    endpoint?: string;
-    /** Where to send the browser to end the Hosted UI session; defaults to `${domain}/logout`. */
-    logoutUrl?: string;
-  };
+  /** The user pool and app client (the refresh-rotation setting is `refreshRotation` above). */
+  cognito: Omit<CognitoSettings, "refreshRotation">;
 }
 
 export class EnvError extends Error {

@@ -6,10 +6,8 @@
  */
 import { redirect } from "@remix-run/node";
 import type { ChallengeRequiredError } from "~/cognito/errors.server";
-import { getEnv } from "~/env.server";
 import { setCookieHeaders } from "~/http/cookies.server";
-import { COOKIE_PATH, cookieName } from "./cookie-names.server";
-import { createSealedCookieStore, type SealedCookieStore } from "./sealed-cookie.server";
+import { lazyCookieStore } from "./cookie-names.server";
 
 export interface PendingChallenge {
   name: string;
@@ -27,20 +25,7 @@ export interface PendingChallenge {
 /** Cognito's challenge sessions last 3 minutes by default; a little slack. */
 const CHALLENGE_TTL_SECONDS = 5 * 60;
 
-let store: SealedCookieStore<PendingChallenge> | undefined;
-function challengeStore(): SealedCookieStore<PendingChallenge> {
-  if (!store) {
-    const env = getEnv();
-    store = createSealedCookieStore<PendingChallenge>({
-      name: cookieName("challenge"),
-      secrets: env.sessionSecrets,
-      secure: env.isProduction,
-      maxAgeSeconds: CHALLENGE_TTL_SECONDS,
-      path: COOKIE_PATH,
-    });
-  }
-  return store;
-}
+const challengeStore = lazyCookieStore<PendingChallenge>("challenge", CHALLENGE_TTL_SECONDS);
 
 /** The page that answers each supported challenge. */
 const CHALLENGE_ROUTES: Record<string, string> = {

@@ -1,5 +1,6 @@
 /**
- * The name of every cookie the app sets, in one place.
+ * The name of every cookie the app sets, in one place, and the sealed store
+ * of the ones that hold data (the session, a pending challenge).
  *
  * In production each carries the `__Host-` prefix. A browser stores a
  * `__Host-` cookie only when it is Secure, has Path=/ and no Domain, and comes
@@ -14,6 +15,7 @@
  * in development too, so both modes behave alike.
  */
 import { getEnv } from "~/env.server";
+import { createSealedCookieStore, type SealedCookieStore } from "./sealed-cookie.server";
 
 /** What each cookie holds: the session chunks, a pending sign-in challenge, the Hosted UI round trip. */
 export type AppCookie = "session" | "challenge" | "oauth_state" | "oauth_redirect";
@@ -29,4 +31,25 @@ export function cookieNameFor(cookie: AppCookie, production: boolean): string {
 /** This process's name for the cookie. */
 export function cookieName(cookie: AppCookie): string {
   return cookieNameFor(cookie, getEnv().isProduction);
+}
+
+/**
+ * This process's sealed store of one of the app's cookies, made on first use
+ * (from the validated settings: the session secrets, Secure in production).
+ */
+export function lazyCookieStore<T>(cookie: AppCookie, maxAgeSeconds: number): () => SealedCookieStore<T> {
+  let store: SealedCookieStore<T> | undefined;
+  return () => {
+    if (!store) {
+      const env = getEnv();
+      store = createSealedCookieStore<T>({
+        name: cookieName(cookie),
+        secrets: env.sessionSecrets,
+        secure: env.isProduction,
+        maxAgeSeconds,
+        path: COOKIE_PATH,
+      });
+    }
+    return store;
+  };
 }

@@ -8,10 +8,11 @@ export interface CognitoSettings {
   userPoolId: string;
   clientId: string;
   clientSecret?: string;
-  /** Hosted UI base URL (AWS: https://<prefix>.auth.<region>.amazoncognito.com). */
+  /** Hosted UI base URL, when a Hosted UI is configured (AWS: https://<prefix>.auth.<region>.amazoncognito.com). */
   domain?: string;
   /** API endpoint override, set only for an emulator. */
   endpoint?: string;
+  /** Where to send the browser to end the Hosted UI session; defaults to `${domain}/logout`. */
   logoutUrl?: string;
   /** The app client rotates refresh tokens (refresh with GetTokensFromRefreshToken). */
   refreshRotation?: boolean;

@@ -101,6 +101,22 @@ export class CognitoPasswordlessApi {
     return hash ? { ...params, SECRET_HASH: hash } : params;
   }
 
+  /** InitiateAuth USER_AUTH for `username` (with a sign-up's `Session` to sign in straight after it). */
+  private initiateUserAuth(
+    username: string,
+    params: Record<string, string>,
+    session?: string,
+  ): Promise<InitiateAuthCommandOutput> {
+    return this.client.send(
+      new InitiateAuthCommand({
+        ClientId: this.settings.clientId,
+        AuthFlow: "USER_AUTH",
+        ...(session ? { Session: session } : {}),
+        AuthParameters: this.withSecretHash(username, params),
+      }),
+    );
+  }
+
   /**
    * Starts a USER_AUTH sign-in with the method the person picked
    * (`PREFERRED_CHALLENGE`). A password signs in in one step; `EMAIL_OTP`
@@ -122,13 +138,7 @@ export class CognitoPasswordlessApi {
     if (method === "PASSWORD" && password && !options.askFirst) params.PASSWORD = password;
     let result: InitiateAuthCommandOutput;
     try {
-      result = await this.client.send(
-        new InitiateAuthCommand({
-          ClientId: this.settings.clientId,
-          AuthFlow: "USER_AUTH",
-          AuthParameters: this.withSecretHash(username, params),
-        }),
-      );
+      result = await this.initiateUserAuth(username, params);
     } catch (error) {
       throw toCognitoError(error);
     }
@@ -213,14 +223,7 @@ export class CognitoPasswordlessApi {
     if (!session) return null;
     let result: InitiateAuthCommandOutput;
     try {
-      result = await this.client.send(
-        new InitiateAuthCommand({
-          ClientId: this.settings.clientId,
-          AuthFlow: "USER_AUTH",
-          Session: session,
-          AuthParameters: this.withSecretHash(email, { USERNAME: email }),
-        }),
-      );
+      result = await this.initiateUserAuth(email, { USERNAME: email }, session);
     } catch (error) {
       // Confirmed, but the automatic sign-in did not happen: sign in as usual.
       if (toCognitoError(error) instanceof InvalidCredentialsError) return null;

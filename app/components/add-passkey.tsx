@@ -7,6 +7,7 @@
  */
 import { browserSupportsWebAuthn, startRegistration } from "@simplewebauthn/browser";
 import { useEffect, useState } from "react";
+import { PasskeyButton } from "./passkey-button";
 import { runPasskeyCeremony } from "./passkey-ceremony";
 
 type RegistrationOptions = Parameters<typeof startRegistration>[0]["optionsJSON"];
@@ -17,44 +18,29 @@ type RegistrationOptions = Parameters<typeof startRegistration>[0]["optionsJSON"
  */
 export function AddPasskey({ formId }: { formId: string }) {
   const [supported, setSupported] = useState<boolean | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   useEffect(() => setSupported(browserSupportsWebAuthn()), []);
   if (supported === null) return null;
   if (!supported) {
     return <p className="muted">This browser cannot create passkeys. Try a current browser on this device.</p>;
   }
-
-  async function add() {
-    setError(null);
-    setBusy(true);
-    const stepUp = stepUpValues(formId);
-    try {
-      await runPasskeyCeremony({
-        url: "/account/passkeys/register",
-        start: stepUp,
-        finish: stepUp,
-        ceremony: (optionsJSON: RegistrationOptions) => startRegistration({ optionsJSON }),
-        failed: "The passkey could not be added.",
-        cancelled: "The passkey prompt was closed or timed out, or this device already has a passkey for this account.",
-      });
-    } catch (e) {
-      setBusy(false);
-      setError((e as Error).message);
-    }
-  }
-
   return (
-    <div>
-      <button type="button" className="button" onClick={add} disabled={busy}>
-        {busy ? "Waiting for your device…" : "Add a passkey"}
-      </button>
-      {error ? (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </div>
+    <PasskeyButton
+      label="Add a passkey"
+      busyLabel="Waiting for your device…"
+      buttonClassName="button"
+      run={() => {
+        const stepUp = stepUpValues(formId);
+        return runPasskeyCeremony({
+          url: "/account/passkeys/register",
+          start: stepUp,
+          finish: stepUp,
+          ceremony: (optionsJSON: RegistrationOptions) => startRegistration({ optionsJSON }),
+          failed: "The passkey could not be added.",
+          cancelled:
+            "The passkey prompt was closed or timed out, or this device already has a passkey for this account.",
+        });
+      }}
+    />
   );
 }
 

@@ -12,50 +12,36 @@
  */
 import { browserSupportsWebAuthn, startAuthentication } from "@simplewebauthn/browser";
 import { useEffect, useState } from "react";
+import { PasskeyButton } from "./passkey-button";
 import { runPasskeyCeremony } from "./passkey-ceremony";
 
 type AuthenticationOptions = Parameters<typeof startAuthentication>[0]["optionsJSON"];
 
 export function PasskeySignIn({ formId, redirectTo }: { formId: string; redirectTo: string }) {
   const [supported, setSupported] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   useEffect(() => setSupported(browserSupportsWebAuthn()), []);
   if (!supported) return null;
 
-  async function signIn() {
-    setError(null);
+  const username = () => {
     const form = document.getElementById(formId) as HTMLFormElement | null;
-    const username = (form?.elements.namedItem("username") as HTMLInputElement | null)?.value.trim() ?? "";
-    if (!username) {
-      setError("Enter your email address, then choose “Sign in with a passkey”.");
-      return;
-    }
-    setBusy(true);
-    try {
-      await runPasskeyCeremony({
-        url: "/login/passkey",
-        start: { username, redirectTo },
-        ceremony: (optionsJSON: AuthenticationOptions) => startAuthentication({ optionsJSON }),
-        failed: "Passkey sign-in failed.",
-        cancelled: "The passkey prompt was closed or timed out. Try again, or sign in another way.",
-      });
-    } catch (e) {
-      setBusy(false);
-      setError((e as Error).message);
-    }
-  }
-
+    return (form?.elements.namedItem("username") as HTMLInputElement | null)?.value.trim() ?? "";
+  };
   return (
-    <div className="passkey-sign-in">
-      <button type="button" className="button button-secondary" onClick={signIn} disabled={busy}>
-        {busy ? "Waiting for your passkey…" : "Sign in with a passkey"}
-      </button>
-      {error ? (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </div>
+    <PasskeyButton
+      className="passkey-sign-in"
+      label="Sign in with a passkey"
+      busyLabel="Waiting for your passkey…"
+      buttonClassName="button button-secondary"
+      check={() => (username() ? null : "Enter your email address, then choose “Sign in with a passkey”.")}
+      run={() =>
+        runPasskeyCeremony({
+          url: "/login/passkey",
+          start: { username: username(), redirectTo },
+          ceremony: (optionsJSON: AuthenticationOptions) => startAuthentication({ optionsJSON }),
+          failed: "Passkey sign-in failed.",
+          cancelled: "The passkey prompt was closed or timed out. Try again, or sign in another way.",
+        })
+      }
+    />
   );
 }

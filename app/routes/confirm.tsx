@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { getCognitoServices, requireCustomFlowAllowed } from "~/auth/auth.server";
+import { AuthCard } from "~/components/auth-card";
 import { CodeField } from "~/components/code-field";
 import { EmailField } from "~/components/email-field";
 import { FormError, FormSuccess } from "~/components/form-error";
@@ -61,28 +62,22 @@ export default function Confirm() {
   const { username, notice } = useLoaderData<typeof loader>();
   const reply = useFormReply();
   return (
-    <main>
-      <div className="card auth-card">
-        <h1>Confirm your account</h1>
-        <FormSuccess message={reply.notice ?? (reply.submitted ? null : notice)} />
-        <FormError message={reply.summary} />
-        <p>Enter the 6-digit code we emailed you.</p>
-        <Form method="post" noValidate>
-          <EmailField name="username" autoComplete="username" defaultValue={username} reply={reply} />
-          <CodeField label="Confirmation code" reply={reply} />
-          <div className="actions">
-            <SubmitButton name="intent" value="confirm" pendingLabel="Confirming…">
-              Confirm account
-            </SubmitButton>
-            <SubmitButton name="intent" value="resend" pendingLabel="Sending…" className="button button-secondary">
-              Send a new code
-            </SubmitButton>
-          </div>
-        </Form>
-        <p className="auth-links">
-          <Link to="/login">Back to sign in</Link>
-        </p>
-      </div>
-    </main>
+    <AuthCard title="Confirm your account" links={<Link to="/login">Back to sign in</Link>}>
+      <FormSuccess message={reply.notice ?? (reply.submitted ? null : notice)} />
+      <FormError message={reply.summary} />
+      <p>Enter the 6-digit code we emailed you.</p>
+      <Form method="post" noValidate>
+        <EmailField name="username" autoComplete="username" defaultValue={username} reply={reply} />
+        <CodeField label="Confirmation code" reply={reply} />
+        <div className="actions">
+          <SubmitButton name="intent" value="confirm" pendingLabel="Confirming…">
+            Confirm account
+          </SubmitButton>
+          <SubmitButton name="intent" value="resend" pendingLabel="Sending…" className="button button-secondary">
+            Send a new code
+          </SubmitButton>
+        </div>
+      </Form>
+    </AuthCard>
   );
 }

@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link } from "@remix-run/react";
 import { z } from "zod";
 import { getCognitoServices, requireCustomFlowAllowed } from "~/auth/auth.server";
+import { AuthCard } from "~/components/auth-card";
 import { EmailField } from "~/components/email-field";
 import { FormError } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
@@ -39,19 +40,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function ForgotPassword() {
   const reply = useFormReply();
   return (
-    <main>
-      <div className="card auth-card">
-        <h1>Forgot your password?</h1>
-        <p>Enter your email and we will send you a code to choose a new password.</p>
-        <FormError message={reply.summary} />
-        <Form method="post" noValidate>
-          <EmailField name="username" autoComplete="username" reply={reply} />
-          <SubmitButton pendingLabel="Sending…">Send code</SubmitButton>
-        </Form>
-        <p className="auth-links">
-          <Link to="/login">Back to sign in</Link>
-        </p>
-      </div>
-    </main>
+    <AuthCard title="Forgot your password?" links={<Link to="/login">Back to sign in</Link>}>
+      <p>Enter your email and we will send you a code to choose a new password.</p>
+      <FormError message={reply.summary} />
+      <Form method="post" noValidate>
+        <EmailField name="username" autoComplete="username" reply={reply} />
+        <SubmitButton pendingLabel="Sending…">Send code</SubmitButton>
+      </Form>
+    </AuthCard>
   );
 }

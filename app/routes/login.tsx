@@ -10,6 +10,7 @@ import {
   safeRedirect,
   signInStep,
 } from "~/auth/auth.server";
+import { AuthCard } from "~/components/auth-card";
 import { Field } from "~/components/field";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { PasskeySignIn } from "~/components/passkey-sign-in";
@@ -136,68 +137,65 @@ export default function Login() {
   const hostedHref = `/auth/hosted?${new URLSearchParams({ redirectTo })}`;
 
   return (
-    <main>
-      <div className="card auth-card">
-        <h1>Sign in</h1>
-        {mode ? <p className="muted mode">{mode}</p> : null}
-        <FormSuccess message={message ? null : notice} />
-        <FormError message={message} />
-        {hostedAvailable ? (
-          <p>
-            <a className="button" href={hostedHref}>
-              Continue with Cognito Hosted UI
-            </a>
+    <AuthCard title="Sign in">
+      {mode ? <p className="muted mode">{mode}</p> : null}
+      <FormSuccess message={message ? null : notice} />
+      <FormError message={message} />
+      {hostedAvailable ? (
+        <p>
+          <a className="button" href={hostedHref}>
+            Continue with Cognito Hosted UI
+          </a>
+        </p>
+      ) : null}
+      {showForm ? (
+        <Form method="post" noValidate id="login-form">
+          <input type="hidden" name="redirectTo" value={redirectTo} />
+          <Field
+            name="username"
+            label="Email"
+            type="email"
+            // "webauthn": browsers that keep passkeys may offer them from this field.
+            autoComplete={passwordless ? "username webauthn" : "username"}
+            required
+            maxLength={128}
+            reply={reply}
+          />
+          <Field
+            name="password"
+            label="Password"
+            type="password"
+            autoComplete="current-password"
+            maxLength={256}
+            reply={reply}
+          />
+          {/* First submit button: Enter in a field signs in with the password. */}
+          <SubmitButton name="intent" value="password" pendingLabel="Signing in…">
+            Sign in
+          </SubmitButton>
+          {passwordless ? (
+            <div className="other-methods">
+              <p className="muted other-methods-lead">Or, without your password:</p>
+              <SubmitButton
+                name="intent"
+                value="email-code"
+                className="button button-secondary"
+                pendingLabel="Sending…"
+              >
+                Email me a code
+              </SubmitButton>
+              <PasskeySignIn formId="login-form" redirectTo={redirectTo} />
+            </div>
+          ) : null}
+          <p className="auth-links">
+            <Link to="/forgot-password">Forgot your password?</Link> · <Link to="/signup">Create an account</Link>
           </p>
-        ) : null}
-        {showForm ? (
-          <Form method="post" noValidate id="login-form">
-            <input type="hidden" name="redirectTo" value={redirectTo} />
-            <Field
-              name="username"
-              label="Email"
-              type="email"
-              // "webauthn": browsers that keep passkeys may offer them from this field.
-              autoComplete={passwordless ? "username webauthn" : "username"}
-              required
-              maxLength={128}
-              reply={reply}
-            />
-            <Field
-              name="password"
-              label="Password"
-              type="password"
-              autoComplete="current-password"
-              maxLength={256}
-              reply={reply}
-            />
-            {/* First submit button: Enter in a field signs in with the password. */}
-            <SubmitButton name="intent" value="password" pendingLabel="Signing in…">
-              Sign in
-            </SubmitButton>
-            {passwordless ? (
-              <div className="other-methods">
-                <p className="muted other-methods-lead">Or, without your password:</p>
-                <SubmitButton
-                  name="intent"
-                  value="email-code"
-                  className="button button-secondary"
-                  pendingLabel="Sending…"
-                >
-                  Email me a code
-                </SubmitButton>
-                <PasskeySignIn formId="login-form" redirectTo={redirectTo} />
-              </div>
-            ) : null}
-            <p className="auth-links">
-              <Link to="/forgot-password">Forgot your password?</Link> · <Link to="/signup">Create an account</Link>
-            </p>
-          </Form>
-        ) : hostedAvailable ? null : (
-          <p>
-            <Link to="/login">Try again</Link>
-          </p>
-        )}
-      </div>
-    </main>
+        </Form>
+      ) : hostedAvailable ? null : (
+        <p>
+          <Link to="/login">Try again</Link>
+        </p>
+      )}
+    </AuthCard>
   );
 }

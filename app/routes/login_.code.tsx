@@ -9,6 +9,7 @@ import {
   saveChallenge,
   signInStep,
 } from "~/auth/auth.server";
+import { AuthCard } from "~/components/auth-card";
 import { CodeField, ResendCodeForm } from "~/components/code-field";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
@@ -83,25 +84,19 @@ export default function EmailCode() {
   const { login, destination } = useLoaderData<typeof loader>();
   const reply = useFormReply();
   return (
-    <main>
-      <div className="card auth-card">
-        <h1>Check your email</h1>
-        <p>
-          We sent a sign-in code for <strong>{login}</strong>
-          {destination ? ` to ${destination}` : ""}. It works once and for a few minutes.
-        </p>
-        <FormSuccess message={reply.notice} />
-        <FormError message={reply.summary} />
-        <Form method="post" noValidate>
-          <input type="hidden" name="intent" value="verify" />
-          <CodeField reply={reply} autoFocus maxDigits={8} />
-          <SubmitButton pendingLabel="Signing in…">Sign in</SubmitButton>
-        </Form>
-        <ResendCodeForm />
-        <p className="auth-links">
-          <Link to="/login">Sign in another way</Link>
-        </p>
-      </div>
-    </main>
+    <AuthCard title="Check your email" links={<Link to="/login">Sign in another way</Link>}>
+      <p>
+        We sent a sign-in code for <strong>{login}</strong>
+        {destination ? ` to ${destination}` : ""}. It works once and for a few minutes.
+      </p>
+      <FormSuccess message={reply.notice} />
+      <FormError message={reply.summary} />
+      <Form method="post" noValidate>
+        <input type="hidden" name="intent" value="verify" />
+        <CodeField reply={reply} autoFocus maxDigits={8} />
+        <SubmitButton pendingLabel="Signing in…">Sign in</SubmitButton>
+      </Form>
+      <ResendCodeForm />
+    </AuthCard>
   );
 }

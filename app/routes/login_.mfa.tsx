@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { getCognitoServices, requireChallenge, signInStep } from "~/auth/auth.server";
+import { AuthCard } from "~/components/auth-card";
 import { CodeField } from "~/components/code-field";
 import { FormError } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
@@ -41,18 +42,15 @@ export default function Mfa() {
   const { login } = useLoaderData<typeof loader>();
   const reply = useFormReply();
   return (
-    <main>
-      <div className="card auth-card">
-        <h1>Two-step verification</h1>
-        <p>
-          Enter the 6-digit code from your authenticator app for <strong>{login}</strong>.
-        </p>
-        <FormError message={reply.summary} />
-        <Form method="post" noValidate>
-          <CodeField reply={reply} autoFocus />
-          <SubmitButton pendingLabel="Verifying…">Verify and sign in</SubmitButton>
-        </Form>
-      </div>
-    </main>
+    <AuthCard title="Two-step verification">
+      <p>
+        Enter the 6-digit code from your authenticator app for <strong>{login}</strong>.
+      </p>
+      <FormError message={reply.summary} />
+      <Form method="post" noValidate>
+        <CodeField reply={reply} autoFocus />
+        <SubmitButton pendingLabel="Verifying…">Verify and sign in</SubmitButton>
+      </Form>
+    </AuthCard>
   );
 }

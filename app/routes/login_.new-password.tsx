@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { getCognitoServices, requireChallenge, signInStep } from "~/auth/auth.server";
+import { AuthCard } from "~/components/auth-card";
 import { FormError } from "~/components/form-error";
 import { NewPasswordFields } from "~/components/new-password-fields";
 import { SubmitButton } from "~/components/submit-button";
@@ -37,18 +38,15 @@ export default function NewPassword() {
   const { login } = useLoaderData<typeof loader>();
   const reply = useFormReply();
   return (
-    <main>
-      <div className="card auth-card">
-        <h1>Choose a new password</h1>
-        <p>
-          You signed in as <strong>{login}</strong> with a temporary password. Choose your own password to continue.
-        </p>
-        <FormError message={reply.summary} />
-        <Form method="post" noValidate>
-          <NewPasswordFields reply={reply} />
-          <SubmitButton pendingLabel="Saving…">Set password and sign in</SubmitButton>
-        </Form>
-      </div>
-    </main>
+    <AuthCard title="Choose a new password">
+      <p>
+        You signed in as <strong>{login}</strong> with a temporary password. Choose your own password to continue.
+      </p>
+      <FormError message={reply.summary} />
+      <Form method="post" noValidate>
+        <NewPasswordFields reply={reply} />
+        <SubmitButton pendingLabel="Saving…">Set password and sign in</SubmitButton>
+      </Form>
+    </AuthCard>
   );
 }

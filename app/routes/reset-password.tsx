@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { endAllSessions, getCognitoServices, requireCustomFlowAllowed, userIdForLogin } from "~/auth/auth.server";
+import { AuthCard } from "~/components/auth-card";
 import { CodeField } from "~/components/code-field";
 import { EmailField } from "~/components/email-field";
 import { FormError, FormSuccess } from "~/components/form-error";
@@ -52,21 +53,22 @@ export default function ResetPassword() {
   const { username, notice } = useLoaderData<typeof loader>();
   const reply = useFormReply();
   return (
-    <main>
-      <div className="card auth-card">
-        <h1>Choose a new password</h1>
-        <FormSuccess message={reply.submitted ? null : notice} />
-        <FormError message={reply.summary} />
-        <Form method="post" noValidate>
-          <EmailField name="username" autoComplete="username" defaultValue={username} reply={reply} />
-          <CodeField label="Code from the email" reply={reply} />
-          <NewPasswordFields reply={reply} />
-          <SubmitButton pendingLabel="Saving…">Set new password</SubmitButton>
-        </Form>
-        <p className="auth-links">
+    <AuthCard
+      title="Choose a new password"
+      links={
+        <>
           <Link to="/forgot-password">Send a new code</Link> · <Link to="/login">Back to sign in</Link>
-        </p>
-      </div>
-    </main>
+        </>
+      }
+    >
+      <FormSuccess message={reply.submitted ? null : notice} />
+      <FormError message={reply.summary} />
+      <Form method="post" noValidate>
+        <EmailField name="username" autoComplete="username" defaultValue={username} reply={reply} />
+        <CodeField label="Code from the email" reply={reply} />
+        <NewPasswordFields reply={reply} />
+        <SubmitButton pendingLabel="Saving…">Set new password</SubmitButton>
+      </Form>
+    </AuthCard>
   );
 }

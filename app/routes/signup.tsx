@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { getCognitoServices, requireCustomFlowAllowed } from "~/auth/auth.server";
+import { AuthCard } from "~/components/auth-card";
 import { EmailField } from "~/components/email-field";
 import { Field } from "~/components/field";
 import { FormError } from "~/components/form-error";
@@ -46,25 +47,26 @@ export default function SignUp() {
   const { passwordless } = useLoaderData<typeof loader>();
   const reply = useFormReply();
   return (
-    <main>
-      <div className="card auth-card">
-        <h1>Create an account</h1>
-        <FormError message={reply.summary} />
-        <Form method="post" noValidate>
-          <EmailField name="email" autoComplete="email" reply={reply} />
-          <Field name="name" label="Name (optional)" type="text" autoComplete="name" maxLength={128} reply={reply} />
-          <NewPasswordFields reply={reply} label="Password" />
-          <SubmitButton pendingLabel="Creating account…">Create account</SubmitButton>
-        </Form>
-        <p className="auth-links">
+    <AuthCard
+      title="Create an account"
+      links={
+        <>
           {passwordless ? (
             <>
               <Link to="/signup/email">Sign up without a password</Link> ·{" "}
             </>
           ) : null}
           Already have an account? <Link to="/login">Sign in</Link>
-        </p>
-      </div>
-    </main>
+        </>
+      }
+    >
+      <FormError message={reply.summary} />
+      <Form method="post" noValidate>
+        <EmailField name="email" autoComplete="email" reply={reply} />
+        <Field name="name" label="Name (optional)" type="text" autoComplete="name" maxLength={128} reply={reply} />
+        <NewPasswordFields reply={reply} label="Password" />
+        <SubmitButton pendingLabel="Creating account…">Create account</SubmitButton>
+      </Form>
+    </AuthCard>
   );
 }

@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { clearChallenge, getCognitoServices, requireChallenge, signInStep } from "~/auth/auth.server";
+import { AuthCard } from "~/components/auth-card";
 import { CodeField, ResendCodeForm } from "~/components/code-field";
 import { FormError, FormSuccess } from "~/components/form-error";
 import { SubmitButton } from "~/components/submit-button";
@@ -54,26 +55,20 @@ export default function SignUpCode() {
   const { email, destination } = useLoaderData<typeof loader>();
   const reply = useFormReply();
   return (
-    <main>
-      <div className="card auth-card">
-        <h1>Confirm your email</h1>
-        <p>
-          We sent a code for <strong>{email}</strong>
-          {destination ? ` to ${destination}` : ""}. Enter it to finish creating your account; you will be signed in
-          straight away.
-        </p>
-        <FormSuccess message={reply.notice} />
-        <FormError message={reply.summary} />
-        <Form method="post" noValidate>
-          <input type="hidden" name="intent" value="confirm" />
-          <CodeField reply={reply} autoFocus />
-          <SubmitButton pendingLabel="Confirming…">Confirm and sign in</SubmitButton>
-        </Form>
-        <ResendCodeForm />
-        <p className="auth-links">
-          <Link to="/signup/email">Start again</Link>
-        </p>
-      </div>
-    </main>
+    <AuthCard title="Confirm your email" links={<Link to="/signup/email">Start again</Link>}>
+      <p>
+        We sent a code for <strong>{email}</strong>
+        {destination ? ` to ${destination}` : ""}. Enter it to finish creating your account; you will be signed in
+        straight away.
+      </p>
+      <FormSuccess message={reply.notice} />
+      <FormError message={reply.summary} />
+      <Form method="post" noValidate>
+        <input type="hidden" name="intent" value="confirm" />
+        <CodeField reply={reply} autoFocus />
+        <SubmitButton pendingLabel="Confirming…">Confirm and sign in</SubmitButton>
+      </Form>
+      <ResendCodeForm />
+    </AuthCard>
   );
 }

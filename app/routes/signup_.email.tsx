@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link } from "@remix-run/react";
 import { z } from "zod";
 import { getCognitoServices, requireCustomFlowAllowed, savePendingStep } from "~/auth/auth.server";
+import { AuthCard } from "~/components/auth-card";
 import { EmailField } from "~/components/email-field";
 import { Field } from "~/components/field";
 import { FormError } from "~/components/form-error";
@@ -69,20 +70,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function SignUpWithEmail() {
   const reply = useFormReply();
   return (
-    <main>
-      <div className="card auth-card">
-        <h1>Create an account with your email</h1>
-        <p>No password needed: we email you a code to confirm, and you sign in with emailed codes or a passkey.</p>
-        <FormError message={reply.summary} />
-        <Form method="post" noValidate>
-          <EmailField name="email" autoComplete="email" reply={reply} />
-          <Field name="name" label="Name (optional)" type="text" autoComplete="name" maxLength={128} reply={reply} />
-          <SubmitButton pendingLabel="Creating account…">Create account</SubmitButton>
-        </Form>
-        <p className="auth-links">
+    <AuthCard
+      title="Create an account with your email"
+      links={
+        <>
           <Link to="/signup">Sign up with a password instead</Link> · <Link to="/login">Sign in</Link>
-        </p>
-      </div>
-    </main>
+        </>
+      }
+    >
+      <p>No password needed: we email you a code to confirm, and you sign in with emailed codes or a passkey.</p>
+      <FormError message={reply.summary} />
+      <Form method="post" noValidate>
+        <EmailField name="email" autoComplete="email" reply={reply} />
+        <Field name="name" label="Name (optional)" type="text" autoComplete="name" maxLength={128} reply={reply} />
+        <SubmitButton pendingLabel="Creating account…">Create account</SubmitButton>
+      </Form>
+    </AuthCard>
   );
 }
