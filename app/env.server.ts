@@ -96,6 +96,8 @@ const schema = z
     RATE_LIMIT_SIGNUPS_PER_HOUR: count("sign-ups", 10),
     RATE_LIMIT_CODE_SENDS_PER_HOUR: count("codes", 20),
     RATE_LIMIT_MAX_IN_FLIGHT_PER_IP: count("checks", 10),
+    RATE_LIMIT_ACCOUNT_FAILURES_PER_DAY: count("failures", 20),
+    RATE_LIMIT_ACCOUNT_SPACING_SECONDS: count("seconds", 300, 24 * 60 * 60),
     RATE_LIMIT_MAX_KEYS: count("keys", 50_000, 10_000_000),
     TRUST_PROXY: optional(z.enum(["0", "1"], { errorMap: () => ({ message: "expected 0 or 1" }) })),
     ALLOW_EMULATOR_IN_PRODUCTION: optional(z.enum(["0", "1"], { errorMap: () => ({ message: "expected 0 or 1" }) })),
@@ -240,7 +242,7 @@ export interface Env {
   sessionSecrets: string[];
   /** Bench-only routes (e.g. /bench/dashboard without the auth check). Off by default; never in real deployments. */
   benchRoutes: boolean;
-  /** Abuse limits (app/http/rate-limit.server.ts, docs/decisions/007-rate-limits.md). */
+  /** Abuse limits (app/http/rate-limit.server.ts, docs/decisions/007-rate-limits.md and 017-limits-that-hold.md). */
   rateLimits: {
     /** Failed passwords/codes in a row for one account from one address before that pair is blocked. */
     consecutiveFailures: number;
@@ -252,7 +254,11 @@ export interface Env {
     codeSendsPerHour: number;
     /** Password/code checks running at once from one address, per instance. */
     maxInFlightPerIp: number;
-    /** Bound on the counters kept in memory (≈ 700 bytes each). */
+    /** Failed passwords/codes for one account per day, every address and form, before unfamiliar addresses are slowed. */
+    accountFailuresPerDay: number;
+    /** Then: one try of that account per this many seconds, shared by its unfamiliar addresses. */
+    accountSpacingSeconds: number;
+    /** Bound on the counters kept in memory (≈ 300 bytes each). */
     maxKeys: number;
   };
   /** Behind a reverse proxy that sets X-Forwarded-For (used for per-IP rate limits). */
@@ -315,6 +321,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       signUpsPerHour: v.RATE_LIMIT_SIGNUPS_PER_HOUR,
       codeSendsPerHour: v.RATE_LIMIT_CODE_SENDS_PER_HOUR,
       maxInFlightPerIp: v.RATE_LIMIT_MAX_IN_FLIGHT_PER_IP,
+      accountFailuresPerDay: v.RATE_LIMIT_ACCOUNT_FAILURES_PER_DAY,
+      accountSpacingSeconds: v.RATE_LIMIT_ACCOUNT_SPACING_SECONDS,
       maxKeys: v.RATE_LIMIT_MAX_KEYS,
     },
     redis: v.REDIS_URL ? { url: v.REDIS_URL, keyPrefix: v.REDIS_KEY_PREFIX ?? "remix-cognito:" } : undefined,

@@ -5,6 +5,7 @@
  */
 import type { AuthSession } from "~/cognito/auth-session.server";
 import { decodeTokenClaims } from "~/cognito/verify.server";
+import { noteSignedIn } from "~/http/rate-limit.server";
 import { requestClientIp } from "~/http/request-scope.server";
 import { getSessionRegistry } from "~/sessions/configured-registry.server";
 import { describeDevice, truncateIp } from "~/sessions/device.server";
@@ -25,6 +26,12 @@ export function commitAuthSession(session: AuthSession, request: Request, header
   // Never awaited: the list is informative, and the registry queues and retries its writes.
   void registry.register({ ...describeSession(stored, session.user.sub, request), lastSeenAt: now });
   if (session.user.email) registry.linkLogin(session.user.email, session.user.sub);
+  // The Cognito username is another name for the same account (the rate limits count one account
+  // once, whichever name is typed), and this address is now one its owner signs in from.
+  if (session.user.username && session.user.username !== session.user.sub) {
+    registry.linkLogin(session.user.username, session.user.sub);
+  }
+  noteSignedIn(session.user.sub, requestClientIp()).catch(() => undefined);
   return writeStoredSession(stored, request, headers);
 }
 

@@ -1,21 +1,29 @@
 /**
  * The counting behind the app's rate limits, after rate-limiter-flexible's
- * "login endpoint protection" pattern (docs/decisions/007-rate-limits.md):
+ * "login endpoint protection" pattern (docs/decisions/007-rate-limits.md, as
+ * amended by 017-limits-that-hold.md):
  *
  * - **Failures, not attempts.** Only a rejected password or code counts; a
  *   success never does, and it clears the account's count from that address.
  * - **Per account and address:** `consecutiveFailures` in a row for one
- *   account (username, challenge user or signed-in `sub`) from one address
- *   block that pair, first for `firstBlockSeconds`, then twice as long each
- *   time (up to `maxBlockSeconds`). Other addresses are not affected, so an
- *   attacker cannot lock the owner out, and other accounts at the attacker's
- *   address are not affected either.
- * - **Per address:** `failuresPerIpPerDay` failures from one address (every
- *   account, every form) block the address for a day (password spraying).
+ *   account from one address (IPv6: its /64) block that pair, first for
+ *   `firstBlockSeconds`, then twice as long each time (up to
+ *   `maxBlockSeconds`). Other addresses are not affected, and other accounts
+ *   at the attacker's address are not affected either.
+ * - **Per address:** `failuresPerIpPerDay` failures from one address (IPv6: its
+ *   /48; every account, every form) block it for a day (password spraying).
+ * - **Per account, across addresses:** past `accountFailuresPerDay` failures
+ *   for one account from anywhere in a day, addresses that have not signed in
+ *   to it lately share one try of it per `accountSpacingSeconds`. Never the
+ *   owner's familiar addresses (a complete sign-in there within
+ *   `familiarSeconds`), and never a step after a proven factor (a TOTP code
+ *   after the password, a signed-in user's step-up): slowed, not locked out.
+ * - An account is the same account whatever spelling is typed: the caller
+ *   passes one name for it (rate-limit.server.ts resolves aliases), and case
+ *   and surrounding spaces never make a second counter.
  * - Checks only read; keys are made by failures. A blocked address is turned
- *   away before anything is written, so it adds no keys. When the store's
- *   memory bound is reached, new sources share one overflow counter instead
- *   of adding keys, and no live counter is ever evicted.
+ *   away before anything is written, so it adds no keys. The store keeps
+ *   memory bounded without ever dropping a live block (limiter-store.server.ts).
  * - At most `maxInFlightPerIp` checks run at once per address (per process),
  *   so a burst of parallel guesses cannot overshoot the counts by more.
  *
@@ -26,13 +34,16 @@
  */
 import { createHash } from "node:crypto";
 import { isIPv4, isIPv6 } from "node:net";
-import type { RateLimiterAbstract, RateLimiterRes } from "rate-limiter-flexible";
-import type { LimiterStore } from "./limiter-store.server";
+import type { CounterState, CounterTable, LimiterStore } from "./limiter-store.server";
 
 /** Refused by a rate limit; `retryAfterSeconds` is what the Retry-After header says. */
 export class RateLimitedError extends Error {
   readonly name = "RateLimitedError";
-  constructor(readonly retryAfterSeconds: number) {
+  constructor(
+    readonly retryAfterSeconds: number,
+    /** "account": the account-wide slow-down (from an unfamiliar address); "address": anything else. */
+    readonly reason: "account" | "address" = "address",
+  ) {
     super(`rate limited for ${retryAfterSeconds} s`);
   }
 }
@@ -51,6 +62,12 @@ export interface CredentialPolicy {
   failuresPerIpPerDay: number;
   /** Credential checks running at once from one address, per process. Default 10. */
   maxInFlightPerIp: number;
+  /** Failures for one account per day, from every address and form, before unfamiliar addresses are slowed. Default 20. */
+  accountFailuresPerDay: number;
+  /** Past that: unfamiliar addresses together get one try of the account per this many seconds. Default 300. */
+  accountSpacingSeconds: number;
+  /** How long a complete sign-in from an address keeps it familiar for that account. Default 30 days. */
+  familiarSeconds: number;
 }
 
 export const DEFAULT_CREDENTIAL_POLICY: CredentialPolicy = {
@@ -59,33 +76,53 @@ export const DEFAULT_CREDENTIAL_POLICY: CredentialPolicy = {
   maxBlockSeconds: 24 * 60 * 60,
   failuresPerIpPerDay: 100,
   maxInFlightPerIp: 10,
+  accountFailuresPerDay: 20,
+  accountSpacingSeconds: 300,
+  familiarSeconds: 30 * 24 * 60 * 60,
 };
 
 const DAY = 24 * 60 * 60;
-/** Where failures from sources the full store cannot track are counted, together. */
-const OVERFLOW = "overflow";
+/** Counters that only record that something happened, never block, and may be dropped when memory is full. */
+const UNLIMITED = Number.MAX_SAFE_INTEGER;
 
-/** What is being tried and by whom: the form ("login", "mfa"…), the account, the client's address. */
+/** What is being tried and by whom. */
 export interface CredentialKey {
+  /** The form: "login", "mfa", "reset"… (pairs are counted per form). */
   scope: string;
+  /** The account, one name for it whatever alias was typed (compared without case or surrounding spaces). */
   subject: string;
+  /** The client's address as the server saw it. */
   ip: string | null;
+  /**
+   * This attempt follows a factor already proved (a TOTP code after the
+   * password, or a signed-in user's password check): the account-wide
+   * slow-down does not apply, so the owner is never held back once in.
+   */
+  proven?: boolean;
 }
 
 export class CredentialLimiter {
-  private readonly perIp: RateLimiterAbstract;
-  private readonly pairs: RateLimiterAbstract;
+  private readonly perIp: CounterTable;
+  private readonly pairs: CounterTable;
   /** How many times each pair was blocked within the last day: the back-off exponent. */
-  private readonly blocks: RateLimiterAbstract;
+  private readonly blocks: CounterTable;
+  private readonly accounts: CounterTable;
+  /** One try per accountSpacingSeconds for an account under pressure, shared by its unfamiliar addresses. */
+  private readonly accountSlots: CounterTable;
+  /** Account + address (/64) pairs with a complete sign-in within familiarSeconds. */
+  private readonly familiar: CounterTable;
   private readonly inFlight = new Map<string, number>();
 
   constructor(
-    private readonly store: LimiterStore,
+    store: LimiterStore,
     readonly policy: CredentialPolicy = DEFAULT_CREDENTIAL_POLICY,
   ) {
     this.perIp = store.counter({ keyPrefix: "fail-ip", points: policy.failuresPerIpPerDay, duration: DAY });
     this.pairs = store.counter({ keyPrefix: "fail-pair", points: policy.consecutiveFailures, duration: DAY });
-    this.blocks = store.counter({ keyPrefix: "block-pair", points: Number.MAX_SAFE_INTEGER, duration: DAY });
+    this.blocks = store.counter({ keyPrefix: "block-pair", points: UNLIMITED, duration: DAY });
+    this.accounts = store.counter({ keyPrefix: "fail-acct", points: policy.accountFailuresPerDay, duration: DAY });
+    this.accountSlots = store.counter({ keyPrefix: "acct-slot", points: 1, duration: policy.accountSpacingSeconds });
+    this.familiar = store.counter({ keyPrefix: "familiar", points: UNLIMITED, duration: policy.familiarSeconds });
   }
 
   /**
@@ -96,12 +133,18 @@ export class CredentialLimiter {
    */
   async attempt<T>(key: CredentialKey, check: () => Promise<T>, classify: (error: unknown) => Outcome): Promise<T> {
     const ip = ipKey(key.ip);
-    const wait = await this.retryAfter(key);
-    if (wait !== null) throw new RateLimitedError(wait);
+    const refused = await this.refusal(key);
+    if (refused) throw refused;
     const running = this.inFlight.get(ip) ?? 0;
     if (running >= this.policy.maxInFlightPerIp) throw new RateLimitedError(1);
     this.inFlight.set(ip, running + 1);
     try {
+      if (await this.underPressure(key)) {
+        // One try per spacing for all unfamiliar addresses together, claimed atomically (a
+        // burst from many addresses gets one).
+        const slot = await this.accountSlots.penalty(accountKey(key.subject));
+        if (slot.consumedPoints > 1) throw new RateLimitedError(seconds(slot), "account");
+      }
       let result: T;
       try {
         result = await check();
@@ -120,19 +163,26 @@ export class CredentialLimiter {
 
   /** Seconds until this account may be tried from this address, or null for now. Reads only. */
   async retryAfter(key: CredentialKey): Promise<number | null> {
-    const ip = ipKey(key.ip);
-    const perIp = await this.perIp.get(ip);
-    if (isExhausted(perIp, this.policy.failuresPerIpPerDay)) return seconds(perIp);
-    if (!perIp && this.store.isFull()) {
-      const overflow = await this.perIp.get(OVERFLOW);
-      if (isExhausted(overflow, this.policy.failuresPerIpPerDay)) return seconds(overflow);
+    return (await this.refusal(key))?.retryAfterSeconds ?? null;
+  }
+
+  /** Why this account may not be tried from this address now, or null. Reads only. */
+  async refusal(key: CredentialKey): Promise<RateLimitedError | null> {
+    const perIp = await this.perIp.get(networkKey(key.ip));
+    if (isExhausted(perIp, this.policy.failuresPerIpPerDay)) return new RateLimitedError(seconds(perIp));
+    const pair = await this.pairs.get(pairKey(key, ipKey(key.ip)));
+    if (isExhausted(pair, this.policy.consecutiveFailures)) return new RateLimitedError(seconds(pair));
+    if (await this.underPressure(key)) {
+      const slot = await this.accountSlots.get(accountKey(key.subject));
+      if (slot) return new RateLimitedError(seconds(slot), "account");
     }
-    const pair = await this.pairs.get(pairKey(key, ip));
-    if (isExhausted(pair, this.policy.consecutiveFailures)) return seconds(pair);
     return null;
   }
 
-  /** Counts an outcome: a failure adds to both counters (blocking at the limits); a success clears the pair. */
+  /**
+   * Counts an outcome: a failure adds to the address's, the pair's and the
+   * account's counters (blocking at the limits); a success clears the pair.
+   */
   async record(key: CredentialKey, outcome: Outcome): Promise<void> {
     const ip = ipKey(key.ip);
     const pair = pairKey(key, ip);
@@ -142,14 +192,9 @@ export class CredentialLimiter {
     }
     if (outcome !== "failure") return;
 
-    // A full store takes no new keys: an address it does not know yet is
-    // counted in the shared overflow counter, and a pair it does not know
-    // yet is not counted (its address still is).
-    const known = (await this.perIp.get(ip)) !== null;
-    const ipCounter = known || !this.store.isFull() ? ip : OVERFLOW;
-    const ipCount = await this.perIp.penalty(ipCounter);
-    if (ipCount.consumedPoints === this.policy.failuresPerIpPerDay) await this.perIp.block(ipCounter, DAY);
-    if (ipCounter === OVERFLOW || (this.store.isFull() && (await this.pairs.get(pair)) === null)) return;
+    const network = networkKey(key.ip);
+    const [ipCount] = await Promise.all([this.perIp.penalty(network), this.accounts.penalty(accountKey(key.subject))]);
+    if (ipCount.consumedPoints === this.policy.failuresPerIpPerDay) await this.perIp.block(network, DAY);
 
     const pairCount = await this.pairs.penalty(pair);
     if (pairCount.consumedPoints === this.policy.consecutiveFailures) {
@@ -157,6 +202,24 @@ export class CredentialLimiter {
       const { firstBlockSeconds, maxBlockSeconds } = this.policy;
       await this.pairs.block(pair, Math.min(firstBlockSeconds * 2 ** (blocked - 1), maxBlockSeconds));
     }
+  }
+
+  /**
+   * Someone signed in to this account from this address (a session was made,
+   * every step passed): the address is familiar to the account for
+   * `familiarSeconds`, and the account-wide slow-down never applies there. A
+   * challenge passed (the password right, a code to come) is not enough.
+   */
+  async markFamiliar(subject: string, address: string | null): Promise<void> {
+    await this.familiar.penalty(familiarKey(subject, ipKey(address)));
+  }
+
+  /** The account is past its daily failures, this attempt proves nothing yet, and the address is not familiar. */
+  private async underPressure(key: CredentialKey): Promise<boolean> {
+    if (key.proven) return false;
+    const account = await this.accounts.get(accountKey(key.subject));
+    if (!isExhausted(account, this.policy.accountFailuresPerDay)) return false;
+    return (await this.familiar.get(familiarKey(key.subject, ipKey(key.ip)))) === null;
   }
 }
 
@@ -168,12 +231,12 @@ export interface ActionPolicy {
   durationSeconds: number;
 }
 
-/** Every request counts (sign-ups, code e-mails): `points` per address per `durationSeconds`. */
+/** Every request counts (sign-ups, code e-mails): `points` per address (IPv6: /48) per `durationSeconds`. */
 export class ActionLimiter {
-  private readonly counter: RateLimiterAbstract;
+  private readonly counter: CounterTable;
 
   constructor(
-    private readonly store: LimiterStore,
+    store: LimiterStore,
     readonly policy: ActionPolicy,
   ) {
     this.counter = store.counter({ keyPrefix: policy.name, points: policy.points, duration: policy.durationSeconds });
@@ -181,36 +244,44 @@ export class ActionLimiter {
 
   /** Counts one request from this address; throws RateLimitedError when it is over the limit. */
   async take(address: string | null): Promise<void> {
-    const ip = ipKey(address);
-    const current = await this.counter.get(ip);
+    const network = networkKey(address);
+    const current = await this.counter.get(network);
     if (isExhausted(current, this.policy.points)) throw new RateLimitedError(seconds(current));
-    // A full store takes no new keys: unknown addresses share the overflow counter.
-    const key = current === null && this.store.isFull() ? OVERFLOW : ip;
-    if (key === OVERFLOW) {
-      const overflow = await this.counter.get(OVERFLOW);
-      if (isExhausted(overflow, this.policy.points)) throw new RateLimitedError(seconds(overflow));
-    }
-    await this.counter.penalty(key);
+    await this.counter.penalty(network);
   }
 }
 
+/** An address as the server may see it: IPv4 (dotted) or IPv6 (its eight 16-bit groups). */
+type ParsedAddress = { v4: string } | { v6: number[] };
+
 /**
- * The key an address is counted under. IPv6 clients usually hold a whole
- * /64 (and can pick any address in it), so IPv6 counts per /64; an
- * IPv4-mapped IPv6 address counts as its IPv4 address. Unknown → one shared key.
+ * Reads a client address: IPv4, IPv6 in any spelling Node's `net` accepts
+ * (compressed or not, any case, a zone id, a dotted IPv4 tail), in brackets
+ * and with a port as proxies sometimes write them (`[2001:db8::1]:443`,
+ * `192.0.2.1:8080`). An IPv4-mapped IPv6 address (`::ffff:192.0.2.1`, or as
+ * the WHATWG URL parser writes it, `::ffff:c000:201`) is its IPv4 address.
  */
-export function ipKey(address: string | null): string {
-  if (!address) return "unknown";
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped && isIPv4(mapped[1]!)) return mapped[1]!;
-  if (isIPv4(address)) return address;
-  if (isIPv6(address)) return `${expandIPv6(address).slice(0, 4).join(":")}::/64`;
-  return "unknown";
+export function parseAddress(text: string | null): ParsedAddress | null {
+  if (!text) return null;
+  let address = text.trim();
+  const bracketed = /^\[([^\]]+)\](?::\d{1,5})?$/.exec(address);
+  if (bracketed) address = bracketed[1]!;
+  else if (/^[\d.]+:\d{1,5}$/.test(address)) address = address.slice(0, address.lastIndexOf(":"));
+  address = address.replace(/%.*$/, ""); // zone id: the same host whatever interface it came in on
+  if (isIPv4(address)) return { v4: address };
+  if (!isIPv6(address)) return null;
+  const groups = ipv6Groups(address);
+  const mapped = groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff;
+  if (mapped) {
+    const [hi, lo] = [groups[6]!, groups[7]!];
+    return { v4: [hi >> 8, hi & 255, lo >> 8, lo & 255].join(".") };
+  }
+  return { v6: groups };
 }
 
-/** The eight 16-bit groups of an IPv6 address, without leading zeros ("2001:db8::1" → 2001,db8,0,…,1). */
-function expandIPv6(address: string): string[] {
-  let text = address.replace(/%.*$/, "").toLowerCase(); // zone id
+/** The eight 16-bit groups of an IPv6 address `net.isIPv6` accepted (no zone id). */
+function ipv6Groups(address: string): number[] {
+  let text = address.toLowerCase();
   // A trailing dotted IPv4 part counts as two groups.
   const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
   if (v4) {
@@ -221,22 +292,62 @@ function expandIPv6(address: string): string[] {
   const left = head ? head.split(":") : [];
   const right = tail ? tail.split(":") : [];
   const zeros = tail === undefined ? [] : Array(8 - left.length - right.length).fill("0");
-  return [...left, ...zeros, ...right].map((group) => Number.parseInt(group, 16).toString(16));
+  return [...left, ...zeros, ...right].map((group) => Number.parseInt(group, 16));
+}
+
+function prefix(groups: number[], count: number, bits: number): string {
+  return `${groups
+    .slice(0, count)
+    .map((g) => g.toString(16))
+    .join(":")}::/${bits}`;
 }
 
 /**
- * One counter per form, account and address. The account is hashed, so the
- * store (Redis too) never holds e-mail addresses.
+ * The key an address is counted under for account + address pairs, the
+ * in-flight cap and familiar addresses: IPv4 as itself, IPv6 per /64 (one
+ * host or network usually holds a whole /64 and may pick any address in it).
+ * Unknown → one shared key.
  */
-function pairKey(key: CredentialKey, ip: string): string {
-  const subject = createHash("sha256").update(key.subject.trim().toLowerCase()).digest("base64url").slice(0, 22);
-  return `${key.scope}:${subject}:${ip}`;
+export function ipKey(address: string | null): string {
+  const parsed = parseAddress(address);
+  if (!parsed) return "unknown";
+  return "v4" in parsed ? parsed.v4 : prefix(parsed.v6, 4, 64);
 }
 
-function isExhausted(res: RateLimiterRes | null, limit: number): res is RateLimiterRes {
+/**
+ * The key an address is counted under for per-address limits (failures per
+ * day, sign-ups, code e-mails): IPv4 as itself, IPv6 per /48 — one customer
+ * or site is commonly given a whole /48, i.e. 65 536 /64s to rotate through.
+ */
+export function networkKey(address: string | null): string {
+  const parsed = parseAddress(address);
+  if (!parsed) return "unknown";
+  return "v4" in parsed ? parsed.v4 : prefix(parsed.v6, 3, 48);
+}
+
+/**
+ * The account's counter name: a hash (the store, Redis too, never holds an
+ * e-mail address) of the name without case or surrounding spaces — Cognito
+ * treats usernames and e-mail aliases without case in pools set up as
+ * recommended (UsernameConfiguration.CaseSensitive false).
+ */
+function accountKey(subject: string): string {
+  return createHash("sha256").update(subject.trim().toLowerCase()).digest("base64url").slice(0, 22);
+}
+
+/** One counter per form, account and address. */
+function pairKey(key: CredentialKey, ip: string): string {
+  return `${key.scope}:${accountKey(key.subject)}:${ip}`;
+}
+
+function familiarKey(subject: string, ip: string): string {
+  return `${accountKey(subject)}:${ip}`;
+}
+
+function isExhausted(res: CounterState | null, limit: number): res is CounterState {
   return res !== null && res.consumedPoints >= limit;
 }
 
-function seconds(res: RateLimiterRes): number {
+function seconds(res: CounterState): number {
   return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
 }

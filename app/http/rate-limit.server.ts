@@ -1,11 +1,15 @@
 /**
- * The app's rate limits, as routes use them (docs/decisions/007-rate-limits.md):
+ * The app's rate limits, as routes use them (docs/decisions/007-rate-limits.md,
+ * amended by 017-limits-that-hold.md):
  *
  * - `limitCredentialCheck` wraps every call that checks a password or a code.
  *   Only failures count: per account and address (blocked after
- *   RATE_LIMIT_CONSECUTIVE_FAILURES in a row, growing back-off) and per
- *   address (RATE_LIMIT_IP_FAILURES_PER_DAY); a success clears the account's
- *   count from that address.
+ *   RATE_LIMIT_CONSECUTIVE_FAILURES in a row, growing back-off), per address
+ *   (RATE_LIMIT_IP_FAILURES_PER_DAY), and per account from every address
+ *   (past RATE_LIMIT_ACCOUNT_FAILURES_PER_DAY, addresses the account has not
+ *   signed in from lately share one try per RATE_LIMIT_ACCOUNT_SPACING_SECONDS).
+ *   A success clears the account's count from that address. The account is
+ *   counted once whatever alias was typed (`accountName`).
  * - `limitSignUp` and `limitCodeSend` count every request, per address per hour.
  *
  * Over a limit: 429 with Retry-After. The counting is in limiters.server.ts;
@@ -28,8 +32,31 @@ import {
   InvalidCredentialsError,
 } from "~/cognito/errors.server";
 import { getEnv } from "~/env.server";
+import { getSessionRegistry } from "~/sessions/configured-registry.server";
 import { type LimiterStore, memoryStore } from "./limiter-store.server";
 import { ActionLimiter, CredentialLimiter, type Outcome, RateLimitedError } from "./limiters.server";
+
+/**
+ * Every form that checks a password or a code, and whether it comes before
+ * or after a factor is proved: only "first" attempts are held back by the
+ * account-wide slow-down, so a person who got in (the right password before a
+ * TOTP code, or signed in) is never.
+ */
+const CREDENTIAL_SCOPES = {
+  login: "first",
+  "email-code": "first",
+  passkey: "first",
+  reset: "first",
+  confirm: "first",
+  mfa: "proven",
+  "step-up": "proven",
+  "change-password": "proven",
+  "totp-enrol": "proven",
+  "verify-email": "proven",
+} as const;
+
+/** The form a credential check belongs to. */
+export type CredentialScope = keyof typeof CREDENTIAL_SCOPES;
 
 interface AppLimits {
   credentials: CredentialLimiter;
@@ -60,6 +87,9 @@ function appLimits(): AppLimits {
         maxBlockSeconds: 24 * 60 * 60,
         failuresPerIpPerDay: config.ipFailuresPerDay,
         maxInFlightPerIp: config.maxInFlightPerIp,
+        accountFailuresPerDay: config.accountFailuresPerDay,
+        accountSpacingSeconds: config.accountSpacingSeconds,
+        familiarSeconds: 30 * 24 * 60 * 60,
       }),
       signUps: new ActionLimiter(store, { name: "signup", points: config.signUpsPerHour, durationSeconds: 3600 }),
       codeSends: new ActionLimiter(store, {
@@ -97,22 +127,49 @@ export function classifyCredentialOutcome(error: unknown): Outcome {
  * counts how it ended. Throws 429 with Retry-After, without calling `check`,
  * when blocked; otherwise returns or rethrows what `check` does.
  *
- * @param scope which form: "login", "mfa", "confirm", "reset", "change-password", …
- * @param subject the account: the username typed, the challenge's user, or the signed-in `sub`
+ * @param scope which form (CREDENTIAL_SCOPES)
+ * @param subject the account: the name typed, the challenge's user, or the signed-in `sub`
  * @param classify how to read an error `check` throws (default: classifyCredentialOutcome)
  */
 export async function limitCredentialCheck<T>(
   { context }: { context: AppLoadContext },
-  scope: string,
+  scope: CredentialScope,
   subject: string,
   check: () => Promise<T>,
   classify: (error: unknown) => Outcome = classifyCredentialOutcome,
 ): Promise<T> {
+  const key = {
+    scope,
+    subject: await accountName(subject),
+    ip: context.clientIp,
+    proven: CREDENTIAL_SCOPES[scope] === "proven",
+  };
   try {
-    return await appLimits().credentials.attempt({ scope, subject, ip: context.clientIp }, check, classify);
+    return await appLimits().credentials.attempt(key, check, classify);
   } catch (error) {
     throw error instanceof RateLimitedError ? tooManyRequests(error) : error;
   }
+}
+
+/**
+ * One name per account, whatever was typed: the user's `sub` when this app
+ * has seen the name sign in (the session registry links each user's e-mail
+ * and Cognito username to their `sub`, without case), else the name itself.
+ * A `sub` is its own name. So "Demo@Example.com", "demo@example.com", the
+ * Cognito username and a signed-in check all count against one account.
+ */
+export async function accountName(subject: string): Promise<string> {
+  const name = subject.trim().toLowerCase();
+  return (await getSessionRegistry().userIdForLogin(name)) ?? name;
+}
+
+/**
+ * A session was made for `userId` (its `sub`) from this address: the address
+ * is familiar to the account from now on, and never slowed by the account-wide
+ * limit (limiters.server.ts).
+ */
+export async function noteSignedIn(userId: string, address: string | null): Promise<void> {
+  await appLimits().credentials.markFamiliar(userId, address);
 }
 
 /** Counts one sign-up from this client's address; 429 when over RATE_LIMIT_SIGNUPS_PER_HOUR. */
@@ -135,10 +192,11 @@ async function take(limiter: ActionLimiter, ip: string | null): Promise<void> {
 
 function tooManyRequests(error: RateLimitedError) {
   const wait = error.retryAfterSeconds;
-  return data(
-    { message: `Too many attempts. Please wait ${describeWait(wait)} and try again.` },
-    { status: 429, headers: { "Retry-After": String(wait) } },
-  );
+  const message =
+    error.reason === "account"
+      ? `This account has had too many failed sign-ins from elsewhere, so new places may try it only now and then. Please wait ${describeWait(wait)} and try again, or sign in from a device you have used before.`
+      : `Too many attempts. Please wait ${describeWait(wait)} and try again.`;
+  return data({ message }, { status: 429, headers: { "Retry-After": String(wait) } });
 }
 
 /** "45 seconds", "3 minutes", "2 hours". */

@@ -1,8 +1,9 @@
 /**
  * The rate limits on Redis (app/http/limiter-store.server.ts `redisStore`) against a real
  * redis-server: two limiters on two clients stand for two app instances. Their counts add up;
- * while Redis is down each falls back to its own memory at once (no hang, limits still on);
- * when Redis is back, counting goes to Redis again. Nothing of Redis is mocked.
+ * while Redis is down, or full (maxmemory with noeviction), each falls back to its own memory
+ * at once (no hang, limits still on); when Redis is back, counting goes to Redis again and what
+ * was counted in memory meanwhile still counts. Nothing of Redis is mocked.
  */
 import { createClient } from "@redis/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -108,5 +109,42 @@ describe("rate limits shared through Redis", () => {
     for (let i = 0; i < 5; i++) expect(await tryOnce(a, fresh)).toBe("wrong");
     for (let i = 0; i < 5; i++) expect(await tryOnce(b, fresh)).toBe("wrong");
     expect(await tryOnce(b, fresh, true)).toBe("refused");
+    // The block made in memory during the outage is not lifted by Redis coming back (empty).
+    expect(await tryOnce(a, key, true)).toBe("refused");
+  });
+
+  it("a full Redis (maxmemory, noeviction) neither lifts a limit nor refuses a right password from a new address", async () => {
+    const { a, b } = await twoInstances();
+    const admin = await connect();
+    const info = await admin.info("memory");
+    const used = Number(/used_memory:(\d+)/.exec(info)?.[1]);
+    await admin.configSet({ maxmemory: String(used + 256 * 1024), "maxmemory-policy": "noeviction" });
+    try {
+      // Fill it with someone else's data, in smaller and smaller values, until Redis refuses even a
+      // small scripted write of a new key (the limiter writes through scripts).
+      let filled = 0;
+      const fill = (size: number) =>
+        admin.set(`filler:${filled++}`, "x".repeat(size)).then(
+          () => true,
+          () => false,
+        );
+      for (const size of [16 * 1024, 1024, 64, 1]) while (await fill(size));
+      const full = await admin.eval("return redis.call('incr', KEYS[1])", { keys: ["probe"] }).then(
+        () => false,
+        (error: Error) => /OOM/.test(error.message),
+      );
+      expect(full, "Redis refuses writes").toBe(true);
+
+      const victim = { scope: "login", subject: "full-redis@example.com", ip: "198.51.100.6" };
+      for (let i = 0; i < 10; i++) expect(await tryOnce(a, victim)).toBe("wrong");
+      expect(await tryOnce(a, victim, true), "10 in a row still block the pair").toBe("refused");
+      expect(
+        await tryOnce(b, { scope: "login", subject: "someone@example.com", ip: "203.0.113.66" }, true),
+        "a new address signs in",
+      ).toBe("ok");
+    } finally {
+      await admin.configSet("maxmemory", "0");
+      for (const key of await admin.keys("filler:*")) await admin.del(key);
+    }
   });
 });

@@ -1,10 +1,13 @@
 /**
- * The rate limits through the real app and emulator (docs/decisions/007-rate-limits.md), with the
- * defaults: failures count, per account and address and per address; successes never count.
- * Behind a "trusted proxy" (TRUST_PROXY=1), so each request can come from its own address.
- * Its users are its own (createUser), so brute-forcing them disturbs no other test.
+ * The rate limits through the real app and emulator (docs/decisions/007-rate-limits.md, 017), with
+ * the defaults: failures count, per account and address, per address, and per account across
+ * addresses; successes never count. Behind a "trusted proxy" (TRUST_PROXY=1), so each request can
+ * come from its own address. Its users are its own (createUser), so brute-forcing them disturbs no
+ * other test.
  */
-import { describe, expect, it } from "vitest";
+import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { describe, expect, inject, it } from "vitest";
+import { adminClient } from "../support/app.ts";
 import { suiteApp } from "../support/fixtures.ts";
 import { CookieJar, expectRedirect } from "../support/http.ts";
 import { createUser } from "../support/users.ts";
@@ -16,6 +19,7 @@ const DEFAULT_LIMITS = {
   RATE_LIMIT_SIGNUPS_PER_HOUR: undefined,
   RATE_LIMIT_CODE_SENDS_PER_HOUR: undefined,
   RATE_LIMIT_MAX_IN_FLIGHT_PER_IP: undefined,
+  RATE_LIMIT_ACCOUNT_FAILURES_PER_DAY: undefined,
 };
 const WRONG = "Wrong-Passw0rd!";
 const DEMO = { username: "demo@example.com", password: "DemoPassw0rd!" };
@@ -116,17 +120,65 @@ describe("rate limits behind a trusted proxy (X-Forwarded-For), with the default
   });
 });
 
-describe("a full store never evicts a block (RATE_LIMIT_MAX_KEYS=60)", () => {
+describe("a full store never drops a block, and still counts new addresses (RATE_LIMIT_MAX_KEYS=60)", () => {
   const app = suiteApp({ env: { TRUST_PROXY: "1", ...DEFAULT_LIMITS, RATE_LIMIT_MAX_KEYS: "60" } });
 
-  it("junk usernames from many addresses fill the store; the victim's block stays", async () => {
+  it("junk usernames from many addresses fill the store; the victim's block stays, and a right password from a new address signs in", async () => {
     const victim = await createUser("victim");
     const signIn = (username: string, password: string, ip: string) =>
       new CookieJar().post(`${app.url}/login`, { username, password }, { headers: { "X-Forwarded-For": ip } });
     for (let i = 0; i < 10; i++) await signIn(victim.username, WRONG, "198.51.100.50");
-    // 50 new addresses, two keys each: well past the bound of 60.
-    for (let i = 0; i < 50; i++) await signIn(`junk${i}@example.com`, WRONG, `10.9.0.${i}`);
+    // 150 new addresses, three counters each: far past the bound of 60, and past a day's failures
+    // for one address (100), which once was all that never-seen addresses could share.
+    for (let i = 0; i < 150; i++) {
+      expect((await signIn(`junk${i}@example.com`, WRONG, `10.9.${i >> 8}.${i & 255}`)).status).toBe(401);
+    }
     expect((await signIn(victim.username, victim.password, "198.51.100.50")).status).toBe(429);
+    expectRedirect(await signIn(DEMO.username, DEMO.password, "203.0.113.250"), "/dashboard");
+  });
+});
+
+describe("one account from many addresses (RATE_LIMIT_ACCOUNT_FAILURES_PER_DAY=5)", () => {
+  const app = suiteApp({
+    env: {
+      TRUST_PROXY: "1",
+      ...DEFAULT_LIMITS,
+      RATE_LIMIT_ACCOUNT_FAILURES_PER_DAY: "5",
+      RATE_LIMIT_ACCOUNT_SPACING_SECONDS: "60",
+    },
+  });
+
+  const signIn = (username: string, password: string, ip: string) =>
+    new CookieJar().post(`${app.url}/login`, { username, password }, { headers: { "X-Forwarded-For": ip } });
+
+  it("past 5 failures from anywhere, new addresses share one try a minute; the owner's address is not slowed", async () => {
+    const owner = await createUser("spread");
+    expectRedirect(await signIn(owner.username, owner.password, "192.0.2.210"), "/dashboard");
+    for (let i = 1; i <= 5; i++) expect((await signIn(owner.username, WRONG, `203.0.113.${i}`)).status).toBe(401);
+    // The next new address gets the one try; the one after it waits, even with the right password.
+    expect((await signIn(owner.username, WRONG, "203.0.113.6")).status).toBe(401);
+    const slowed = await signIn(owner.username, owner.password, "203.0.113.7");
+    expect(slowed.status).toBe(429);
+    expect(slowed.headers.get("Retry-After")).toBe("60");
+    expect(await slowed.text()).toContain("sign in from a device you have used before");
+    // From home, the owner signs in at once.
+    expectRedirect(await signIn(owner.username, owner.password, "192.0.2.210"), "/dashboard");
+  });
+
+  it("counts one account whatever name is typed: the email in any case, or the Cognito username", async () => {
+    const owner = await createUser("alias");
+    // A sign-in here is how the app learns the account's names.
+    expectRedirect(await signIn(owner.username, owner.password, "192.0.2.211"), "/dashboard");
+    const { Username: cognitoUsername } = await adminClient().send(
+      new AdminGetUserCommand({ UserPoolId: inject("userPoolId"), Username: owner.username }),
+    );
+    expect(cognitoUsername).toBeTruthy();
+    const names = [owner.username.toUpperCase(), owner.username, cognitoUsername!, cognitoUsername!, owner.username];
+    for (const [i, name] of names.entries()) {
+      expect((await signIn(name, WRONG, `198.51.100.${70 + i}`)).status, name).toBe(401);
+    }
+    expect((await signIn(cognitoUsername!, WRONG, "198.51.100.80")).status).toBe(401);
+    expect((await signIn(owner.username.toUpperCase(), owner.password, "198.51.100.81")).status).toBe(429);
   });
 });
 

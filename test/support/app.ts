@@ -124,6 +124,7 @@ export async function startApp(options: StartAppOptions = {}): Promise<RunningAp
     RATE_LIMIT_SIGNUPS_PER_HOUR: "100000",
     RATE_LIMIT_CODE_SENDS_PER_HOUR: "100000",
     RATE_LIMIT_MAX_IN_FLIGHT_PER_IP: "100000",
+    RATE_LIMIT_ACCOUNT_FAILURES_PER_DAY: "100000",
     ...options.env,
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];

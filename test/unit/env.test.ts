@@ -49,11 +49,21 @@ describe("parseEnv", () => {
       signUpsPerHour: 10,
       codeSendsPerHour: 20,
       maxInFlightPerIp: 10,
+      accountFailuresPerDay: 20,
+      accountSpacingSeconds: 300,
       maxKeys: 50_000,
     });
-    const env = parseEnv({ ...valid, RATE_LIMIT_CONSECUTIVE_FAILURES: "5", RATE_LIMIT_MAX_KEYS: "" });
+    const env = parseEnv({
+      ...valid,
+      RATE_LIMIT_CONSECUTIVE_FAILURES: "5",
+      RATE_LIMIT_MAX_KEYS: "",
+      RATE_LIMIT_ACCOUNT_FAILURES_PER_DAY: "7",
+      RATE_LIMIT_ACCOUNT_SPACING_SECONDS: "60",
+    });
     expect(env.rateLimits.consecutiveFailures).toBe(5);
     expect(env.rateLimits.maxKeys).toBe(50_000);
+    expect(env.rateLimits.accountFailuresPerDay).toBe(7);
+    expect(env.rateLimits.accountSpacingSeconds).toBe(60);
   });
 
   it("splits SESSION_SECRET on commas for rotation", () => {
@@ -83,6 +93,8 @@ describe("parseEnv", () => {
     ["REDIS_URL", { REDIS_URL: "redis://localhost:6379/not-a-db" }, /redis:\/\//],
     ["REDIS_KEY_PREFIX", { REDIS_KEY_PREFIX: "has space" }, /letters, digits/],
     ["RATE_LIMIT_CONSECUTIVE_FAILURES", { RATE_LIMIT_CONSECUTIVE_FAILURES: "0" }, /at least 1/],
+    ["RATE_LIMIT_ACCOUNT_FAILURES_PER_DAY", { RATE_LIMIT_ACCOUNT_FAILURES_PER_DAY: "twenty" }, /whole number/],
+    ["RATE_LIMIT_ACCOUNT_SPACING_SECONDS", { RATE_LIMIT_ACCOUNT_SPACING_SECONDS: "90000" }, /at most 86400/],
     ["RATE_LIMIT_IP_FAILURES_PER_DAY", { RATE_LIMIT_IP_FAILURES_PER_DAY: "ten" }, /whole number of failures/],
     ["RATE_LIMIT_SIGNUPS_PER_HOUR", { RATE_LIMIT_SIGNUPS_PER_HOUR: "2.5" }, /whole number of sign-ups/],
     ["RATE_LIMIT_CODE_SENDS_PER_HOUR", { RATE_LIMIT_CODE_SENDS_PER_HOUR: "-1" }, /at least 1/],
