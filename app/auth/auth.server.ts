@@ -17,6 +17,7 @@ export {
   describeCognitoError,
   hostedErrorMessage,
   PasskeyRejectedError,
+  SignInCodeSpentError,
 } from "~/cognito/errors.server";
 // What Cognito answered, for the routes that tell these cases apart.
 export type { CognitoPasswordlessApi } from "~/cognito/passwordless.server";

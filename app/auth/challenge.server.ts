@@ -20,6 +20,8 @@ export interface PendingChallenge {
   redirectTo: string;
   /** Where an emailed code went (masked, from Cognito), for the code page. */
   destination?: string;
+  /** A code challenge that no code passes, for an account that gets no code (ChallengeRequiredError.decoy). */
+  decoy?: boolean;
 }
 
 /** Cognito's challenge sessions last 3 minutes by default; a little slack. */
@@ -52,6 +54,7 @@ export function saveChallenge(
     login: context.login,
     redirectTo: context.redirectTo,
     destination: error.parameters.CODE_DELIVERY_DESTINATION,
+    ...(error.decoy ? { decoy: true } : {}),
   };
   return setCookieHeaders(challengeStore().write(pending, request.headers.get("Cookie")), headers);
 }

@@ -33,6 +33,7 @@ import {
   CodeMismatchError,
   type CognitoAuthError,
   EmailTakenError,
+  ExpiredCodeError,
   IncorrectCurrentPasswordError,
   InvalidCredentialsError,
   ServiceUnavailableError,
@@ -107,7 +108,7 @@ export class CognitoAccountApi {
     };
   }
 
-  /** Confirms a sign-up. An unknown or already confirmed user reads like a wrong code: no account probing. */
+  /** Confirms a sign-up. An unknown or already confirmed user, or an expired code, reads like a wrong code: no account probing. */
   async confirmSignUp(username: string, code: string): Promise<void> {
     await this.call(
       () =>
@@ -124,13 +125,16 @@ export class CognitoAccountApi {
   }
 
   /**
-   * Sends a new sign-up code. For an unknown user it answers as if a code
-   * went out (no destination), as AWS does with user-existence errors
-   * prevented: nobody can probe which emails have accounts.
+   * Sends a new sign-up code. Resolves the same for any name — unknown, already
+   * confirmed, or waiting — and says nothing about where a code went: only an
+   * outage or throttling is reported, so nobody can probe which emails have
+   * accounts. (AWS, user-existence errors prevented: for an unknown user the
+   * account-confirmation APIs answer either a simulated delivery or
+   * InvalidParameterException; for a confirmed one, InvalidParameterException.)
    */
-  async resendConfirmationCode(username: string): Promise<CodeDelivery> {
+  async resendConfirmationCode(username: string): Promise<void> {
     try {
-      const result = await this.call(() =>
+      await this.call(() =>
         this.client.send(
           new ResendConfirmationCodeCommand({
             ClientId: this.settings.clientId,
@@ -139,13 +143,8 @@ export class CognitoAccountApi {
           }),
         ),
       );
-      return {
-        destination: result.CodeDeliveryDetails?.Destination,
-        medium: result.CodeDeliveryDetails?.DeliveryMedium,
-      };
     } catch (error) {
-      if (error instanceof InvalidCredentialsError) return {};
-      throw error;
+      if (error instanceof ServiceUnavailableError || error instanceof TooManyRequestsError) throw error;
     }
   }
 
@@ -166,7 +165,7 @@ export class CognitoAccountApi {
     }
   }
 
-  /** Sets a new password with a reset code. An unknown user reads like a wrong code: no account probing. */
+  /** Sets a new password with a reset code. An unknown user, or an expired code, reads like a wrong code: no account probing. */
   async confirmForgotPassword(username: string, code: string, password: string): Promise<void> {
     await this.call(
       () =>
@@ -337,7 +336,14 @@ function signedIn(error: CognitoAuthError): CognitoAuthError {
   return error instanceof InvalidCredentialsError ? new SessionRevokedError() : error;
 }
 
-/** On a code for an account (sign-up, reset), an unknown user reads like a wrong code. */
+/**
+ * On a code for an account (sign-up, reset), an unknown user reads like a wrong
+ * code — and so does an expired code: only an account that exists can have
+ * one (Cognito answers ExpiredCodeException for it, and locally for an account
+ * with a temporary password, which has no code at all).
+ */
 function codeForAccount(error: CognitoAuthError): CognitoAuthError {
-  return error instanceof InvalidCredentialsError ? new CodeMismatchError() : error;
+  return error instanceof InvalidCredentialsError || error instanceof ExpiredCodeError
+    ? new CodeMismatchError()
+    : error;
 }

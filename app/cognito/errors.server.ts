@@ -53,6 +53,12 @@ export class ChallengeRequiredError extends CognitoAuthError {
     readonly challengeSession: string,
     readonly username: string,
     readonly parameters: Record<string, string> = {},
+    /**
+     * A challenge that can never be passed, made for a sign-in method this
+     * account does not have, so that the answer is the one an unknown user
+     * gets (see CognitoPasswordlessApi.requestEmailCode).
+     */
+    readonly decoy = false,
   ) {
     super(`Cognito challenge ${challengeName}`);
   }
@@ -192,7 +198,11 @@ export class ChallengeExpiredError extends CognitoAuthError {
 export class SignInMethodUnavailableError extends CognitoAuthError {
   readonly name = "SignInMethodUnavailableError";
   readonly status = 400;
-  constructor(readonly method: string) {
+  constructor(
+    readonly method: string,
+    /** Cognito's SELECT_CHALLENGE `Session` that listed the methods, when there was one. */
+    readonly challengeSession = "",
+  ) {
     super(`${method} not available`);
   }
   get userMessage() {

@@ -27,10 +27,14 @@ import type { CognitoTokens } from "./auth-session.server";
 import type { CognitoSettings } from "./config.server";
 import {
   ChallengeRequiredError,
+  CodeMismatchError,
+  CognitoAuthError,
   InvalidCredentialsError,
   PasskeyRejectedError,
+  ServiceUnavailableError,
   SignInCodeSpentError,
   SignInMethodUnavailableError,
+  TooManyRequestsError,
   toCognitoError,
 } from "./errors.server";
 import { secretHash } from "./secret-hash.server";
@@ -44,6 +48,8 @@ export interface ChallengeToAnswer {
   /** Cognito's opaque challenge `Session` (not a signed-in session). */
   challengeSession: string;
   username: string;
+  /** A code challenge made for an account that gets no code (ChallengeRequiredError.decoy). */
+  decoy?: boolean;
 }
 
 /** One of the user's passkeys, as ListWebAuthnCredentials describes it. */
@@ -148,7 +154,7 @@ export class CognitoPasswordlessApi {
     const challengeUser = result.ChallengeParameters?.USERNAME ?? username;
     if (!(result.AvailableChallenges ?? []).includes(method as ChallengeNameType)) {
       if (method === "PASSWORD") throw new InvalidCredentialsError("PASSWORD not among the available challenges");
-      throw new SignInMethodUnavailableError(method);
+      throw new SignInMethodUnavailableError(method, result.Session ?? "");
     }
     const responses: Record<string, string> = { ANSWER: method };
     if (method === "PASSWORD" && password) responses.PASSWORD = password;
@@ -159,9 +165,45 @@ export class CognitoPasswordlessApi {
     );
   }
 
-  /** Answers an `EMAIL_OTP` challenge with the code from the email. */
-  answerEmailCode(challenge: ChallengeToAnswer, code: string): Promise<CognitoTokens> {
-    return this.respond(challenge, { EMAIL_OTP_CODE: code }, "code");
+  /**
+   * Asks Cognito to email `username` a sign-in code: always throws
+   * ChallengeRequiredError for `EMAIL_OTP`, for every name alike. Cognito
+   * (user-existence errors prevented) answers an unknown name with a code
+   * challenge that no code passes; an account it will not send a code to (a
+   * temporary password, no verified email) it answers with the list of what
+   * that account can use instead, which would tell the two apart. For those
+   * the challenge is a decoy (`decoy`), answered like a wrong code by
+   * `answerEmailCode`, after the same one call to Cognito.
+   */
+  async requestEmailCode(username: string): Promise<never> {
+    try {
+      await this.signIn(username, "EMAIL_OTP");
+    } catch (error) {
+      if (error instanceof SignInMethodUnavailableError) {
+        throw new ChallengeRequiredError("EMAIL_OTP", error.challengeSession, username, {}, true);
+      }
+      throw error;
+    }
+    // Cognito answers a preferred EMAIL_OTP with its challenge, never with tokens.
+    throw new SignInMethodUnavailableError("EMAIL_OTP");
+  }
+
+  /**
+   * Answers an `EMAIL_OTP` challenge with the code from the email. A decoy
+   * (requestEmailCode) asks Cognito too, so it costs the same, and whatever
+   * Cognito says reads like a wrong code — or, once Cognito no longer knows its
+   * session, like a spent one, as a real challenge's would.
+   */
+  async answerEmailCode(challenge: ChallengeToAnswer, code: string): Promise<CognitoTokens> {
+    if (!challenge.decoy) return this.respond(challenge, { EMAIL_OTP_CODE: code }, "code");
+    const refusal = await this.respond(challenge, { EMAIL_OTP_CODE: code }, "code").then(
+      () => new CodeMismatchError(),
+      (error: unknown) => error,
+    );
+    if (!(refusal instanceof CognitoAuthError) || refusal instanceof SignInCodeSpentError || isUnavailable(refusal)) {
+      throw refusal;
+    }
+    throw new CodeMismatchError();
   }
 
   /**
@@ -350,4 +392,9 @@ export class CognitoPasswordlessApi {
     if (!tokens?.IdToken || !tokens.AccessToken) throw new InvalidCredentialsError("Cognito returned no tokens");
     return { idToken: tokens.IdToken, accessToken: tokens.AccessToken, refreshToken: tokens.RefreshToken };
   }
+}
+
+/** Cognito could not answer at all: an outage or throttling says nothing about the code. */
+function isUnavailable(error: unknown): boolean {
+  return error instanceof ServiceUnavailableError || error instanceof TooManyRequestsError;
 }

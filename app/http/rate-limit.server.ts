@@ -11,6 +11,7 @@
  *   A success clears the account's count from that address. The account is
  *   counted once whatever alias was typed (`accountName`).
  * - `limitSignUp` and `limitCodeSend` count every request, per address per hour.
+ * - `takeCodeTry` counts the tries of one emailed sign-in code.
  *
  * Over a limit: 429 with Retry-After. The counting is in limiters.server.ts;
  * where counters live, in limiter-store.server.ts.
@@ -23,6 +24,7 @@
  *
  * called once at start-up, before the first request.
  */
+import { createHash } from "node:crypto";
 import { type AppLoadContext, data } from "@remix-run/node";
 import {
   ChallengeRequiredError,
@@ -33,7 +35,7 @@ import {
 } from "~/cognito/errors.server";
 import { getEnv } from "~/env.server";
 import { getSessionRegistry } from "~/sessions/configured-registry.server";
-import { type LimiterStore, memoryStore } from "./limiter-store.server";
+import { type CounterTable, type LimiterStore, memoryStore } from "./limiter-store.server";
 import { ActionLimiter, CredentialLimiter, type Outcome, RateLimitedError } from "./limiters.server";
 
 /**
@@ -58,10 +60,16 @@ const CREDENTIAL_SCOPES = {
 /** The form a credential check belongs to. */
 export type CredentialScope = keyof typeof CREDENTIAL_SCOPES;
 
+/** Tries one emailed sign-in code may have, real or not (the emulator's cap too). */
+export const CODE_TRIES = 3;
+/** Long enough to outlive Cognito's 3-minute challenge. */
+const CODE_TRY_WINDOW_SECONDS = 5 * 60;
+
 interface AppLimits {
   credentials: CredentialLimiter;
   signUps: ActionLimiter;
   codeSends: ActionLimiter;
+  codeTries: CounterTable;
 }
 
 let store: LimiterStore | undefined;
@@ -97,6 +105,7 @@ function appLimits(): AppLimits {
         points: config.codeSendsPerHour,
         durationSeconds: 3600,
       }),
+      codeTries: store.counter({ keyPrefix: "code-try", points: CODE_TRIES, duration: CODE_TRY_WINDOW_SECONDS }),
     };
   }
   return limits;
@@ -170,6 +179,17 @@ export async function accountName(subject: string): Promise<string> {
  */
 export async function noteSignedIn(userId: string, address: string | null): Promise<void> {
   await appLimits().credentials.markFamiliar(userId, address);
+}
+
+/**
+ * Counts one try of the emailed sign-in code whose challenge is
+ * `challengeSession`; false once it has had CODE_TRIES (the code is spent).
+ * Counted here for every code, real or not, so a code that could never work
+ * (an account that gets none) runs out exactly like a real one.
+ */
+export async function takeCodeTry(challengeSession: string): Promise<boolean> {
+  const id = createHash("sha256").update(challengeSession).digest("base64url").slice(0, 22);
+  return (await appLimits().codeTries.penalty(id)).consumedPoints <= CODE_TRIES;
 }
 
 /** Counts one sign-up from this client's address; 429 when over RATE_LIMIT_SIGNUPS_PER_HOUR. */

@@ -48,9 +48,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { account } = getCognitoServices();
   return submission.attempt(async () => {
     if (form.intent === "resend") {
-      const delivery = await account.resendConfirmationCode(form.username);
-      const where = delivery.destination ? ` to ${delivery.destination}` : "";
-      return submission.reply({ notice: `We sent a new code${where}.` });
+      // The same words for every address: where the code went would tell a waiting account
+      // from a confirmed or unknown one.
+      await account.resendConfirmationCode(form.username);
+      return submission.reply({
+        notice: "We sent a new code to that address, if it has an account waiting for confirmation.",
+      });
     }
     const { username, code } = form;
     await limitCredentialCheck({ context }, "confirm", username, () => account.confirmSignUp(username, code));

@@ -115,10 +115,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return submission.attempt(() =>
     signInStep(request, step, async () => {
       if (intent === "email-code") {
-        // Asking for a code sends an email: limited like every code e-mail. Cognito answers with
-        // the EMAIL_OTP challenge, which continues on /login/code.
+        // Asking for a code sends an email: limited like every code e-mail. Every name gets the
+        // EMAIL_OTP challenge (a decoy for an account that gets no code, as for an unknown one),
+        // which continues on /login/code.
         await limitCodeSend({ context });
-        return passwordless!.signIn(username, "EMAIL_OTP");
+        return passwordless!.requestEmailCode(username);
       }
       // With USER_AUTH the password goes with PREFERRED_CHALLENGE=PASSWORD: still one step.
       return limitCredentialCheck({ context }, "login", username, () =>

@@ -6,6 +6,7 @@ import {
   ChallengeRequiredError,
   getCognitoServices,
   requireChallenge,
+  SignInCodeSpentError,
   saveChallenge,
   signInStep,
 } from "~/auth/auth.server";
@@ -16,7 +17,7 @@ import { SubmitButton } from "~/components/submit-button";
 import { parseForm } from "~/forms/form.server";
 import { useFormReply } from "~/forms/reply";
 import { requireSameOrigin } from "~/http/csrf.server";
-import { limitCodeSend, limitCredentialCheck } from "~/http/rate-limit.server";
+import { limitCodeSend, limitCredentialCheck, takeCodeTry } from "~/http/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Enter the code we emailed you · remix-cognito" }];
 
@@ -31,7 +32,15 @@ const CHALLENGE = "EMAIL_OTP";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const pending = requireChallenge(request, CHALLENGE);
-  return { login: pending.login, destination: pending.destination ?? null };
+  // Masked from what was typed, never from Cognito's answer: an unknown name, an account that
+  // gets no code and a real one read the same.
+  return { login: pending.login, destination: maskEmail(pending.login) };
+}
+
+/** `demo@example.com` → `d***@e***`, as Cognito masks where a code went; null for a non-address. */
+function maskEmail(login: string): string | null {
+  const at = login.indexOf("@");
+  return at > 0 && at < login.length - 1 ? `${login[0]}***@${login[at + 1]}***` : null;
 }
 
 // Cognito's email codes have 8 digits (6 on some pools): accept 6 to 8.
@@ -59,7 +68,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     await limitCodeSend({ context });
     return submission.attempt(async () => {
       try {
-        await passwordless.signIn(pending.login, "EMAIL_OTP");
+        await passwordless.requestEmailCode(pending.login);
       } catch (error) {
         if (!(error instanceof ChallengeRequiredError) || error.challengeName !== CHALLENGE) throw error;
         const headers = saveChallenge(error, { login: pending.login, redirectTo: pending.redirectTo }, request);
@@ -69,13 +78,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
     });
   }
 
-  // A code guess like any other: counted per account and per client address. A spent code
-  // (SignInCodeSpentError) stays on this page: the email is known, a new code is one click away.
+  // A code guess like any other: counted per account and per client address. Each code has
+  // CODE_TRIES, counted here for real and decoy codes alike. A spent code (SignInCodeSpentError)
+  // stays on this page: the email is known, a new code is one click away.
   return submission.attempt(() =>
     signInStep(request, { ...pending, step: "email-code" }, () =>
-      limitCredentialCheck({ context }, "email-code", pending.username, () =>
-        passwordless.answerEmailCode(pending, form.code),
-      ),
+      limitCredentialCheck({ context }, "email-code", pending.username, async () => {
+        if (!(await takeCodeTry(pending.challengeSession))) throw new SignInCodeSpentError("no tries left");
+        return passwordless.answerEmailCode(pending, form.code);
+      }),
     ),
   );
 }
