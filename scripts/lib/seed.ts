@@ -64,6 +64,13 @@ export {
 /** The first factors the local pool allows (Policies.SignInPolicy). */
 export const SEED_SIGN_IN_FACTORS = ["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"] as const;
 
+/**
+ * Passkeys must prove the user (a PIN or biometric), not only presence: they also serve as
+ * step-up, and with "preferred" a security key without a PIN left plugged in would pass for its
+ * owner with one touch.
+ */
+export const SEED_PASSKEY_USER_VERIFICATION = "required";
+
 /** What every seeded app client may do: the app's form (password or choice-based) and refresh. */
 export const SEED_AUTH_FLOWS: ExplicitAuthFlowsType[] = [
   "ALLOW_USER_PASSWORD_AUTH",
@@ -257,17 +264,21 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
   if (
     mfa.MfaConfiguration !== "OPTIONAL" ||
     !mfa.SoftwareTokenMfaConfiguration?.Enabled ||
-    mfa.WebAuthnConfiguration?.RelyingPartyId !== relyingPartyId
+    mfa.WebAuthnConfiguration?.RelyingPartyId !== relyingPartyId ||
+    mfa.WebAuthnConfiguration?.UserVerification !== SEED_PASSKEY_USER_VERIFICATION
   ) {
     await client.send(
       new SetUserPoolMfaConfigCommand({
         UserPoolId: userPoolId,
         MfaConfiguration: "OPTIONAL",
         SoftwareTokenMfaConfiguration: { Enabled: true },
-        WebAuthnConfiguration: { RelyingPartyId: relyingPartyId, UserVerification: "preferred" },
+        WebAuthnConfiguration: { RelyingPartyId: relyingPartyId, UserVerification: SEED_PASSKEY_USER_VERIFICATION },
       }),
     );
-    note(`MFA configuration (optional, TOTP) and passkeys for ${relyingPartyId}`, true);
+    note(
+      `MFA configuration (optional, TOTP) and passkeys for ${relyingPartyId} (user verification ${SEED_PASSKEY_USER_VERIFICATION})`,
+      true,
+    );
   }
 
   // --- users

@@ -185,6 +185,37 @@ describe("a passkey's life through the app", () => {
     expect(ok.session()).not.toBeNull();
   });
 
+  it("refuses a passkey used without user verification (the pool requires it): a key left plugged in, touched by anyone", async () => {
+    const username = await createPasswordlessTestUser("passkey-uv");
+    const authenticator = new SoftwareAuthenticator();
+    expect((await addPasskey(await signInWithPassword(username), authenticator)).status).toBe(200);
+
+    const jar = new CookieJar();
+    const start = await jar.post(`${app.url}/login/passkey`, { intent: "start", username, redirectTo: "/account" });
+    const { options } = (await start.json()) as { options: PublicKeyCredentialRequestOptionsJSON };
+    expect(options.userVerification).toBe("required");
+    await expectPasskeyRefused(jar, authenticator.authenticate(options, origin, { userVerified: false }));
+
+    // Nor can such a key be added: registration asks for user verification too.
+    const signedIn = await signInWithPassword(username);
+    const begun = await signedIn.post(`${app.url}/account/passkeys/register`, { intent: "start" });
+    const { options: creation } = (await begun.json()) as { options: PublicKeyCredentialCreationOptionsJSON };
+    expect(creation.authenticatorSelection?.userVerification).toBe("required");
+    const unverified = new SoftwareAuthenticator().register(creation, origin, { userVerified: false });
+    const refused = await signedIn.post(`${app.url}/account/passkeys/register`, {
+      intent: "finish",
+      credential: JSON.stringify(unverified),
+    });
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.status).toBeLessThan(500);
+    expect(await listedPasskeys(signedIn)).toHaveLength(1);
+
+    // With user verification, the same passkey signs in.
+    const { jar: ok, finish } = await passkeySignIn(username, authenticator);
+    expect(finish.status).toBe(200);
+    expect(ok.session()).not.toBeNull();
+  });
+
   it("needs step-up to add a passkey to an old sign-in; the password sent along lets it through", async () => {
     const username = await createPasswordlessTestUser("passkey-stepup-add");
     const jar = await signInWithPassword(username);

@@ -12,6 +12,7 @@ import {
   ListUserPoolsCommand,
   ListUsersCommand,
   RespondToAuthChallengeCommand,
+  SetUserPoolMfaConfigCommand,
   UpdateUserPoolClientCommand,
   UpdateUserPoolCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
@@ -186,6 +187,8 @@ describe("choice-based sign-in in the seeded pool", () => {
     expect(UserPool?.Policies?.SignInPolicy?.AllowedFirstAuthFactors).toEqual([...SEED_SIGN_IN_FACTORS]);
     const mfa = await cognito.send(new GetUserPoolMfaConfigCommand({ UserPoolId }));
     expect(mfa.WebAuthnConfiguration?.RelyingPartyId).toBe("localhost");
+    // A passkey must prove the user (PIN, biometric), not only a touch: it also serves as step-up.
+    expect(mfa.WebAuthnConfiguration?.UserVerification).toBe("required");
     const { UserPoolClient } = await cognito.send(
       new DescribeUserPoolClientCommand({ UserPoolId, ClientId: inject("webClientId") }),
     );
@@ -209,7 +212,7 @@ describe("choice-based sign-in in the seeded pool", () => {
     expect([...((await choices("demo@example.com")) ?? [])].sort()).toEqual(["EMAIL_OTP", "PASSWORD"]);
   });
 
-  it("adds choice-based sign-in to a pool and clients seeded before it existed", async () => {
+  it("adds choice-based sign-in to a pool and clients seeded before it existed, and requires user verification for passkeys", async () => {
     const own = await startOwnEmulator();
     try {
       // Back to how an older seed left them: password-only policy, no USER_AUTH.
@@ -229,8 +232,19 @@ describe("choice-based sign-in in the seeded pool", () => {
           ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         }),
       );
+      // …and passkeys as the seed once set them up, user verification only "preferred".
+      await own.admin.send(
+        new SetUserPoolMfaConfigCommand({
+          UserPoolId: own.userPoolId,
+          MfaConfiguration: "OPTIONAL",
+          SoftwareTokenMfaConfiguration: { Enabled: true },
+          WebAuthnConfiguration: { RelyingPartyId: "localhost", UserVerification: "preferred" },
+        }),
+      );
       const again = await seed({ endpoint: own.url, totpSecretsFile: path.join(own.dataDir, "totp-secrets.json") });
       expect(again.created).toContain(`sign-in policy (${SEED_SIGN_IN_FACTORS.join(", ")})`);
+      const mfa = await own.admin.send(new GetUserPoolMfaConfigCommand({ UserPoolId: own.userPoolId }));
+      expect(mfa.WebAuthnConfiguration).toMatchObject({ RelyingPartyId: "localhost", UserVerification: "required" });
       const { UserPool: after } = await own.admin.send(new DescribeUserPoolCommand({ UserPoolId: own.userPoolId }));
       expect(after?.Policies?.SignInPolicy?.AllowedFirstAuthFactors).toEqual([...SEED_SIGN_IN_FACTORS]);
       // The rest of the pool is as it was.

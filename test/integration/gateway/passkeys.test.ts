@@ -115,7 +115,8 @@ describe("registering a passkey", () => {
     // The user handle is the user's sub (what a passkey returns at sign-in), not the email.
     expect(Buffer.from(options.user.id, "base64url").toString("utf8")).toBe(user.username);
     expect(options.pubKeyCredParams.map((p) => p.alg)).toEqual([-7, -257]);
-    expect(options.authenticatorSelection).toMatchObject({ residentKey: "required", userVerification: "preferred" });
+    // The seeded pool requires user verification (scripts/lib/seed.ts).
+    expect(options.authenticatorSelection).toMatchObject({ residentKey: "required", userVerification: "required" });
     expect(options.excludeCredentials).toEqual([]);
   });
 
@@ -208,23 +209,36 @@ describe("registering a passkey", () => {
     );
   });
 
-  it("AWS requires user verification when the pool says so; the gateway does too", async () => {
+  // AWS (WebAuthnConfigurationType.UserVerification): "When required, users can only register and
+  // sign in users with passkeys that are capable of user verification. When preferred, your user
+  // pool doesn't require the use of authenticators with user verification but encourages it."
+  it("AWS requires user verification when the pool says so, at registration and at sign-in; the gateway does too", async () => {
     const { user, accessToken, authenticator } = await userWithPasskey();
-    await setUserVerification("required");
+    // The seeded pool says "required".
+    const options = await startRegistration(accessToken);
+    expect(options.authenticatorSelection?.userVerification).toBe("required");
+    const unverified = new SoftwareAuthenticator().register(options, APP, { userVerified: false });
+    await expectAwsError(complete(accessToken, unverified), InvalidParameterException);
+    // Signing in without user verification fails too.
+    const { session, options: request } = await passkeyChallenge(user.email);
+    expect(request.userVerification).toBe("required");
+    await expectAwsError(
+      answer(user.email, session, authenticator.authenticate(request, APP, { userVerified: false })),
+      NotAuthorizedException,
+    );
+    // "preferred" lets the same touch-only assertion through.
+    await setUserVerification("preferred");
     try {
-      const options = await startRegistration(accessToken);
-      expect(options.authenticatorSelection?.userVerification).toBe("required");
-      const unverified = new SoftwareAuthenticator().register(options, APP, { userVerified: false });
-      await expectAwsError(complete(accessToken, unverified), InvalidParameterException);
-      // Signing in without user verification fails too.
-      const { session, options: request } = await passkeyChallenge(user.email);
-      expect(request.userVerification).toBe("required");
-      await expectAwsError(
-        answer(user.email, session, authenticator.authenticate(request, APP, { userVerified: false })),
-        NotAuthorizedException,
+      const again = await passkeyChallenge(user.email);
+      expect(again.options.userVerification).toBe("preferred");
+      const done = await answer(
+        user.email,
+        again.session,
+        authenticator.authenticate(again.options, APP, { userVerified: false }),
       );
+      expect(done.AuthenticationResult?.AccessToken).toBeTruthy();
     } finally {
-      await setUserVerification("preferred");
+      await setUserVerification("required");
     }
   });
 
