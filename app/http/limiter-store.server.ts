@@ -6,9 +6,9 @@
  *
  * Memory is bounded, and a full store still counts newcomers: the store holds
  * at most `maxKeys` counters across all its tables; to add one more it drops
- * an expired counter or else the least recently written counter that is
- * still under its limit. A counter at or over its limit — a live block — is
- * never dropped. So a flood of new addresses or names pushes out only
+ * expired counters and the least recently written ones still under their
+ * limit (a hundredth of the bound at a time). A counter at or over its limit —
+ * a live block — is never dropped. So a flood of new addresses or names pushes out only
  * partial counts (never a block), and every new address gets a counter of
  * its own: a right password from it signs in. Only if every counter held is a
  * live block does a new source go uncounted until the first block ends
@@ -122,21 +122,29 @@ class MemoryCounters {
   }
 
   /**
-   * Drops one entry: the first, from the least recently written, that has
-   * expired or is under its limit. Live blocks met on the way move to the end,
-   * so the next search does not walk them again.
+   * Drops entries from the least recently written that have expired or are
+   * under their limit — a hundredth of the bound at a time, since every walk
+   * from the front of a Map passes the holes earlier deletions left there.
+   * Live blocks met on the way move to the end, so the next walk does not meet
+   * them again. False when every entry is a live block.
    */
   private makeRoom(now: number): boolean {
     if (now < this.noRoomUntil) return false;
+    const batch = Math.max(1, Math.floor(this.maxKeys / 100));
+    let dropped = 0;
     let earliestEnd = Number.POSITIVE_INFINITY;
     let left = this.entries.size;
     for (const [key, entry] of this.entries) {
-      if (left-- <= 0) break;
+      if (left-- <= 0 || dropped >= batch) break;
       this.entries.delete(key);
-      if (entry.expiresAt <= now || entry.consumed < entry.limit) return true;
-      this.entries.set(key, entry);
-      earliestEnd = Math.min(earliestEnd, entry.expiresAt);
+      if (entry.expiresAt <= now || entry.consumed < entry.limit) {
+        dropped++;
+      } else {
+        this.entries.set(key, entry);
+        earliestEnd = Math.min(earliestEnd, entry.expiresAt);
+      }
     }
+    if (dropped > 0) return true;
     this.noRoomUntil = earliestEnd;
     if (now - this.lastWarning >= WARN_EVERY_MS) {
       this.lastWarning = now;

@@ -132,32 +132,32 @@ export class CredentialLimiter {
    * whatever `check` throws.
    */
   async attempt<T>(key: CredentialKey, check: () => Promise<T>, classify: (error: unknown) => Outcome): Promise<T> {
-    const ip = ipKey(key.ip);
-    const refused = await this.refusal(key);
+    const names = namesOf(key);
+    const { refused, pressure } = await this.check(names, key.proven);
     if (refused) throw refused;
-    const running = this.inFlight.get(ip) ?? 0;
+    const running = this.inFlight.get(names.ip) ?? 0;
     if (running >= this.policy.maxInFlightPerIp) throw new RateLimitedError(1);
-    this.inFlight.set(ip, running + 1);
+    this.inFlight.set(names.ip, running + 1);
     try {
-      if (await this.underPressure(key)) {
+      if (pressure) {
         // One try per spacing for all unfamiliar addresses together, claimed atomically (a
         // burst from many addresses gets one).
-        const slot = await this.accountSlots.penalty(accountKey(key.subject));
+        const slot = await this.accountSlots.penalty(names.account);
         if (slot.consumedPoints > 1) throw new RateLimitedError(seconds(slot), "account");
       }
       let result: T;
       try {
         result = await check();
       } catch (error) {
-        await this.record(key, classify(error));
+        await this.count(names, classify(error));
         throw error;
       }
-      await this.record(key, "success");
+      await this.count(names, "success");
       return result;
     } finally {
-      const left = (this.inFlight.get(ip) ?? 1) - 1;
-      if (left > 0) this.inFlight.set(ip, left);
-      else this.inFlight.delete(ip);
+      const left = (this.inFlight.get(names.ip) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(names.ip, left);
+      else this.inFlight.delete(names.ip);
     }
   }
 
@@ -168,15 +168,7 @@ export class CredentialLimiter {
 
   /** Why this account may not be tried from this address now, or null. Reads only. */
   async refusal(key: CredentialKey): Promise<RateLimitedError | null> {
-    const perIp = await this.perIp.get(networkKey(key.ip));
-    if (isExhausted(perIp, this.policy.failuresPerIpPerDay)) return new RateLimitedError(seconds(perIp));
-    const pair = await this.pairs.get(pairKey(key, ipKey(key.ip)));
-    if (isExhausted(pair, this.policy.consecutiveFailures)) return new RateLimitedError(seconds(pair));
-    if (await this.underPressure(key)) {
-      const slot = await this.accountSlots.get(accountKey(key.subject));
-      if (slot) return new RateLimitedError(seconds(slot), "account");
-    }
-    return null;
+    return (await this.check(namesOf(key), key.proven)).refused;
   }
 
   /**
@@ -184,24 +176,7 @@ export class CredentialLimiter {
    * account's counters (blocking at the limits); a success clears the pair.
    */
   async record(key: CredentialKey, outcome: Outcome): Promise<void> {
-    const ip = ipKey(key.ip);
-    const pair = pairKey(key, ip);
-    if (outcome === "success") {
-      await Promise.all([this.pairs.delete(pair), this.blocks.delete(pair)]);
-      return;
-    }
-    if (outcome !== "failure") return;
-
-    const network = networkKey(key.ip);
-    const [ipCount] = await Promise.all([this.perIp.penalty(network), this.accounts.penalty(accountKey(key.subject))]);
-    if (ipCount.consumedPoints === this.policy.failuresPerIpPerDay) await this.perIp.block(network, DAY);
-
-    const pairCount = await this.pairs.penalty(pair);
-    if (pairCount.consumedPoints === this.policy.consecutiveFailures) {
-      const blocked = (await this.blocks.penalty(pair)).consumedPoints;
-      const { firstBlockSeconds, maxBlockSeconds } = this.policy;
-      await this.pairs.block(pair, Math.min(firstBlockSeconds * 2 ** (blocked - 1), maxBlockSeconds));
-    }
+    await this.count(namesOf(key), outcome);
   }
 
   /**
@@ -211,16 +186,71 @@ export class CredentialLimiter {
    * challenge passed (the password right, a code to come) is not enough.
    */
   async markFamiliar(subject: string, address: string | null): Promise<void> {
-    await this.familiar.penalty(familiarKey(subject, ipKey(address)));
+    await this.familiar.penalty(namesOf({ scope: "", subject, ip: address }).familiar);
   }
 
-  /** The account is past its daily failures, this attempt proves nothing yet, and the address is not familiar. */
-  private async underPressure(key: CredentialKey): Promise<boolean> {
-    if (key.proven) return false;
-    const account = await this.accounts.get(accountKey(key.subject));
-    if (!isExhausted(account, this.policy.accountFailuresPerDay)) return false;
-    return (await this.familiar.get(familiarKey(key.subject, ipKey(key.ip)))) === null;
+  /**
+   * Reads only. `pressure`: the account is past its daily failures, this
+   * attempt proves nothing yet, and the address is not familiar — so it needs
+   * the account's free try.
+   */
+  private async check(names: Names, proven = false): Promise<{ refused: RateLimitedError | null; pressure: boolean }> {
+    const perIp = await this.perIp.get(names.network);
+    if (isExhausted(perIp, this.policy.failuresPerIpPerDay)) {
+      return { refused: new RateLimitedError(seconds(perIp)), pressure: false };
+    }
+    const pair = await this.pairs.get(names.pair);
+    if (isExhausted(pair, this.policy.consecutiveFailures)) {
+      return { refused: new RateLimitedError(seconds(pair)), pressure: false };
+    }
+    if (proven) return { refused: null, pressure: false };
+    const account = await this.accounts.get(names.account);
+    if (!isExhausted(account, this.policy.accountFailuresPerDay)) return { refused: null, pressure: false };
+    if ((await this.familiar.get(names.familiar)) !== null) return { refused: null, pressure: false };
+    const slot = await this.accountSlots.get(names.account);
+    return { refused: slot ? new RateLimitedError(seconds(slot), "account") : null, pressure: true };
   }
+
+  private async count(names: Names, outcome: Outcome): Promise<void> {
+    if (outcome === "success") {
+      await Promise.all([this.pairs.delete(names.pair), this.blocks.delete(names.pair)]);
+      return;
+    }
+    if (outcome !== "failure") return;
+
+    const [ipCount] = await Promise.all([this.perIp.penalty(names.network), this.accounts.penalty(names.account)]);
+    if (ipCount.consumedPoints === this.policy.failuresPerIpPerDay) await this.perIp.block(names.network, DAY);
+
+    const pairCount = await this.pairs.penalty(names.pair);
+    if (pairCount.consumedPoints === this.policy.consecutiveFailures) {
+      const blocked = (await this.blocks.penalty(names.pair)).consumedPoints;
+      const { firstBlockSeconds, maxBlockSeconds } = this.policy;
+      await this.pairs.block(names.pair, Math.min(firstBlockSeconds * 2 ** (blocked - 1), maxBlockSeconds));
+    }
+  }
+}
+
+/** The counter names one attempt touches. */
+interface Names {
+  /** The address for pairs and the in-flight cap (IPv6: /64). */
+  ip: string;
+  /** The address for per-address limits (IPv6: /48). */
+  network: string;
+  account: string;
+  pair: string;
+  familiar: string;
+}
+
+function namesOf(key: CredentialKey): Names {
+  const ip = ipKey(key.ip);
+  const account = accountKey(key.subject);
+  return {
+    ip,
+    network: networkKey(key.ip),
+    account,
+    pair: `${key.scope}:${account}:${ip}`,
+    familiar: `${account}:${ip}`,
+  };
 }
 
 export interface ActionPolicy {
@@ -333,15 +363,6 @@ export function networkKey(address: string | null): string {
  */
 function accountKey(subject: string): string {
   return createHash("sha256").update(subject.trim().toLowerCase()).digest("base64url").slice(0, 22);
-}
-
-/** One counter per form, account and address. */
-function pairKey(key: CredentialKey, ip: string): string {
-  return `${key.scope}:${accountKey(key.subject)}:${ip}`;
-}
-
-function familiarKey(subject: string, ip: string): string {
-  return `${accountKey(subject)}:${ip}`;
 }
 
 function isExhausted(res: CounterState | null, limit: number): res is CounterState {
