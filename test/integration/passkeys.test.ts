@@ -51,16 +51,24 @@ async function addPasskey(jar: CookieJar, authenticator: SoftwareAuthenticator):
   });
 }
 
+/** The sign-in page script's first step: the options for `navigator.credentials.get`. */
+async function startPasskeySignIn(
+  username: string,
+): Promise<{ jar: CookieJar; options: PublicKeyCredentialRequestOptionsJSON }> {
+  const jar = new CookieJar();
+  const start = await jar.post(`${app.url}/login/passkey`, { intent: "start", username, redirectTo: "/account" });
+  expect(start.status).toBe(200);
+  const { options } = (await start.json()) as { options: PublicKeyCredentialRequestOptionsJSON };
+  return { jar, options };
+}
+
 /** "Sign in with a passkey" as the sign-in page's script does it. */
 async function passkeySignIn(
   username: string,
   authenticator: SoftwareAuthenticator,
   credentialId?: string,
 ): Promise<{ jar: CookieJar; finish: Response }> {
-  const jar = new CookieJar();
-  const start = await jar.post(`${app.url}/login/passkey`, { intent: "start", username, redirectTo: "/account" });
-  expect(start.status).toBe(200);
-  const { options } = (await start.json()) as { options: PublicKeyCredentialRequestOptionsJSON };
+  const { jar, options } = await startPasskeySignIn(username);
   const assertion = authenticator.authenticate(options, origin, credentialId ? { credentialId } : {});
   return { jar, finish: await finishPasskeySignIn(jar, assertion) };
 }
@@ -174,9 +182,7 @@ describe("a passkey's life through the app", () => {
     const theirs = new SoftwareAuthenticator();
     expect((await addPasskey(await signInWithPassword(other), theirs)).status).toBe(200);
 
-    const jar = new CookieJar();
-    const start = await jar.post(`${app.url}/login/passkey`, { intent: "start", username, redirectTo: "/account" });
-    const { options } = (await start.json()) as { options: PublicKeyCredentialRequestOptionsJSON };
+    const { jar, options } = await startPasskeySignIn(username);
     await expectPasskeyRefused(jar, theirs.authenticate(options, origin, { credentialId: theirs.credentialIds[0] }));
 
     // The owner's own passkey still works.
@@ -190,9 +196,7 @@ describe("a passkey's life through the app", () => {
     const authenticator = new SoftwareAuthenticator();
     expect((await addPasskey(await signInWithPassword(username), authenticator)).status).toBe(200);
 
-    const jar = new CookieJar();
-    const start = await jar.post(`${app.url}/login/passkey`, { intent: "start", username, redirectTo: "/account" });
-    const { options } = (await start.json()) as { options: PublicKeyCredentialRequestOptionsJSON };
+    const { jar, options } = await startPasskeySignIn(username);
     expect(options.userVerification).toBe("required");
     await expectPasskeyRefused(jar, authenticator.authenticate(options, origin, { userVerified: false }));
 

@@ -7,7 +7,7 @@
  */
 import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { describe, expect, inject, it } from "vitest";
-import { adminClient } from "../support/app.ts";
+import { adminClient, type RunningApp } from "../support/app.ts";
 import { suiteApp } from "../support/fixtures.ts";
 import { CookieJar, expectRedirect } from "../support/http.ts";
 import { createUser } from "../support/users.ts";
@@ -22,13 +22,17 @@ const DEFAULT_LIMITS = {
   RATE_LIMIT_ACCOUNT_FAILURES_PER_DAY: undefined,
 };
 const WRONG = "Wrong-Passw0rd!";
+
+/** A form sign-in to `app` from `ip` (the app trusts X-Forwarded-For). */
+function signInFrom(app: RunningApp, username: string, password: string, ip: string): Promise<Response> {
+  return new CookieJar().post(`${app.url}/login`, { username, password }, { headers: { "X-Forwarded-For": ip } });
+}
 const DEMO = { username: "demo@example.com", password: "DemoPassw0rd!" };
 
 describe("rate limits behind a trusted proxy (X-Forwarded-For), with the defaults", () => {
   const app = suiteApp({ env: { TRUST_PROXY: "1", ...DEFAULT_LIMITS } });
 
-  const signIn = (username: string, password: string, ip: string) =>
-    new CookieJar().post(`${app.url}/login`, { username, password }, { headers: { "X-Forwarded-For": ip } });
+  const signIn = (username: string, password: string, ip: string) => signInFrom(app, username, password, ip);
 
   it("10 wrong passwords block that account from that address: 429 with Retry-After, even for the right password", async () => {
     const victim = await createUser("victim");
@@ -125,8 +129,7 @@ describe("a full store never drops a block, and still counts new addresses (RATE
 
   it("junk usernames from many addresses fill the store; the victim's block stays, and a right password from a new address signs in", async () => {
     const victim = await createUser("victim");
-    const signIn = (username: string, password: string, ip: string) =>
-      new CookieJar().post(`${app.url}/login`, { username, password }, { headers: { "X-Forwarded-For": ip } });
+    const signIn = (username: string, password: string, ip: string) => signInFrom(app, username, password, ip);
     for (let i = 0; i < 10; i++) await signIn(victim.username, WRONG, "198.51.100.50");
     // 150 new addresses, three counters each: far past the bound of 60, and past a day's failures
     // for one address (100), which once was all that never-seen addresses could share.
@@ -148,8 +151,7 @@ describe("one account from many addresses (RATE_LIMIT_ACCOUNT_FAILURES_PER_DAY=5
     },
   });
 
-  const signIn = (username: string, password: string, ip: string) =>
-    new CookieJar().post(`${app.url}/login`, { username, password }, { headers: { "X-Forwarded-For": ip } });
+  const signIn = (username: string, password: string, ip: string) => signInFrom(app, username, password, ip);
 
   it("past 5 failures from anywhere, new addresses share one try a minute; the owner's address is not slowed", async () => {
     const owner = await createUser("spread");
