@@ -10,6 +10,7 @@
  * TOTP MFA, a new password), like the password API, so the app continues
  * each the same way.
  */
+import { randomBytes } from "node:crypto";
 import {
   type ChallengeNameType,
   type CognitoIdentityProviderClient,
@@ -31,13 +32,20 @@ import {
   CognitoAuthError,
   InvalidCredentialsError,
   PasskeyRejectedError,
+  PasswordResetRequiredError,
   ServiceUnavailableError,
   SignInCodeSpentError,
   SignInMethodUnavailableError,
   TooManyRequestsError,
   toCognitoError,
+  UserNotConfirmedError,
 } from "./errors.server";
 import { secretHash } from "./secret-hash.server";
+
+/** Marks a decoy code challenge's session made here, not by Cognito (requestEmailCode). */
+const LOCAL_DECOY = "decoy.";
+/** How long Cognito's challenge sessions last by default (an app client's AuthSessionValidity). */
+const CHALLENGE_LIFETIME_MS = 3 * 60 * 1000;
 
 /** The first factors this app offers (Cognito also has PASSWORD_SRP and SMS_OTP). */
 export type FirstFactor = "PASSWORD" | "EMAIL_OTP" | "WEB_AUTHN";
@@ -169,22 +177,31 @@ export class CognitoPasswordlessApi {
    * Asks Cognito to email `username` a sign-in code: always throws
    * ChallengeRequiredError for `EMAIL_OTP`, for every name alike. Cognito
    * (user-existence errors prevented) answers an unknown name with a code
-   * challenge that no code passes; an account it will not send a code to (a
-   * temporary password, no verified email) it answers with the list of what
-   * that account can use instead, which would tell the two apart. For those
-   * the challenge is a decoy (`decoy`), answered like a wrong code by
-   * `answerEmailCode`, after the same one call to Cognito.
+   * challenge that no code passes — or, AWS says, with any challenge the pool
+   * allows, picked at random. An account it will not send a code to (a
+   * temporary password, no verified email, not confirmed) it answers with
+   * what that account can use instead, or an error, which would tell the two
+   * apart. For all of those the challenge is a decoy (`decoy`), answered like
+   * a wrong code by `answerEmailCode`, after the same one call to Cognito.
+   * Anything else (an outage, throttling, a client not set up for USER_AUTH)
+   * comes out as itself.
    */
   async requestEmailCode(username: string): Promise<never> {
     try {
       await this.signIn(username, "EMAIL_OTP");
     } catch (error) {
-      if (error instanceof SignInMethodUnavailableError) {
-        throw new ChallengeRequiredError("EMAIL_OTP", error.challengeSession, username, {}, true);
-      }
-      throw error;
+      if (error instanceof ChallengeRequiredError && error.challengeName === "EMAIL_OTP") throw error;
+      if (!answersForTheAccount(error)) throw error;
+      const cognitoSession =
+        error instanceof SignInMethodUnavailableError || error instanceof ChallengeRequiredError
+          ? error.challengeSession
+          : "";
+      // Without one from Cognito, a session of our own: each code's tries are counted by it, and
+      // it says when it was made (Cognito's expire, ours must too).
+      const session = cognitoSession || `${LOCAL_DECOY}${Date.now()}.${randomBytes(24).toString("base64url")}`;
+      throw new ChallengeRequiredError("EMAIL_OTP", session, username, {}, true);
     }
-    // Cognito answers a preferred EMAIL_OTP with its challenge, never with tokens.
+    // Signed in without a code: Cognito never answers a preferred EMAIL_OTP so.
     throw new SignInMethodUnavailableError("EMAIL_OTP");
   }
 
@@ -200,10 +217,12 @@ export class CognitoPasswordlessApi {
       () => new CodeMismatchError(),
       (error: unknown) => error,
     );
-    if (!(refusal instanceof CognitoAuthError) || refusal instanceof SignInCodeSpentError || isUnavailable(refusal)) {
-      throw refusal;
-    }
-    throw new CodeMismatchError();
+    if (!(refusal instanceof CognitoAuthError) || isUnavailable(refusal)) throw refusal;
+    const local = challenge.challengeSession.startsWith(LOCAL_DECOY);
+    const expired = local
+      ? Date.now() - Number(challenge.challengeSession.slice(LOCAL_DECOY.length).split(".")[0]) > CHALLENGE_LIFETIME_MS
+      : refusal instanceof SignInCodeSpentError;
+    throw expired ? new SignInCodeSpentError("decoy expired") : new CodeMismatchError();
   }
 
   /**
@@ -397,4 +416,15 @@ export class CognitoPasswordlessApi {
 /** Cognito could not answer at all: an outage or throttling says nothing about the code. */
 function isUnavailable(error: unknown): boolean {
   return error instanceof ServiceUnavailableError || error instanceof TooManyRequestsError;
+}
+
+/** Cognito's answer is about this account (what it may use, its state), not about the service or the app's setup. */
+function answersForTheAccount(error: unknown): boolean {
+  return (
+    error instanceof ChallengeRequiredError ||
+    error instanceof SignInMethodUnavailableError ||
+    error instanceof InvalidCredentialsError ||
+    error instanceof UserNotConfirmedError ||
+    error instanceof PasswordResetRequiredError
+  );
 }

@@ -7,7 +7,12 @@
 import { randomUUID } from "node:crypto";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ChallengeRequiredError, InvalidCredentialsError } from "../../app/cognito/errors.server.ts";
+import {
+  ChallengeRequiredError,
+  CodeMismatchError,
+  InvalidCredentialsError,
+  SignInCodeSpentError,
+} from "../../app/cognito/errors.server.ts";
 import { CognitoPasswordlessApi } from "../../app/cognito/passwordless.server.ts";
 import { freePort } from "../../cognito-local/free-port.ts";
 import { type RunningGateway, startGateway } from "../../cognito-local/gateway/index.ts";
@@ -20,6 +25,7 @@ import {
   PASSWORDLESS_TEST_PASSWORD,
 } from "../support/passwordless.ts";
 import { ageSession } from "../support/tokens.ts";
+import { addUser } from "../support/users.ts";
 import { waitUntil } from "../support/wait.ts";
 
 const PASSWORD = PASSWORDLESS_TEST_PASSWORD;
@@ -349,6 +355,23 @@ describe("the Cognito library: SELECT_CHALLENGE", () => {
       TEST_CONFIRMATION_CODE,
     );
     expect(tokens.idToken).toBeTruthy();
+  });
+
+  it("answers a decoy code challenge like a wrong code, and once its session is gone like a spent one", async () => {
+    // One Cognito made (an account it sends no code to): Cognito's own session, and its expiry.
+    const temporary = `decoy-${randomUUID()}@example.com`;
+    await addUser({ email: temporary, password: "Temporary-Passw0rd!", temporary: true });
+    const decoy = await api.requestEmailCode(temporary).catch((e: unknown) => e);
+    expect(decoy).toBeInstanceOf(ChallengeRequiredError);
+    expect(decoy).toMatchObject({ challengeName: "EMAIL_OTP", decoy: true });
+    const challenge = { name: "EMAIL_OTP", challengeSession: (decoy as ChallengeRequiredError).challengeSession };
+    const answer = (session: string) =>
+      api.answerEmailCode({ ...challenge, challengeSession: session, username: temporary, decoy: true }, "12345678");
+    await expect(answer(challenge.challengeSession)).rejects.toBeInstanceOf(CodeMismatchError);
+    await expect(answer("not-a-session-cognito-knows")).rejects.toBeInstanceOf(SignInCodeSpentError);
+    // One made here, when Cognito answered with no session at all: it lasts as long as Cognito's.
+    await expect(answer(`decoy.${Date.now()}.abc`)).rejects.toBeInstanceOf(CodeMismatchError);
+    await expect(answer(`decoy.${Date.now() - 3 * 60_000 - 1}.abc`)).rejects.toBeInstanceOf(SignInCodeSpentError);
   });
 
   it("treats a passwordless user's password sign-in like a wrong password (PASSWORD not offered)", async () => {
