@@ -18,10 +18,14 @@ import {
   ensureDotEnv,
   type LocalHostedDomain,
   localHostedDomain,
+  localIdpIsUp,
+  localIdpTarget,
   readLocalEnv,
   seedLocal,
   startDevCognito,
+  startDevIdp,
 } from "./lib/local-env.ts";
+import type { RunningLocalIdp } from "./lib/local-idp/server.ts";
 import { ROOT } from "./lib/root.ts";
 
 const startedAt = Date.now();
@@ -35,6 +39,7 @@ const target = emulatorTarget(env);
 const childEnv: NodeJS.ProcessEnv = { ...process.env, HOST: process.env.HOST ?? "127.0.0.1" };
 
 let emulator: RunningLocalCognito | undefined;
+let idp: RunningLocalIdp | undefined;
 let domain: LocalHostedDomain | undefined;
 let app: ChildProcess | undefined;
 let stopping = false;
@@ -44,6 +49,7 @@ async function shutdown(code: number) {
   stopping = true;
   app?.kill("SIGTERM");
   await emulator?.stop();
+  await idp?.stop();
   process.exit(code);
 }
 process.on("SIGINT", () => void shutdown(0));
@@ -73,6 +79,14 @@ async function isUp(url: string) {
 
 try {
   if (target) {
+    // The OpenID provider that stands in for Google and ExampleCorp, beside the emulator.
+    const idpTarget = localIdpTarget(env, target);
+    if (await localIdpIsUp(idpTarget.url)) {
+      console.log(`[dev] reusing the local identity provider already running at ${idpTarget.url}`);
+    } else {
+      idp = await startDevIdp(idpTarget, target);
+      console.log(`[dev] local identity provider ready at ${idp.issuer}`);
+    }
     if (await emulatorIsUp(target.url)) {
       console.log(`[dev] reusing the emulator already running at ${target.url}`);
     } else {

@@ -7,9 +7,12 @@ import {
   emulatorIsUp,
   emulatorTarget,
   ensureDotEnv,
+  localIdpIsUp,
+  localIdpTarget,
   readLocalEnv,
   seedLocal,
   startDevCognito,
+  startDevIdp,
 } from "./lib/local-env.ts";
 
 if (ensureDotEnv()) console.log("[emulator] created .env from .env.example");
@@ -26,18 +29,23 @@ if (await emulatorIsUp(target.url)) {
   process.exit(1);
 }
 let emulator;
+let idp: Awaited<ReturnType<typeof startDevIdp>> | undefined;
 try {
+  const idpTarget = localIdpTarget(env, target);
+  if (!(await localIdpIsUp(idpTarget.url))) idp = await startDevIdp(idpTarget, target);
   emulator = await startDevCognito(target);
 } catch (error) {
   console.error(`[emulator] ${(error as Error).message}`);
   process.exit(1);
 }
 console.log(`[emulator] cognito-local ready at ${target.url} (pid ${emulator.pid}, data in cognito-local/.data)`);
+if (idp) console.log(`[emulator] local identity provider (Google, ExampleCorp) ready at ${idp.issuer}`);
 if (!process.argv.includes("--no-seed")) {
   await seedLocal(target.url, env.APP_URL ?? `http://localhost:${env.PORT ?? 3000}`);
 }
 const shutdown = async () => {
   await emulator.stop();
+  await idp?.stop();
   process.exit(0);
 };
 process.on("SIGINT", shutdown);

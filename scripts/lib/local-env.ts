@@ -7,6 +7,8 @@ import fs from "node:fs";
 import path from "node:path";
 import dotenv from "dotenv";
 import { type RunningLocalCognito, startLocalCognito } from "../../cognito-local/gateway/index.ts";
+import { LOCAL_IDP_CLIENTS } from "./local-idp/people.ts";
+import { type RunningLocalIdp, startLocalIdp } from "./local-idp/server.ts";
 import { ROOT } from "./root.ts";
 import { type SeedResult, seed } from "./seed.ts";
 
@@ -22,6 +24,7 @@ export const ENV_LOCAL_FILE = path.join(ROOT, ".env.local");
 export const ENV_EXAMPLE_FILE = path.join(ROOT, ".env.example");
 export const EMULATOR_DATA_DIR = path.join(ROOT, "cognito-local/.data");
 export const DEFAULT_EMULATOR_PORT = 9229;
+export const DEFAULT_LOCAL_IDP_PORT = 9230;
 
 /** Copies `.env.example` to `.env` when there is no `.env`. Returns true when it did. */
 export function ensureDotEnv(): boolean {
@@ -180,6 +183,68 @@ export async function startDevCognito(target: EmulatorTarget): Promise<RunningLo
 export async function emulatorIsUp(url: string): Promise<boolean> {
   try {
     return (await fetch(`${url}/health`)).ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Where the local identity provider runs beside the emulator (stands in for Google and ExampleCorp). */
+export interface LocalIdpTarget {
+  /** Its issuer and base URL, e.g. http://localhost:9230 */
+  url: string;
+  port: number;
+}
+
+/**
+ * The local identity provider's place: the emulator's host name (so the
+ * browser sees one local host), port 9230 unless LOCAL_IDP_PORT says otherwise.
+ */
+export function localIdpTarget(env: Record<string, string>, emulator: EmulatorTarget): LocalIdpTarget {
+  const port = Number(env.LOCAL_IDP_PORT ?? DEFAULT_LOCAL_IDP_PORT);
+  if (!Number.isInteger(port) || port < 1 || port > 65535 || port === emulator.port) {
+    throw new Error(
+      `LOCAL_IDP_PORT: expected a free port number other than the emulator's, got "${env.LOCAL_IDP_PORT}"`,
+    );
+  }
+  const emulatorUrl = new URL(emulator.url);
+  return { url: `${emulatorUrl.protocol}//${emulatorUrl.hostname}:${port}`, port };
+}
+
+/**
+ * Starts the local identity provider for development, its keys and records
+ * beside the emulator's data, its clients answering to the emulator's
+ * `/oauth2/idpresponse`.
+ */
+export async function startDevIdp(target: LocalIdpTarget, emulator: EmulatorTarget): Promise<RunningLocalIdp> {
+  try {
+    return await startLocalIdp({
+      port: target.port,
+      issuer: target.url,
+      dataDir: path.join(EMULATOR_DATA_DIR, ".local-idp"),
+      clients: LOCAL_IDP_CLIENTS.map((c) => ({
+        clientId: c.clientId,
+        clientSecret: c.clientSecret,
+        name: `${c.label} (cognito-local)`,
+        redirectUris: [`${emulator.url}/oauth2/idpresponse`],
+      })),
+      log: (line) => console.log(`[local-idp] ${line}`),
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === "EADDRINUSE") {
+      throw new Error(
+        `port ${target.port} is already in use by something that is not the local identity provider. ` +
+          "Stop it, or set LOCAL_IDP_PORT to another port.",
+      );
+    }
+    throw error;
+  }
+}
+
+/** Whether an OpenID provider already answers at `url` (one left running by another `npm run dev`). */
+export async function localIdpIsUp(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/.well-known/openid-configuration`);
+    return response.ok && ((await response.json()) as { issuer?: string }).issuer === url;
   } catch {
     return false;
   }
