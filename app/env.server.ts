@@ -29,6 +29,30 @@ const httpUrl = (what: string) =>
 
 const REDIS_URL_MESSAGE =
   "expected redis://[user:password@]host:port[/db] or rediss://… (TLS), e.g. redis://localhost:6379";
+/**
+ * A comma-separated list of identity provider names as Cognito spells them
+ * (ProviderName: 1 to 32 characters, no spaces, not starting or ending with
+ * "_"), each once; COGNITO is the pool's own sign-in, not a provider to offer.
+ */
+const identityProviderNames = z.string().transform((value, ctx) => {
+  const names = value
+    .split(",")
+    .map((n) => n.trim())
+    .filter(Boolean);
+  for (const name of names) {
+    if (!/^[^_\s](?:[^\s]{0,30}[^_\s])?$/u.test(name) || name.toUpperCase() === "COGNITO") {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `"${name}" is not an identity provider name: expected names as in the user pool, e.g. Google,ExampleCorp`,
+      });
+    }
+  }
+  if (new Set(names).size !== names.length) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: "each provider once" });
+  }
+  return names;
+});
+
 const redisUrl = z.string().superRefine((value, ctx) => {
   let url: URL;
   try {
@@ -87,6 +111,7 @@ const schema = z
     COGNITO_DOMAIN: optional(httpUrl("the Hosted UI base URL, e.g. https://<prefix>.auth.<region>.amazoncognito.com")),
     COGNITO_ENDPOINT: optional(httpUrl("the Cognito API endpoint of an emulator, e.g. http://localhost:9229")),
     COGNITO_LOGOUT_URL: optional(httpUrl("the Hosted UI logout URL")),
+    COGNITO_IDENTITY_PROVIDERS: optional(identityProviderNames),
     COGNITO_USER_AUTH: optional(z.enum(["0", "1"], { errorMap: () => ({ message: "expected 0 or 1" }) })),
     COGNITO_REFRESH_ROTATION: optional(z.enum(["0", "1"], { errorMap: () => ({ message: "expected 0 or 1" }) })),
     BENCH_ROUTES: optional(z.enum(["0", "1"], { errorMap: () => ({ message: "expected 0 or 1" }) })),
@@ -136,6 +161,13 @@ const schema = z
         path: ["COGNITO_USER_POOL_ID"],
         message:
           "expected an AWS user pool ID such as us-east-1_AbCdEf123 (a local_… ID needs COGNITO_ENDPOINT, the emulator)",
+      });
+    }
+    if (value.COGNITO_IDENTITY_PROVIDERS?.length && !value.COGNITO_DOMAIN) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["COGNITO_IDENTITY_PROVIDERS"],
+        message: "needs COGNITO_DOMAIN: sign-in with a provider goes through the Hosted UI",
       });
     }
     if (value.AUTH_FLOW === "hosted" && !value.COGNITO_DOMAIN) {
@@ -274,6 +306,12 @@ export interface Env {
    * Off: the form signs in with USER_PASSWORD_AUTH only.
    */
   userAuth: boolean;
+  /**
+   * The pool's identity providers the sign-in page offers ("Continue with …"),
+   * by their name in the pool; each must be allowed on the app client
+   * (SupportedIdentityProviders). Empty: none.
+   */
+  identityProviders: string[];
   /** The app client rotates refresh tokens: refresh through GetTokensFromRefreshToken. */
   refreshRotation: boolean;
   /** Most verified sessions kept in this process's cache (0: off). See docs/decisions/010-verified-session-cache.md. */
@@ -327,6 +365,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     },
     redis: v.REDIS_URL ? { url: v.REDIS_URL, keyPrefix: v.REDIS_KEY_PREFIX ?? "remix-cognito:" } : undefined,
     userAuth: v.COGNITO_USER_AUTH === "1",
+    identityProviders: v.COGNITO_IDENTITY_PROVIDERS ?? [],
     refreshRotation: v.COGNITO_REFRESH_ROTATION === "1",
     sessionCacheEntries: v.SESSION_CACHE_ENTRIES,
     cognito: {

@@ -130,6 +130,25 @@ describe("parseEnv", () => {
     expect(JSON.stringify(problems)).not.toContain("hunter2-secret");
   });
 
+  it("reads COGNITO_IDENTITY_PROVIDERS as pool provider names, none by default, and needs a Hosted UI for them", () => {
+    expect(parseEnv(valid).identityProviders).toEqual([]);
+    const env = parseEnv({
+      ...valid,
+      COGNITO_DOMAIN: "https://x.auth.us-east-1.amazoncognito.com",
+      COGNITO_IDENTITY_PROVIDERS: " Google, ExampleCorp ,",
+    });
+    expect(env.identityProviders).toEqual(["Google", "ExampleCorp"]);
+    expect(problemsOf({ ...valid, COGNITO_IDENTITY_PROVIDERS: "Google" })).toEqual([
+      { variable: "COGNITO_IDENTITY_PROVIDERS", message: expect.stringContaining("needs COGNITO_DOMAIN") },
+    ]);
+    const withDomain = { ...valid, COGNITO_DOMAIN: "https://x.auth.us-east-1.amazoncognito.com" };
+    for (const bad of ["Google,Google", "My IdP", "_Google", "COGNITO", "x".repeat(33)]) {
+      expect(problemsOf({ ...withDomain, COGNITO_IDENTITY_PROVIDERS: bad })[0]?.variable, bad).toBe(
+        "COGNITO_IDENTITY_PROVIDERS",
+      );
+    }
+  });
+
   it("names every bad variable at once in its message", () => {
     try {
       parseEnv({ COGNITO_REGION: "x" });
