@@ -83,13 +83,15 @@ export class CognitoApi {
   sweep(): void {
     this.context.stores.challenges.sweep();
     this.context.webAuthn.sweep();
+    this.context.federation.flow.sweep();
   }
 
   /** Entries held by the API's in-memory stores, for tests and diagnostics. */
-  stateSizes(): { challengeSessions: number; passkeyRegistrations: number } {
+  stateSizes(): { challengeSessions: number; passkeyRegistrations: number; providerSignIns: number } {
     return {
       challengeSessions: this.context.stores.challenges.size,
       passkeyRegistrations: this.context.webAuthn.pendingCount,
+      providerSignIns: this.context.federation.flow.size,
     };
   }
 }

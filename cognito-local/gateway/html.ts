@@ -54,6 +54,10 @@ input { width: 100%; padding: 0.6rem 0.75rem; font: inherit; border: 1px solid #
 input:focus-visible, button:focus-visible, a:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 button { width: 100%; padding: 0.65rem; font: inherit; font-weight: 600; border: 0; border-radius: 8px; background: var(--accent); color: #fff; cursor: pointer; }
 button.secondary { background: transparent; color: var(--accent); border: 1px solid var(--accent); margin-top: 0.75rem; }
+.providers { list-style: none; margin: 0 0 1rem; padding: 0; display: grid; gap: 0.5rem; }
+a.button { display: block; text-align: center; padding: 0.6rem; border-radius: 8px; font-weight: 600; text-decoration: none; }
+a.button.secondary { border: 1px solid var(--accent); }
+.divider { text-align: center; color: var(--muted); margin: 0 0 1rem; }
 .error { border-left: 4px solid var(--error); background: #fef2f2; color: var(--error); padding: 0.6rem 0.75rem; margin-bottom: 1rem; border-radius: 4px; }
 .notice { border-left: 4px solid var(--accent); background: #eff6ff; padding: 0.6rem 0.75rem; margin-bottom: 1rem; border-radius: 4px; }
 nav { margin-top: 1.25rem; display: flex; flex-wrap: wrap; gap: 0.5rem 1.25rem; }

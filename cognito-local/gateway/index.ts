@@ -58,6 +58,12 @@ export interface GatewayOptions {
   allowedOrigins?: readonly string[];
   /** Caps on the in-memory state; see GatewayLimits. */
   limits?: Partial<GatewayLimits>;
+  /**
+   * The OpenID issuer that plays Google: the pool's `Google` identity
+   * providers sign in there (the local identity provider in `npm run dev` and
+   * the tests). Unset: a Google sign-in shows a page saying how to set it.
+   */
+  googleIssuer?: string;
   /** The clock of the Hosted UI's expiring state (tests move it). Default Date.now. */
   now?: () => number;
 }
@@ -151,6 +157,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     stateDir: options.stateDir,
     fixedCode: options.fixedCode,
     challengeTtlMs: options.challengeTtlMs,
+    googleIssuer: options.googleIssuer,
+    // Provider sign-ins under way are Hosted UI pages waiting too.
+    federationLimit: limits.flows,
+    now,
   });
   const hosted = new HostedUi({
     upstream,
@@ -268,6 +278,10 @@ export interface LocalCognitoOptions {
   allowedOrigins?: readonly string[];
   /** See GatewayOptions.limits. */
   limits?: Partial<GatewayLimits>;
+  /** See GatewayOptions.googleIssuer. */
+  googleIssuer?: string;
+  /** See GatewayOptions.now. */
+  now?: () => number;
 }
 
 export interface RunningLocalCognito {
@@ -305,6 +319,8 @@ export async function startLocalCognito(options: LocalCognitoOptions): Promise<R
     fixedCode: options.env?.CODE ?? process.env.CODE,
     allowedOrigins: options.allowedOrigins,
     limits: options.limits,
+    googleIssuer: options.googleIssuer,
+    now: options.now,
   });
   let emulator;
   try {

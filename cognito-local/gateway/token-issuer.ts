@@ -6,6 +6,7 @@
  * the gateway keeps.
  */
 import type { AuthenticationResultType } from "@aws-sdk/client-cognito-identity-provider";
+import type { Identity } from "./federation/identities.ts";
 import type { RefreshTokens } from "./refresh-tokens.ts";
 import { type MintOptions, TokenMinter } from "./token-minter.ts";
 import type { TokenRegistry } from "./token-registry.ts";
@@ -21,6 +22,11 @@ export class TokenIssuer {
       refreshTokens: RefreshTokens;
       /** The gateway's public base URL: the issuer domain of every token. */
       publicUrl: string;
+      /**
+       * How a user appears in its tokens: its name (a federated user's is
+       * `<Provider>_<sub>`, not cognito-local's) and its outside identities.
+       */
+      presentation?: (poolId: string, username: string) => { username: string; identities: Identity[] };
     },
   ) {
     this.minter = new TokenMinter(o.publicUrl);
@@ -53,9 +59,15 @@ export class TokenIssuer {
   /** New tokens for the user, in cognito-local's layout (the caller records them). */
   async mint(client: AppClient, user: User, options: MintOptions) {
     const groups = await this.o.up.groups(client.UserPoolId, user.Username);
+    const shown = this.o.presentation?.(client.UserPoolId, user.Username);
     return this.minter.mint(
       client,
-      { username: user.Username, attributes: user.UserAttributes ?? [], groups },
+      {
+        username: shown?.username ?? user.Username,
+        attributes: user.UserAttributes ?? [],
+        groups,
+        identities: shown?.identities ?? [],
+      },
       options,
     );
   }

@@ -17,6 +17,7 @@
 import { createPrivateKey, type KeyObject, randomUUID, sign } from "node:crypto";
 import { createRequire } from "node:module";
 import type { AttributeType, AuthenticationResultType } from "@aws-sdk/client-cognito-identity-provider";
+import { type Identity, identitiesClaim } from "./federation/identities.ts";
 import type { AppClient } from "./upstream.ts";
 
 const KEY_ID = "CognitoLocal";
@@ -37,6 +38,8 @@ export interface TokenSubject {
   username: string;
   attributes: AttributeType[];
   groups: string[];
+  /** Outside identities (federated or linked), for the ID token's `identities` claim (AWS's). */
+  identities?: Identity[];
 }
 
 export interface MintOptions {
@@ -92,6 +95,7 @@ export class TokenMinter {
       sub,
       token_use: "id",
       ...customAttributes(subject.attributes),
+      ...(subject.identities?.length ? { identities: identitiesClaim(subject.identities) } : {}),
       ...groups,
       exp: now + lifetime(client.IdTokenValidity, client.TokenValidityUnits?.IdToken ?? "hours", 24 * 3600),
       aud: client.ClientId,

@@ -17,6 +17,12 @@ export interface PrivateEmulatorOptions {
   env?: Record<string, string>;
   /** Keep what cognito-local and the gateway log in `logs` (for tests that read codes from it). */
   keepLog?: boolean;
+  /** The port (default: a free one), for a test that must name the emulator's URL before it starts. */
+  port?: number;
+  /** The OpenID issuer that plays Google (a local identity provider). */
+  googleIssuer?: string;
+  /** The gateway's clock (tests move it). */
+  now?: () => number;
 }
 
 export interface PrivateEmulator {
@@ -39,14 +45,21 @@ export interface PrivateEmulator {
 
 export async function startPrivateEmulator(options: PrivateEmulatorOptions = {}): Promise<PrivateEmulator> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "remix-cognito-emulator-"));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const logs: string[] = [];
   const onLog = options.keepLog ? (line: string) => void logs.push(line.replace(/\x1b\[[0-9;]*m/g, "")) : undefined;
   let running: RunningLocalCognito | undefined;
   let upstreamUrl = "";
   const start = async () => {
     if (running) return;
-    running = await startLocalCognito({ dataDir, port, env: options.env, onLog });
+    running = await startLocalCognito({
+      dataDir,
+      port,
+      env: options.env,
+      onLog,
+      googleIssuer: options.googleIssuer,
+      now: options.now,
+    });
     upstreamUrl = running.upstreamUrl;
   };
   const stop = async () => {
@@ -84,6 +97,8 @@ export async function startPrivateEmulator(options: PrivateEmulatorOptions = {})
 export interface SeededEmulatorOptions extends PrivateEmulatorOptions {
   /** The app URLs the seeded clients accept (callback and sign-out). Default: the seed's. */
   appUrls?: string[];
+  /** The local identity provider's issuer: the seed then creates the pool's Google and ExampleCorp. */
+  identityProviderIssuer?: string;
 }
 
 export interface SeededEmulator extends PrivateEmulator {
@@ -99,7 +114,8 @@ export async function startSeededEmulator(options: SeededEmulatorOptions = {}): 
   // The seed enrols a TOTP user and keeps its secret in a file: keep ours away from the
   // developer's (the default is in the repository root).
   const totpSecretsFile = path.join(emulator.dataDir, "totp-secrets.json");
-  const reseed = (appUrls?: string[]) => seed({ endpoint: emulator.url, appUrls, totpSecretsFile });
+  const reseed = (appUrls?: string[]) =>
+    seed({ endpoint: emulator.url, appUrls, totpSecretsFile, identityProviderIssuer: options.identityProviderIssuer });
   try {
     const seeded = await reseed(options.appUrls);
     return Object.assign(emulator, { seeded, totpSecretsFile, reseed });

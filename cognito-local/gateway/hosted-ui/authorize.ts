@@ -11,6 +11,7 @@ import { toAwsError } from "../errors.ts";
 import { redirect } from "../http.ts";
 import { hostedSessionTokens } from "../operations/sign-in.ts";
 import type { HostedUiContext } from "./context.ts";
+import { beginProviderSignIn } from "./federation.ts";
 import { rejectRequest } from "./flows.ts";
 import { currentSession } from "./session.ts";
 import { issueCode } from "./steps.ts";
@@ -24,6 +25,10 @@ export async function authorize(
   const validation = await validateAuthorizeRequest(ctx.upstream, params);
   if (!validation.ok) return rejectRequest(res, validation);
   const { request } = validation;
+
+  // identity_provider= / idp_identifier=: straight to that provider, like AWS.
+  const wanted = ctx.api.context.federation.flow.requestedProvider(params);
+  if (wanted) return beginProviderSignIn(ctx, req, res, request, wanted, params.get("prompt") ?? undefined);
 
   // Signed in already (and not asked to sign in again): no form, like AWS.
   const current = currentSession(ctx, req);

@@ -32,6 +32,10 @@ export interface Flow {
   passwordHint: string;
   /** The pool allows email sign-in codes: the sign-in page offers them. */
   emailCodes: boolean;
+  /** Identity providers the client allows (and the pool has): a "Continue with …" button each. */
+  providers: string[];
+  /** The client allows the pool's own sign-in (COGNITO, or no list at all): the form is shown. */
+  cognitoSignIn: boolean;
   username?: string;
   /** Kept to sign in after a sign-up confirmation, and for the token request after a challenge. */
   password?: string;
@@ -71,9 +75,26 @@ async function newFlow(ctx: HostedUiContext, request: AuthorizeRequest, step: St
     emailCodes:
       allowedFirstFactors(pool).includes("EMAIL_OTP") &&
       ctx.api.context.stores.settings.tier(request.client.UserPoolId) !== "LITE",
+    ...allowedSignIns(ctx, request),
   };
   ctx.flows.set(flow.id, flow);
   return flow;
+}
+
+/**
+ * What the client lets people sign in with. A client with no
+ * SupportedIdentityProviders at all keeps the form (AWS would offer nothing;
+ * the emulator's older clients were made without the list).
+ */
+function allowedSignIns(ctx: HostedUiContext, request: AuthorizeRequest) {
+  const supported = request.client.SupportedIdentityProviders;
+  const providers = ctx.api.context.federation.providers;
+  return {
+    providers: (supported ?? []).filter(
+      (name) => name !== "COGNITO" && providers.get(request.client.UserPoolId, name) !== undefined,
+    ),
+    cognitoSignIn: supported === undefined || supported.includes("COGNITO"),
+  };
 }
 
 /**

@@ -17,6 +17,7 @@ import { sendHtml } from "../http.ts";
 import { authorize } from "./authorize.ts";
 import type { HostedUiContext, HostedUiOptions, Pages } from "./context.ts";
 import { emailCodePage } from "./email-code.ts";
+import { idpResponse } from "./federation.ts";
 import { FLOW_MS, type Flow, openPage, readFlowForm } from "./flows.ts";
 import { confirmForgotPasswordPage, forgotPasswordPage } from "./forgot-password.ts";
 import { logout } from "./logout.ts";
@@ -48,6 +49,7 @@ const submitted: Route = async (ctx, req, res, url) => {
 
 const ROUTES: Record<string, Route> = {
   "GET /oauth2/authorize": (ctx, req, res, url) => authorize(ctx, req, res, url.searchParams),
+  "GET /oauth2/idpresponse": idpResponse,
   "GET /login": (ctx, _req, res, url) => openPage(ctx, res, url.searchParams, "login"),
   "GET /signup": (ctx, _req, res, url) => openPage(ctx, res, url.searchParams, "signup"),
   "GET /forgotPassword": (ctx, _req, res, url) => openPage(ctx, res, url.searchParams, "forgot"),

@@ -1,7 +1,9 @@
 /**
  * The sign-in page (`/login`): username and password, and "Email me a code"
- * where the pool allows email sign-in codes, as managed login offers it.
- * (Buttons for federated identity providers belong on this page too.)
+ * where the pool allows email sign-in codes, as managed login offers it, and
+ * a "Continue with …" button for each identity provider the client allows
+ * (each one `/oauth2/authorize` with `identity_provider=`). A client that
+ * does not allow the pool's own sign-in gets the buttons only.
  */
 import type { ServerResponse } from "node:http";
 import { describedBy, type FormMessages, flowField, html, layout, messages } from "../html.ts";
@@ -11,6 +13,7 @@ import { type Flow, links } from "./flows.ts";
 import { signIn } from "./steps.ts";
 
 async function submit(ctx: HostedUiContext, res: ServerResponse, flow: Flow, form: URLSearchParams) {
+  if (!flow.cognitoSignIn) return ctx.show(res, flow, { error: "This app does not allow signing in with a password." });
   const username = (form.get("username") ?? "").trim();
   const password = form.get("password") ?? "";
   flow.username = username;
@@ -19,11 +22,23 @@ async function submit(ctx: HostedUiContext, res: ServerResponse, flow: Flow, for
   await signIn(ctx, res, flow, username, password);
 }
 
+/** One link per allowed identity provider: the same authorization request, sent straight to it. */
+function providerButtons(flow: Flow) {
+  if (flow.providers.length === 0) return html``;
+  return html`<ul class="providers" aria-label="Sign in with another account">
+${flow.providers.map(
+  (name) =>
+    html`<li><a class="button secondary" href="/oauth2/authorize?${flow.request.query}&amp;identity_provider=${encodeURIComponent(name)}">Continue with ${name}</a></li>`,
+)}
+</ul>${flow.cognitoSignIn ? html`<p class="divider"><span>or</span></p>` : ""}`;
+}
+
 function render(flow: Flow, m: FormMessages): string {
   const { signUpHref, forgotPasswordHref } = links(flow);
+  if (!flow.cognitoSignIn) return layout("Sign in", html`${messages(m)}${providerButtons(flow)}`);
   return layout(
     "Sign in",
-    html`${messages(m)}
+    html`${messages(m)}${providerButtons(flow)}
 <form method="post" action="/login">
 ${flowField(flow.id)}
 <div class="field">

@@ -4,11 +4,13 @@
  * cognito-local drops, kept in the gateway's PoolSettings.
  */
 import type { RefreshTokenRotationType, UserPoolClientType } from "@aws-sdk/client-cognito-identity-provider";
-import { validationError } from "../errors.ts";
+import { AwsError, validationError } from "../errors.ts";
 import type { PoolSettings } from "../pool-settings.ts";
+import type { OperationContext } from "./context.ts";
 import type { Handler, OperationTable } from "./operation.ts";
 
 const createUserPoolClient: Handler<"CreateUserPoolClient"> = async (input, ctx) => {
+  checkSupportedProviders(ctx, input.UserPoolId, input.SupportedIdentityProviders);
   const rotation = parseRotation(input.RefreshTokenRotation);
   const { RefreshTokenRotation: _, ...forward } = input;
   const result = await ctx.up.call("CreateUserPoolClient", forward);
@@ -16,6 +18,7 @@ const createUserPoolClient: Handler<"CreateUserPoolClient"> = async (input, ctx)
 };
 
 const updateUserPoolClient: Handler<"UpdateUserPoolClient"> = async (input, ctx) => {
+  checkSupportedProviders(ctx, input.UserPoolId, input.SupportedIdentityProviders);
   const rotation = parseRotation(input.RefreshTokenRotation);
   const { RefreshTokenRotation: _, ...forward } = input;
   const result = await ctx.up.call("UpdateUserPoolClient", forward);
@@ -45,6 +48,17 @@ const describeUserPoolClient: Handler<"DescribeUserPoolClient"> = async (input, 
     ? { ...result, UserPoolClient: withClientSettings(ctx.stores.settings, result.UserPoolClient) }
     : result;
 };
+
+/** AWS allows a client only the pool's own sign-in (COGNITO) and providers the pool has. */
+function checkSupportedProviders(ctx: OperationContext, poolId: unknown, names: string[] | undefined): void {
+  for (const name of names ?? []) {
+    if (name === "COGNITO" || (typeof poolId === "string" && ctx.federation.providers.get(poolId, name))) continue;
+    throw new AwsError(
+      "InvalidParameterException",
+      `The provider ${name} does not exist for User Pool ${String(poolId)}`,
+    );
+  }
+}
 
 function withClientSettings(settings: PoolSettings, client: UserPoolClientType): UserPoolClientType {
   const rotation = settings.storedRotation(client.ClientId ?? "");

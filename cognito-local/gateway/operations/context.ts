@@ -4,6 +4,8 @@
  * their own. Made once per gateway.
  */
 import { AccessTokens } from "../access-tokens.ts";
+import { Federation } from "../federation/flow.ts";
+import { FederatedUsers, IdentityProviders } from "../federation/stores.ts";
 import { claim } from "../jwt.ts";
 import { Passkeys } from "../passkeys.ts";
 import { PasswordlessUsers } from "../passwordless-users.ts";
@@ -46,7 +48,20 @@ export interface OperationContext {
   userAuth: UserAuth;
   /** Passkey registration and the WEB_AUTHN challenge. */
   webAuthn: WebAuthn;
+  /** Identity providers, the users they sign in as, and sign-ins through them. */
+  federation: FederationContext;
   log: (line: string) => void;
+}
+
+export interface FederationContext {
+  /** Each pool's identity providers (durable). */
+  providers: IdentityProviders;
+  /** Users made by provider sign-ins, and identities linked to users (durable). */
+  users: FederatedUsers;
+  /** Sign-ins through a provider under way, and how they are checked. */
+  flow: Federation;
+  /** The issuer standing in for Google; unset: Google sign-ins are not emulated. */
+  googleIssuer?: string;
 }
 
 export interface ContextOptions {
@@ -67,6 +82,12 @@ export interface ContextOptions {
   challengeTtlMs?: number;
   /** Most challenge sessions (and passkey registrations) held at once; then new ones are refused. */
   challengeSessionLimit: number;
+  /** The issuer standing in for Google (the local identity provider). */
+  googleIssuer?: string;
+  /** Most provider sign-ins under way at once. */
+  federationLimit: number;
+  /** The clock of provider sign-ins (tests move it). */
+  now?: () => number;
 }
 
 export function createContext(options: ContextOptions): OperationContext {
@@ -80,11 +101,33 @@ export function createContext(options: ContextOptions): OperationContext {
     challenges: new ChallengeSessions(options.challengeSessionLimit, options.challengeTtlMs ?? CHALLENGE_SESSION_MS),
     registry: options.registry,
   };
+  const providers = new IdentityProviders(options.stateDir);
+  const federatedUsers = new FederatedUsers(options.stateDir);
+  const federation: FederationContext = {
+    providers,
+    users: federatedUsers,
+    googleIssuer: options.googleIssuer,
+    flow: new Federation({
+      up,
+      providers,
+      users: federatedUsers,
+      publicUrl: options.publicUrl,
+      googleIssuer: options.googleIssuer,
+      capacity: options.federationLimit,
+      now: options.now,
+      log,
+    }),
+  };
   const issuer = new TokenIssuer({
     up,
     registry: stores.registry,
     refreshTokens: stores.refreshTokens,
     publicUrl: options.publicUrl,
+    // A federated user's tokens carry its AWS name and identities (and a linked user's, its identities).
+    presentation: (poolId, username) => {
+      const federated = federatedUsers.byUpstream(poolId, username);
+      return { username: federated?.username ?? username, identities: federatedUsers.identitiesOf(poolId, username) };
+    },
   });
   const accessTokens = new AccessTokens({ up, registry: stores.registry, publicUrl: options.publicUrl, log });
   const webAuthn = new WebAuthn({
@@ -122,6 +165,6 @@ export function createContext(options: ContextOptions): OperationContext {
     preventsUserExistenceErrors,
   });
   // (userAuth's password sign-in runs through this context, once made)
-  const ctx: OperationContext = { up, stores, issuer, accessTokens, userAuth, webAuthn, log };
+  const ctx: OperationContext = { up, stores, issuer, accessTokens, userAuth, webAuthn, federation, log };
   return ctx;
 }

@@ -8,6 +8,8 @@
  * PASS_THROUGH — out) and its entry in that family's table.
  */
 import { clientOperations } from "./clients.ts";
+import { federatedUserOperations } from "./federated-users.ts";
+import { identityProviderOperations } from "./identity-providers.ts";
 import type { Handler, Operation, OperationTable } from "./operation.ts";
 import { passkeyOperations } from "./passkeys.ts";
 import { passwordOperations } from "./passwords.ts";
@@ -26,6 +28,8 @@ export const OPERATIONS: OperationTable = {
   ...passkeyOperations,
   ...userPoolOperations,
   ...clientOperations,
+  ...identityProviderOperations,
+  ...federatedUserOperations,
 };
 
 /** Whether the gateway has a handler for this operation (an `X-Amz-Target` name, not yet known to be one). */

@@ -4,16 +4,22 @@
  * and `AdminSetUserPassword`, each with the pool's password policy. A user
  * who signed up without a password has one from then on.
  */
-import { type AwsError, codeMismatch, incorrectCredentials, userNotFoundForClient } from "../errors.ts";
+import { AwsError, codeMismatch, incorrectCredentials, userNotFoundForClient } from "../errors.ts";
 import { assertPasswordConforms } from "../password-policy.ts";
 import { checkSecretHash, preventsUserExistenceErrors } from "./app-client.ts";
 import { fakeDelivery, masked } from "./delivery.ts";
+import { upstreamName } from "./federated-users.ts";
 import { forward } from "./forward.ts";
 import { type Handler, type OperationTable, PASS_THROUGH } from "./operation.ts";
 
 const forgotPassword: Handler<"ForgotPassword"> = async (input, ctx) => {
   const client = await ctx.up.client(input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash, "other");
+  const user = await ctx.up.user(client.UserPoolId, upstreamName(ctx, client.UserPoolId, input.Username));
+  if (user && ctx.federation.users.byUpstream(client.UserPoolId, user.Username)) {
+    // AWS, for a user who signs in through an identity provider.
+    throw new AwsError("NotAuthorizedException", "User password cannot be reset in the current state.");
+  }
   try {
     const result = await ctx.up.call("ForgotPassword", input);
     return { ...result, CodeDeliveryDetails: masked(result.CodeDeliveryDetails) };
@@ -41,7 +47,9 @@ const confirmForgotPassword: Handler<"ConfirmForgotPassword"> = async (input, ct
 };
 
 const changePassword: Handler<"ChangePassword"> = async (input, ctx) => {
-  const { poolId } = await ctx.accessTokens.verify(input.AccessToken);
+  const { poolId, username } = await ctx.accessTokens.verify(input.AccessToken);
+  // A federated user has no password here to change (its access token names it Google_…).
+  if (ctx.federation.users.byUsername(poolId, username)) throw incorrectCredentials();
   const pool = await ctx.up.pool(poolId);
   assertPasswordConforms(input.ProposedPassword, pool.Policies?.PasswordPolicy);
   // cognito-local: InvalidPasswordException for a wrong previous password.

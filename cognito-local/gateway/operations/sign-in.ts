@@ -81,6 +81,13 @@ export async function passwordSignIn(
 
   const user = await ctx.up.user(client.UserPoolId, username);
   if (!user) throw unknownUser(client);
+  // AWS: "You can't sign in federated users with API operations like InitiateAuth."
+  if (ctx.federation.users.byUpstream(client.UserPoolId, user.Username)) {
+    if (result.AuthenticationResult?.RefreshToken) {
+      await ctx.up.revoke(client.ClientId, result.AuthenticationResult.RefreshToken);
+    }
+    throw incorrectCredentials();
+  }
   if (result.ChallengeName === "NEW_PASSWORD_REQUIRED") {
     // cognito-local asks for a new password without checking the temporary one.
     await checkPassword(ctx, client, user, password);

@@ -14,9 +14,12 @@ import {
   InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { expect } from "vitest";
+import { freePort } from "../../../cognito-local/free-port.ts";
 import { CookieJar, hiddenFields } from "../../../scripts/lib/http.ts";
+import { LOCAL_IDP_CLIENTS } from "../../../scripts/lib/local-idp/people.ts";
 import { startSeededEmulator } from "../../support/emulator.ts";
 import { suiteFixture } from "../../support/fixtures.ts";
+import { startTestIdp, type TestIdp } from "../../support/local-idp.ts";
 import { addUser, type Pool } from "../../support/users.ts";
 
 export { secretHash } from "~/cognito/secret-hash.server";
@@ -37,13 +40,46 @@ export interface Stack {
   sdk: CognitoIdentityProviderClient;
   /** Seeds again (idempotent), registering more app URLs on the clients. */
   reseed(appUrls: string[]): Promise<void>;
+  /** With `federation`: the local identity provider the pool's Google and ExampleCorp sign in at. */
+  idp?: TestIdp;
   stop(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+export interface StackOptions {
+  /**
+   * Start a local identity provider too, as `npm run dev` does: the emulator's
+   * Google is it, and the seed creates the pool's Google and ExampleCorp.
+   */
+  federation?: boolean;
+  /** The gateway's clock (tests move it). */
+  now?: () => number;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const port = await freePort();
+  const idp = options.federation
+    ? await startTestIdp({
+        clients: LOCAL_IDP_CLIENTS.map((c) => ({
+          clientId: c.clientId,
+          clientSecret: c.clientSecret,
+          name: `${c.label} (cognito-local)`,
+          redirectUris: [`http://127.0.0.1:${port}/oauth2/idpresponse`],
+        })),
+      })
+    : undefined;
   // No fixed CODE: every confirmation code is different, and tests read the
   // one they need from cognito-local's log, like a developer would.
-  const emulator = await startSeededEmulator({ appUrls: [APP], keepLog: true });
+  const emulator = await startSeededEmulator({
+    appUrls: [APP],
+    keepLog: true,
+    port,
+    googleIssuer: idp?.issuer,
+    identityProviderIssuer: idp?.issuer,
+    now: options.now,
+  }).catch(async (error) => {
+    await idp?.dispose();
+    throw error;
+  });
   return {
     url: emulator.url,
     upstreamUrl: emulator.upstreamUrl,
@@ -53,7 +89,11 @@ export async function startStack(): Promise<Stack> {
     logs: emulator.logs,
     sdk: sdk(emulator.url),
     reseed: async (appUrls) => void (await emulator.reseed(appUrls)),
-    stop: () => emulator.dispose(),
+    idp,
+    stop: async () => {
+      await emulator.dispose();
+      await idp?.dispose();
+    },
   };
 }
 
