@@ -92,7 +92,7 @@ try {
     } else {
       // cognito-local behind the parity gateway (cognito-local/gateway): the
       // app and the browser only ever talk to the gateway.
-      emulator = await startDevCognito(target);
+      emulator = await startDevCognito(target, idpTarget.url);
       console.log(`[dev] cognito-local ready at ${target.url} (pid ${emulator.pid})`);
     }
     // A COGNITO_LOCAL_PORT override moves the endpoint (and a local Hosted UI) with it.
@@ -100,7 +100,7 @@ try {
     // The emulator always has a Hosted UI: offer it unless .env names another.
     domain = localHostedDomain(env, target);
     childEnv.COGNITO_DOMAIN = domain.url;
-    await seedLocal(target.url, appUrl);
+    await seedLocal(target.url, appUrl, idpTarget.url);
   } else {
     console.log("[dev] COGNITO_ENDPOINT is not set: using the real Cognito user pool from .env (no emulator)");
   }

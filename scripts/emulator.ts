@@ -30,10 +30,10 @@ if (await emulatorIsUp(target.url)) {
 }
 let emulator;
 let idp: Awaited<ReturnType<typeof startDevIdp>> | undefined;
+const idpTarget = localIdpTarget(env, target);
 try {
-  const idpTarget = localIdpTarget(env, target);
   if (!(await localIdpIsUp(idpTarget.url))) idp = await startDevIdp(idpTarget, target);
-  emulator = await startDevCognito(target);
+  emulator = await startDevCognito(target, idpTarget.url);
 } catch (error) {
   console.error(`[emulator] ${(error as Error).message}`);
   process.exit(1);
@@ -41,7 +41,7 @@ try {
 console.log(`[emulator] cognito-local ready at ${target.url} (pid ${emulator.pid}, data in cognito-local/.data)`);
 if (idp) console.log(`[emulator] local identity provider (Google, ExampleCorp) ready at ${idp.issuer}`);
 if (!process.argv.includes("--no-seed")) {
-  await seedLocal(target.url, env.APP_URL ?? `http://localhost:${env.PORT ?? 3000}`);
+  await seedLocal(target.url, env.APP_URL ?? `http://localhost:${env.PORT ?? 3000}`, idpTarget.url);
 }
 const shutdown = async () => {
   await emulator.stop();

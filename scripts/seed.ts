@@ -2,7 +2,7 @@
  * `npm run seed`: creates (or finds) the local user pool, app clients, groups
  * and demo users in the running emulator, and writes the IDs to `.env.local`.
  */
-import { emulatorTarget, ensureDotEnv, readLocalEnv, seedLocal } from "./lib/local-env.ts";
+import { emulatorTarget, ensureDotEnv, localIdpTarget, readLocalEnv, seedLocal } from "./lib/local-env.ts";
 
 async function main() {
   if (ensureDotEnv()) console.log("[seed] created .env from .env.example");
@@ -13,7 +13,7 @@ async function main() {
     process.exit(1);
   }
   try {
-    await seedLocal(target.url, env.APP_URL ?? `http://localhost:${env.PORT ?? 3000}`);
+    await seedLocal(target.url, env.APP_URL ?? `http://localhost:${env.PORT ?? 3000}`, localIdpTarget(env, target).url);
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
     if (cause?.code === "ECONNREFUSED" || (error as Error).name === "TypeError") {

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import dotenv from "dotenv";
 import { type RunningLocalCognito, startLocalCognito } from "../../cognito-local/gateway/index.ts";
-import { LOCAL_IDP_CLIENTS } from "./local-idp/people.ts";
+import { LOCAL_IDENTITY_PROVIDERS, LOCAL_IDP_CLIENTS } from "./local-idp/people.ts";
 import { type RunningLocalIdp, startLocalIdp } from "./local-idp/server.ts";
 import { ROOT } from "./root.ts";
 import { type SeedResult, seed } from "./seed.ts";
@@ -92,6 +92,9 @@ export function envLocalContents(result: SeedResult, emulatorUrl: string): strin
     "# .env files copied from older versions of .env.example do), so AUTH_FLOW=auto",
     "# offers it. For the app's own form only, set AUTH_FLOW=custom in .env.",
     `COGNITO_DOMAIN=${emulatorUrl}`,
+    "# The seeded identity providers (the local identity provider standing in for",
+    "# Google and ExampleCorp), for an .env from before they existed.",
+    `COGNITO_IDENTITY_PROVIDERS=${LOCAL_IDENTITY_PROVIDERS.join(",")}`,
     "# To try the confidential client (with a secret), copy these two into .env as",
     "# COGNITO_CLIENT_ID and COGNITO_CLIENT_SECRET. The app does not read these names.",
     `COGNITO_CONFIDENTIAL_CLIENT_SECRET=${result.clients["web-confidential"].clientSecret}`,
@@ -145,9 +148,17 @@ export function localHostedDomain(env: Record<string, string>, target: EmulatorT
   return { url: sameHost ? target.url : set, source: "env" };
 }
 
-/** Seeds the emulator for the app at `appUrl` and records the IDs in `.env.local`. */
-export async function seedLocal(emulatorUrl: string, appUrl: string, log = console.log) {
-  const result = await seed({ endpoint: emulatorUrl, appUrls: [appUrl], log: (l) => log(`[seed] ${l}`) });
+/**
+ * Seeds the emulator for the app at `appUrl` (with the identity providers of
+ * the local identity provider at `idpUrl`) and records the IDs in `.env.local`.
+ */
+export async function seedLocal(emulatorUrl: string, appUrl: string, idpUrl: string, log = console.log) {
+  const result = await seed({
+    endpoint: emulatorUrl,
+    appUrls: [appUrl],
+    identityProviderIssuer: idpUrl,
+    log: (l) => log(`[seed] ${l}`),
+  });
   const overridden = writeEnvLocal(result, emulatorUrl);
   log(`[seed] ${result.created.length} created, ${result.found.length} found; IDs written to .env.local`);
   for (const key of overridden) {
@@ -156,13 +167,18 @@ export async function seedLocal(emulatorUrl: string, appUrl: string, log = conso
   return result;
 }
 
-/** Starts cognito-local behind its gateway for local development, with a plain message if the port is taken. */
-export async function startDevCognito(target: EmulatorTarget): Promise<RunningLocalCognito> {
+/**
+ * Starts cognito-local behind its gateway for local development, its Google
+ * being the local identity provider at `idpUrl`, with a plain message if the
+ * port is taken.
+ */
+export async function startDevCognito(target: EmulatorTarget, idpUrl: string): Promise<RunningLocalCognito> {
   try {
     return await startLocalCognito({
       dataDir: EMULATOR_DATA_DIR,
       port: target.port,
       publicUrl: target.url,
+      googleIssuer: idpUrl,
       allowedOrigins: target.allowedOrigins,
       // Confirmation codes and temporary passwords show up here: prefix
       // every line so they are easy to spot among the app's output.

@@ -20,9 +20,11 @@ import {
   AssociateSoftwareTokenCommand,
   CognitoIdentityProviderClient,
   CreateGroupCommand,
+  CreateIdentityProviderCommand,
   CreateUserPoolClientCommand,
   type CreateUserPoolClientCommandInput,
   CreateUserPoolCommand,
+  DescribeIdentityProviderCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
   type ExplicitAuthFlowsType,
@@ -36,6 +38,7 @@ import {
   SetUserMFAPreferenceCommand,
   SetUserPoolMfaConfigCommand,
   SignUpCommand,
+  UpdateIdentityProviderCommand,
   UpdateUserPoolClientCommand,
   UpdateUserPoolCommand,
   type UserPoolClientType,
@@ -49,6 +52,7 @@ import {
   SEED_USERS,
   type SeedUser,
 } from "../../app/dev/demo-accounts.server.ts";
+import { LOCAL_IDP_CLIENTS, type LocalIdpClient } from "./local-idp/people.ts";
 import { ROOT } from "./root.ts";
 
 export const POOL_NAME = "remix-cognito-local";
@@ -113,6 +117,12 @@ export interface SeedOptions {
   appUrls?: string[];
   /** Where TOTP secrets of enrolled seed users are kept (git-ignored). */
   totpSecretsFile?: string;
+  /**
+   * The local identity provider's issuer: the seed then creates the pool's
+   * `Google` and `ExampleCorp` providers (the emulator's Google is the
+   * stand-in it was started with) and allows them on the `web` client.
+   */
+  identityProviderIssuer?: string;
   log?: (line: string) => void;
 }
 
@@ -185,14 +195,23 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
   const logoutURLs = appUrls.map((u) => `${u}/`);
   const existingClients = await client.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }));
 
-  const ensureClient = async (name: string, generateSecret: boolean): Promise<UserPoolClientType> => {
+  // --- identity providers (before the clients that allow them)
+  const providers = options.identityProviderIssuer
+    ? await ensureIdentityProviders(client, userPoolId, options.identityProviderIssuer, note)
+    : [];
+
+  const ensureClient = async (
+    name: string,
+    generateSecret: boolean,
+    identityProviders: string[] = [],
+  ): Promise<UserPoolClientType> => {
     const summary = existingClients.UserPoolClients?.find((c) => c.ClientName === name);
     const settings = {
       ExplicitAuthFlows: SEED_AUTH_FLOWS,
       AllowedOAuthFlows: ["code"],
       AllowedOAuthFlowsUserPoolClient: true,
       AllowedOAuthScopes: ["openid", "email", "profile"],
-      SupportedIdentityProviders: ["COGNITO"],
+      SupportedIdentityProviders: ["COGNITO", ...identityProviders],
       EnableTokenRevocation: true,
       PreventUserExistenceErrors: "ENABLED",
       AccessTokenValidity: 60,
@@ -208,7 +227,13 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
       const missingCallbacks = callbackURLs.filter((u) => !current.CallbackURLs?.includes(u));
       const missingLogouts = logoutURLs.filter((u) => !current.LogoutURLs?.includes(u));
       const missingFlows = SEED_AUTH_FLOWS.filter((f) => !current.ExplicitAuthFlows?.includes(f));
-      if (missingCallbacks.length > 0 || missingLogouts.length > 0 || missingFlows.length > 0) {
+      const missingProviders = identityProviders.filter((p) => !current.SupportedIdentityProviders?.includes(p));
+      if (
+        missingCallbacks.length > 0 ||
+        missingLogouts.length > 0 ||
+        missingFlows.length > 0 ||
+        missingProviders.length > 0
+      ) {
         // A new app URL or auth flow: add it, keeping the URLs already registered.
         await client.send(
           new UpdateUserPoolClientCommand({
@@ -218,10 +243,13 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
             ClientName: name,
             CallbackURLs: [...(current.CallbackURLs ?? []), ...missingCallbacks],
             LogoutURLs: [...(current.LogoutURLs ?? []), ...missingLogouts],
+            SupportedIdentityProviders: [
+              ...new Set([...(current.SupportedIdentityProviders ?? ["COGNITO"]), ...identityProviders]),
+            ],
           }),
         );
         log(
-          `updated app client ${name}: added ${[...missingCallbacks, ...missingLogouts, ...missingFlows].join(", ")}`,
+          `updated app client ${name}: added ${[...missingCallbacks, ...missingLogouts, ...missingFlows, ...missingProviders].join(", ")}`,
         );
       }
       note(`app client ${name} (${current.ClientId})`, false);
@@ -240,7 +268,7 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
     note(`app client ${name} (${res.UserPoolClient!.ClientId})`, true);
     return res.UserPoolClient!;
   };
-  const web = await ensureClient("web", false);
+  const web = await ensureClient("web", false, providers);
   const confidential = await ensureClient("web-confidential", true);
 
   // --- groups
@@ -402,6 +430,76 @@ async function createPasswordlessUser(
       ],
     }),
   );
+}
+
+/** What each provider maps from the provider's claims: the address with its verified flag, the name, the subject. */
+const PROVIDER_ATTRIBUTE_MAPPING = {
+  email: "email",
+  email_verified: "email_verified",
+  name: "name",
+  given_name: "given_name",
+  family_name: "family_name",
+  username: "sub",
+};
+
+function providerDetails(provider: LocalIdpClient, issuer: string): Record<string, string> {
+  const common = {
+    client_id: provider.clientId,
+    client_secret: provider.clientSecret,
+    authorize_scopes: "openid email profile",
+  };
+  return provider.providerType === "OIDC"
+    ? { ...common, oidc_issuer: issuer, attributes_request_method: "GET" }
+    : common;
+}
+
+/**
+ * The local identity provider's two clients as the pool's providers: created,
+ * or updated when the provider moved (another port) or its client changed.
+ * Returns their names.
+ */
+async function ensureIdentityProviders(
+  client: CognitoIdentityProviderClient,
+  userPoolId: string,
+  issuer: string,
+  note: (what: string, created: boolean) => void,
+): Promise<string[]> {
+  for (const provider of LOCAL_IDP_CLIENTS) {
+    const wanted = providerDetails(provider, issuer);
+    const current = await client
+      .send(new DescribeIdentityProviderCommand({ UserPoolId: userPoolId, ProviderName: provider.providerName }))
+      .then((r) => r.IdentityProvider)
+      .catch((error: { name?: string }) => {
+        if (error.name === "ResourceNotFoundException") return undefined;
+        throw error;
+      });
+    if (!current) {
+      await client.send(
+        new CreateIdentityProviderCommand({
+          UserPoolId: userPoolId,
+          ProviderName: provider.providerName,
+          ProviderType: provider.providerType,
+          ProviderDetails: wanted,
+          AttributeMapping: PROVIDER_ATTRIBUTE_MAPPING,
+        }),
+      );
+      note(`identity provider ${provider.providerName} (${provider.providerType}, ${issuer})`, true);
+      continue;
+    }
+    const stale = Object.entries(wanted).some(([key, value]) => current.ProviderDetails?.[key] !== value);
+    if (stale) {
+      await client.send(
+        new UpdateIdentityProviderCommand({
+          UserPoolId: userPoolId,
+          ProviderName: provider.providerName,
+          ProviderDetails: wanted,
+          AttributeMapping: PROVIDER_ATTRIBUTE_MAPPING,
+        }),
+      );
+    }
+    note(`identity provider ${provider.providerName}${stale ? " (updated)" : ""}`, false);
+  }
+  return LOCAL_IDP_CLIENTS.map((p) => p.providerName);
 }
 
 /**

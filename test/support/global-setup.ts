@@ -8,8 +8,11 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { freePort } from "../../cognito-local/free-port.ts";
+import { LOCAL_IDP_CLIENTS } from "../../scripts/lib/local-idp/people.ts";
 import { ROOT } from "../../scripts/lib/root.ts";
 import { startSeededEmulator } from "./emulator.ts";
+import { startTestIdp } from "./local-idp.ts";
 
 /** Fixed confirmation code, so tests can confirm sign-ups (cognito-local's `CODE`). */
 export const TEST_CONFIRMATION_CODE = "123456";
@@ -26,12 +29,36 @@ declare module "vitest" {
     confidentialClientSecret: string;
     /** JSON file: email → TOTP secret of seeded users with an authenticator. */
     totpSecretsFile: string;
+    /** The local identity provider the emulator's Google and ExampleCorp sign in through. */
+    idpIssuer: string;
   }
 }
 
 export default async function setup(project: TestProject) {
-  // cognito-local behind the parity gateway, exactly as `npm run dev` runs it.
-  const emulator = await startSeededEmulator({ env: { CODE: TEST_CONFIRMATION_CODE } });
+  const port = await freePort();
+  // The OpenID provider standing in for Google and ExampleCorp, as `npm run dev` runs it.
+  const idp = await startTestIdp({
+    clients: LOCAL_IDP_CLIENTS.map((c) => ({
+      clientId: c.clientId,
+      clientSecret: c.clientSecret,
+      name: `${c.label} (cognito-local)`,
+      redirectUris: [`http://127.0.0.1:${port}/oauth2/idpresponse`],
+    })),
+  });
+  // cognito-local behind the parity gateway, exactly as `npm run dev` runs it (its Google: the provider above).
+  const emulator = await startSeededEmulator({
+    env: { CODE: TEST_CONFIRMATION_CODE },
+    port,
+    googleIssuer: idp.issuer,
+    identityProviderIssuer: idp.issuer,
+  }).catch(async (error) => {
+    await idp.dispose();
+    throw error;
+  });
+  const teardown = async () => {
+    await emulator.dispose();
+    await idp.dispose();
+  };
   try {
     // One production build for every test that runs the app, with the bench's routes: a test reads
     // /bench/stats (remix.config.js; they still answer 404 unless an app runs with BENCH_ROUTES=1).
@@ -48,9 +75,10 @@ export default async function setup(project: TestProject) {
     project.provide("confidentialClientId", emulator.seeded.clients["web-confidential"].clientId);
     project.provide("confidentialClientSecret", emulator.seeded.clients["web-confidential"].clientSecret);
     project.provide("totpSecretsFile", emulator.totpSecretsFile);
+    project.provide("idpIssuer", idp.issuer);
   } catch (error) {
-    await emulator.dispose();
+    await teardown();
     throw error;
   }
-  return () => emulator.dispose();
+  return teardown;
 }
