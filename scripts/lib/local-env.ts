@@ -6,8 +6,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import dotenv from "dotenv";
+import { LOCAL_IDENTITY_PROVIDERS, LOCAL_IDP_CLIENTS } from "../../app/dev/local-idp-people.server.ts";
 import { type RunningLocalCognito, startLocalCognito } from "../../cognito-local/gateway/index.ts";
-import { LOCAL_IDENTITY_PROVIDERS, LOCAL_IDP_CLIENTS } from "./local-idp/people.ts";
 import { type RunningLocalIdp, startLocalIdp } from "./local-idp/server.ts";
 import { ROOT } from "./root.ts";
 import { type SeedResult, seed } from "./seed.ts";

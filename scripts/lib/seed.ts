@@ -52,7 +52,7 @@ import {
   SEED_USERS,
   type SeedUser,
 } from "../../app/dev/demo-accounts.server.ts";
-import { LOCAL_IDP_CLIENTS, type LocalIdpClient } from "./local-idp/people.ts";
+import { LOCAL_IDP_CLIENTS, type LocalIdpClient } from "../../app/dev/local-idp-people.server.ts";
 import { ROOT } from "./root.ts";
 
 export const POOL_NAME = "remix-cognito-local";

@@ -8,8 +8,8 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { LOCAL_IDP_CLIENTS } from "../../app/dev/local-idp-people.server.ts";
 import { freePort } from "../../cognito-local/free-port.ts";
-import { LOCAL_IDP_CLIENTS } from "../../scripts/lib/local-idp/people.ts";
 import { ROOT } from "../../scripts/lib/root.ts";
 import { startSeededEmulator } from "./emulator.ts";
 import { startTestIdp } from "./local-idp.ts";

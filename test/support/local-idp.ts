@@ -7,9 +7,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { LOCAL_IDP_PEOPLE, type LocalIdpPerson } from "../../app/dev/local-idp-people.server.ts";
 import { freePort } from "../../cognito-local/free-port.ts";
 import type { CookieJar } from "../../scripts/lib/http.ts";
-import { LOCAL_IDP_PEOPLE, type LocalIdpPerson } from "../../scripts/lib/local-idp/people.ts";
 import { type LocalIdpOptions, type RunningLocalIdp, startLocalIdp } from "../../scripts/lib/local-idp/server.ts";
 
 export interface ProviderVisit {

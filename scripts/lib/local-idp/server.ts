@@ -14,8 +14,8 @@ import { timingSafeEqual } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Configuration, KoaContextWithOIDC, default as Provider } from "oidc-provider";
+import { LOCAL_IDP_PEOPLE, type LocalIdpPerson } from "../../../app/dev/local-idp-people.server.ts";
 import { consentPage, errorPage, signedOutPage, signInPage, signOutPage } from "./pages.ts";
-import { LOCAL_IDP_PEOPLE, type LocalIdpPerson } from "./people.ts";
 import { loadSecrets, RecordStore } from "./store.ts";
 
 export interface LocalIdpClientRegistration {

@@ -21,7 +21,7 @@ import {
   NotAuthorizedException,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_IDP_CLIENTS } from "../../../scripts/lib/local-idp/people.ts";
+import { LOCAL_IDP_CLIENTS } from "../../../app/dev/local-idp-people.server.ts";
 import { PEOPLE, startTestIdp, type TestIdp, visitProvider } from "../../support/local-idp.ts";
 import {
   authorizeUrl,

@@ -14,9 +14,9 @@ import {
   InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { expect } from "vitest";
+import { LOCAL_IDP_CLIENTS } from "../../../app/dev/local-idp-people.server.ts";
 import { freePort } from "../../../cognito-local/free-port.ts";
 import { CookieJar, hiddenFields } from "../../../scripts/lib/http.ts";
-import { LOCAL_IDP_CLIENTS } from "../../../scripts/lib/local-idp/people.ts";
 import { startSeededEmulator } from "../../support/emulator.ts";
 import { suiteFixture } from "../../support/fixtures.ts";
 import { startTestIdp, type TestIdp } from "../../support/local-idp.ts";

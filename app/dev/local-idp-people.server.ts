@@ -1,12 +1,13 @@
 /**
  * The local identity provider's fixtures: the people who can sign in there,
  * and the two clients the emulator signs in as (one standing in for Google,
- * one for a company's own OpenID provider). The one list that the provider,
- * the seed, `npm run dev`'s console and the app's development home page read.
+ * one for a company's own OpenID provider). The one list that the provider
+ * (scripts/lib/local-idp), the seed, `npm run dev`'s console and the
+ * development home page read; in the app because the app shows it.
  *
- * Plain data with no imports, like seed-users.ts, so the app's server bundle
- * can include it. The passwords and client secrets are published fixtures of
- * a loopback-only development provider, never real credentials.
+ * Plain data with no imports, like demo-accounts.server.ts. The passwords and
+ * client secrets are published fixtures of a loopback-only development
+ * provider, never real credentials.
  */
 
 export interface LocalIdpPerson {
