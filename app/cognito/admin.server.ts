@@ -1,14 +1,21 @@
 /**
  * Administrator operations on other users (Cognito's Admin* API). Unlike the rest of the app's
  * Cognito calls these are IAM-authorized on AWS: the app's role needs
- * `cognito-idp:AdminGetUser` and `cognito-idp:AdminUserGlobalSignOut` on the user pool. The
+ * `cognito-idp:AdminGetUser` and `cognito-idp:AdminUserGlobalSignOut` on the user pool, and for
+ * linking sign-in providers (one account per person, ADR 022) `cognito-idp:ListUsers`,
+ * `AdminDeleteUser`, `AdminLinkProviderForUser` and `AdminDisableProviderForUser`. The
  * emulator accepts any credentials.
  */
 import {
+  AdminDeleteUserCommand,
+  AdminDisableProviderForUserCommand,
   AdminGetUserCommand,
+  AdminLinkProviderForUserCommand,
   AdminUserGlobalSignOutCommand,
   type CognitoIdentityProviderClient,
+  ListUsersCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { type LinkedIdentity, parseIdentities } from "./auth-session.server";
 import type { CognitoSettings } from "./config.server";
 import { InvalidCredentialsError, toCognitoError, UserNotFoundError } from "./errors.server";
 
@@ -18,6 +25,22 @@ export interface AdminUser {
   username: string;
   /** The stable user id (`sub`): what the app's sessions are keyed by. */
   sub: string;
+}
+
+/** How a user signs in: Cognito's own sign-in, an outside identity, or both (linked). */
+export interface SignInMethods {
+  /** Cognito's username. */
+  username: string;
+  /** A federated user (UserStatus EXTERNAL_PROVIDER): it signs in only through its provider. */
+  federated: boolean;
+  /** The `identities` attribute: its own (primary) and those linked to it. */
+  identities: LinkedIdentity[];
+}
+
+/** A user of the pool's own sign-in that has this address (not a federated one). */
+export interface NativeUser {
+  username: string;
+  emailVerified: boolean;
 }
 
 /** Admin* operations on the configured user pool. Errors come out typed (errors.server.ts). */
@@ -45,6 +68,95 @@ export class CognitoAdminApi {
     }
   }
 
+  /** How the user signs in, from its status and `identities` attribute. */
+  async signInMethods(username: string): Promise<SignInMethods> {
+    try {
+      const user = await this.client.send(
+        new AdminGetUserCommand({ UserPoolId: this.settings.userPoolId, Username: username }),
+      );
+      const identities = user.UserAttributes?.find((a) => a.Name === "identities")?.Value;
+      return {
+        username: user.Username ?? username,
+        federated: user.UserStatus === "EXTERNAL_PROVIDER",
+        identities: identities ? parseIdentities(safeJson(identities)) : [],
+      };
+    } catch (error) {
+      throw toCognitoError(error, "account");
+    }
+  }
+
+  /**
+   * The users of the pool's own sign-in with exactly this address (ListUsers by
+   * email, federated users left out: they may share it).
+   */
+  async nativeUsersWithEmail(email: string): Promise<NativeUser[]> {
+    try {
+      const { Users = [] } = await this.client.send(
+        new ListUsersCommand({
+          UserPoolId: this.settings.userPoolId,
+          // A filter value may not hold a double quote; no address the app accepts does.
+          Filter: `email = "${email.replace(/["\\]/g, "")}"`,
+          Limit: 10,
+        }),
+      );
+      return Users.filter((u) => u.UserStatus !== "EXTERNAL_PROVIDER" && u.Username).map((u) => ({
+        username: u.Username!,
+        emailVerified: u.Attributes?.find((a) => a.Name === "email_verified")?.Value === "true",
+      }));
+    } catch (error) {
+      throw toCognitoError(error, "account");
+    }
+  }
+
+  /** Deletes a user (here: the federated user a sign-in has just made, before linking its identity). */
+  async deleteUser(username: string): Promise<void> {
+    try {
+      await this.client.send(new AdminDeleteUserCommand({ UserPoolId: this.settings.userPoolId, Username: username }));
+    } catch (error) {
+      throw toCognitoError(error, "account");
+    }
+  }
+
+  /**
+   * Links a provider identity to an existing user (AdminLinkProviderForUser): the
+   * identity then signs in as that user. `Cognito_Subject` is the provider's `sub`.
+   */
+  async linkProvider(destinationUsername: string, providerName: string, providerUserId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new AdminLinkProviderForUserCommand({
+          UserPoolId: this.settings.userPoolId,
+          DestinationUser: { ProviderName: "Cognito", ProviderAttributeValue: destinationUsername },
+          SourceUser: {
+            ProviderName: providerName,
+            ProviderAttributeName: "Cognito_Subject",
+            ProviderAttributeValue: providerUserId,
+          },
+        }),
+      );
+    } catch (error) {
+      throw toCognitoError(error, "account");
+    }
+  }
+
+  /** Removes a provider identity's link (AdminDisableProviderForUser). */
+  async unlinkProvider(providerName: string, providerUserId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new AdminDisableProviderForUserCommand({
+          UserPoolId: this.settings.userPoolId,
+          User: {
+            ProviderName: providerName,
+            ProviderAttributeName: "Cognito_Subject",
+            ProviderAttributeValue: providerUserId,
+          },
+        }),
+      );
+    } catch (error) {
+      throw toCognitoError(error, "account");
+    }
+  }
+
   /** Revokes every refresh token of the user at Cognito (AdminUserGlobalSignOut). */
   async globalSignOut(username: string): Promise<void> {
     try {
@@ -54,5 +166,13 @@ export class CognitoAdminApi {
     } catch (error) {
       throw toCognitoError(error, "account");
     }
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
   }
 }

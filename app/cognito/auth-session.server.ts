@@ -25,6 +25,19 @@ export interface CognitoTokens {
   refreshToken?: string;
 }
 
+/** An outside identity the user signs in with (Cognito's `identities` claim). */
+export interface LinkedIdentity {
+  /** The pool's name for the provider: "Google", "ExampleCorp"… */
+  providerName: string;
+  providerType: string;
+  /** The person's id at the provider (its `sub`). */
+  userId: string;
+  /** True for the identity a federated user was made from; false for one linked to the user. */
+  primary: boolean;
+  /** When Cognito recorded it (epoch milliseconds). */
+  dateCreated: number;
+}
+
 export interface AuthUser {
   /** Stable user ID. */
   sub: string;
@@ -35,6 +48,11 @@ export interface AuthUser {
   name?: string;
   /** From `cognito:groups`, for authorization. */
   groups: string[];
+  /**
+   * From the ID token's `identities`: the outside identities this user signs
+   * in with (absent in sessions stored before they were read, and for most users).
+   */
+  identities?: LinkedIdentity[];
 }
 
 /** A signed-in user's session: tokens plus the claims verified from them. */
@@ -92,9 +110,44 @@ export function sessionFromClaims(
       emailVerified: id.email_verified === true || id.email_verified === "true",
       name: typeof id.name === "string" ? id.name : undefined,
       groups: Array.isArray(access["cognito:groups"]) ? access["cognito:groups"] : [],
+      ...identitiesOf(id.identities),
     },
     accessTokenExpiresAt: access.exp,
     idTokenExpiresAt: id.exp,
     signedInAt,
   };
+}
+
+/**
+ * The `identities` claim, kept only where every field has the shape Cognito
+ * gives it (in tokens `primary` and `dateCreated` are strings).
+ */
+export function parseIdentities(claim: unknown): LinkedIdentity[] {
+  if (!Array.isArray(claim)) return [];
+  return claim.flatMap((entry): LinkedIdentity[] => {
+    if (!entry || typeof entry !== "object") return [];
+    const { providerName, providerType, userId, primary, dateCreated } = entry as Record<string, unknown>;
+    if (typeof providerName !== "string" || typeof providerType !== "string" || typeof userId !== "string") return [];
+    const created = Number(dateCreated);
+    return [
+      {
+        providerName,
+        providerType,
+        userId,
+        primary: primary === true || primary === "true",
+        dateCreated: Number.isFinite(created) ? created : 0,
+      },
+    ];
+  });
+}
+
+/** The provider a federated user signs in through (the identity it was made from), if it is one. */
+export function federatedProvider(user: Pick<AuthUser, "identities">): string | undefined {
+  return user.identities?.find((i) => i.primary)?.providerName;
+}
+
+/** `{ identities }` when the claim names any (so a session without them stays as small as before). */
+function identitiesOf(claim: unknown): Pick<AuthUser, "identities"> {
+  const identities = parseIdentities(claim);
+  return identities.length > 0 ? { identities } : {};
 }

@@ -35,6 +35,12 @@ export interface HostedStrategyOptions {
   /** Secure attribute on the short-lived state cookie. */
   secureCookie: boolean;
   scopes?: string[];
+  /**
+   * More authorization parameters for a request that starts a sign-in (e.g.
+   * `identity_provider`, `prompt`): only what this returns is added, so the
+   * caller decides what a request may ask for.
+   */
+  authorizationParams?: (request: Request) => Record<string, string>;
 }
 
 export interface HostedVerifyParams {
@@ -44,6 +50,7 @@ export interface HostedVerifyParams {
 
 export class CognitoHostedStrategy<User> extends OAuth2Strategy<User> {
   override name = "cognito-hosted";
+  private readonly extraParams: HostedStrategyOptions["authorizationParams"];
 
   constructor(options: HostedStrategyOptions, verify: Strategy.VerifyFunction<User, HostedVerifyParams>) {
     super(
@@ -75,6 +82,13 @@ export class CognitoHostedStrategy<User> extends OAuth2Strategy<User> {
           },
         }),
     );
+    this.extraParams = options.authorizationParams;
+  }
+
+  protected override authorizationParams(params: URLSearchParams, request: Request): URLSearchParams {
+    const all = new URLSearchParams(params);
+    for (const [name, value] of Object.entries(this.extraParams?.(request) ?? {})) all.set(name, value);
+    return all;
   }
 
   override async authenticate(request: Request): Promise<User> {
