@@ -163,6 +163,7 @@ const schema = z
           "expected an AWS user pool ID such as us-east-1_AbCdEf123 (a local_… ID needs COGNITO_ENDPOINT, the emulator)",
       });
     }
+    // (With AUTH_FLOW=custom the Hosted UI is never used: the providers are then not offered.)
     if (value.COGNITO_IDENTITY_PROVIDERS?.length && !value.COGNITO_DOMAIN) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,

@@ -10,7 +10,7 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import { getAuthSession } from "~/auth/auth.server";
+import { getAuthSession, signsInWith } from "~/auth/auth.server";
 import { useNonce } from "~/components/nonce";
 import { SiteHeader } from "~/components/site-header";
 import { getEnv } from "~/env.server";
@@ -38,7 +38,14 @@ export const headers: HeadersFunction = ({ errorHeaders }) => {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await getAuthSession(request);
-  const user = session ? { email: session.user.email, name: session.user.name } : null;
+  const user = session
+    ? {
+        email: session.user.email,
+        name: session.user.name,
+        // The identity provider a federated account signs in through (its account pages differ).
+        signsInWith: signsInWith(session.user) ?? null,
+      }
+    : null;
   return data({ user, passwordless: getEnv().userAuth }, { headers: session?.headers });
 }
 

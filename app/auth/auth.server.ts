@@ -10,6 +10,8 @@
  * read and verify it on each request (current-session.server.ts).
  */
 
+// Identity providers ("Continue with Google") and linking them to an account.
+export { federatedProvider as signsInWith } from "~/cognito/auth-session.server";
 export {
   ChallengeExpiredError,
   ChallengeRequiredError,
@@ -34,6 +36,7 @@ export {
   reloadAuthSession,
   verifiedSessionCacheStats,
 } from "./current-session.server";
+export { signInProviders, startLinkingProvider } from "./federation.server";
 export { describeFlowChoice, requireCustomFlowAllowed } from "./flow.server";
 export { requireGroup, requireUser } from "./guards.server";
 export { logout } from "./logout.server";

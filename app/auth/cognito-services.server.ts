@@ -19,6 +19,7 @@ import { CognitoSignInApi } from "~/cognito/sign-in-api.server";
 import { CognitoHostedStrategy } from "~/cognito/strategies/hosted-strategy.server";
 import { getTokenVerifiers, type TokenVerifiers } from "~/cognito/verify.server";
 import { getEnv } from "~/env.server";
+import { providerAuthorizationParams } from "./federation.server";
 import { describeFlowChoice } from "./flow.server";
 import { hostedStateCookieName } from "./hosted.server";
 
@@ -58,6 +59,7 @@ export function getCognitoServices(): CognitoServices {
         redirectUri: `${env.appUrl}/auth/callback`,
         stateCookieName: hostedStateCookieName(),
         secureCookie: env.isProduction,
+        authorizationParams: providerAuthorizationParams,
       },
       ({ tokens }) => createAuthSession(verifiers, tokens, "hosted"),
     );

@@ -17,8 +17,11 @@
 import { getEnv } from "~/env.server";
 import { createSealedCookieStore, type SealedCookieStore } from "./sealed-cookie.server";
 
-/** What each cookie holds: the session chunks, a pending sign-in challenge, the Hosted UI round trip. */
-export type AppCookie = "session" | "challenge" | "oauth_state" | "oauth_redirect";
+/**
+ * What each cookie holds: the session chunks, a pending sign-in challenge, the Hosted UI round
+ * trip (remix-auth-oauth2's state, where to go, and when it began or which link it makes).
+ */
+export type AppCookie = "session" | "challenge" | "oauth_state" | "oauth_redirect" | "round_trip";
 
 /** The path of every app cookie. */
 export const COOKIE_PATH = "/";

@@ -31,6 +31,8 @@ import { getEnv } from "~/env.server";
 import { getHealth } from "~/http/health.server";
 import { challengeExpired, clearChallenge, redirectToChallenge } from "./challenge.server";
 import { getCognitoServices } from "./cognito-services.server";
+import { getAuthSession } from "./current-session.server";
+import { beginRoundTrip, settleFederatedSignIn, signInProviders } from "./federation.server";
 import { describeFlowChoice } from "./flow.server";
 import { clearHostedCookies, readHostedRedirect, setHostedRedirectCookie } from "./hosted.server";
 import { logSignIn, usernameHash } from "./log.server";
@@ -109,7 +111,11 @@ export function logSignInAttempt(login: string, outcome: string): void {
 export async function startHostedSignIn(request: Request): Promise<never> {
   const { hosted } = getCognitoServices();
   if (!hosted) throw redirect("/login?flow=custom");
-  const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
+  const query = new URL(request.url).searchParams;
+  const redirectTo = safeRedirect(query.get("redirectTo"));
+  // `provider`: straight to that identity provider (Cognito's identity_provider=), one the app offers.
+  const provider = query.get("provider");
+  if (provider !== null && !signInProviders().includes(provider)) throw redirect("/login?error=provider");
   if (!(await getHealth()).cognito.reachable) throw redirect("/login?error=unavailable");
   try {
     await hosted.authenticate(request);
@@ -117,6 +123,7 @@ export async function startHostedSignIn(request: Request): Promise<never> {
     if (error instanceof Response && error.status === 302) {
       logSignIn({ flow: "hosted", reason: flowReason(), outcome: "redirected-to-hosted-ui" });
       setHostedRedirectCookie(error.headers, redirectTo);
+      beginRoundTrip(request, error.headers);
     }
     throw error;
   }
@@ -146,7 +153,53 @@ export async function finishHostedSignIn(request: Request): Promise<never> {
     logSignIn({ flow: "hosted", reason: flowReason(), outcome: `failure:${(error as Error).name}:${code}` });
     throw redirect(`/login?error=${code}`, { headers });
   }
-  throw completeSignIn(request, session, { redirectTo: readHostedRedirect(request), headers });
+  const redirectTo = readHostedRedirect(request);
+  await settleOneAccount(request, session, redirectTo, headers);
+  throw completeSignIn(request, session, { redirectTo, headers });
+}
+
+/**
+ * One person, one account (federation.server.ts): a provider identity that
+ * has just been linked signs in again (into the account it now belongs to),
+ * a refused one goes to the login page, a link made from the account page
+ * goes back there. Throws those responses; returns for an ordinary sign-in.
+ */
+async function settleOneAccount(request: Request, session: AuthSession, redirectTo: string, headers: Headers) {
+  const current = await getAuthSession(request).catch(() => null);
+  let outcome: Awaited<ReturnType<typeof settleFederatedSignIn>>;
+  try {
+    outcome = await settleFederatedSignIn(request, session, current?.user, headers);
+  } catch (error) {
+    if (!(error instanceof CognitoAuthError)) throw error;
+    logSignIn({ flow: "hosted", reason: flowReason(), outcome: `failure:${error.name}:link` });
+    throw redirect("/login?error=link", { headers });
+  }
+  switch (outcome.kind) {
+    case "complete":
+      return;
+    case "sign-in-again": {
+      logSignIn({
+        flow: "hosted",
+        reason: flowReason(),
+        outcome: "linked:sign-in-again",
+        who: `sub:${session.user.sub}`,
+      });
+      const query = new URLSearchParams({ provider: outcome.provider, redirectTo });
+      throw redirect(`/auth/hosted?${query}`, { headers });
+    }
+    case "refused":
+      logSignIn({
+        flow: "hosted",
+        reason: flowReason(),
+        outcome: `refused:${outcome.error}`,
+        who: `sub:${session.user.sub}`,
+      });
+      throw redirect(`/login?error=${outcome.error}`, { headers });
+    case "linking-done": {
+      const query = outcome.result === "provider-linked" ? "notice=provider-linked" : `problem=${outcome.result}`;
+      throw redirect(`/account/sign-in-methods?${query}`, { headers });
+    }
+  }
 }
 
 /** Why this flow: logged with every attempt. */

@@ -35,7 +35,7 @@
  * really asked for).
  */
 import type { AppLoadContext } from "@remix-run/node";
-import { createAuthSession } from "~/cognito/auth-session.server";
+import { createAuthSession, federatedProvider } from "~/cognito/auth-session.server";
 import {
   ChallengeExpiredError,
   ChallengeRequiredError,
@@ -67,6 +67,11 @@ export interface StepUpPrompt {
    * account that has no password, which exists only where choice-based sign-in is on.
    */
   signInAgain: boolean;
+  /**
+   * A federated account (it signs in only through this identity provider): the way through is a
+   * fresh sign-in with the provider (`prompt=login`), never a password.
+   */
+  provider?: string;
 }
 
 export type StepUpResult =
@@ -110,12 +115,19 @@ function passwordPrompt(code: boolean): StepUpPrompt {
 /** Hosted UI only: nothing can be checked here, so sign out and in again. */
 const SIGN_OUT_AND_IN: StepUpPrompt = { required: true, password: false, code: false, signInAgain: false };
 
+/** A federated account proves itself with a fresh sign-in at its provider. */
+function providerPrompt(provider: string): StepUpPrompt {
+  return { required: true, password: false, code: false, signInAgain: false, provider };
+}
+
 /** For a loader: which step-up fields the form for a sensitive change must show. */
 export function stepUpPrompt(
-  session: Pick<CurrentSession, "signedInAt">,
+  session: Pick<CurrentSession, "signedInAt" | "user">,
   { mfaEnabled }: { mfaEnabled: boolean },
 ): StepUpPrompt {
   if (signedInRecently(session)) return { required: false, password: false, code: false, signInAgain: false };
+  const provider = federatedProvider(session.user);
+  if (provider) return providerPrompt(provider);
   return passwordCheckAvailable() ? passwordPrompt(mfaEnabled) : SIGN_OUT_AND_IN;
 }
 
@@ -131,6 +143,16 @@ export async function verifyStepUp(
   { context }: { context: AppLoadContext },
 ): Promise<StepUpResult> {
   if (signedInRecently(session)) return { ok: true, via: "recent-sign-in" };
+  const provider = federatedProvider(session.user);
+  if (provider) {
+    return {
+      ok: false,
+      status: 403,
+      fieldErrors: {},
+      formError: `For your security, sign in again with ${provider}, then make this change within 10 minutes.`,
+      prompt: providerPrompt(provider),
+    };
+  }
   if (!passwordCheckAvailable()) {
     return {
       ok: false,

@@ -127,6 +127,12 @@ export function hostedErrorMessage(code: string): string {
       return "Your sign-in session expired or did not match. Please try again.";
     case "denied":
       return "Sign-in was cancelled or refused by Cognito. Please try again.";
+    case "account-exists":
+      return "An account already uses the email address your sign-in provider gave us, and the provider has not confirmed that the address is yours, so we did not sign you in. Sign in to that account (with its password or an emailed code), then link the provider from your account page.";
+    case "provider":
+      return "That way of signing in is not available here. Choose another.";
+    case "link":
+      return "We could not finish signing you in with your provider. Please try again.";
     case "code":
     case "token":
       return "That sign-in link is invalid or was already used. Please sign in again.";

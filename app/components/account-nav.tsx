@@ -1,10 +1,16 @@
 import { NavLink, useRouteLoaderData } from "@remix-run/react";
 
+/**
+ * `passwordless`: only where choice-based sign-in is on; `cognitoSignIn`: only for accounts that
+ * sign in with the pool's own sign-in (Cognito manages no password, codes or passkeys for an
+ * account that signs in through an identity provider).
+ */
 const PAGES = [
   { to: "/account", label: "Profile" },
-  { to: "/account/password", label: "Password" },
-  { to: "/account/mfa", label: "Two-step verification" },
-  { to: "/account/passkeys", label: "Passkeys", passwordless: true },
+  { to: "/account/sign-in-methods", label: "How you sign in" },
+  { to: "/account/password", label: "Password", cognitoSignIn: true },
+  { to: "/account/mfa", label: "Two-step verification", cognitoSignIn: true },
+  { to: "/account/passkeys", label: "Passkeys", passwordless: true, cognitoSignIn: true },
   { to: "/account/sessions", label: "Where you're signed in" },
 ];
 
@@ -14,14 +20,19 @@ const PAGES = [
  */
 export function AccountNav() {
   // The root loader says whether choice-based sign-in (and so passkeys) is on.
-  const root = useRouteLoaderData("root") as { passwordless?: boolean } | undefined;
+  const root = useRouteLoaderData("root") as
+    | { passwordless?: boolean; user?: { signsInWith?: string | null } | null }
+    | undefined;
+  const federated = Boolean(root?.user?.signsInWith);
   return (
     <nav aria-label="Account settings" className="actions">
-      {PAGES.filter((page) => !page.passwordless || root?.passwordless).map((page) => (
-        <NavLink key={page.to} to={page.to} end>
-          {({ isActive }) => (isActive ? <strong>{page.label}</strong> : page.label)}
-        </NavLink>
-      ))}
+      {PAGES.filter((page) => (!page.passwordless || root?.passwordless) && !(page.cognitoSignIn && federated)).map(
+        (page) => (
+          <NavLink key={page.to} to={page.to} end>
+            {({ isActive }) => (isActive ? <strong>{page.label}</strong> : page.label)}
+          </NavLink>
+        ),
+      )}
     </nav>
   );
 }

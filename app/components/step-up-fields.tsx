@@ -4,14 +4,15 @@
  * password, plus a code when the account has an authenticator app, and, where
  * accounts can have no password (choice-based sign-in), a link to sign in again
  * and come back to this page — or, where the password cannot be checked here
- * (Hosted UI only), a note to sign out and in again.
+ * (Hosted UI only), a note to sign out and in again; for an account that signs
+ * in through an identity provider, a link to sign in there again.
  */
 import { Link, useLocation } from "@remix-run/react";
 import type { FieldReply } from "~/forms/reply";
 import { Field } from "./field";
 
 export interface StepUpFieldsProps {
-  prompt: { required: boolean; password: boolean; code: boolean; signInAgain: boolean };
+  prompt: { required: boolean; password: boolean; code: boolean; signInAgain: boolean; provider?: string };
   /** The form's reply: the step-up fields' errors come from it. */
   reply?: FieldReply;
 }
@@ -19,6 +20,16 @@ export interface StepUpFieldsProps {
 export function StepUpFields({ prompt, reply }: StepUpFieldsProps) {
   const { pathname } = useLocation();
   if (!prompt.required) return null;
+  if (prompt.provider) {
+    // A federated account: a fresh sign-in at its provider (the provider asks again: prompt=login).
+    const again = `/auth/hosted?${new URLSearchParams({ provider: prompt.provider, prompt: "login", redirectTo: pathname })}`;
+    return (
+      <p className="muted" data-testid="step-up-provider">
+        You signed in more than 10 minutes ago. For your security,{" "}
+        <a href={again}>sign in again with {prompt.provider}</a> to make this change.
+      </p>
+    );
+  }
   if (!prompt.password) {
     return (
       <p className="muted" data-testid="step-up-sign-in-again">

@@ -8,6 +8,7 @@ import {
   reloadAuthSession,
   requireUser,
   type StepUpPrompt,
+  signsInWith,
   stepUpPrompt,
   stepUpReply,
   verifyStepUp,
@@ -40,6 +41,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return data(
     {
       profile: { email: profile.email ?? "", emailVerified: profile.emailVerified, name: profile.name ?? "" },
+      // A federated account's address comes from its provider at every sign-in: changed there, not here.
+      provider: signsInWith(session.user) ?? null,
       mfaEnabled: profile.mfaEnabled,
       // Changing the email address is a sensitive change: a recent sign-in or the password again.
       stepUp: stepUpPrompt(session, { mfaEnabled: profile.mfaEnabled }),
@@ -81,6 +84,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
         throw redirect("/account?notice=name-updated", { headers: await withFreshClaims(session, request) });
       }
       case "change-email": {
+        const provider = signsInWith(session.user);
+        if (provider) {
+          return submission.reply({ formError: `Your email address comes from ${provider}: change it there.` });
+        }
         // Whoever controls the address controls the account (password resets
         // go there): only with a recent sign-in or the password again.
         const check = await verifyStepUp(session, form, { context });
@@ -115,7 +122,7 @@ async function withFreshClaims(session: CurrentSession, request: Request): Promi
 }
 
 export default function Account() {
-  const { profile, mfaEnabled, verifyingEmail, stepUp } = useLoaderData<typeof loader>();
+  const { profile, mfaEnabled, verifyingEmail, stepUp, provider } = useLoaderData<typeof loader>();
   const reply = useFormReply<{ stepUp: StepUpPrompt }>();
   const emailReply = reply.forIntent("change-email");
   // A wrong code keeps the code form, whatever the pool reports meanwhile.
@@ -134,10 +141,21 @@ export default function Account() {
         </dd>
         <dt>Name</dt>
         <dd data-testid="profile-name">{profile.name || <span className="muted">not set</span>}</dd>
-        <dt>Two-step</dt>
-        <dd>
-          {mfaEnabled ? "On" : "Off"} · <Link to="/account/mfa">Manage</Link>
-        </dd>
+        {provider ? (
+          <>
+            <dt>Signs in with</dt>
+            <dd data-testid="profile-provider">
+              {provider} · <Link to="/account/sign-in-methods">How you sign in</Link>
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt>Two-step</dt>
+            <dd>
+              {mfaEnabled ? "On" : "Off"} · <Link to="/account/mfa">Manage</Link>
+            </dd>
+          </>
+        )}
       </dl>
 
       {showVerify ? (
@@ -172,24 +190,33 @@ export default function Account() {
         </AccountForm>
       </section>
 
-      <section aria-labelledby="email-heading">
-        <h2 id="email-heading">Change email address</h2>
-        <p className="muted">We will send a code to the new address; you sign in with it from now on.</p>
-        <AccountForm noValidate key={`email:${profile.email}`}>
-          <EmailField name="email" label="New email address" autoComplete="email" reply={emailReply} />
-          <StepUpFields
-            prompt={(reply.values.intent === "change-email" ? reply.extra?.stepUp : undefined) ?? stepUp}
-            reply={emailReply}
-          />
-          <SubmitButton name="intent" value="change-email" pendingLabel="Sending code…">
-            Change email
-          </SubmitButton>
-        </AccountForm>
-      </section>
+      {provider ? (
+        <p className="muted" data-testid="provider-managed">
+          Your email address, password and two-step verification are managed by {provider}: change them there, and the
+          change reaches this account the next time you sign in.
+        </p>
+      ) : (
+        <>
+          <section aria-labelledby="email-heading">
+            <h2 id="email-heading">Change email address</h2>
+            <p className="muted">We will send a code to the new address; you sign in with it from now on.</p>
+            <AccountForm noValidate key={`email:${profile.email}`}>
+              <EmailField name="email" label="New email address" autoComplete="email" reply={emailReply} />
+              <StepUpFields
+                prompt={(reply.values.intent === "change-email" ? reply.extra?.stepUp : undefined) ?? stepUp}
+                reply={emailReply}
+              />
+              <SubmitButton name="intent" value="change-email" pendingLabel="Sending code…">
+                Change email
+              </SubmitButton>
+            </AccountForm>
+          </section>
 
-      <p>
-        <Link to="/account/password">Change your password</Link>
-      </p>
+          <p>
+            <Link to="/account/password">Change your password</Link>
+          </p>
+        </>
+      )}
     </>
   );
 }

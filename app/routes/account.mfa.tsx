@@ -7,6 +7,7 @@ import {
   getCognitoServices,
   requireUser,
   type StepUpPrompt,
+  signsInWith,
   stepUpPrompt,
   stepUpReply,
   verifyStepUp,
@@ -31,6 +32,8 @@ const ISSUER = "remix-cognito";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireUser(request);
+  // Cognito keeps no password, codes or passkeys for an account that signs in through a provider.
+  if (signsInWith(session.user)) throw redirect("/account/sign-in-methods", { headers: session.headers });
   const profile = await orErrorPage(
     getCognitoServices().account.getProfile(session.tokens.accessToken),
     session.headers,
@@ -63,6 +66,7 @@ const MfaForm = z.discriminatedUnion("intent", [
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const session = await requireUser(request);
+  if (signsInWith(session.user)) throw redirect("/account/sign-in-methods", { headers: session.headers });
   const account = getCognitoServices().account;
   const accessToken = session.tokens.accessToken;
   const submission = await parseForm(request, MfaForm, { headers: session.headers });

@@ -8,6 +8,7 @@ import {
   getCognitoServices,
   requireUser,
   type StepUpPrompt,
+  signsInWith,
   stepUpPrompt,
   stepUpReply,
   verifyStepUp,
@@ -40,6 +41,8 @@ function requirePasswordless(session: CurrentSession): CognitoPasswordlessApi {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireUser(request);
+  // Cognito keeps no password, codes or passkeys for an account that signs in through a provider.
+  if (signsInWith(session.user)) throw redirect("/account/sign-in-methods", { headers: session.headers });
   const passwordless = requirePasswordless(session);
   const { account } = getCognitoServices();
   const [passkeys, { mfaEnabled }] = await orErrorPage(
@@ -76,6 +79,7 @@ const DeleteForm = z.object({
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const session = await requireUser(request);
+  if (signsInWith(session.user)) throw redirect("/account/sign-in-methods", { headers: session.headers });
   const passwordless = requirePasswordless(session);
   const submission = await parseForm(request, DeleteForm, { headers: session.headers });
   if (!submission.ok) return submission.reply();

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { z } from "zod";
-import { endOtherSessions, getCognitoServices, requireUser } from "~/auth/auth.server";
+import { endOtherSessions, getCognitoServices, requireUser, signsInWith } from "~/auth/auth.server";
 import { PASSWORD_MAX_LENGTH } from "~/auth/password-policy";
 import { AccountForm } from "~/components/account-form";
 import { Field } from "~/components/field";
@@ -20,6 +20,8 @@ export { meta } from "./account";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireUser(request);
+  // Cognito keeps no password, codes or passkeys for an account that signs in through a provider.
+  if (signsInWith(session.user)) throw redirect("/account/sign-in-methods", { headers: session.headers });
   return data({}, { headers: session.headers });
 }
 
@@ -36,6 +38,7 @@ const PasswordForm = passwordPair({
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const session = await requireUser(request);
+  if (signsInWith(session.user)) throw redirect("/account/sign-in-methods", { headers: session.headers });
   const submission = await parseForm(request, PasswordForm, { headers: session.headers });
   if (!submission.ok) return submission.reply();
 

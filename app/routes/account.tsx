@@ -27,6 +27,8 @@ const NOTICES: Record<string, string> = {
   added: "Passkey added. You can now sign in with it.",
   deleted: "Passkey removed.",
   ended: "That session has been signed out. Its cookie no longer works anywhere.",
+  "provider-linked": "Linked. You can now sign in to this account with that provider too.",
+  "provider-unlinked": "Unlinked. That provider no longer signs you in to this account.",
 };
 
 function headingOf(matches: readonly { handle?: unknown }[]): string {

@@ -8,6 +8,7 @@ import {
   getCognitoServices,
   hostedErrorMessage,
   safeRedirect,
+  signInProviders,
   signInStep,
 } from "~/auth/auth.server";
 import { AuthCard } from "~/components/auth-card";
@@ -34,7 +35,16 @@ const NOTICES: Record<string, string> = {
     "You are signed out on every device, this one included (Cognito ends them all). Sign in again to continue.",
 };
 
-const HOSTED_ERRORS = new Set(["state", "denied", "code", "token", "unavailable"]);
+const HOSTED_ERRORS = new Set([
+  "state",
+  "denied",
+  "code",
+  "token",
+  "unavailable",
+  "account-exists",
+  "provider",
+  "link",
+]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
@@ -63,6 +73,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       error,
       showForm: choice.customAllowed && (choice.flow === "custom" || wantsForm || Boolean(error)),
       hostedAvailable: choice.hostedAvailable,
+      // "Continue with Google"…: a Hosted UI sign-in straight to each provider.
+      providers: signInProviders(),
       passwordless: env.userAuth,
       // The same words as the start-up log line.
       mode: env.isProduction ? null : `Sign-in flow: ${choice.flow} (${choice.reason})`,
@@ -132,7 +144,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Login() {
-  const { redirectTo, error, showForm, hostedAvailable, passwordless, mode, notice } = useLoaderData<typeof loader>();
+  const { redirectTo, error, showForm, hostedAvailable, providers, passwordless, mode, notice } =
+    useLoaderData<typeof loader>();
   const reply = useFormReply();
   const message = reply.summary ?? error;
   const hostedHref = `/auth/hosted?${new URLSearchParams({ redirectTo })}`;
@@ -142,6 +155,21 @@ export default function Login() {
       {mode ? <p className="muted mode">{mode}</p> : null}
       <FormSuccess message={message ? null : notice} />
       <FormError message={message} />
+      {providers.length > 0 ? (
+        <ul className="provider-buttons" aria-label="Sign in with another account">
+          {providers.map((provider) => (
+            <li key={provider}>
+              <a
+                className="button button-secondary"
+                href={`/auth/hosted?${new URLSearchParams({ provider, redirectTo })}`}
+                data-testid={`continue-with-${provider}`}
+              >
+                {`Continue with ${provider}`}
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {hostedAvailable ? (
         <p>
           <a className="button" href={hostedHref}>

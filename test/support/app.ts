@@ -34,6 +34,8 @@ export interface AppClientOptions {
   accessTokenSeconds?: number;
   /** Allow choice-based sign-in (ALLOW_USER_AUTH: email codes, passkeys), as the seeded `web` client does. */
   userAuth?: boolean;
+  /** Identity providers the client allows besides COGNITO (they must exist in the pool). */
+  identityProviders?: string[];
   callbackBase: string;
 }
 
@@ -51,7 +53,7 @@ export async function createAppClient(options: AppClientOptions) {
       AllowedOAuthFlows: ["code"],
       AllowedOAuthFlowsUserPoolClient: true,
       AllowedOAuthScopes: ["openid", "email", "profile"],
-      SupportedIdentityProviders: ["COGNITO"],
+      SupportedIdentityProviders: ["COGNITO", ...(options.identityProviders ?? [])],
       CallbackURLs: [`${options.callbackBase}/auth/callback`],
       LogoutURLs: [`${options.callbackBase}/`],
       AccessTokenValidity: options.accessTokenSeconds ?? 3600,

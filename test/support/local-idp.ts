@@ -117,6 +117,41 @@ export async function startTestIdp(
   };
 }
 
+/**
+ * A browser signing in through the app with an identity provider: from
+ * `start` (the app's `/auth/hosted?provider=…`) across the app, the emulator
+ * and the provider (whose sign-in and consent pages are filled in as `visit`
+ * says), until the app answers with a page or sends the browser to one of
+ * its own pages other than the sign-in round trip. Returns that answer.
+ */
+export async function providerSignInThroughApp(
+  jar: CookieJar,
+  start: string,
+  providerOrigin: string,
+  visit: ProviderVisit = {},
+): Promise<{ response: Response; location: string | null; pages: string[] }> {
+  const appOrigin = new URL(start).origin;
+  const pages: string[] = [];
+  let next = start;
+  for (let hop = 0; hop < 20; hop++) {
+    if (new URL(next).origin === providerOrigin) {
+      const outcome = await visitProvider(jar, next, providerOrigin, visit);
+      pages.push(...outcome.pages);
+      next = outcome.location;
+      continue;
+    }
+    const response = await jar.fetch(next);
+    const location = response.headers.get("Location");
+    if (response.status < 300 || response.status >= 400 || !location) return { response, location: null, pages };
+    const to = new URL(location, next);
+    if (to.origin === appOrigin && !to.pathname.startsWith("/auth/")) {
+      return { response, location: `${to.pathname}${to.search}`, pages };
+    }
+    next = to.toString();
+  }
+  throw new Error("too many redirects signing in with a provider");
+}
+
 /** The seeded people, by what a test uses them for. */
 export const PEOPLE = {
   /** demo@example.com, verified: matches the seeded demo account. */

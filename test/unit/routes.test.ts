@@ -50,6 +50,7 @@ describe("the route table", () => {
       "passkeys",
       "password",
       "sessions",
+      "sign-in-methods",
     ]);
   });
 });
