@@ -9,6 +9,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { describeFlowChoice } from "../app/auth/flow.server.ts";
 import { SEED_USERS } from "../app/dev/demo-accounts.server.ts";
+import { LOCAL_IDP_PEOPLE } from "../app/dev/local-idp-people.server.ts";
 import { collectEnv, parseEnv } from "../app/env.server.ts";
 import type { RunningLocalCognito } from "../cognito-local/gateway/index.ts";
 import { type ReadyInfo, readyLines } from "./lib/dev-console.ts";
@@ -41,6 +42,8 @@ const childEnv: NodeJS.ProcessEnv = { ...process.env, HOST: process.env.HOST ?? 
 let emulator: RunningLocalCognito | undefined;
 let idp: RunningLocalIdp | undefined;
 let domain: LocalHostedDomain | undefined;
+/** The local identity provider's URL (started here, or found running). */
+let idpUrl: string | undefined;
 let app: ChildProcess | undefined;
 let stopping = false;
 
@@ -69,6 +72,15 @@ function appFlow(): ReadyInfo["flow"] {
   }
 }
 
+/** The identity providers the app's sign-in page offers (COGNITO_IDENTITY_PROVIDERS, as the app reads it). */
+function appProviders(): string[] {
+  try {
+    return parseEnv(collectEnv({ ...childEnv, NODE_ENV: "development" }, ROOT)).identityProviders;
+  } catch {
+    return [];
+  }
+}
+
 async function isUp(url: string) {
   try {
     return (await fetch(url)).ok;
@@ -81,6 +93,7 @@ try {
   if (target) {
     // The OpenID provider that stands in for Google and ExampleCorp, beside the emulator.
     const idpTarget = localIdpTarget(env, target);
+    idpUrl = idpTarget.url;
     if (await localIdpIsUp(idpTarget.url)) {
       console.log(`[dev] reusing the local identity provider already running at ${idpTarget.url}`);
     } else {
@@ -124,7 +137,15 @@ try {
         seconds: (Date.now() - startedAt) / 1000,
         appUrl,
         flow: appFlow(),
-        emulator: target && domain ? { url: target.url, domain, users: SEED_USERS } : null,
+        emulator:
+          target && domain
+            ? {
+                url: target.url,
+                domain,
+                users: SEED_USERS,
+                idp: idpUrl ? { url: idpUrl, people: LOCAL_IDP_PEOPLE, offered: appProviders() } : undefined,
+              }
+            : null,
       };
       console.log(
         `\n${readyLines(info)

@@ -9,6 +9,7 @@
 import { describeFlowChoice, type FlowChoice } from "~/auth/flow.server";
 import type { AuthFlowSetting, Env } from "~/env.server";
 import { type PasswordlessGuide, passwordlessGuide, SEED_USERS, totpCommand } from "./demo-accounts.server";
+import { LOCAL_IDP_PEOPLE } from "./local-idp-people.server";
 
 export interface DemoAccount {
   email: string;
@@ -31,6 +32,11 @@ export interface LocalGuide {
    * the host name passkeys are bound to (APP_URL's, the seed's relying party).
    */
   passwordless: PasswordlessGuide | null;
+  /**
+   * "Continue with …" through the local identity provider (COGNITO_IDENTITY_PROVIDERS set and the
+   * Hosted UI available), or null: the providers offered and the people who can sign in there.
+   */
+  providers: { names: string[]; people: { email: string; password: string; demonstrates: string }[] } | null;
   /** The README section on moving from the emulator to a real user pool. */
   realUserPoolHref: string;
 }
@@ -39,7 +45,7 @@ export const REAL_USER_POOL_HREF = "/dev/readme#switching-to-a-real-user-pool";
 
 /** The guide, or null outside development-with-the-emulator. */
 export function localGuide(
-  env: Pick<Env, "isProduction" | "authFlow" | "cognito" | "userAuth" | "appUrl">,
+  env: Pick<Env, "isProduction" | "authFlow" | "cognito" | "userAuth" | "appUrl" | "identityProviders">,
 ): LocalGuide | null {
   if (env.isProduction || !env.cognito.endpoint) return null;
   const flow = describeFlowChoice(env);
@@ -54,6 +60,13 @@ export function localGuide(
       totpCommand: user.totp ? totpCommand(user.email) : null,
     })),
     passwordless: passwordlessGuide({ userAuth: env.userAuth, customAllowed: flow.customAllowed, appUrl: env.appUrl }),
+    providers:
+      flow.hostedAvailable && env.identityProviders.length > 0
+        ? {
+            names: env.identityProviders,
+            people: LOCAL_IDP_PEOPLE.map(({ email, password, demonstrates }) => ({ email, password, demonstrates })),
+          }
+        : null,
     realUserPoolHref: REAL_USER_POOL_HREF,
   };
 }

@@ -163,6 +163,26 @@ function LocalGuideSection({ guide, user }: { guide: LocalGuide; user: GuideUser
         </>
       ) : null}
 
+      {guide.providers ? (
+        <>
+          <h3>Continue with Google (a local stand-in)</h3>
+          <p>
+            {`The sign-in page offers ${guide.providers.names.join(" and ")}: a local OpenID provider started by `}
+            <code>npm run dev</code> plays them. Sign in there as one of these people:
+          </p>
+          <ul className="accounts" data-testid="provider-people">
+            {guide.providers.people.map((person) => (
+              <li key={person.email}>
+                <p>
+                  <strong>{person.email}</strong> · password <code>{person.password}</code>
+                </p>
+                <p>{person.demonstrates}</p>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+
       <h3>Sign-up and confirmation codes</h3>
       <p>
         Create your own account from either sign-in page. No email is sent: confirmation codes (sign-up, forgotten

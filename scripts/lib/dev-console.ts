@@ -10,6 +10,7 @@ import {
   type SeedUser,
   totpCommand,
 } from "../../app/dev/demo-accounts.server.ts";
+import type { LocalIdpPerson } from "../../app/dev/local-idp-people.server.ts";
 import type { AuthFlowSetting } from "../../app/env.server.ts";
 import type { LocalHostedDomain } from "./local-env.ts";
 
@@ -19,7 +20,13 @@ export interface ReadyInfo {
   /** The app's flow choice, from the same code the app uses (null: the config did not parse; the app says why). */
   flow: { setting: AuthFlowSetting; choice: FlowChoice; userAuth?: boolean } | null;
   /** With the local emulator: its URL, where COGNITO_DOMAIN came from, and the seeded accounts. */
-  emulator: { url: string; domain: LocalHostedDomain; users: SeedUser[] } | null;
+  emulator: {
+    url: string;
+    domain: LocalHostedDomain;
+    users: SeedUser[];
+    /** The local identity provider (Google and ExampleCorp), its people, and the providers the app offers. */
+    idp?: { url: string; people: LocalIdpPerson[]; offered: string[] };
+  } | null;
 }
 
 const FLOW_NAMES = { hosted: "the Cognito Hosted UI", custom: "the app's sign-in form" } as const;
@@ -60,6 +67,16 @@ export function readyLines(info: ReadyInfo): string[] {
     for (const user of PASSWORDLESS_SEED_USERS) {
       lines.push(`  ${user.email} / (no password)  (groups: ${user.groups.join(", ")})`);
       lines.push(`      ${user.demonstrates}`);
+    }
+    const idp = info.emulator.idp;
+    if (idp && idp.offered.length > 0 && info.flow?.choice.hostedAvailable) {
+      lines.push(
+        `"Continue with ${idp.offered.join('" / "')}" on the sign-in page: the local identity provider at ${idp.url} plays them; sign in there as`,
+      );
+      for (const person of idp.people) {
+        lines.push(`  ${person.email} / ${person.password}`);
+        lines.push(`      ${person.demonstrates}`);
+      }
     }
     lines.push(
       "confirmation codes (sign-up, forgotten password, email change) and email sign-in codes appear below on [cognito-local] lines.",

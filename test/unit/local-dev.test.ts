@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { describeFlowChoice } from "~/auth/flow.server";
 import { PASSWORDLESS_SEED_USERS, SEED_USERS } from "~/dev/demo-accounts.server";
 import { localGuide, REAL_USER_POOL_HREF } from "~/dev/local-guide.server";
+import { LOCAL_IDP_PEOPLE } from "~/dev/local-idp-people.server";
 import { headingAnchor, readmeSections, readReadme } from "~/dev/readme.server";
 import { collectEnv, parseEnv } from "~/env.server";
 import { readyLines } from "../../scripts/lib/dev-console.ts";
@@ -169,6 +170,32 @@ describe("npm run dev's ready block", () => {
     expect(text).toContain("email sign-in codes appear below on [cognito-local] lines");
   });
 
+  it("prints the local identity provider's people when the app offers providers through the Hosted UI", () => {
+    const withIdp = (authFlow: "auto" | "custom") => {
+      const env = parseEnv({
+        COGNITO_REGION: "us-east-1",
+        COGNITO_USER_POOL_ID: "local_x",
+        COGNITO_CLIENT_ID: "abc",
+        COGNITO_ENDPOINT: EMULATOR,
+        COGNITO_DOMAIN: EMULATOR,
+        AUTH_FLOW: authFlow,
+      });
+      return readyLines({
+        seconds: 3,
+        appUrl,
+        flow: { setting: env.authFlow, choice: describeFlowChoice(env), userAuth: env.userAuth },
+        emulator: {
+          ...emulator,
+          idp: { url: "http://localhost:9230", people: LOCAL_IDP_PEOPLE, offered: ["Google", "ExampleCorp"] },
+        },
+      }).join("\n");
+    };
+    const text = withIdp("auto");
+    expect(text).toContain('"Continue with Google" / "ExampleCorp" on the sign-in page');
+    for (const person of LOCAL_IDP_PEOPLE) expect(text).toContain(`${person.email} / ${person.password}`);
+    expect(withIdp("custom")).not.toContain("Continue with");
+  });
+
   it("says how to try an emailed code and a passkey when USER_AUTH is on, and where passkeys work", () => {
     expect(lines("auto", EMULATOR)).not.toContain("Email me a code");
     const text = lines("auto", EMULATOR, "1");
@@ -185,6 +212,7 @@ describe("the development home page's guide", () => {
     cognito: { region: "us-east-1", userPoolId: "local_x", clientId: "c" },
     userAuth: false,
     appUrl: "http://localhost:3000",
+    identityProviders: [] as string[],
   };
 
   it("exists only in development with the emulator", () => {
@@ -218,6 +246,17 @@ describe("the development home page's guide", () => {
       passkeyHost: "localhost",
     });
     expect(PASSWORDLESS_SEED_USERS.map((u) => u.email)).toContain("passwordless@example.com");
+  });
+
+  it("lists the local identity provider's people where the app offers providers through the Hosted UI", () => {
+    const dev = { ...base, isProduction: false, cognito: { ...base.cognito, endpoint: EMULATOR, domain: EMULATOR } };
+    expect(localGuide(dev)!.providers).toBeNull();
+    expect(localGuide({ ...dev, identityProviders: ["Google"], authFlow: "custom" })!.providers).toBeNull();
+    const guide = localGuide({ ...dev, identityProviders: ["Google", "ExampleCorp"] })!;
+    expect(guide.providers?.names).toEqual(["Google", "ExampleCorp"]);
+    expect(guide.providers?.people.map((p) => [p.email, p.password])).toEqual(
+      LOCAL_IDP_PEOPLE.map((p) => [p.email, p.password]),
+    );
   });
 });
 
