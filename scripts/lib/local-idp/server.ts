@@ -56,6 +56,8 @@ export interface RunningLocalIdp {
   port: number;
   /** Changes what the provider says about a person from now on (tests: an email that changes). */
   updatePerson(sub: string, changes: Partial<Omit<LocalIdpPerson, "sub">>): void;
+  /** Someone new who can sign in from now on (tests make people of their own). */
+  addPerson(person: LocalIdpPerson): void;
   stop(): Promise<void>;
 }
 
@@ -273,6 +275,9 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<RunningLo
       const person = people.get(sub);
       if (!person) throw new Error(`no person with sub ${sub}`);
       Object.assign(person, changes);
+    },
+    addPerson(person) {
+      people.set(person.sub, { ...person });
     },
     stop: () =>
       new Promise<void>((resolve) => {
