@@ -15,6 +15,7 @@ import { freePort } from "../../cognito-local/free-port.ts";
 import { ROOT } from "../../scripts/lib/root.ts";
 import { hostedSignIn } from "../support/hosted.ts";
 import { CookieJar, expectRedirect } from "../support/http.ts";
+import { PEOPLE, visitProvider } from "../support/local-idp.ts";
 
 /** What a fresh clone does not have: git-ignored files, built output, local state. */
 const NOT_IN_A_CLONE = new Set([
@@ -68,6 +69,7 @@ describe("a fresh `npm run dev`", () => {
   let output = "";
   let appUrl: string;
   let emulatorUrl: string;
+  let idpUrl: string;
   let exited = false;
   const killGroup = () => {
     if (child?.pid && groupAlive(child.pid)) process.kill(-child.pid, "SIGKILL");
@@ -77,9 +79,10 @@ describe("a fresh `npm run dev`", () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "remix-cognito-fresh-"));
     copyProject(ROOT, dir);
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
-    const [port, emulatorPort] = [await freePort(), await freePort()];
+    const [port, emulatorPort, idpPort] = [await freePort(), await freePort(), await freePort()];
     appUrl = `http://localhost:${port}`;
     emulatorUrl = `http://localhost:${emulatorPort}`;
+    idpUrl = `http://localhost:${idpPort}`;
     // A newcomer's shell: no AWS_SDK_* variables, nothing from this test run.
     const env: Record<string, string | undefined> = {
       PATH: process.env.PATH,
@@ -88,6 +91,7 @@ describe("a fresh `npm run dev`", () => {
       PORT: String(port),
       APP_URL: appUrl,
       COGNITO_LOCAL_PORT: String(emulatorPort),
+      LOCAL_IDP_PORT: String(idpPort),
     };
     child = spawn("npm", ["run", "dev"], {
       cwd: dir,
@@ -161,6 +165,21 @@ describe("a fresh `npm run dev`", () => {
     const html = await dashboard.text();
     expect(html).toContain('data-testid="email">demo@example.com');
     expect(html).toContain('data-testid="flow">Cognito Hosted UI');
+  });
+
+  it("signs in with the stand-in Google with no .env edits: Continue with Google, the provider's page, the dashboard", async () => {
+    const jar = new CookieJar();
+    const login = await (await jar.fetch(`${appUrl}/login?flow=custom`)).text();
+    expect(login).toContain("Continue with Google");
+    const start = `${appUrl}/auth/hosted?provider=Google&redirectTo=%2Fdashboard`;
+    const outcome = await visitProvider(jar, start, new URL(idpUrl).origin, { person: PEOPLE.newcomer });
+    expect(outcome.pages).toEqual(["sign-in", "consent"]);
+    // The provider hands the browser back to the emulator, which hands it back to the app.
+    const idpResponse = await jar.fetch(outcome.location);
+    const callback = await jar.fetch(new URL(idpResponse.headers.get("Location")!, appUrl).toString());
+    expectRedirect(callback, "/dashboard");
+    const html = await (await jar.fetch(`${appUrl}/dashboard`)).text();
+    expect(html).toContain(`data-testid="email">${PEOPLE.newcomer.email}`);
   });
 
   it("serves the development home page with both ways in and the seeded accounts", async () => {
