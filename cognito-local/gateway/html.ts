@@ -29,6 +29,11 @@ function render(value: unknown): string {
   return escapeHtml(String(value));
 }
 
+/** Markup written by us (a stylesheet) or by a library we trust with it, passed through unescaped. */
+export function trustedHtml(markup: string): SafeHtml {
+  return new SafeHtml(markup);
+}
+
 /** Template tag: interpolations are escaped unless they are `html` themselves. */
 export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeHtml {
   let out = strings[0] ?? "";
@@ -38,7 +43,8 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeH
   return new SafeHtml(out);
 }
 
-const STYLE = `
+/** The pages' stylesheet (the local identity provider's pages use it too, with colours of their own). */
+export const PAGE_STYLE = `
 :root { color-scheme: light dark; --accent: #1a56db; --error: #b91c1c; --muted: #4b5563; }
 * { box-sizing: border-box; }
 body { margin: 0; min-height: 100vh; display: grid; place-items: center; padding: 1.5rem;
@@ -77,7 +83,7 @@ export function layout(title: string, content: SafeHtml): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${title} · cognito-local</title>
-<style>${new SafeHtml(STYLE)}</style>
+<style>${new SafeHtml(PAGE_STYLE)}</style>
 </head>
 <body>
 <main aria-labelledby="page-title">

@@ -14,7 +14,7 @@ import { localGuide, REAL_USER_POOL_HREF } from "~/dev/local-guide.server";
 import { LOCAL_IDP_PEOPLE } from "~/dev/local-idp-people.server";
 import { headingAnchor, readmeSections, readReadme } from "~/dev/readme.server";
 import { collectEnv, parseEnv } from "~/env.server";
-import { readyLines } from "../../scripts/lib/dev-console.ts";
+import { type ReadyInfo, readyLines } from "../../scripts/lib/dev-console.ts";
 import { envLocalContents, localHostedDomain } from "../../scripts/lib/local-env.ts";
 import { ROOT } from "../../scripts/lib/root.ts";
 
@@ -127,7 +127,12 @@ describe("the Hosted UI is configured by default next to the emulator", () => {
 describe("npm run dev's ready block", () => {
   const appUrl = "http://localhost:3000";
   const emulator = { url: EMULATOR, domain: { url: EMULATOR, source: "env" as const }, users: SEED_USERS };
-  const lines = (authFlow: "auto" | "hosted" | "custom", domain?: string, userAuth?: "1") => {
+  const lines = (
+    authFlow: "auto" | "hosted" | "custom",
+    domain?: string,
+    userAuth?: "1",
+    idp?: NonNullable<ReadyInfo["emulator"]>["idp"],
+  ) => {
     const env = parseEnv({
       COGNITO_USER_AUTH: userAuth,
       COGNITO_REGION: "us-east-1",
@@ -141,7 +146,7 @@ describe("npm run dev's ready block", () => {
       seconds: 3,
       appUrl,
       flow: { setting: env.authFlow, choice: describeFlowChoice(env), userAuth: env.userAuth },
-      emulator,
+      emulator: { ...emulator, idp },
     }).join("\n");
   };
 
@@ -171,29 +176,11 @@ describe("npm run dev's ready block", () => {
   });
 
   it("prints the local identity provider's people when the app offers providers through the Hosted UI", () => {
-    const withIdp = (authFlow: "auto" | "custom") => {
-      const env = parseEnv({
-        COGNITO_REGION: "us-east-1",
-        COGNITO_USER_POOL_ID: "local_x",
-        COGNITO_CLIENT_ID: "abc",
-        COGNITO_ENDPOINT: EMULATOR,
-        COGNITO_DOMAIN: EMULATOR,
-        AUTH_FLOW: authFlow,
-      });
-      return readyLines({
-        seconds: 3,
-        appUrl,
-        flow: { setting: env.authFlow, choice: describeFlowChoice(env), userAuth: env.userAuth },
-        emulator: {
-          ...emulator,
-          idp: { url: "http://localhost:9230", people: LOCAL_IDP_PEOPLE, offered: ["Google", "ExampleCorp"] },
-        },
-      }).join("\n");
-    };
-    const text = withIdp("auto");
+    const idp = { url: "http://localhost:9230", people: LOCAL_IDP_PEOPLE, offered: ["Google", "ExampleCorp"] };
+    const text = lines("auto", EMULATOR, undefined, idp);
     expect(text).toContain('"Continue with Google" / "ExampleCorp" on the sign-in page');
     for (const person of LOCAL_IDP_PEOPLE) expect(text).toContain(`${person.email} / ${person.password}`);
-    expect(withIdp("custom")).not.toContain("Continue with");
+    expect(lines("custom", EMULATOR, undefined, idp)).not.toContain("Continue with");
   });
 
   it("says how to try an emailed code and a passkey when USER_AUTH is on, and where passkeys work", () => {

@@ -5,36 +5,15 @@
  * gateway's escaping `html` tag, forms post back to the provider itself, and
  * no script runs (the provider sends a CSP without script-src).
  */
-import { html } from "../../../cognito-local/gateway/html.ts";
+import { html, PAGE_STYLE, trustedHtml } from "../../../cognito-local/gateway/html.ts";
 
 type Html = ReturnType<typeof html>;
 
-/** Markup we wrote ourselves (the stylesheet) or oidc-provider made (its logout form), passed through unescaped. */
-const raw = (trusted: string): Html => html([trusted] as unknown as TemplateStringsArray);
-
-const STYLE = `
-:root { color-scheme: light dark; --accent: #0b6b3a; --error: #b91c1c; --muted: #4b5563; }
-* { box-sizing: border-box; }
-body { margin: 0; min-height: 100vh; display: grid; place-items: center; padding: 1.5rem;
-  font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background: #ecfdf5; color: #111827; }
-main { width: 100%; max-width: 26rem; background: #fff; border-radius: 12px; padding: 2rem;
-  box-shadow: 0 1px 3px rgb(0 0 0 / 0.12), 0 8px 24px rgb(0 0 0 / 0.06); }
-.brand { margin: 0 0 0.25rem; font-size: 0.8rem; letter-spacing: 0.04em; text-transform: uppercase; color: var(--muted); }
-h1 { margin: 0 0 1rem; font-size: 1.5rem; }
-.field { margin-bottom: 1rem; }
-label { display: block; font-weight: 600; margin-bottom: 0.25rem; }
-input { width: 100%; padding: 0.6rem 0.75rem; font: inherit; border: 1px solid #6b7280; border-radius: 8px; background: inherit; color: inherit; }
-input:focus-visible, button:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
-button { width: 100%; padding: 0.65rem; font: inherit; font-weight: 600; border: 0; border-radius: 8px; background: var(--accent); color: #fff; cursor: pointer; }
-button.secondary { background: transparent; color: var(--accent); border: 1px solid var(--accent); margin-top: 0.75rem; }
-.error { border-left: 4px solid var(--error); background: #fef2f2; color: var(--error); padding: 0.6rem 0.75rem; margin-bottom: 1rem; border-radius: 4px; }
+/** The Hosted UI's stylesheet in another colour: plainly not the emulator's own pages. */
+const STYLE = `${PAGE_STYLE}
+:root { --accent: #0b6b3a; } body { background: #ecfdf5; } main { max-width: 26rem; }
 .note { font-size: 0.875rem; color: var(--muted); margin: 1.25rem 0 0; }
-ul { padding-left: 1.25rem; }
-@media (prefers-color-scheme: dark) {
-  body { background: #052e16; color: #f9fafb; } main { background: #1f2937; }
-  .error { background: #450a0a; color: #fecaca; }
-  :root { --accent: #6ee7a8; --muted: #d1d5db; } button { color: #052e16; }
-}
+@media (prefers-color-scheme: dark) { body { background: #052e16; } :root { --accent: #6ee7a8; } button { color: #052e16; } }
 `;
 
 function page(title: string, content: Html): string {
@@ -45,7 +24,7 @@ function page(title: string, content: Html): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${title} · local identity provider</title>
-<style>${raw(STYLE)}</style>
+<style>${trustedHtml(STYLE)}</style>
 </head>
 <body>
 <main aria-labelledby="page-title">
@@ -114,7 +93,7 @@ export function signOutPage(host: string, form: string): string {
   return page(
     "Sign out?",
     html`<p>Sign out of the local identity provider at ${host}?</p>
-${raw(form)}
+${trustedHtml(form)}
 <button type="submit" form="op.logoutForm" name="logout" value="yes">Yes, sign me out</button>
 <button type="submit" form="op.logoutForm" class="secondary">No, stay signed in</button>`,
   );
