@@ -4,7 +4,8 @@
  * that signs in by email, its `sub`), so the gateway answers to the AWS name
  * (`Google_<sub>`) on the admin calls that take a `Username`, and shows
  * `UserStatus: EXTERNAL_PROVIDER` and the `identities` attribute (also on
- * users that have identities linked to them) on the calls that list users.
+ * users that have identities linked to them) on the calls that list users
+ * (`ListUsers` pages them too: user-listing.ts).
  */
 import type { AttributeType, UserType } from "@aws-sdk/client-cognito-identity-provider";
 import { identitiesAttribute } from "../federation/identities.ts";
@@ -65,12 +66,6 @@ const adminGetUser: Handler<"AdminGetUser"> = async (input, ctx) => {
   return presented(ctx, String(input.UserPoolId), result, "UserAttributes");
 };
 
-const listUsers: Handler<"ListUsers"> = async (input, ctx) => {
-  const result = await ctx.up.call("ListUsers", input);
-  const poolId = String(input.UserPoolId);
-  return { ...result, Users: result.Users?.map((u: UserType) => presented(ctx, poolId, u, "Attributes")) };
-};
-
 const listUsersInGroup: Handler<"ListUsersInGroup"> = async (input, ctx) => {
   const result = await ctx.up.call("ListUsersInGroup", input);
   const poolId = String(input.UserPoolId);
@@ -79,7 +74,6 @@ const listUsersInGroup: Handler<"ListUsersInGroup"> = async (input, ctx) => {
 
 export const federatedUserOperations = {
   AdminGetUser: adminGetUser,
-  ListUsers: listUsers,
   ListUsersInGroup: listUsersInGroup,
   AdminDeleteUser: adminDeleteUser,
   AdminDisableUser: byUpstreamName("AdminDisableUser"),

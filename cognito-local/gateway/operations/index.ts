@@ -16,6 +16,7 @@ import { passwordOperations } from "./passwords.ts";
 import { signInOperations } from "./sign-in.ts";
 import { signUpOperations } from "./sign-up.ts";
 import { tokenOperations } from "./tokens.ts";
+import { userListingOperations } from "./user-listing.ts";
 import { userPoolOperations } from "./user-pools.ts";
 import { userOperations } from "./users.ts";
 
@@ -25,6 +26,7 @@ export const OPERATIONS: OperationTable = {
   ...signUpOperations,
   ...passwordOperations,
   ...userOperations,
+  ...userListingOperations,
   ...passkeyOperations,
   ...userPoolOperations,
   ...clientOperations,

@@ -11,12 +11,14 @@ import {
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
   type CreateUserPoolClientCommandInput,
+  CreateUserPoolCommand,
   ForgotPasswordCommand,
   GetUserCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
   InvalidParameterException,
   InvalidPasswordException,
+  ListGroupsCommand,
   ListUsersCommand,
   NotAuthorizedException,
   ResendConfirmationCodeCommand,
@@ -27,6 +29,7 @@ import {
   UserNotFoundException,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { describe, expect, it } from "vitest";
+import { addUser } from "../../support/users.ts";
 import {
   codeSentTo,
   createClient,
@@ -74,10 +77,8 @@ function refreshAuth(refreshToken: string, client: { clientId: string; clientSec
 
 describe("pass-through and sign-in", () => {
   it("AWS answers every other API call itself; the gateway passes them through to cognito-local untouched", async () => {
-    const { Users } = await stack.sdk.send(
-      new ListUsersCommand({ UserPoolId: stack.poolId, Filter: `email = "demo@example.com"` }),
-    );
-    expect(Users?.map((u) => u.Attributes?.find((a) => a.Name === "email")?.Value)).toEqual(["demo@example.com"]);
+    const { Groups } = await stack.sdk.send(new ListGroupsCommand({ UserPoolId: stack.poolId }));
+    expect(Groups?.map((g) => g.GroupName).sort()).toEqual(["admins", "users"]);
   });
 
   it("AWS answers a member of the wrong type with SerializationException and changes nothing; the gateway does too", async () => {
@@ -642,6 +643,38 @@ describe("sign-up confirmation codes", () => {
       ),
       CodeMismatchException,
       "Invalid verification code provided, please try again.",
+    );
+  });
+});
+
+describe("ListUsers", () => {
+  it("AWS returns at most Limit users (60 by default) and a PaginationToken for the rest; the gateway pages cognito-local's whole answer, with no user twice or missed", async () => {
+    const client = stack.sdk;
+    const { UserPool } = await client.send(new CreateUserPoolCommand({ PoolName: "listing" }));
+    const poolId = UserPool!.Id!;
+    const pool = { cognito: client, poolId };
+    const emails = Array.from({ length: 7 }, (_, i) => `listed-${i}@example.com`);
+    for (const email of emails) await addUser({ email, password: "Passw0rd!listed" }, pool);
+
+    const seen: string[] = [];
+    let PaginationToken: string | undefined;
+    let pages = 0;
+    do {
+      const page = await client.send(new ListUsersCommand({ UserPoolId: poolId, Limit: 3, PaginationToken }));
+      expect(page.Users!.length).toBeLessThanOrEqual(3);
+      seen.push(...page.Users!.map((u) => u.Attributes!.find((a) => a.Name === "email")!.Value!));
+      PaginationToken = page.PaginationToken;
+      pages++;
+    } while (PaginationToken);
+    expect(pages).toBe(3);
+    expect(seen.sort()).toEqual([...emails].sort());
+    await expectAwsError(
+      client.send(new ListUsersCommand({ UserPoolId: poolId, Limit: 61 })),
+      InvalidParameterException,
+    );
+    await expectAwsError(
+      client.send(new ListUsersCommand({ UserPoolId: poolId, PaginationToken: "not a token" })),
+      InvalidParameterException,
     );
   });
 });
