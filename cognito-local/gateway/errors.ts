@@ -36,6 +36,14 @@ export const codeMismatch = () =>
 export const userNotFoundForClient = () =>
   new AwsError("UserNotFoundException", "Username/client id combination not found.");
 
+/** AWS's answer for a required member the request leaves out. */
+export function missingParameter(at: string): AwsError {
+  return new AwsError(
+    "InvalidParameterException",
+    `1 validation error detected: Value null at '${at}' failed to satisfy constraint: Member must not be null`,
+  );
+}
+
 /** AWS's shape for a request that fails its input constraints. */
 export function validationError(value: unknown, at: string, constraint: string): AwsError {
   return new AwsError(

@@ -122,7 +122,33 @@ export class OAuthEndpoints {
     const client = await this.authenticateClient(req, form);
     if (grantType === "authorization_code") return this.codeGrant(res, client, form);
     if (grantType === "refresh_token") return this.refreshGrant(res, client, form);
+    if (grantType === "client_credentials") return this.clientCredentialsGrant(res, client, form);
     throw new OAuthError(400, "unsupported_grant_type", `grant_type ${grantType} is not supported`);
+  }
+
+  /**
+   * A token for the client itself (machine to machine). AWS: the client must
+   * be allowed the grant (which needs a secret); `scope` may name any of the
+   * custom scopes the client is allowed — none named means all of them — and
+   * one it is not allowed is an error, while a scope since deleted from its
+   * resource server is left out.
+   */
+  private async clientCredentialsGrant(res: ServerResponse, client: AppClient, form: URLSearchParams) {
+    if (!client.AllowedOAuthFlowsUserPoolClient || !(client.AllowedOAuthFlows ?? []).includes("client_credentials")) {
+      throw new OAuthError(400, "unauthorized_client", "the client is not allowed the client_credentials grant");
+    }
+    const allowed = client.AllowedOAuthScopes ?? [];
+    const requested = (form.get("scope") ?? "").split(" ").filter(Boolean);
+    const refused = requested.find((scope) => !allowed.includes(scope));
+    if (refused !== undefined)
+      throw new OAuthError(400, "invalid_scope", `scope ${refused} is not allowed for this client`);
+    const resourceServers = this.o.api.context.stores.resourceServers;
+    const granted = [...new Set(requested.length > 0 ? requested : allowed)].filter((scope) =>
+      resourceServers.hasScope(client.UserPoolId, scope),
+    );
+    if (granted.length === 0) throw new OAuthError(400, "invalid_scope", "no custom scope can be granted");
+    const { AccessToken, ExpiresIn } = this.o.api.context.issuer.issueForClient(client, granted);
+    sendJson(res, 200, { access_token: AccessToken, expires_in: ExpiresIn, token_type: "Bearer" }, NO_STORE);
   }
 
   private async codeGrant(res: ServerResponse, client: AppClient, form: URLSearchParams) {
@@ -255,7 +281,7 @@ export class OAuthEndpoints {
       revocation_endpoint: `${base}/oauth2/revoke`,
       jwks_uri: `${issuer}/.well-known/jwks.json`,
       response_types_supported: ["code"],
-      grant_types_supported: ["authorization_code", "refresh_token"],
+      grant_types_supported: ["authorization_code", "refresh_token", "client_credentials"],
       code_challenge_methods_supported: ["S256"],
       scopes_supported: ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"],
       token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],

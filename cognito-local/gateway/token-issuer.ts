@@ -56,6 +56,11 @@ export class TokenIssuer {
     return this.issued(client, tokens);
   }
 
+  /** An access token for the client itself (client_credentials), with these custom scopes. */
+  issueForClient(client: AppClient, scopes: readonly string[]): { AccessToken: string; ExpiresIn: number } {
+    return this.minter.mintForClient(client, scopes);
+  }
+
   /** New tokens for the user, in cognito-local's layout (the caller records them). */
   async mint(client: AppClient, user: User, options: MintOptions) {
     const groups = await this.o.up.groups(client.UserPoolId, user.Username);

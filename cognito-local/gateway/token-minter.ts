@@ -122,6 +122,32 @@ export class TokenMinter {
     }
     return tokens;
   }
+  /**
+   * An access token for the app client itself (the client_credentials grant):
+   * AWS's machine-to-machine layout, with no user in it (`sub` is the client
+   * ID), the granted custom scopes, and the client's access-token lifetime.
+   */
+  mintForClient(client: AppClient, scopes: readonly string[]): { AccessToken: string; ExpiresIn: number } {
+    const now = Math.floor(Date.now() / 1000);
+    const expiresIn = lifetime(
+      client.AccessTokenValidity,
+      client.TokenValidityUnits?.AccessToken ?? "hours",
+      24 * 3600,
+    );
+    const access = {
+      sub: client.ClientId,
+      token_use: "access",
+      scope: scopes.join(" "),
+      auth_time: now,
+      iss: `${this.publicUrl}/${client.UserPoolId}`,
+      exp: now + expiresIn,
+      iat: now,
+      version: 2,
+      jti: randomUUID(),
+      client_id: client.ClientId,
+    };
+    return { AccessToken: signJwt(access), ExpiresIn: expiresIn };
+  }
 }
 
 const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };

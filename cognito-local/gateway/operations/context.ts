@@ -11,6 +11,7 @@ import { Passkeys } from "../passkeys.ts";
 import { PasswordlessUsers } from "../passwordless-users.ts";
 import { PoolSettings } from "../pool-settings.ts";
 import { RefreshTokens } from "../refresh-tokens.ts";
+import { ResourceServers } from "../resource-servers.ts";
 import { CHALLENGE_SESSION_MS, ChallengeSessions } from "../sessions.ts";
 import { TokenIssuer } from "../token-issuer.ts";
 import type { TokenRegistry } from "../token-registry.ts";
@@ -30,6 +31,8 @@ export interface GatewayStores {
   passwordless: PasswordlessUsers;
   /** Refresh tokens the gateway minted, and rotated-out ones (durable). */
   refreshTokens: RefreshTokens;
+  /** The pools' resource servers and custom scopes (durable). */
+  resourceServers: ResourceServers;
   /** Challenge `Session`s handed out and not yet answered (in memory, bounded). */
   challenges: ChallengeSessions;
   /** Tokens seen issued, for revocation (in memory). */
@@ -98,6 +101,7 @@ export function createContext(options: ContextOptions): OperationContext {
     passkeys: new Passkeys(options.stateDir),
     passwordless: new PasswordlessUsers(options.stateDir),
     refreshTokens: new RefreshTokens(options.stateDir),
+    resourceServers: new ResourceServers(options.stateDir),
     challenges: new ChallengeSessions(options.challengeSessionLimit, options.challengeTtlMs ?? CHALLENGE_SESSION_MS),
     registry: options.registry,
   };

@@ -13,6 +13,7 @@ import { identityProviderOperations } from "./identity-providers.ts";
 import type { Handler, Operation, OperationTable } from "./operation.ts";
 import { passkeyOperations } from "./passkeys.ts";
 import { passwordOperations } from "./passwords.ts";
+import { resourceServerOperations } from "./resource-servers.ts";
 import { signInOperations } from "./sign-in.ts";
 import { signUpOperations } from "./sign-up.ts";
 import { tokenOperations } from "./tokens.ts";
@@ -32,6 +33,7 @@ export const OPERATIONS: OperationTable = {
   ...clientOperations,
   ...identityProviderOperations,
   ...federatedUserOperations,
+  ...resourceServerOperations,
 };
 
 /** Whether the gateway has a handler for this operation (an `X-Amz-Target` name, not yet known to be one). */

@@ -323,7 +323,7 @@ describe("discovery and token verification", () => {
       revocation_endpoint: `${base}/oauth2/revoke`,
       jwks_uri: `${base}/${stack.poolId}/.well-known/jwks.json`,
       response_types_supported: ["code"],
-      grant_types_supported: ["authorization_code", "refresh_token"],
+      grant_types_supported: ["authorization_code", "refresh_token", "client_credentials"],
       code_challenge_methods_supported: ["S256"],
       scopes_supported: ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"],
       token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
