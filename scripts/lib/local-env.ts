@@ -98,6 +98,12 @@ export function envLocalContents(result: SeedResult, emulatorUrl: string): strin
     "# To try the confidential client (with a secret), copy these two into .env as",
     "# COGNITO_CLIENT_ID and COGNITO_CLIENT_SECRET. The app does not read these names.",
     `COGNITO_CONFIDENTIAL_CLIENT_SECRET=${result.clients["web-confidential"].clientSecret}`,
+    "# The app's API (/api/v1) accepts access tokens from these app clients: the two",
+    "# web clients (a user's token) and the machine client (client_credentials).",
+    `API_CLIENT_IDS=${[result.clients.web.clientId, result.clients["web-confidential"].clientId, result.clients.machine.clientId].join(",")}`,
+    "# The machine client's secret, for `npm run api:demo` (a machine calling the API).",
+    "# The app does not read it.",
+    `API_MACHINE_CLIENT_SECRET=${result.clients.machine.clientSecret}`,
     "",
   ];
   return lines.join("\n");
@@ -108,6 +114,7 @@ function seededIds(result: SeedResult): Record<string, string> {
     COGNITO_USER_POOL_ID: result.userPoolId,
     COGNITO_CLIENT_ID: result.clients.web.clientId,
     COGNITO_CONFIDENTIAL_CLIENT_ID: result.clients["web-confidential"].clientId,
+    API_MACHINE_CLIENT_ID: result.clients.machine.clientId,
   };
 }
 

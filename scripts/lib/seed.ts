@@ -21,10 +21,12 @@ import {
   CognitoIdentityProviderClient,
   CreateGroupCommand,
   CreateIdentityProviderCommand,
+  CreateResourceServerCommand,
   CreateUserPoolClientCommand,
   type CreateUserPoolClientCommandInput,
   CreateUserPoolCommand,
   DescribeIdentityProviderCommand,
+  DescribeResourceServerCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
   type ExplicitAuthFlowsType,
@@ -39,6 +41,7 @@ import {
   SetUserPoolMfaConfigCommand,
   SignUpCommand,
   UpdateIdentityProviderCommand,
+  UpdateResourceServerCommand,
   UpdateUserPoolClientCommand,
   UpdateUserPoolCommand,
   type UserPoolClientType,
@@ -104,6 +107,24 @@ const SEED_PASSWORD_POLICY = {
   TemporaryPasswordValidityDays: 7,
 };
 
+/**
+ * The app's API as a resource server (its identifier is the app's API_RESOURCE_SERVER default),
+ * and the scopes its endpoints check (app/api/).
+ */
+export const SEED_RESOURCE_SERVER = {
+  identifier: "remix-cognito",
+  name: "remix-cognito API",
+  scopes: [
+    { ScopeName: "users.read", ScopeDescription: "List the app's users (GET /api/v1/users)" },
+    { ScopeName: "sessions.write", ScopeDescription: "End a user's sessions (POST /api/v1/users/{username}/sign-out)" },
+  ],
+};
+
+/** The machine client's scopes: every scope of the app's API. */
+export const SEED_MACHINE_SCOPES = SEED_RESOURCE_SERVER.scopes.map(
+  (s) => `${SEED_RESOURCE_SERVER.identifier}/${s.ScopeName}`,
+);
+
 export const SEED_GROUPS = [
   { name: "admins", description: "Administrators: may open /admin" },
   { name: "users", description: "Every signed-in person" },
@@ -131,6 +152,8 @@ export interface SeedResult {
   clients: {
     web: { clientId: string };
     "web-confidential": { clientId: string; clientSecret: string };
+    /** A machine (client_credentials, with a secret) allowed every scope of the app's API. */
+    machine: { clientId: string; clientSecret: string };
   };
   created: string[];
   found: string[];
@@ -271,6 +294,37 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
   const web = await ensureClient("web", false, providers);
   const confidential = await ensureClient("web-confidential", true);
 
+  // --- the app's API: its resource server (a pool seeded before it gets its missing scopes), and a
+  // machine client that gets tokens with the client_credentials grant
+  await ensureResourceServer(client, userPoolId, note);
+  const machineSummary = existingClients.UserPoolClients?.find((c) => c.ClientName === "machine");
+  let machine: UserPoolClientType;
+  if (machineSummary) {
+    const described = await client.send(
+      new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: machineSummary.ClientId }),
+    );
+    machine = described.UserPoolClient!;
+    note(`app client machine (${machine.ClientId})`, false);
+  } else {
+    const res = await client.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: userPoolId,
+        ClientName: "machine",
+        GenerateSecret: true,
+        ExplicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
+        AllowedOAuthFlows: ["client_credentials"],
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthScopes: SEED_MACHINE_SCOPES,
+        SupportedIdentityProviders: ["COGNITO"],
+        EnableTokenRevocation: true,
+        AccessTokenValidity: 60,
+        TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes", RefreshToken: "days" },
+      }),
+    );
+    machine = res.UserPoolClient!;
+    note(`app client machine (${machine.ClientId})`, true);
+  }
+
   // --- groups
   const groups = await client.send(new ListGroupsCommand({ UserPoolId: userPoolId }));
   for (const group of SEED_GROUPS) {
@@ -320,10 +374,49 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
     clients: {
       web: { clientId: web.ClientId! },
       "web-confidential": { clientId: confidential.ClientId!, clientSecret: confidential.ClientSecret! },
+      machine: { clientId: machine.ClientId!, clientSecret: machine.ClientSecret! },
     },
     created,
     found,
   };
+}
+
+async function ensureResourceServer(
+  client: CognitoIdentityProviderClient,
+  userPoolId: string,
+  note: (what: string, created: boolean) => void,
+) {
+  const { identifier, name, scopes } = SEED_RESOURCE_SERVER;
+  const what = `resource server ${identifier} (${scopes.map((s) => s.ScopeName).join(", ")})`;
+  let current: { ScopeName?: string }[] | undefined;
+  try {
+    const found = await client.send(
+      new DescribeResourceServerCommand({ UserPoolId: userPoolId, Identifier: identifier }),
+    );
+    current = found.ResourceServer?.Scopes ?? [];
+  } catch (error) {
+    if ((error as Error).name !== "ResourceNotFoundException") throw error;
+  }
+  if (!current) {
+    await client.send(
+      new CreateResourceServerCommand({ UserPoolId: userPoolId, Identifier: identifier, Name: name, Scopes: scopes }),
+    );
+    note(what, true);
+    return;
+  }
+  const missing = scopes.filter((s) => !current.some((c) => c.ScopeName === s.ScopeName));
+  if (missing.length > 0) {
+    const kept = current.filter((c) => !scopes.some((s) => s.ScopeName === c.ScopeName));
+    await client.send(
+      new UpdateResourceServerCommand({
+        UserPoolId: userPoolId,
+        Identifier: identifier,
+        Name: name,
+        Scopes: [...(kept as typeof scopes), ...scopes],
+      }),
+    );
+  }
+  note(what, missing.length > 0);
 }
 
 async function ensureUser(

@@ -3,6 +3,7 @@ import path from "node:path";
 import {
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
+  DescribeResourceServerCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
   GetUserPoolMfaConfigCommand,
@@ -22,6 +23,8 @@ import {
   POOL_NAME,
   readTotpSecrets,
   SEED_AUTH_FLOWS,
+  SEED_MACHINE_SCOPES,
+  SEED_RESOURCE_SERVER,
   SEED_SIGN_IN_FACTORS,
   SEED_USERS,
   seed,
@@ -37,6 +40,10 @@ describe("seeding (against the test emulator)", () => {
     expect(again.userPoolId).toBe(inject("userPoolId"));
     expect(again.clients.web.clientId).toBe(inject("webClientId"));
     expect(again.clients["web-confidential"].clientId).toBe(inject("confidentialClientId"));
+    expect(again.clients.machine).toEqual({
+      clientId: inject("machineClientId"),
+      clientSecret: inject("machineClientSecret"),
+    });
 
     const cognito = adminClient();
     const pools = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }));
@@ -47,6 +54,7 @@ describe("seeding (against the test emulator)", () => {
     const names = clients.UserPoolClients!.map((c) => c.ClientName);
     expect(names.filter((n) => n === "web")).toHaveLength(1);
     expect(names.filter((n) => n === "web-confidential")).toHaveLength(1);
+    expect(names.filter((n) => n === "machine")).toHaveLength(1);
     const groups = await cognito.send(new ListGroupsCommand({ UserPoolId: again.userPoolId }));
     // Other tests add groups of their own to the shared pool; the seed's exist exactly once.
     const groupNames = groups.Groups!.map((g) => g.GroupName);
@@ -84,6 +92,28 @@ describe("seeding (against the test emulator)", () => {
       new ListUserPoolClientsCommand({ UserPoolId: inject("userPoolId"), MaxResults: 60 }),
     );
     expect(clients.UserPoolClients!.find((c) => c.ClientName === "web")!.ClientId).toBe(inject("webClientId"));
+  });
+
+  it("creates the app's API as a resource server, and a machine client with a secret allowed its scopes by client_credentials only", async () => {
+    const cognito = adminClient();
+    const { ResourceServer } = await cognito.send(
+      new DescribeResourceServerCommand({
+        UserPoolId: inject("userPoolId"),
+        Identifier: SEED_RESOURCE_SERVER.identifier,
+      }),
+    );
+    expect(ResourceServer?.Scopes?.map((scope) => scope.ScopeName)).toEqual(["users.read", "sessions.write"]);
+    const { UserPoolClient: machine } = await cognito.send(
+      new DescribeUserPoolClientCommand({ UserPoolId: inject("userPoolId"), ClientId: inject("machineClientId") }),
+    );
+    expect(machine).toMatchObject({
+      ClientName: "machine",
+      ClientSecret: inject("machineClientSecret"),
+      AllowedOAuthFlows: ["client_credentials"],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: SEED_MACHINE_SCOPES,
+    });
+    expect(SEED_MACHINE_SCOPES).toEqual(["remix-cognito/users.read", "remix-cognito/sessions.write"]);
   });
 });
 

@@ -27,6 +27,9 @@ declare module "vitest" {
     webClientId: string;
     confidentialClientId: string;
     confidentialClientSecret: string;
+    /** The seeded machine client (client_credentials, every scope of the app's API). */
+    machineClientId: string;
+    machineClientSecret: string;
     /** JSON file: email → TOTP secret of seeded users with an authenticator. */
     totpSecretsFile: string;
     /** The local identity provider the emulator's Google and ExampleCorp sign in through. */
@@ -74,6 +77,8 @@ export default async function setup(project: TestProject) {
     project.provide("webClientId", emulator.seeded.clients.web.clientId);
     project.provide("confidentialClientId", emulator.seeded.clients["web-confidential"].clientId);
     project.provide("confidentialClientSecret", emulator.seeded.clients["web-confidential"].clientSecret);
+    project.provide("machineClientId", emulator.seeded.clients.machine.clientId);
+    project.provide("machineClientSecret", emulator.seeded.clients.machine.clientSecret);
     project.provide("totpSecretsFile", emulator.totpSecretsFile);
     project.provide("idpIssuer", idp.issuer);
   } catch (error) {

@@ -24,6 +24,7 @@ const SEEDED = {
   clients: {
     web: { clientId: "webclient123" },
     "web-confidential": { clientId: "confclient456", clientSecret: "s3cret" },
+    machine: { clientId: "machineclient789", clientSecret: "m4chine-s3cret" },
   },
   created: [],
   found: [],
