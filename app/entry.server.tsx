@@ -81,6 +81,7 @@ export function handleDataRequest(response: Response) {
 }
 
 // --- Used by the HTTP server (server/index.js) before and around Remix.
+export { apiCors } from "~/http/api-cors.server";
 export { crossSiteRefusal } from "~/http/csrf.server";
 export { runInRequestScope } from "~/http/request-scope.server";
 

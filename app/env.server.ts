@@ -67,6 +67,39 @@ const redisUrl = z.string().superRefine((value, ctx) => {
   }
 });
 
+const CLIENT_ID = /^[\w+]+$/;
+
+/** A comma-separated list, each item trimmed, empty items dropped. */
+const commaList = z.string().transform((v) =>
+  v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+/** App client IDs (the API's allow-list), each checked. */
+const clientIdList = commaList.superRefine((ids, ctx) => {
+  if (ids.length === 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "expected at least one app client ID" });
+  for (const id of ids) {
+    if (!CLIENT_ID.test(id) || id.length > 128) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${id}" is not an app client ID (letters and digits)` });
+    }
+  }
+});
+
+/** Web origins (scheme://host[:port], nothing more), for the API's CORS. */
+const originList = commaList.superRefine((origins, ctx) => {
+  for (const origin of origins) {
+    const parsed = URL.canParse(origin) ? new URL(origin) : null;
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `"${origin}" is not a web origin: expected scheme://host[:port] with no path, e.g. https://spa.example.com`,
+      });
+    }
+  }
+});
+
 /** A whole number from 1 to `max`, `fallback` when unset (rate limits). */
 const count = (what: string, fallback: number, max = 1_000_000) =>
   blank(
@@ -106,7 +139,7 @@ const schema = z
       .regex(/^[\w-]+_[0-9a-zA-Z]+$/, "expected a user pool ID such as us-east-1_AbCdEf123"),
     COGNITO_CLIENT_ID: z
       .string({ required_error: "required: the app client ID (run `npm run seed` locally)" })
-      .regex(/^[\w+]+$/, "expected an app client ID (letters and digits)"),
+      .regex(CLIENT_ID, "expected an app client ID (letters and digits)"),
     COGNITO_CLIENT_SECRET: optional(z.string().min(1)),
     COGNITO_DOMAIN: optional(httpUrl("the Hosted UI base URL, e.g. https://<prefix>.auth.<region>.amazoncognito.com")),
     COGNITO_ENDPOINT: optional(httpUrl("the Cognito API endpoint of an emulator, e.g. http://localhost:9229")),
@@ -133,6 +166,19 @@ const schema = z
         .max(64, "expected at most 64 characters")
         .regex(/^[\w:.-]+$/, "expected letters, digits, and : . _ - only, e.g. remix-cognito:"),
     ),
+    API_CLIENT_IDS: optional(clientIdList),
+    API_RESOURCE_SERVER: optional(
+      z
+        .string()
+        .max(256, "expected at most 256 characters")
+        .regex(
+          /^[\x21\x23-\x5B\x5D-\x7E]+$/,
+          "expected a resource server identifier (printable ASCII, no spaces, quotes or backslashes), e.g. remix-cognito",
+        ),
+    ),
+    API_CORS_ORIGINS: optional(originList),
+    RATE_LIMIT_API_USER_PER_MINUTE: count("requests", 120),
+    RATE_LIMIT_API_CLIENT_PER_MINUTE: count("requests", 600),
     SESSION_CACHE_ENTRIES: blank(
       z.coerce
         .number({ invalid_type_error: "expected a whole number of sessions" })
@@ -209,6 +255,7 @@ const EMULATOR_OPT_IN = "ALLOW_EMULATOR_IN_PRODUCTION=1";
  * which also allows http:// on loopback addresses and bench routes, never more.
  */
 function productionProblems(value: {
+  API_CORS_ORIGINS?: string[];
   APP_URL?: string;
   COGNITO_DOMAIN?: string;
   COGNITO_LOGOUT_URL?: string;
@@ -236,6 +283,14 @@ function productionProblems(value: {
       problems.push({
         path: [name],
         message: `must be an https:// URL in production (http:// only on a loopback address with ${EMULATOR_OPT_IN})`,
+      });
+    }
+  }
+  for (const origin of value.API_CORS_ORIGINS ?? []) {
+    if (!origin.startsWith("https://") && !(emulator && isLoopbackUrl(origin))) {
+      problems.push({
+        path: ["API_CORS_ORIGINS"],
+        message: `${origin} must be an https:// origin in production (http:// only on a loopback address with ${EMULATOR_OPT_IN})`,
       });
     }
   }
@@ -317,6 +372,19 @@ export interface Env {
   refreshRotation: boolean;
   /** Most verified sessions kept in this process's cache (0: off). See docs/decisions/010-verified-session-cache.md. */
   sessionCacheEntries: number;
+  /** The JSON API under /api/v1 (docs/decisions/021-bearer-api.md). */
+  api: {
+    /** App clients whose access tokens the API accepts (the app's own client unless set). */
+    clientIds: string[];
+    /** The resource server whose custom scopes the API checks: scopes are `<this>/<scope name>`. */
+    resourceServer: string;
+    /** Web origins allowed to call the API from a browser (CORS); none unless set. */
+    corsOrigins: string[];
+    /** Requests per minute per user (user tokens). */
+    userRequestsPerMinute: number;
+    /** Requests per minute per app client (machine tokens). */
+    clientRequestsPerMinute: number;
+  };
   /** The user pool and app client (the refresh-rotation setting is `refreshRotation` above). */
   cognito: Omit<CognitoSettings, "refreshRotation">;
 }
@@ -369,6 +437,13 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     identityProviders: v.COGNITO_IDENTITY_PROVIDERS ?? [],
     refreshRotation: v.COGNITO_REFRESH_ROTATION === "1",
     sessionCacheEntries: v.SESSION_CACHE_ENTRIES,
+    api: {
+      clientIds: v.API_CLIENT_IDS ?? [v.COGNITO_CLIENT_ID],
+      resourceServer: v.API_RESOURCE_SERVER ?? "remix-cognito",
+      corsOrigins: v.API_CORS_ORIGINS ?? [],
+      userRequestsPerMinute: v.RATE_LIMIT_API_USER_PER_MINUTE,
+      clientRequestsPerMinute: v.RATE_LIMIT_API_CLIENT_PER_MINUTE,
+    },
     cognito: {
       region: v.COGNITO_REGION,
       userPoolId: v.COGNITO_USER_POOL_ID,

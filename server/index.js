@@ -16,6 +16,7 @@
  * Plain JavaScript so production needs no TypeScript tooling.
  */
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import url from "node:url";
 import { createRequestHandler } from "@remix-run/express";
@@ -65,14 +66,14 @@ app.use(express.static(path.join(ROOT, "public"), { maxAge: "1h" }));
 morgan.token("path", (req) => (req.originalUrl ?? req.url).split("?")[0]);
 app.use(morgan(":method :path :status :res[content-length] - :response-time ms"));
 
-/** Express request → the Fetch-style pieces the app's checks take. */
+/** Express request → the Fetch-style pieces the app's checks take (`url`: the request target as it came). */
 function requestInfo(req) {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (typeof value === "string") headers.set(name, value);
     else if (Array.isArray(value)) headers.set(name, value.join(", "));
   }
-  return { method: req.method, headers, peerAddress: req.socket.remoteAddress ?? null };
+  return { method: req.method, url: req.originalUrl, headers, peerAddress: req.socket.remoteAddress ?? null };
 }
 
 // Nothing the app itself answers may be kept by a cache: every page reads the
@@ -88,9 +89,17 @@ app.use((_req, res, next) => {
   next();
 });
 
+// Before Remix, on what the request says of itself: the JSON API's CORS (its headers on every answer
+// under /api, and preflights answered here: app/http/api-cors.server.ts), then the cross-site refusal.
 app.use((req, res, next) => {
-  const { crossSiteRefusal } = build.entry.module;
-  const page = crossSiteRefusal(requestInfo(req));
+  const { apiCors, crossSiteRefusal } = build.entry.module;
+  const info = requestInfo(req);
+  const cors = apiCors(info);
+  if (cors) {
+    res.set(cors.headers);
+    if (cors.reply) return void res.status(cors.reply.status).send(cors.reply.body);
+  }
+  const page = crossSiteRefusal(info);
   if (page) res.status(403).type("html").set(page.headers).send(page.body);
   else next();
 });
@@ -119,7 +128,11 @@ const onListen = () => {
   console.log(`[server] http://${host ?? "localhost"}:${port}`);
   if (development) void broadcastDevReady(build);
 };
-const server = host ? app.listen(port, host, onListen) : app.listen(port, onListen);
+// Repeated request headers are joined (", "), none dropped: Node keeps only the first of two
+// Authorization headers otherwise, and the API must see both to refuse them (RFC 6750: one token).
+const server = http.createServer({ joinDuplicateHeaders: true }, app);
+if (host) server.listen(port, host, onListen);
+else server.listen(port, onListen);
 
 if (development) {
   // `remix dev` rebuilds into build/; pick the new build up and tell it we are ready.

@@ -10,6 +10,7 @@
  * read and verify it on each request (current-session.server.ts).
  */
 
+export { type ListedUser, MAX_LIST_USERS } from "~/cognito/admin.server";
 // Identity providers ("Continue with Google") and linking them to an account.
 export { federatedProvider as signsInWith } from "~/cognito/auth-session.server";
 export {
@@ -25,6 +26,8 @@ export {
 export type { CognitoPasswordlessApi } from "~/cognito/passwordless.server";
 export { RegistryUnavailableError } from "~/sessions/registry.server";
 export { isSessionId } from "~/sessions/session-id.server";
+// The JSON API: bearer tokens, never the session cookie.
+export { type ApiAccess, type ApiToken, requireApiToken } from "./api-token.server";
 // Signing in.
 export { clearChallenge, readChallenge, requireChallenge, saveChallenge, savePendingStep } from "./challenge.server";
 export { getCognitoServices } from "./cognito-services.server";

@@ -3,8 +3,9 @@
  * session, every request checks that it was not ended (in memory, no I/O) and notes that it was
  * used, sign-out and security events end sessions. See docs/decisions/009-session-revocation-and-store.md.
  */
+import { createHash } from "node:crypto";
 import type { AuthSession } from "~/cognito/auth-session.server";
-import { decodeTokenClaims } from "~/cognito/verify.server";
+import { type ApiAccessTokenClaims, decodeTokenClaims } from "~/cognito/verify.server";
 import { noteSignedIn } from "~/http/rate-limit.server";
 import { requestClientIp } from "~/http/request-scope.server";
 import { getSessionRegistry } from "~/sessions/configured-registry.server";
@@ -66,7 +67,41 @@ export function noteSessionUse(
  */
 export async function endSession(stored: StoredSession, userId: string, refreshRevoked: boolean): Promise<void> {
   const until = refreshRevoked ? accessTokenDeadline(stored) : Date.now() + COOKIE_LIFETIME_MS;
-  await getSessionRegistry().end(userId, [stored.sid], until);
+  const registry = getSessionRegistry();
+  // The session's access tokens too, wherever a copy is presented as a bearer token (the API):
+  // its sign-in's token family (every token refreshed from it carries the same origin_jti) and,
+  // for tokens without one, the current token itself. As long as the session id's revocation.
+  const claims = decodeTokenClaims<{ jti?: unknown; origin_jti?: unknown }>(stored.access);
+  const tokenIds = [claims?.origin_jti, claims?.jti].filter((id): id is string => typeof id === "string" && id !== "");
+  await Promise.all([
+    registry.end(userId, [stored.sid], until),
+    ...tokenIds.map((id) => registry.revoke(tokenRevocationId(id), until)),
+  ]);
+}
+
+/**
+ * A token's revocation travels as a session revocation (same replica, same pub/sub, same
+ * expiry), under an id shaped like a session id derived from its `jti` or `origin_jti`; a
+ * distinct label keeps it apart from every real session id.
+ */
+export function tokenRevocationId(jti: string): string {
+  return createHash("sha256").update(`access-token\u0000${jti}`).digest("base64url").slice(0, 22);
+}
+
+/**
+ * True when the app has ended what this user's access token belongs to: its sign-in's token
+ * family or the token itself (sign-out), or every session of the user that began before a
+ * moment (sign out everywhere, a password change or reset, an admin), by its `auth_time` —
+ * the sign-in's time, which refreshes keep. Synchronous and in memory, like isSessionEnded.
+ */
+export function isAccessTokenEnded(claims: ApiAccessTokenClaims): boolean {
+  const registry = getSessionRegistry();
+  for (const id of [claims.origin_jti, claims.jti]) {
+    if (typeof id === "string" && id !== "" && registry.isRevoked(tokenRevocationId(id))) return true;
+  }
+  // Whole seconds: a sign-in within the very second of a cut-off counts as before it (refused).
+  const signedInAt = (typeof claims.auth_time === "number" ? claims.auth_time : claims.iat) * 1000;
+  return registry.isCutOff(claims.sub, signedInAt);
 }
 
 /** Ends sessions of `userId` by id (from the session list): their refresh tokens are not ours to revoke. */

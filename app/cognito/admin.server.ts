@@ -1,10 +1,10 @@
 /**
- * Administrator operations on other users (Cognito's Admin* API). Unlike the rest of the app's
- * Cognito calls these are IAM-authorized on AWS: the app's role needs
- * `cognito-idp:AdminGetUser` and `cognito-idp:AdminUserGlobalSignOut` on the user pool, and for
- * linking sign-in providers (one account per person, ADR 022) `cognito-idp:ListUsers`,
- * `AdminDeleteUser`, `AdminLinkProviderForUser` and `AdminDisableProviderForUser`. The
- * emulator accepts any credentials.
+ * Administrator operations on other users (Cognito's Admin* API, and ListUsers). Unlike the rest
+ * of the app's Cognito calls these are IAM-authorized on AWS: the app's role needs
+ * `cognito-idp:AdminGetUser`, `cognito-idp:AdminUserGlobalSignOut` and `cognito-idp:ListUsers` on
+ * the user pool (the admin page, the API's user list and sign-out), and for linking sign-in
+ * providers (one account per person, ADR 022) `AdminDeleteUser`, `AdminLinkProviderForUser` and
+ * `AdminDisableProviderForUser`. The emulator accepts any credentials.
  */
 import {
   AdminDeleteUserCommand,
@@ -42,6 +42,22 @@ export interface NativeUser {
   username: string;
   emailVerified: boolean;
 }
+
+/** A user as the API lists them. */
+export interface ListedUser {
+  username: string;
+  sub: string;
+  email?: string;
+  emailVerified: boolean;
+  enabled: boolean;
+  /** CONFIRMED, FORCE_CHANGE_PASSWORD, … */
+  status: string;
+  /** ISO 8601. */
+  createdAt?: string;
+}
+
+/** Most users ListUsers returns at once (AWS's limit). */
+export const MAX_LIST_USERS = 60;
 
 /** Admin* operations on the configured user pool. Errors come out typed (errors.server.ts). */
 export class CognitoAdminApi {
@@ -152,6 +168,34 @@ export class CognitoAdminApi {
           },
         }),
       );
+    } catch (error) {
+      throw toCognitoError(error, "account");
+    }
+  }
+
+  /**
+   * One page of the pool's users (ListUsers): at most `limit` (1–60), from where `paginationToken`
+   * (the previous page's `nextToken`) left off. A token Cognito does not accept throws
+   * CognitoRequestError.
+   */
+  async listUsers(limit: number, paginationToken?: string): Promise<{ users: ListedUser[]; nextToken?: string }> {
+    try {
+      const page = await this.client.send(
+        new ListUsersCommand({ UserPoolId: this.settings.userPoolId, Limit: limit, PaginationToken: paginationToken }),
+      );
+      const users = (page.Users ?? []).map((user) => {
+        const attribute = (name: string) => user.Attributes?.find((a) => a.Name === name)?.Value;
+        return {
+          username: user.Username ?? "",
+          sub: attribute("sub") ?? "",
+          email: attribute("email"),
+          emailVerified: attribute("email_verified") === "true",
+          enabled: user.Enabled !== false,
+          status: user.UserStatus ?? "UNKNOWN",
+          createdAt: user.UserCreateDate?.toISOString(),
+        };
+      });
+      return { users, nextToken: page.PaginationToken };
     } catch (error) {
       throw toCognitoError(error, "account");
     }

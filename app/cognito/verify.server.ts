@@ -43,9 +43,37 @@ export interface IdTokenClaims {
   [claim: string]: unknown;
 }
 
+/**
+ * Claims we rely on in an access token presented to the API: a user's (with
+ * `username`) or an app client's own, from the client_credentials grant
+ * (no user: `sub` is the client ID, and only custom scopes).
+ */
+export interface ApiAccessTokenClaims {
+  sub: string;
+  client_id: string;
+  token_use: "access";
+  exp: number;
+  iat: number;
+  auth_time?: number;
+  /** Present in users' tokens only. */
+  username?: string;
+  /** Space-separated OAuth scopes. */
+  scope?: string;
+  jti?: string;
+  /** The sign-in's token family: every token refreshed from one sign-in carries it. */
+  origin_jti?: string;
+  "cognito:groups"?: string[];
+  [claim: string]: unknown;
+}
+
 export interface TokenVerifiers {
   verifyAccessToken(token: string): Promise<AccessTokenClaims>;
   verifyIdToken(token: string): Promise<IdTokenClaims>;
+  /**
+   * An access token for the API: the same checks, but from any client on the
+   * API's allow-list (`apiClientIds`) rather than the app's own client only.
+   */
+  verifyApiAccessToken(token: string): Promise<ApiAccessTokenClaims>;
   /** How many times the JWKS has been fetched (for /healthz and the bench). */
   readonly jwksFetches: number;
 }
@@ -71,6 +99,8 @@ export interface TokenVerifierOptions {
    * with a `kid` it lacks still triggers a (counted) fetch.
    */
   jwks?: unknown;
+  /** App clients whose access tokens `verifyApiAccessToken` accepts. Default: the app's own client. */
+  apiClientIds?: readonly string[];
 }
 
 export function createTokenVerifiers(settings: CognitoSettings, options: TokenVerifierOptions = {}): TokenVerifiers {
@@ -84,36 +114,36 @@ export function createTokenVerifiers(settings: CognitoSettings, options: TokenVe
     jwksCache.addJwks(jwksUri, jwks);
   }
 
+  const apiClientIds = [...(options.apiClientIds ?? [settings.clientId])];
   let access: Verifier;
   let id: Verifier;
+  let api: Verifier;
   if (!emulator) {
-    access = CognitoJwtVerifier.create(
-      { userPoolId: settings.userPoolId, tokenUse: "access", clientId: settings.clientId },
-      { jwksCache },
-    );
-    id = CognitoJwtVerifier.create(
-      { userPoolId: settings.userPoolId, tokenUse: "id", clientId: settings.clientId },
-      { jwksCache },
-    );
+    const cognitoVerifier = (tokenUse: "access" | "id", clientId: string | string[]) =>
+      CognitoJwtVerifier.create({ userPoolId: settings.userPoolId, tokenUse, clientId }, { jwksCache });
+    access = cognitoVerifier("access", settings.clientId);
+    id = cognitoVerifier("id", settings.clientId);
+    api = cognitoVerifier("access", apiClientIds);
   } else {
-    const emulatorVerifier = (tokenUse: "access" | "id") =>
+    const emulatorVerifier = (tokenUse: "access" | "id", clientId: string | string[]) =>
       JwtVerifier.create(
         {
           issuer,
           jwksUri,
           // The client is checked below (aud for ID tokens, client_id for access tokens).
           audience: null,
-          customJwtCheck: ({ payload }) =>
-            validateCognitoJwtFields(payload, { tokenUse, clientId: settings.clientId, groups: null }),
+          customJwtCheck: ({ payload }) => validateCognitoJwtFields(payload, { tokenUse, clientId, groups: null }),
         },
         { jwksCache },
       );
-    access = emulatorVerifier("access");
-    id = emulatorVerifier("id");
+    access = emulatorVerifier("access", settings.clientId);
+    id = emulatorVerifier("id", settings.clientId);
+    api = emulatorVerifier("access", apiClientIds);
   }
   return {
     verifyAccessToken: (token) => verifyCached(access, token) as Promise<AccessTokenClaims>,
     verifyIdToken: (token) => verifyCached(id, token) as Promise<IdTokenClaims>,
+    verifyApiAccessToken: (token) => verifyCached(api, token) as Promise<ApiAccessTokenClaims>,
     get jwksFetches() {
       return fetcher.count;
     },
@@ -146,7 +176,8 @@ async function verifyCached(verifier: Verifier, token: string): Promise<unknown>
 let verifiers: TokenVerifiers | undefined;
 /** The process-wide verifiers (one JWKS cache for the whole process). */
 export function getTokenVerifiers(): TokenVerifiers {
-  verifiers ??= createTokenVerifiers(getEnv().cognito);
+  const env = getEnv();
+  verifiers ??= createTokenVerifiers(env.cognito, { apiClientIds: env.api.clientIds });
   return verifiers;
 }
 

@@ -9,6 +9,7 @@
  */
 import { data } from "@remix-run/node";
 import { getEnv } from "~/env.server";
+import { isApiRequestTarget } from "./api-cors.server";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -37,10 +38,15 @@ export const CROSS_SITE_MESSAGE =
  * For the HTTP server (server/index.js), before Remix: the 403 page for a
  * cross-site state-changing request, or null to let it through. Remix's own
  * origin check would otherwise end such a request in a bare 500.
+ *
+ * The JSON API (/api/…) is exempt: it reads bearer tokens and never a cookie,
+ * so a cross-site request there acts as nobody — and browser apps on other
+ * origins (CORS) are whom it serves. `url` is the request target as it came.
  */
 export function crossSiteRefusal(
-  request: Pick<Request, "method" | "headers">,
+  request: Pick<Request, "method" | "headers" | "url">,
 ): { headers: Record<string, string>; body: string } | null {
+  if (isApiRequestTarget(request.url)) return null;
   if (isSameOriginRequest(request, getEnv().appUrl)) return null;
   const body = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -274,10 +274,17 @@ export class ActionLimiter {
 
   /** Counts one request from this address; throws RateLimitedError when it is over the limit. */
   async take(address: string | null): Promise<void> {
-    const network = networkKey(address);
-    const current = await this.counter.get(network);
+    await this.takeFor(networkKey(address));
+  }
+
+  /**
+   * Counts one request of `subject` (not an address: a user's `sub`, an app
+   * client's ID); throws RateLimitedError when it is over the limit.
+   */
+  async takeFor(subject: string): Promise<void> {
+    const current = await this.counter.get(subject);
     if (isExhausted(current, this.policy.points)) throw new RateLimitedError(seconds(current));
-    await this.counter.penalty(network);
+    await this.counter.penalty(subject);
   }
 }
 

@@ -70,6 +70,8 @@ interface AppLimits {
   signUps: ActionLimiter;
   codeSends: ActionLimiter;
   codeTries: CounterTable;
+  apiUsers: ActionLimiter;
+  apiClients: ActionLimiter;
 }
 
 let store: LimiterStore | undefined;
@@ -86,7 +88,7 @@ export function setRateLimitStore(next: LimiterStore): void {
 
 function appLimits(): AppLimits {
   if (!limits) {
-    const config = getEnv().rateLimits;
+    const { rateLimits: config, api } = getEnv();
     store ??= memoryStore({ maxKeys: config.maxKeys });
     limits = {
       credentials: new CredentialLimiter(store, {
@@ -106,6 +108,12 @@ function appLimits(): AppLimits {
         durationSeconds: 3600,
       }),
       codeTries: store.counter({ keyPrefix: "code-try", points: CODE_TRIES, duration: CODE_TRY_WINDOW_SECONDS }),
+      apiUsers: new ActionLimiter(store, { name: "api-user", points: api.userRequestsPerMinute, durationSeconds: 60 }),
+      apiClients: new ActionLimiter(store, {
+        name: "api-client",
+        points: api.clientRequestsPerMinute,
+        durationSeconds: 60,
+      }),
     };
   }
   return limits;
@@ -200,6 +208,24 @@ export async function limitSignUp({ context }: { context: AppLoadContext }): Pro
 /** Counts one code e-mail (resend, forgotten password); 429 when over RATE_LIMIT_CODE_SENDS_PER_HOUR. */
 export async function limitCodeSend({ context }: { context: AppLoadContext }): Promise<void> {
   await take(appLimits().codeSends, context.clientIp);
+}
+
+/**
+ * Counts one API request of a user (their `sub`) or of an app client's own
+ * token (its client ID): RATE_LIMIT_API_USER_PER_MINUTE and
+ * RATE_LIMIT_API_CLIENT_PER_MINUTE. Returns the seconds to wait when over the
+ * limit (the API answers 429 in its own shape), null otherwise. Only verified
+ * tokens are counted, so nobody can spend another's allowance.
+ */
+export async function limitApiRequest(caller: { kind: "user" | "machine"; subject: string }): Promise<number | null> {
+  const { apiUsers, apiClients } = appLimits();
+  try {
+    await (caller.kind === "user" ? apiUsers : apiClients).takeFor(caller.subject);
+    return null;
+  } catch (error) {
+    if (error instanceof RateLimitedError) return error.retryAfterSeconds;
+    throw error;
+  }
 }
 
 async function take(limiter: ActionLimiter, ip: string | null): Promise<void> {

@@ -243,6 +243,12 @@ describe("parseEnv in production refuses what only development or the local emul
       /https/,
     ],
     [
+      "an http:// API_CORS_ORIGINS origin",
+      "API_CORS_ORIGINS",
+      { API_CORS_ORIGINS: "https://spa.example.com, http://spa.example.com" },
+      /http:\/\/spa\.example\.com must be an https/,
+    ],
+    [
       "an http:// COGNITO_DOMAIN on a public host even with the emulator opt-in",
       "COGNITO_DOMAIN",
       { ...emulator, COGNITO_DOMAIN: "http://127.0.0.1.nip.io:9229" },
@@ -275,6 +281,44 @@ describe("parseEnv in production refuses what only development or the local emul
     const env = parseEnv({ ...valid, ...emulator, ALLOW_EMULATOR_IN_PRODUCTION: undefined, BENCH_ROUTES: "1" });
     expect(env.isProduction).toBe(false);
     expect(env.benchRoutes).toBe(true);
+  });
+});
+
+describe("the API's settings", () => {
+  it("accepts the app's own client only, no browser origin, by default; reads the lists when set", () => {
+    const defaults = parseEnv(valid);
+    expect(defaults.api).toEqual({
+      clientIds: ["abc123def456"],
+      resourceServer: "remix-cognito",
+      corsOrigins: [],
+      userRequestsPerMinute: 120,
+      clientRequestsPerMinute: 600,
+    });
+    const set = parseEnv({
+      ...valid,
+      API_CLIENT_IDS: " web123 , machine456,",
+      API_RESOURCE_SERVER: "https://api.example.com",
+      API_CORS_ORIGINS: "https://spa.example.com,http://localhost:5173",
+      RATE_LIMIT_API_USER_PER_MINUTE: "30",
+    });
+    expect(set.api.clientIds).toEqual(["web123", "machine456"]);
+    expect(set.api.resourceServer).toBe("https://api.example.com");
+    expect(set.api.corsOrigins).toEqual(["https://spa.example.com", "http://localhost:5173"]);
+    expect(set.api.userRequestsPerMinute).toBe(30);
+  });
+
+  it.each([
+    ["API_CLIENT_IDS", "web123, not a client!", /not an app client ID/],
+    ["API_CLIENT_IDS", ",", /at least one/],
+    ["API_CORS_ORIGINS", "https://spa.example.com/", /not a web origin/],
+    ["API_CORS_ORIGINS", "https://spa.example.com/app", /not a web origin/],
+    ["API_CORS_ORIGINS", "*", /not a web origin/],
+    ["API_CORS_ORIGINS", "ftp://files.example.com", /not a web origin/],
+    ["API_RESOURCE_SERVER", "has space", /resource server identifier/],
+    ["RATE_LIMIT_API_CLIENT_PER_MINUTE", "0", /at least 1/],
+  ])("refuses %s=%j at start-up, naming it", (variable, value, message) => {
+    const problem = problemsOf({ ...valid, [variable]: value }).find((p) => p.variable === variable);
+    expect(problem?.message).toMatch(message);
   });
 });
 

@@ -40,6 +40,19 @@ describe("the route table", () => {
     });
   });
 
+  it("serves the JSON API from app/api under /api, and nothing else there: no page can be reached at an API path", () => {
+    const routes = Object.values(routeTable({ BENCH_ROUTES: "1" }));
+    const underApi = routes.filter((r) => /^api(\/|$)/i.test(r.path ?? ""));
+    expect(Object.fromEntries(underApi.map((r) => [r.path, r.file]))).toEqual({
+      "api/v1/me": "api/me.ts",
+      "api/v1/users": "api/users.ts",
+      "api/v1/users/:username/sign-out": "api/user-sign-out.ts",
+      "api/*": "api/not-found.ts",
+    });
+    for (const route of underApi) expect(route.parentId, route.path).toBe("root");
+    expect(routes.filter((r) => r.file.startsWith("api/") && !underApi.includes(r))).toEqual([]);
+  });
+
   it("puts every account page inside the account layout, the profile as its index", () => {
     const routes = routeTable({});
     expect(routes["routes/account"]).toMatchObject({ path: "account", parentId: "root" });
