@@ -117,6 +117,26 @@ async function verified(raw: string): Promise<ApiToken> {
   };
 }
 
+/**
+ * What a signed-in person needs to call the API with a token of their own (the dashboard shows
+ * it): the endpoint, and how to sign in to Cognito as an app would. All of it public.
+ */
+export function apiCallingGuide(): {
+  meUrl: string;
+  cognitoEndpoint: string;
+  clientId: string;
+  passwordSignIn: boolean;
+} {
+  const { appUrl, cognito } = getEnv();
+  return {
+    meUrl: `${appUrl}/api/v1/me`,
+    cognitoEndpoint: cognito.endpoint ?? `https://cognito-idp.${cognito.region}.amazonaws.com/`,
+    clientId: cognito.clientId,
+    // A client with a secret needs a SECRET_HASH, which a person at a shell should not be computing.
+    passwordSignIn: !cognito.clientSecret,
+  };
+}
+
 /** Every scope asked, or (a user) one of the groups; nothing asked lets any valid token through. */
 function permits(token: ApiToken, scopes: readonly string[], groups: readonly string[]): boolean {
   if (scopes.length === 0 && groups.length === 0) return true;

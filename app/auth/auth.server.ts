@@ -27,7 +27,7 @@ export type { CognitoPasswordlessApi } from "~/cognito/passwordless.server";
 export { RegistryUnavailableError } from "~/sessions/registry.server";
 export { isSessionId } from "~/sessions/session-id.server";
 // The JSON API: bearer tokens, never the session cookie.
-export { type ApiAccess, type ApiToken, requireApiToken } from "./api-token.server";
+export { type ApiAccess, type ApiToken, apiCallingGuide, requireApiToken } from "./api-token.server";
 // Signing in.
 export { clearChallenge, readChallenge, requireChallenge, saveChallenge, savePendingStep } from "./challenge.server";
 export { getCognitoServices } from "./cognito-services.server";

@@ -30,6 +30,12 @@ const SAMPLE: DashboardViewProps & { user: { username: string; emailVerified: bo
   signedInAt: SIGNED_IN_AT,
   refreshSkewSeconds: 60,
   claims: null,
+  api: {
+    meUrl: "http://localhost:3000/api/v1/me",
+    cognitoEndpoint: "http://localhost:9229",
+    clientId: "1example23456789abcdefghij",
+    passwordSignIn: true,
+  },
 };
 
 export async function loader() {

@@ -1,5 +1,6 @@
 import { Link } from "@remix-run/react";
 import type { SignInFlow } from "~/cognito/auth-session.server";
+import { ApiHowTo, type ApiHowToProps } from "./api-how-to";
 import { type TokenClaims, TokenClaimsPanel } from "./token-claims-panel";
 
 /**
@@ -28,6 +29,8 @@ export interface DashboardViewProps {
   refreshSkewSeconds: number;
   /** Development only: decoded token claims. */
   claims?: TokenClaims | null;
+  /** How to call the app's API with a token of one's own. */
+  api: Omit<ApiHowToProps, "email">;
 }
 
 const time = (seconds: number) =>
@@ -44,6 +47,7 @@ export function DashboardView({
   signedInAt,
   refreshSkewSeconds,
   claims,
+  api,
 }: DashboardViewProps) {
   return (
     <main className="wide">
@@ -81,6 +85,7 @@ export function DashboardView({
           ) : null}
         </p>
       </div>
+      <ApiHowTo {...api} email={user.email} />
       {claims ? <TokenClaimsPanel claims={claims} /> : null}
     </main>
   );

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { REFRESH_SKEW_SECONDS, requireUser, sessionTokenClaims } from "~/auth/auth.server";
+import { apiCallingGuide, REFRESH_SKEW_SECONDS, requireUser, sessionTokenClaims } from "~/auth/auth.server";
 import { DashboardView } from "~/components/dashboard-view";
 import { getEnv } from "~/env.server";
 
@@ -19,6 +19,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       refreshSkewSeconds: REFRESH_SKEW_SECONDS,
       // Development only: what is inside the tokens (claims, never the tokens).
       claims: getEnv().isProduction ? null : sessionTokenClaims(session),
+      // How to call the API with a token of one's own (never this session's).
+      api: apiCallingGuide(),
     },
     { headers: session.headers },
   );

@@ -126,6 +126,21 @@ describe("GET /api/v1/me: who the token belongs to", () => {
   });
 });
 
+describe("the dashboard", () => {
+  it("shows a signed-in user how to call /api/v1/me with a token of their own, and never any of the session's tokens", async () => {
+    const user = await createUser("api-dashboard");
+    const jar = await signInWithForm(app.url, user.username, user.password);
+    const html = await (await jar.fetch(`${app.url}/dashboard`)).text();
+    expect(html).toContain('data-testid="api-how-to"');
+    expect(html).toContain(`${app.url}/api/v1/me`);
+    expect(html).toContain("AWSCognitoIdentityProviderService.InitiateAuth");
+    expect(html).toContain(inject("webClientId"));
+    const session = jar.session()!;
+    for (const token of [session.access, session.id, session.refresh!]) expect(html).not.toContain(token);
+    expect(html).not.toMatch(/eyJ[\w-]{20,}\.[\w-]{20,}\.[\w-]{20,}/);
+  });
+});
+
 describe("the 401/400 table: what is not a usable bearer token", () => {
   let demo: { access: string; id: string; refresh: string };
   let claims: Record<string, unknown>;
