@@ -24,6 +24,7 @@ import { apiError } from "~/http/api-reply.server";
 import { limitApiRequest } from "~/http/rate-limit.server";
 import { readBearerToken } from "./bearer.server";
 import { isAccessTokenEnded } from "./session-tracking.server";
+import { VerifiedSessionCache } from "./verified-session-cache.server";
 
 const REALM = "remix-cognito";
 
@@ -92,13 +93,32 @@ export async function requireApiToken(request: Request, access: ApiAccess = {}):
   return token;
 }
 
+let verifiedTokens: VerifiedSessionCache<ApiAccessTokenClaims> | undefined;
+/**
+ * Tokens that passed the full check a moment ago, by a keyed digest of their exact bytes, until
+ * their `exp` (docs/decisions/021-bearer-api.md): a client calls with the same token for its
+ * lifetime, and the RS256 check was most of what the API's auth cost per request. Only the
+ * signature and claims checks are skipped on a hit; revocations are checked on every request.
+ */
+function verifiedTokenCache(): VerifiedSessionCache<ApiAccessTokenClaims> {
+  const env = getEnv();
+  verifiedTokens ??= new VerifiedSessionCache({ secrets: env.sessionSecrets, maxEntries: env.sessionCacheEntries });
+  return verifiedTokens;
+}
+
 /** The token's caller, or throws 401 invalid_token. */
 async function verified(raw: string): Promise<ApiToken> {
-  let claims: ApiAccessTokenClaims;
-  try {
-    claims = await getTokenVerifiers().verifyApiAccessToken(raw);
-  } catch (error) {
-    throw invalidToken(error instanceof JwtExpiredError ? "The access token has expired." : undefined);
+  const cache = verifiedTokenCache();
+  const digest = cache.digest(raw);
+  let claims = cache.get(digest);
+  if (!claims) {
+    try {
+      claims = await getTokenVerifiers().verifyApiAccessToken(raw);
+    } catch (error) {
+      throw invalidToken(error instanceof JwtExpiredError ? "The access token has expired." : undefined);
+    }
+    // aws-jwt-verify accepts a token up to its `exp` second: the entry dies at it.
+    cache.set(digest, claims, claims.exp * 1000);
   }
   const user = typeof claims.username === "string";
   // A machine token names no user: its subject is its own client.
