@@ -9,8 +9,8 @@
  *  - app/api: the JSON API for other apps and machines, under /api/v1
  *    (bearer tokens only: docs/decisions/021-bearer-api.md); anything else
  *    under /api is its JSON 404, never a page;
- *  - app/bench: what `npm run bench` compares /dashboard against and reads
- *    counters from. Only a build made with BENCH_ROUTES=1 has them (the bench
+ *  - app/bench: what `npm run bench` compares /dashboard and /api/v1/me
+ *    against and reads counters from. Only a build made with BENCH_ROUTES=1 has them (the bench
  *    and the tests build that way; `npm run build` does not), and even there
  *    they answer 404 unless the server also runs with BENCH_ROUTES=1.
  *
@@ -46,6 +46,7 @@ export function defineConfiguredRoutes(defineRoutes, env = process.env) {
     if (env.BENCH_ROUTES === "1") {
       route("bench/dashboard", "bench/dashboard.tsx");
       route("bench/stats", "bench/stats.ts");
+      route("bench/api-me", "bench/api-me.ts");
     }
   });
 }

@@ -28,7 +28,7 @@ describe("the route table", () => {
         .map((r) => r.path);
     expect(bench(routeTable({}))).toEqual([]);
     expect(bench(routeTable({ BENCH_ROUTES: "0" }))).toEqual([]);
-    expect(bench(routeTable({ BENCH_ROUTES: "1" })).sort()).toEqual(["bench/dashboard", "bench/stats"]);
+    expect(bench(routeTable({ BENCH_ROUTES: "1" })).sort()).toEqual(["bench/api-me", "bench/dashboard", "bench/stats"]);
   });
 
   it("serves the passkey JSON endpoints from app/resources at the URLs the browser code calls", () => {

@@ -186,6 +186,17 @@ export interface FlowLatency {
   floorP50: Record<string, number>;
   /** The app's CPU time (user + system) per sign-in through it, µs, when `serverCpuMs` was given. */
   appCpuUsPerSignIn?: number;
+  /**
+   * The app's CPU time per request of each floor, µs, when `serverCpuMs` was given: for the empty
+   * request through the app, what any request costs it one at a time (the others, served elsewhere,
+   * show its background work).
+   */
+  floorAppCpuUs?: Record<string, number>;
+  /**
+   * This process's CPU time per bare sign-in, µs: the client side of the bare Cognito calls (the
+   * SDK's work: the app does the same for the same calls), plus, for a passkey, the signature.
+   */
+  bareCpuUsPerSignIn: number;
 }
 
 /** Warm-up, then alternating rounds of one flow through the app and bare. */
@@ -213,6 +224,7 @@ export async function measureFlow(options: {
   const floors = Object.entries(options.floors ?? {});
   const floorSamples = new Map<string, number[]>(floors.map(([name]) => [name, []]));
   let appCpuMs = 0;
+  const floorCpuMs = new Map<string, number>();
   // The floors are sampled right after each app series, so they see the same machine as the app
   // side; in turn first and last, so none of them always runs right after the sign-ins.
   let appRounds = 0;
@@ -221,13 +233,25 @@ export async function measureFlow(options: {
     const samples = await series(options.app, options.perRound);
     appCpuMs += (options.serverCpuMs?.() ?? 0) - before;
     const order = appRounds++ % 2 === 0 ? floors : [...floors].reverse();
-    for (const [name, floor] of order) floorSamples.get(name)!.push(...(await series(floor, options.perRound)));
+    for (const [name, floor] of order) {
+      const cpuBefore = options.serverCpuMs?.() ?? 0;
+      floorSamples.get(name)!.push(...(await series(floor, options.perRound)));
+      floorCpuMs.set(name, (floorCpuMs.get(name) ?? 0) + (options.serverCpuMs?.() ?? 0) - cpuBefore);
+    }
     return samples;
   };
   await series(options.app, options.warmup);
   await series(options.bare, options.warmup);
   for (const [, floor] of floors) await series(floor, options.warmup);
-  const rounds = await alternate(options.rounds, appSeries, () => series(options.bare, options.perRound));
+  let bareCpuUs = 0;
+  const bareSeries = async () => {
+    const before = process.cpuUsage();
+    const samples = await series(options.bare, options.perRound);
+    const used = process.cpuUsage(before);
+    bareCpuUs += used.user + used.system;
+    return samples;
+  };
+  const rounds = await alternate(options.rounds, appSeries, bareSeries);
   const summary = (r: number[][]) => ({
     p50: percentile(r.flat(), 50),
     p99: percentile(r.flat(), 99),
@@ -241,6 +265,12 @@ export async function measureFlow(options: {
     appRequests: options.appRequests,
     floorP50: Object.fromEntries([...floorSamples].map(([name, samples]) => [name, percentile(samples, 50)])),
     appCpuUsPerSignIn: options.serverCpuMs ? (appCpuMs * 1000) / rounds.a.flat().length : undefined,
+    floorAppCpuUs: options.serverCpuMs
+      ? Object.fromEntries(
+          [...floorCpuMs].map(([name, ms]) => [name, (ms * 1000) / (floorSamples.get(name)?.length || 1)]),
+        )
+      : undefined,
+    bareCpuUsPerSignIn: bareCpuUs / rounds.b.flat().length,
   };
 }
 
@@ -252,4 +282,17 @@ export function emptyRequest(url: string): () => Promise<number> {
       await response.arrayBuffer();
       if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
     });
+}
+
+/** This process's CPU per passkey signature (the browser's part of a passkey sign-in), µs: the fastest of a few rounds. */
+export function signatureCpuUs(user: PasswordlessUser, iterations = 200, rounds = 5): number {
+  const options = { challenge: "YmVuY2g", rpId: new URL(user.webauthnOrigin).hostname, allowCredentials: [] };
+  let best = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < rounds; round++) {
+    const before = process.cpuUsage();
+    for (let i = 0; i < iterations; i++) user.authenticator.authenticate(options, user.webauthnOrigin);
+    const used = process.cpuUsage(before);
+    best = Math.min(best, (used.user + used.system) / iterations);
+  }
+  return best;
 }

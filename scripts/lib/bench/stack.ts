@@ -38,6 +38,8 @@ export interface Stack {
   /** An SDK client on the emulator (admin and user calls alike). */
   cognito: CognitoIdentityProviderClient;
   clientId: string;
+  /** The seeded machine client (client_credentials, the app's API scopes). */
+  machine: { clientId: string; clientSecret: string };
   settings: CognitoSettings;
   sessionSecret: string;
   /** Stops everything this started and removes the emulator's data. Idempotent. */
@@ -114,8 +116,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       // lift the cap on checks in parallel per address (successes are never
       // counted, so the failure limits need no change).
       RATE_LIMIT_MAX_IN_FLIGHT_PER_IP: "100000",
-      // …and asks for a few hundred sign-in codes an hour from that address.
+      // …and asks for a few hundred sign-in codes an hour from that address, and calls the API as
+      // the demo user as fast as it can (every request still counted, as for anyone).
       RATE_LIMIT_CODE_SENDS_PER_HOUR: "1000000",
+      RATE_LIMIT_API_USER_PER_MINUTE: "1000000",
       // Choice-based sign-in (USER_AUTH): the password in one step, emailed codes, passkeys —
       // what the seed sets up locally (.env.example).
       COGNITO_USER_AUTH: "1",
@@ -163,6 +167,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       appRedis,
       cognito,
       clientId,
+      machine: seeded.clients.machine,
       settings: { region: REGION, userPoolId: seeded.userPoolId, clientId, endpoint: emulator.url },
       sessionSecret,
       stop,
