@@ -25,6 +25,8 @@ export interface PasswordChallengeSession extends SessionBase {
   kind: "password";
   /** Kept to obtain a stored refresh token once the challenge is answered (see completeChallenge in operations/sign-in.ts). */
   password: string;
+  /** Wrong MFA codes answered on this session so far (see MAX_MFA_CODE_ATTEMPTS). */
+  wrongCodes?: number;
 }
 
 /** A step of choice-based sign-in (USER_AUTH). */

@@ -41,16 +41,26 @@ export class TokenIssuer {
 
   /**
    * Tokens for a user who proved a factor cognito-local cannot check (email
-   * code, passkey, confirmed sign-up): minted by the gateway in
-   * cognito-local's layout, with a refresh token the gateway keeps.
+   * code, passkey, confirmed sign-up), or whom the Hosted UI's session signs
+   * in again (`authTime`: when they really signed in; default now): minted by
+   * the gateway in cognito-local's layout, with a refresh token the gateway
+   * keeps, whose refreshes keep that `auth_time`.
    */
-  async issue(client: AppClient, user: User): Promise<AuthenticationResultType> {
-    const { refreshExpiresAt, ...tokens } = await this.mint(client, user, { refreshToken: true });
+  async issue(
+    client: AppClient,
+    user: User,
+    { authTime }: { authTime?: number } = {},
+  ): Promise<AuthenticationResultType> {
+    const signedInAt = authTime ?? Math.floor(Date.now() / 1000);
+    const { refreshExpiresAt, ...tokens } = await this.mint(client, user, {
+      authTime: signedInAt,
+      refreshToken: true,
+    });
     this.o.refreshTokens.recordMinted(tokens.RefreshToken!, {
       clientId: client.ClientId,
       poolId: client.UserPoolId,
       username: user.Username,
-      authTime: Math.floor(Date.now() / 1000),
+      authTime: signedInAt,
       expiresAt: refreshExpiresAt!,
     });
     return this.issued(client, tokens);

@@ -119,6 +119,15 @@ export async function passwordSignIn(
   return { ...result, AuthenticationResult: ctx.issuer.issued(client, result.AuthenticationResult) };
 }
 
+/**
+ * Wrong MFA codes (authenticator app or text message) one sign-in takes; the
+ * next answer on that session is refused as an expired session, and the
+ * person starts again with the password. AWS: "After five unsuccessful
+ * attempts to present an MFA code, Amazon Cognito begins the
+ * exponential-timeout lockout process" (user-pool-settings-mfa).
+ */
+export const MAX_MFA_CODE_ATTEMPTS = 5;
+
 const respondToAuthChallenge: Handler<"RespondToAuthChallenge"> = async (input, ctx) => {
   const client = await ctx.up.client(input.ClientId);
   const responses = input.ChallengeResponses ?? {};
@@ -146,13 +155,23 @@ const respondToAuthChallenge: Handler<"RespondToAuthChallenge"> = async (input, 
     password = responses.NEW_PASSWORD;
   }
 
-  const result = await forward(ctx, "RespondToAuthChallenge", input, {
-    CodeMismatchException: new AwsError("CodeMismatchException", "Invalid code received for user"),
-  });
+  let result: Output<"RespondToAuthChallenge">;
+  try {
+    result = await forward(ctx, "RespondToAuthChallenge", input, {
+      CodeMismatchException: new AwsError("CodeMismatchException", "Invalid code received for user"),
+    });
+  } catch (error) {
+    // cognito-local takes wrong MFA codes on one session for ever; AWS does not.
+    if ((error as AwsError).type === "CodeMismatchException") {
+      session.wrongCodes = (session.wrongCodes ?? 0) + 1;
+      if (session.wrongCodes >= MAX_MFA_CODE_ATTEMPTS) ctx.stores.challenges.delete(sessionId);
+    }
+    throw error;
+  }
   ctx.stores.challenges.delete(sessionId);
   if (result.ChallengeName) {
     if (result.Session) {
-      const { expiresAt: _, ...next } = session;
+      const { expiresAt: _, wrongCodes: __, ...next } = session;
       ctx.stores.challenges.add({ ...next, challengeName: result.ChallengeName, password }, result.Session);
     }
     return result;
@@ -196,26 +215,21 @@ async function checkPassword(ctx: OperationContext, client: AppClient, user: Use
 
 /**
  * Tokens for a user the gateway's Hosted UI already knows (its signed-in
- * cookie): AWS's managed login skips the form while the session lasts.
+ * cookie): AWS's managed login skips the form while the session lasts. They
+ * are minted here, with the sign-in's `auth_time` (`authTime`, epoch seconds):
+ * the person authenticated then, not now.
  */
 export async function hostedSessionTokens(
   ctx: OperationContext,
   clientId: string,
   username: string,
-  password: string | undefined,
+  authTime: number,
 ): Promise<AuthenticationResultType> {
   const client = await ctx.up.client(clientId);
   const user = await ctx.up.user(client.UserPoolId, username);
   if (!user) throw incorrectCredentials();
   if (user.Enabled === false) throw userDisabled();
-  // Signed in with an email code: no password to sign in with again.
-  if (password === undefined) return ctx.issuer.issue(client, user);
-  try {
-    return ctx.issuer.issued(client, await ctx.up.adminPasswordAuth(client, user.Username, password));
-  } catch (error) {
-    if ((error as AwsError).type === "InvalidPasswordException") throw incorrectCredentials();
-    throw error;
-  }
+  return ctx.issuer.issue(client, user, { authTime });
 }
 
 export const signInOperations = {

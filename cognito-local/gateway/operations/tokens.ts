@@ -46,6 +46,13 @@ export async function refreshTokenAuth(
   const username = claim(claims, "cognito:username");
   const user = username ? await ctx.up.user(client.UserPoolId, username) : null;
   if (user?.Enabled === false) throw userDisabled();
+  // cognito-local dates a refresh's tokens as a new sign-in; AWS keeps the sign-in's auth_time,
+  // which is when cognito-local issued the refresh token.
+  const authTime = numericClaim(claims, "iat");
+  if (user && authTime !== undefined && result.AuthenticationResult) {
+    const { refreshExpiresAt: _, ...tokens } = await ctx.issuer.mint(client, user, { authTime });
+    return { ...result, AuthenticationResult: ctx.issuer.issued(client, tokens, refreshToken) };
+  }
   return { ...result, AuthenticationResult: ctx.issuer.issued(client, result.AuthenticationResult, refreshToken) };
 }
 
