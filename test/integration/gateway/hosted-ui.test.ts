@@ -610,8 +610,9 @@ describe("the Hosted UI: email me a code (choice-based sign-in)", () => {
   it("AWS cannot send a code to an account without a verified email, and says so on the sign-in page; the gateway does too", async () => {
     const email = uniqueEmail("unverified");
     await addUser({ email, password: "Unverified-Passw0rd", emailVerified: false }, stackPool(stack));
-    const { flow } = await openSignInPage(stack, { clientId: stack.web.clientId }, new CookieJar());
-    const page = await postForm(stack, "/login", { flow, username: email, action: "email-code" }, new CookieJar());
+    const jar = new CookieJar();
+    const { flow } = await openSignInPage(stack, { clientId: stack.web.clientId }, jar);
+    const page = await postForm(stack, "/login", { flow, username: email, action: "email-code" }, jar);
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain("We can&#39;t send a sign-in code to this account. Sign in with your password.");
