@@ -204,7 +204,7 @@ describe("step-up passwords go through the rate limiter", () => {
 describe("step-up with the Hosted UI only (no password sign-in through the API)", () => {
   const app = suiteApp({ env: { AUTH_FLOW: "hosted", COGNITO_DOMAIN: inject("emulatorUrl") } });
 
-  it("asks to sign in again instead of taking a password, and changes nothing", async () => {
+  it("asks to sign in again instead of taking a password, changes nothing, and signing in again asks Cognito for the password", async () => {
     const user = await createUser("step-up");
     const { jar: fresh, callback } = await hostedSignIn(app.url, user.username, user.password);
     expectRedirect(callback, "/dashboard");
@@ -218,7 +218,20 @@ describe("step-up with the Hosted UI only (no password sign-in through the API)"
       stepUpPassword: user.password,
     });
     expect(res.status).toBe(403);
-    expect(await res.text()).toContain("sign out and sign in again");
+    expect(await res.text()).toContain("For your security, sign in again, then make this change within 10 minutes.");
     expect(await emailOf(user.username)).toBe(user.username);
+
+    // "Sign in again" comes back to this page through the Hosted UI, which must ask for the password
+    // (prompt=login): its own session would otherwise sign the browser straight back in.
+    const link = page
+      .match(/data-testid="step-up-sign-in-again"[^>]*>[^<]*<a [^>]*href="([^"]+)"/)?.[1]
+      ?.replaceAll("&amp;", "&");
+    expect(link).toBe("/login?reauth=1&redirectTo=%2Faccount");
+    const hosted = expectRedirect(
+      await jar.fetch(`${app.url}${link}`),
+      "/auth/hosted?prompt=login&redirectTo=%2Faccount",
+    );
+    const authorize = new URL(expectRedirect(await jar.fetch(`${app.url}${hosted}`), /\/oauth2\/authorize\?/));
+    expect(authorize.searchParams.get("prompt")).toBe("login");
   });
 });
