@@ -1,9 +1,11 @@
 /**
  * Step-up for sensitive changes (app/auth/step-up.server.ts): changing the
- * email address and turning MFA off need a sign-in within the last 10
- * minutes, or the password (and, with an authenticator app, a code) again on
- * the same form — checked with Cognito, through the rate limiter, without
- * touching the current session.
+ * email address and turning MFA on (both steps) or off need a sign-in within
+ * the last 10 minutes, or the password (and, with an authenticator app, a
+ * code) again on the same form — checked with Cognito, through the rate
+ * limiter, without touching the current session. (Adding and removing
+ * passkeys: passkeys.test.ts; a Hosted UI sign-in out of Cognito's older
+ * session: hosted-session.test.ts.)
  *
  * "Signed in 11 minutes ago" is a real session of a real sign-in, re-sealed
  * with its sign-in time moved back (the tests share the app's secret), so no
@@ -131,6 +133,47 @@ describe("step-up: sensitive changes need a recent sign-in or the password again
     expect((await jar.fetch(`${app.url}/account`)).status).toBe(200);
     expect(app.output()).toMatch(/\[auth\] step-up outcome=success user=sub:/);
     expect(app.output()).not.toContain(user.password);
+  });
+
+  it("after 10 minutes, turning MFA on needs the password at both steps: no secret without it, no enrolment without it", async () => {
+    const user = await createUser("step-up");
+    const jar = signedInMinutesAgo(await signInWithForm(app.url, user.username, user.password), 11);
+    const mfaStatus = async () =>
+      (await (await jar.fetch(`${app.url}/account/mfa`)).text()).match(/data-testid="mfa-status">(\w+)</)?.[1];
+    const page = await (await jar.fetch(`${app.url}/account/mfa`)).text();
+    expect(page).toContain('name="stepUpPassword"');
+    expect(page).not.toContain('name="stepUpCode"'); // no authenticator app yet
+
+    const start = await jar.post(`${app.url}/account/mfa`, { intent: "start" });
+    expect(start.status).toBe(403);
+    const startHtml = await start.text();
+    expect(fieldError(startHtml, "stepUpPassword")).toBe("Enter your password to confirm this change.");
+    expect(startHtml).not.toContain('data-testid="totp-secret"');
+
+    const started = await jar.post(`${app.url}/account/mfa`, { intent: "start", stepUpPassword: user.password });
+    expect(started.status).toBe(200);
+    const startedHtml = await started.text();
+    const secret = startedHtml.match(/data-testid="totp-secret"[^>]*>([A-Z2-7 ]+)</)![1]!.replace(/ /g, "");
+    expect(startedHtml, "the verify step asks for the password too").toContain('name="stepUpPassword"');
+
+    // Someone at the unattended browser with their own authenticator: a right code alone enrols nothing.
+    const verify = await jar.post(`${app.url}/account/mfa`, { intent: "verify", code: totpCode(secret), secret });
+    expect(verify.status).toBe(403);
+    const verifyHtml = await verify.text();
+    expect(fieldError(verifyHtml, "stepUpPassword")).toBe("Enter your password to confirm this change.");
+    expect(verifyHtml, "the QR code stays on screen").toContain('data-testid="totp-secret"');
+    expect(await mfaStatus()).toBe("Off");
+
+    expectRedirect(
+      await jar.post(`${app.url}/account/mfa`, {
+        intent: "verify",
+        code: totpCode(secret),
+        secret,
+        stepUpPassword: user.password,
+      }),
+      "/account/mfa?notice=mfa-enabled",
+    );
+    expect(await mfaStatus()).toBe("On");
   });
 
   it("after 10 minutes, turning MFA off needs the password and a code from the app", async () => {
