@@ -52,7 +52,7 @@ export async function createAppClient(options: AppClientOptions) {
       ],
       AllowedOAuthFlows: ["code"],
       AllowedOAuthFlowsUserPoolClient: true,
-      AllowedOAuthScopes: ["openid", "email", "profile"],
+      AllowedOAuthScopes: ["openid", "email", "profile", "aws.cognito.signin.user.admin"],
       SupportedIdentityProviders: ["COGNITO", ...(options.identityProviders ?? [])],
       CallbackURLs: [`${options.callbackBase}/auth/callback`],
       LogoutURLs: [`${options.callbackBase}/`],

@@ -95,7 +95,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         AllowedOAuthFlows: ["code"],
         AllowedOAuthFlowsUserPoolClient: true,
-        AllowedOAuthScopes: ["openid", "email", "profile"],
+        AllowedOAuthScopes: ["openid", "email", "profile", "aws.cognito.signin.user.admin"],
         SupportedIdentityProviders: ["COGNITO"],
         CallbackURLs: [`${appUrl}/auth/callback`],
         LogoutURLs: [`${appUrl}/`],
