@@ -15,6 +15,8 @@ export interface AuthorizeRequest {
   scopes: string[];
   state?: string;
   codeChallenge: string;
+  /** Copied into the ID token. */
+  nonce?: string;
   /** The validated parameters, carried between the Hosted UI pages like AWS does. */
   query: string;
 }
@@ -73,6 +75,7 @@ export async function validateAuthorizeRequest(up: Upstream, params: URLSearchPa
   if (!codeChallenge) return back("invalid_request", "code_challenge is required (PKCE)");
   if (method !== "S256") return back("invalid_request", "code_challenge_method must be S256");
   if (!S256_CHALLENGE.test(codeChallenge)) return back("invalid_request", "code_challenge is not an S256 challenge");
+  const nonce = params.get("nonce") ?? undefined;
 
   const query = new URLSearchParams({
     client_id: clientId,
@@ -83,6 +86,7 @@ export async function validateAuthorizeRequest(up: Upstream, params: URLSearchPa
   });
   if (requested.length > 0) query.set("scope", requested.join(" "));
   if (state !== undefined) query.set("state", state);
+  if (nonce !== undefined) query.set("nonce", nonce);
   return {
     ok: true,
     request: {
@@ -91,6 +95,7 @@ export async function validateAuthorizeRequest(up: Upstream, params: URLSearchPa
       scopes: requested.length > 0 ? requested : allowed,
       state,
       codeChallenge,
+      nonce,
       query: query.toString(),
     },
   };

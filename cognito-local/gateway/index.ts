@@ -22,7 +22,6 @@ import { errorPage } from "./html.ts";
 import { BodyTooLargeError, proxy, send, sendHtml, sendJson } from "./http.ts";
 import { OAuthEndpoints } from "./oauth.ts";
 import { canonicalTarget } from "./request-target.ts";
-import { TokenRegistry } from "./token-registry.ts";
 import { Upstream } from "./upstream.ts";
 
 export interface GatewayOptions {
@@ -43,7 +42,7 @@ export interface GatewayOptions {
   codeTtlMs?: number;
   /**
    * Directory for the gateway's own durable state (passkeys, settings
-   * cognito-local drops, refresh tokens it mints). Default: in memory only.
+   * cognito-local drops, the token families). Default: in memory only.
    */
   stateDir?: string;
   /** Every email sign-in code is this (like cognito-local's `CODE`). Default: random. */
@@ -131,7 +130,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const host = options.host ?? "127.0.0.1";
   const log = options.log ?? (() => {});
   const upstream = new Upstream(options.upstreamUrl);
-  const registry = new TokenRegistry();
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const now = options.now ?? Date.now;
   const codes = new AuthorizationCodes(options.codeTtlMs ?? 5 * 60_000, limits.codes, now);
@@ -150,7 +148,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const api = new CognitoApi({
     upstream,
-    registry,
     publicUrl,
     log,
     challengeSessionLimit: limits.challengeSessions,
@@ -171,7 +168,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     limits,
     now,
   });
-  const oauth = new OAuthEndpoints({ upstream, api, codes, registry, publicUrl });
+  const oauth = new OAuthEndpoints({ upstream, api, codes, publicUrl });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     for (const [name, value] of Object.entries(BASE_HEADERS)) res.setHeader(name, value);
@@ -238,7 +235,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ...hosted.stateSizes(),
       codes: codes.size,
       ...api.stateSizes(),
-      ...registry.stateSizes(),
       jwksPools: upstream.jwksPoolCount,
     }),
     stop() {

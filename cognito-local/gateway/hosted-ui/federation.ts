@@ -45,7 +45,7 @@ export async function idpResponse(ctx: HostedUiContext, req: IncomingMessage, re
   if (!user) return redirect(res, outcome.request.redirectUri);
   // Signed in now, through the provider: the tokens and the hosted session say so.
   const authTime = Math.floor(ctx.now() / 1000);
-  const tokens = await api.issuer.issue(request.client, user, { authTime });
+  const tokens = await api.issuer.signIn(request.client, user, { authTime });
   const cookie = startSession(ctx, {
     poolId: request.client.UserPoolId,
     username: signedIn.upstreamUsername,

@@ -174,12 +174,18 @@ function complete(ctx: HostedUiContext, res: ServerResponse, flow: Flow, tokens:
   redirect(res, codeRedirect(flow.request, issueCode(ctx, flow.request, tokens)), { "Set-Cookie": cookie });
 }
 
-/** An authorization code for the request, redeemable once for these tokens. */
+/**
+ * An authorization code for the request, redeemable once for tokens of the
+ * sign-in these tokens began (the exchange mints them, with the request's
+ * scopes and nonce).
+ */
 export function issueCode(ctx: HostedUiContext, request: AuthorizeRequest, tokens: AuthenticationResultType): string {
   return ctx.codes.issue({
     clientId: request.client.ClientId,
     redirectUri: request.redirectUri,
     codeChallenge: request.codeChallenge,
-    tokens,
+    refreshToken: tokens.RefreshToken ?? "",
+    scopes: request.scopes,
+    nonce: request.nonce,
   });
 }

@@ -10,10 +10,9 @@ import { claim } from "../jwt.ts";
 import { Passkeys } from "../passkeys.ts";
 import { PasswordlessUsers } from "../passwordless-users.ts";
 import { PoolSettings } from "../pool-settings.ts";
-import { RefreshTokens } from "../refresh-tokens.ts";
 import { CHALLENGE_SESSION_MS, ChallengeSessions } from "../sessions.ts";
+import { TokenFamilies } from "../token-families.ts";
 import { TokenIssuer } from "../token-issuer.ts";
-import type { TokenRegistry } from "../token-registry.ts";
 import type { Upstream } from "../upstream.ts";
 import { UserAuth } from "../user-auth.ts";
 import { WebAuthn } from "../webauthn.ts";
@@ -28,19 +27,17 @@ export interface GatewayStores {
   passkeys: Passkeys;
   /** Users who signed up without a password (durable). */
   passwordless: PasswordlessUsers;
-  /** Refresh tokens the gateway minted, and rotated-out ones (durable). */
-  refreshTokens: RefreshTokens;
+  /** Every sign-in's token family and refresh tokens, revocations included (durable). */
+  families: TokenFamilies;
   /** Challenge `Session`s handed out and not yet answered (in memory, bounded). */
   challenges: ChallengeSessions;
-  /** Tokens seen issued, for revocation (in memory). */
-  registry: TokenRegistry;
 }
 
 export interface OperationContext {
   /** cognito-local, behind the gateway. */
   up: Upstream;
   stores: GatewayStores;
-  /** Records, completes and mints the tokens the gateway hands out. */
+  /** Mints every token the gateway hands out. */
   issuer: TokenIssuer;
   /** Verifies access tokens as AWS does. */
   accessTokens: AccessTokens;
@@ -66,14 +63,13 @@ export interface FederationContext {
 
 export interface ContextOptions {
   upstream: Upstream;
-  registry: TokenRegistry;
   /** The gateway's public base URL: the issuer domain of every token. */
   publicUrl: string;
   log: (line: string) => void;
   /**
    * Where the gateway keeps what cognito-local cannot (passkeys, settings it
-   * drops, refresh tokens the gateway mints): `<dataDir>/.gateway`. Without
-   * it that state lives in memory and is lost on restart.
+   * drops, the token families): `<dataDir>/.gateway`. Without it that state
+   * lives in memory and is lost on restart.
    */
   stateDir?: string;
   /** Every email sign-in code is this (cognito-local's `CODE`), instead of random. */
@@ -97,9 +93,8 @@ export function createContext(options: ContextOptions): OperationContext {
     settings: new PoolSettings(options.stateDir),
     passkeys: new Passkeys(options.stateDir),
     passwordless: new PasswordlessUsers(options.stateDir),
-    refreshTokens: new RefreshTokens(options.stateDir),
+    families: new TokenFamilies(options.stateDir),
     challenges: new ChallengeSessions(options.challengeSessionLimit, options.challengeTtlMs ?? CHALLENGE_SESSION_MS),
-    registry: options.registry,
   };
   const providers = new IdentityProviders(options.stateDir);
   const federatedUsers = new FederatedUsers(options.stateDir);
@@ -120,8 +115,7 @@ export function createContext(options: ContextOptions): OperationContext {
   };
   const issuer = new TokenIssuer({
     up,
-    registry: stores.registry,
-    refreshTokens: stores.refreshTokens,
+    families: stores.families,
     publicUrl: options.publicUrl,
     // A federated user's tokens carry its AWS name and identities (and a linked user's, its identities).
     presentation: (poolId, username) => {
@@ -129,7 +123,7 @@ export function createContext(options: ContextOptions): OperationContext {
       return { username: federated?.username ?? username, identities: federatedUsers.identitiesOf(poolId, username) };
     },
   });
-  const accessTokens = new AccessTokens({ up, registry: stores.registry, publicUrl: options.publicUrl, log });
+  const accessTokens = new AccessTokens({ up, families: stores.families, publicUrl: options.publicUrl, log });
   const webAuthn = new WebAuthn({
     up,
     settings: stores.settings,
@@ -161,7 +155,7 @@ export function createContext(options: ContextOptions): OperationContext {
         },
         { checkSecretHash: false },
       ),
-    issueTokens: (client, user) => issuer.issue(client, user),
+    issueTokens: (client, user) => issuer.signIn(client, user),
     preventsUserExistenceErrors,
   });
   // (userAuth's password sign-in runs through this context, once made)

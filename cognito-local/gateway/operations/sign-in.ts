@@ -116,7 +116,10 @@ export async function passwordSignIn(
     }
     return result;
   }
-  return { ...result, AuthenticationResult: ctx.issuer.issued(client, result.AuthenticationResult) };
+  return {
+    ChallengeParameters: {},
+    AuthenticationResult: await ctx.issuer.signedInUpstream(client, user, result.AuthenticationResult),
+  };
 }
 
 /**
@@ -176,31 +179,13 @@ const respondToAuthChallenge: Handler<"RespondToAuthChallenge"> = async (input, 
     }
     return result;
   }
-  return { ...result, AuthenticationResult: await completeChallenge(ctx, client, user, password, result) };
+  // (cognito-local keeps no refresh token it issues after a challenge: nothing to revoke there.)
+  const { RefreshToken: _, ...upstream } = result.AuthenticationResult ?? {};
+  return {
+    ChallengeParameters: {},
+    AuthenticationResult: await ctx.issuer.signedInUpstream(client, user, upstream),
+  };
 };
-
-/**
- * cognito-local does not store the refresh token it issues after a
- * challenge, so REFRESH_TOKEN_AUTH would later refuse it. The gateway asks
- * for the tokens again with ADMIN_USER_PASSWORD_AUTH (which does store it),
- * using the password the user has just proved or set.
- */
-async function completeChallenge(
-  ctx: OperationContext,
-  client: AppClient,
-  user: User,
-  password: string,
-  result: Output<"RespondToAuthChallenge">,
-): Promise<AuthenticationResultType | undefined> {
-  try {
-    return ctx.issuer.issued(client, await ctx.up.adminPasswordAuth(client, user.Username, password));
-  } catch (error) {
-    ctx.log(
-      `could not obtain a stored refresh token after the challenge (${(error as Error).message}); its refresh token will not refresh`,
-    );
-    return ctx.issuer.issued(client, result.AuthenticationResult);
-  }
-}
 
 /** Checks a temporary password the way cognito-local checks a permanent one. */
 async function checkPassword(ctx: OperationContext, client: AppClient, user: User, password: string) {
@@ -229,10 +214,58 @@ export async function hostedSessionTokens(
   const user = await ctx.up.user(client.UserPoolId, username);
   if (!user) throw incorrectCredentials();
   if (user.Enabled === false) throw userDisabled();
-  return ctx.issuer.issue(client, user, { authTime });
+  return ctx.issuer.signIn(client, user, { authTime });
+}
+
+/**
+ * The administrator's sign-in (AdminInitiateAuth, AdminRespondToAuthChallenge):
+ * cognito-local checks the password or the answer, and the tokens are the
+ * gateway's, as every sign-in's; a refresh goes to the gateway's families.
+ */
+const adminInitiateAuth: Handler<"AdminInitiateAuth"> = async (input, ctx) => {
+  if (input.AuthFlow === "REFRESH_TOKEN_AUTH" || input.AuthFlow === "REFRESH_TOKEN") {
+    const client = await ctx.up.client(input.ClientId);
+    return refreshTokenAuth(ctx, client, {
+      ClientId: client.ClientId,
+      AuthFlow: "REFRESH_TOKEN_AUTH",
+      AuthParameters: input.AuthParameters,
+    });
+  }
+  const result = await forward(ctx, "AdminInitiateAuth", input);
+  return { ...result, AuthenticationResult: await adminTokens(ctx, input, result.AuthenticationResult) };
+};
+
+const adminRespondToAuthChallenge: Handler<"AdminRespondToAuthChallenge"> = async (input, ctx) => {
+  const result = await forward(ctx, "AdminRespondToAuthChallenge", input);
+  return {
+    ...result,
+    AuthenticationResult: await adminTokens(
+      ctx,
+      { ...input, AuthParameters: input.ChallengeResponses },
+      result.AuthenticationResult,
+    ),
+  };
+};
+
+/** The gateway's tokens for an administrator's sign-in cognito-local completed (none while a challenge is pending). */
+async function adminTokens(
+  ctx: OperationContext,
+  input: { ClientId?: string; UserPoolId?: string; AuthParameters?: Record<string, string> },
+  upstream: AuthenticationResultType | undefined,
+): Promise<AuthenticationResultType | undefined> {
+  if (!upstream) return undefined;
+  const client = await ctx.up.client(input.ClientId);
+  const user = await ctx.up.user(client.UserPoolId, input.AuthParameters?.USERNAME ?? "");
+  if (!user || user.Enabled === false) {
+    if (upstream.RefreshToken) await ctx.up.revoke(client.ClientId, upstream.RefreshToken);
+    throw user ? userDisabled() : unknownUser(client);
+  }
+  return ctx.issuer.signedInUpstream(client, user, upstream);
 }
 
 export const signInOperations = {
   InitiateAuth: initiateAuth,
   RespondToAuthChallenge: respondToAuthChallenge,
+  AdminInitiateAuth: adminInitiateAuth,
+  AdminRespondToAuthChallenge: adminRespondToAuthChallenge,
 } satisfies OperationTable;

@@ -61,8 +61,13 @@ async function signIn(user: TestUser, client: { clientId: string; clientSecret?:
   return AuthenticationResult!;
 }
 
-function refreshAuth(refreshToken: string, client: { clientId: string; clientSecret?: string } = stack.web) {
-  const username = decodePayload(refreshToken)["cognito:username"] as string;
+/** REFRESH_TOKEN_AUTH with a sign-in's tokens: the refresh token is opaque, so SECRET_HASH's username comes from the ID token. */
+function refreshAuth(
+  tokens: { RefreshToken?: string; IdToken?: string },
+  client: { clientId: string; clientSecret?: string } = stack.web,
+) {
+  const refreshToken = tokens.RefreshToken!;
+  const username = decodePayload(tokens.IdToken!)["cognito:username"] as string;
   const hash: Record<string, string> = client.clientSecret
     ? { SECRET_HASH: secretHash(username, client.clientId, client.clientSecret) }
     : {};
@@ -476,7 +481,7 @@ describe("the pool's password policy", () => {
     const done = await respond("Chosen-Passw0rd");
     expect(done.AuthenticationResult).toMatchObject({ ExpiresIn: expect.any(Number), TokenType: "Bearer" });
     // The refresh token from the challenge refreshes (cognito-local alone does not store it).
-    const refreshed = await refreshAuth(done.AuthenticationResult!.RefreshToken!);
+    const refreshed = await refreshAuth(done.AuthenticationResult!);
     expect(refreshed.AuthenticationResult?.AccessToken).toBeTruthy();
     // The session is spent.
     await expectAwsError(
@@ -542,11 +547,7 @@ describe("access tokens, GlobalSignOut and RevokeToken", () => {
         NotAuthorizedException,
         "Access Token has been revoked",
       );
-      await expectAwsError(
-        refreshAuth(tokens.RefreshToken!, client),
-        NotAuthorizedException,
-        "Refresh Token has been revoked",
-      );
+      await expectAwsError(refreshAuth(tokens, client), NotAuthorizedException, "Refresh Token has been revoked");
     }
     await expectAwsError(
       stack.sdk.send(
@@ -574,18 +575,18 @@ describe("access tokens, GlobalSignOut and RevokeToken", () => {
       NotAuthorizedException,
       "Access Token has been revoked",
     );
-    await expectAwsError(refreshAuth(tokens.RefreshToken!), NotAuthorizedException, "Refresh Token has been revoked");
+    await expectAwsError(refreshAuth(tokens), NotAuthorizedException, "Refresh Token has been revoked");
   });
 });
 
 describe("the sign-in's time and its MFA codes", () => {
-  it("AWS keeps the sign-in's auth_time in tokens from REFRESH_TOKEN_AUTH (OIDC: when the End-User authenticated); the gateway does too, for cognito-local's refresh tokens", async () => {
+  it("AWS keeps the sign-in's auth_time in tokens from REFRESH_TOKEN_AUTH (OIDC: when the End-User authenticated); the gateway does too, for password sign-ins", async () => {
     const user = await createUser(stack);
     const tokens = await signIn(user);
     const signedInAt = decodePayload(tokens.IdToken!).auth_time as number;
     // auth_time counts seconds: refresh in a later one.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    const { AuthenticationResult } = await refreshAuth(tokens.RefreshToken!);
+    const { AuthenticationResult } = await refreshAuth(tokens);
     for (const token of [AuthenticationResult!.IdToken!, AuthenticationResult!.AccessToken!]) {
       expect(decodePayload(token).auth_time).toBe(signedInAt);
       expect(decodePayload(token).iat as number).toBeGreaterThan(signedInAt);

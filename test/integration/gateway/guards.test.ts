@@ -614,7 +614,9 @@ describe("bounded in-memory state", () => {
       expect(userInfo.status).toBe(401);
     }
     const sizes = gateway.stateSizes();
-    expect(sizes.revokedRefreshTokens).toBe(0);
+    expect(sizes.tokenFamilies).toBe(0);
+    expect(sizes.refreshTokens).toBe(0);
+    expect(sizes.revokedFamilies).toBe(0);
     expect(sizes.jwksPools).toBe(0);
   });
 });

@@ -48,6 +48,8 @@ export interface Stack {
   reseed(appUrls: string[]): Promise<void>;
   /** With `federation`: the local identity provider the pool's Google and ExampleCorp sign in at. */
   idp?: TestIdp;
+  /** Stops the emulator and starts it again on the same port and data directory. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -88,7 +90,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   return {
     url: emulator.url,
-    upstreamUrl: emulator.upstreamUrl,
+    // cognito-local moves to another port when restarted.
+    get upstreamUrl() {
+      return emulator.upstreamUrl;
+    },
     poolId: emulator.seeded.userPoolId,
     web: emulator.seeded.clients.web,
     confidential: emulator.seeded.clients["web-confidential"],
@@ -96,6 +101,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     sdk: sdk(emulator.url),
     reseed: async (appUrls) => void (await emulator.reseed(appUrls)),
     idp,
+    async restart() {
+      await emulator.stop();
+      await emulator.start();
+    },
     stop: async () => {
       await emulator.dispose();
       await idp?.dispose();

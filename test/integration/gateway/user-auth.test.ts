@@ -562,7 +562,7 @@ describe("tokens from a passwordless sign-in", () => {
     expect(access.username).toBe(user.username);
   });
 
-  it("AWS lays out every sign-in's tokens alike; the gateway's minted tokens have cognito-local's header and claims, in its order", async () => {
+  it("AWS lays out every sign-in's tokens alike; the emulator's password and email-code sign-ins do too (same header, claims in the same order, opaque refresh tokens of one shape)", async () => {
     const user = await createUser(stack);
     await stack.sdk.send(
       new AdminAddUserToGroupCommand({ UserPoolId: stack.poolId, Username: user.email, GroupName: "users" }),
@@ -570,10 +570,13 @@ describe("tokens from a passwordless sign-in", () => {
     const password = await userAuth({ USERNAME: user.email, PREFERRED_CHALLENGE: "PASSWORD", PASSWORD: user.password });
     const emailed = await signInWithEmailCode(user);
     const theirs = password.AuthenticationResult!;
-    for (const kind of ["AccessToken", "IdToken", "RefreshToken"] as const) {
+    for (const kind of ["AccessToken", "IdToken"] as const) {
       expect(decodeHeader(emailed[kind]!), kind).toEqual(decodeHeader(theirs[kind]!));
       expect(Object.keys(decodePayload(emailed[kind]!)), kind).toEqual(Object.keys(decodePayload(theirs[kind]!)));
     }
+    const segmentLengths = (token: string) => token.split(".").map((segment) => segment.length);
+    expect(segmentLengths(emailed.RefreshToken!)).toEqual(segmentLengths(theirs.RefreshToken!));
+    expect(decodeHeader(emailed.RefreshToken!)).toEqual(decodeHeader(theirs.RefreshToken!));
     const access = decodePayload(emailed.AccessToken!);
     expect(access).toMatchObject({
       "cognito:groups": ["users"],
@@ -582,7 +585,7 @@ describe("tokens from a passwordless sign-in", () => {
       token_use: "access",
       iss: `${stack.url}/${stack.poolId}`,
     });
-    // The same lifetimes as the client gives cognito-local's tokens.
+    // The same lifetimes.
     const mine = decodePayload(emailed.IdToken!);
     const ref = decodePayload(theirs.IdToken!);
     expect((mine.exp as number) - (mine.iat as number)).toBe((ref.exp as number) - (ref.iat as number));
@@ -753,11 +756,30 @@ describe("GetTokensFromRefreshToken and refresh-token rotation", () => {
     const third = (await getTokens(clientId, second.RefreshToken!)).AuthenticationResult!;
     expect(third.RefreshToken).not.toBe(second.RefreshToken);
     await expectAwsError(getTokens(clientId, second.RefreshToken!), RefreshTokenReuseException);
-    // The session is the same sign-in: auth_time is kept, and so is the refresh token's end.
+    // The session is the same sign-in: auth_time and origin_jti are kept (the refresh token's end too: next test).
     expect(decodePayload(third.AccessToken!).auth_time).toBe(decodePayload(first.AccessToken!).auth_time);
-    expect(decodePayload(third.RefreshToken!).exp).toBe(decodePayload(first.RefreshToken!).exp);
+    expect(decodePayload(third.AccessToken!).origin_jti).toBe(decodePayload(first.AccessToken!).origin_jti);
     const { Username } = await stack.sdk.send(new GetUserCommand({ AccessToken: third.AccessToken }));
     expect(Username).toBe(user.username);
+  });
+
+  it("AWS's rotation renews the token, not the session: a rotated-in refresh token ends when the sign-in's first one would have; the gateway's does too", async () => {
+    const user = await createUser(stack);
+    const { clientId } = await rotatingClient(0, {
+      RefreshTokenValidity: 3,
+      TokenValidityUnits: { AccessToken: "hours", IdToken: "hours", RefreshToken: "seconds" },
+    });
+    const signedInAt = Date.now();
+    const first = await passwordSignIn(user, clientId);
+    await new Promise((r) => setTimeout(r, 1_100));
+    const second = (await getTokens(clientId, first.RefreshToken!)).AuthenticationResult!;
+    // A fresh 3 seconds from the rotation would last until signedInAt + 4.1 s; the sign-in's ends at + 3 s.
+    await new Promise((r) => setTimeout(r, Math.max(0, signedInAt + 3_200 - Date.now())));
+    await expectAwsError(
+      getTokens(clientId, second.RefreshToken!),
+      NotAuthorizedException,
+      "Refresh Token has expired",
+    );
   });
 
   it("AWS keeps a rotated-out token working for RetryGracePeriodSeconds (client retries, concurrent refreshes), then refuses it; the gateway does too", async () => {
