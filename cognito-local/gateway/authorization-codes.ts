@@ -9,7 +9,8 @@ import { ExpiringStore } from "./expiring-store.ts";
 export interface CodeGrant {
   clientId: string;
   redirectUri: string;
-  codeChallenge: string;
+  /** The request's PKCE challenge (S256), if it sent one. */
+  codeChallenge?: string;
   /** The refresh token of the sign-in (token family) the code stands for. */
   refreshToken: string;
   /** The OAuth scopes the request was granted. */

@@ -145,9 +145,12 @@ export class OAuthEndpoints {
       throw new OAuthError(400, "invalid_grant", "the code was issued to another client");
     if (grant.redirectUri !== redirectUri)
       throw new OAuthError(400, "invalid_grant", "redirect_uri does not match the authorization request");
-    if (!verifier) throw new OAuthError(400, "invalid_request", "code_verifier is required (PKCE)");
-    if (!CODE_VERIFIER.test(verifier) || !safeEqual(s256(verifier), grant.codeChallenge)) {
-      throw new OAuthError(400, "invalid_grant", "code_verifier does not match the code_challenge");
+    // PKCE, when the authorization request used it (AWS makes it optional).
+    if (grant.codeChallenge !== undefined) {
+      if (!verifier) throw new OAuthError(400, "invalid_request", "code_verifier is required (PKCE)");
+      if (!CODE_VERIFIER.test(verifier) || !safeEqual(s256(verifier), grant.codeChallenge)) {
+        throw new OAuthError(400, "invalid_grant", "code_verifier does not match the code_challenge");
+      }
     }
     let tokens: IssuedTokens;
     try {
@@ -235,6 +238,11 @@ export class OAuthEndpoints {
     sendJson(res, 200, userInfoClaims(user, scopes, client.ReadAttributes), NO_STORE);
   }
 
+  /**
+   * The pool's OpenID Provider metadata: the members AWS publishes (in its
+   * alphabetical order), pointing at the gateway. (AWS lists `token` among
+   * the response types too; the gateway has no implicit grant.)
+   */
   private async openidConfiguration(res: ServerResponse, poolId: string) {
     try {
       await this.o.upstream.pool(poolId);
@@ -247,19 +255,18 @@ export class OAuthEndpoints {
     const base = this.o.publicUrl;
     const issuer = `${base}/${poolId}`;
     sendJson(res, 200, {
-      issuer,
       authorization_endpoint: `${base}/oauth2/authorize`,
-      token_endpoint: `${base}/oauth2/token`,
-      userinfo_endpoint: `${base}/oauth2/userInfo`,
-      revocation_endpoint: `${base}/oauth2/revoke`,
+      end_session_endpoint: `${base}/logout`,
+      id_token_signing_alg_values_supported: ["RS256"],
+      issuer,
       jwks_uri: `${issuer}/.well-known/jwks.json`,
       response_types_supported: ["code"],
-      grant_types_supported: ["authorization_code", "refresh_token"],
-      code_challenge_methods_supported: ["S256"],
-      scopes_supported: ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"],
-      token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
-      id_token_signing_alg_values_supported: ["RS256"],
+      revocation_endpoint: `${base}/oauth2/revoke`,
+      scopes_supported: ["openid", "email", "phone", "profile"],
       subject_types_supported: ["public"],
+      token_endpoint: `${base}/oauth2/token`,
+      token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+      userinfo_endpoint: `${base}/oauth2/userInfo`,
     });
   }
 }

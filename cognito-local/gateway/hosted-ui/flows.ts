@@ -101,6 +101,8 @@ async function newFlow(ctx: HostedUiContext, request: AuthorizeRequest, step: St
       allowedFirstFactors(pool).includes("EMAIL_OTP") &&
       ctx.api.context.stores.settings.tier(request.client.UserPoolId) !== "LITE",
     ...allowedSignIns(ctx, request),
+    // OIDC's login_hint: the sign-in name, filled in.
+    username: request.loginHint,
   };
   ctx.flows.set(flow.id, flow);
   return flow;
