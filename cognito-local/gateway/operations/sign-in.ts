@@ -24,6 +24,13 @@ const initiateAuth: Handler<"InitiateAuth"> = async (input, ctx, options) => {
         throw new AwsError("InvalidParameterException", "USER_PASSWORD_AUTH flow not enabled for this client");
       }
       return passwordSignIn(ctx, client, input);
+    case "USER_SRP_AUTH":
+      if (!allowsFlow(client, "USER_SRP_AUTH")) {
+        throw new AwsError("InvalidParameterException", "USER_SRP_AUTH flow not enabled for this client");
+      }
+      if (params.USERNAME) checkSecretHash(client, [params.USERNAME], params.SECRET_HASH, "auth");
+      // DEVICE_KEY is ignored: the emulator has no remembered devices.
+      return ctx.srp.initiate(client, { username: params.USERNAME ?? "", srpA: params.SRP_A });
     case "REFRESH_TOKEN_AUTH":
     case "REFRESH_TOKEN":
       if (!allowsFlow(client, "REFRESH_TOKEN_AUTH")) {
@@ -134,11 +141,13 @@ const respondToAuthChallenge: Handler<"RespondToAuthChallenge"> = async (input, 
   const username = responses.USERNAME;
   if (!username) throw new AwsError("InvalidParameterException", "Missing required parameter USERNAME");
   checkSecretHash(client, [username], responses.SECRET_HASH, "auth");
+  // The SRP answer names its challenge by SECRET_BLOCK (USER_SRP_AUTH issues no Session).
+  if (input.ChallengeName === "PASSWORD_VERIFIER") return ctx.srp.respond(client, input);
 
   // cognito-local accepts any Session; AWS only the one it issued, for 3 minutes.
   const sessionId = typeof input.Session === "string" ? input.Session : "";
   const session = ctx.stores.challenges.get(sessionId, client.ClientId);
-  if (!session || session.kind === "sign-up") throw invalidSession();
+  if (!session || session.kind === "sign-up" || session.kind === "srp") throw invalidSession();
   if (session.kind === "user-auth") return ctx.userAuth.respond(client, sessionId, session, input);
   if (input.ChallengeName !== session.challengeName) {
     throw new AwsError("InvalidParameterException", `Invalid challenge name: expected ${session.challengeName}`);
