@@ -15,6 +15,7 @@ import {
   DescribeUserPoolCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
+  ListUsersCommand,
   RevokeTokenCommand,
   type UserPoolClientType,
   type UserPoolType,
@@ -124,8 +125,38 @@ export class Upstream {
     throw new AwsError("ResourceNotFoundException", `User pool ${poolId} does not exist.`);
   }
 
-  /** The user (by username or alias), or null when there is none. */
+  /**
+   * The user (by username, sub, or an alias the pool allows), or null when
+   * there is none. cognito-local itself matches the username, the sub and
+   * the pool's UsernameAttributes; the pool's AliasAttributes (a verified
+   * email or phone number, a preferred_username), which it ignores, are
+   * matched here, as AWS does for every call that takes a Username.
+   */
   async user(poolId: string, username: string): Promise<User | null> {
+    const direct = await this.userNamed(poolId, username);
+    if (direct || !username) return direct;
+    let aliases: string[];
+    try {
+      aliases = (await this.pool(poolId)).AliasAttributes ?? [];
+    } catch {
+      return null;
+    }
+    for (const alias of aliases) {
+      const { Users = [] } = await this.sdk.send(
+        new ListUsersCommand({ UserPoolId: poolId, Filter: `${alias} = ${JSON.stringify(username)}`, Limit: 2 }),
+      );
+      // An email or phone number is an alias only once verified; and only one user can hold it.
+      const holders = Users.filter(
+        (u) =>
+          alias === "preferred_username" ||
+          u.Attributes?.some((a) => a.Name === `${alias}_verified` && a.Value === "true"),
+      );
+      if (holders.length === 1 && holders[0]!.Username) return this.userNamed(poolId, holders[0]!.Username);
+    }
+    return null;
+  }
+
+  private async userNamed(poolId: string, username: string): Promise<User | null> {
     try {
       const user = await this.sdk.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: username }));
       return user.Username ? (user as User) : null;

@@ -54,6 +54,8 @@ export interface OperationContext {
   federation: FederationContext;
   /** SRP sign-in (USER_SRP_AUTH, PASSWORD_SRP). */
   srp: SrpSignIn;
+  /** cognito-local's CODE: every code, and temporary passwords the gateway makes, are this. */
+  fixedCode?: string;
   log: (line: string) => void;
 }
 
@@ -185,6 +187,17 @@ export function createContext(options: ContextOptions): OperationContext {
     preventsUserExistenceErrors,
   });
   // (userAuth's password sign-in runs through this context, once made)
-  const ctx: OperationContext = { up, stores, issuer, accessTokens, userAuth, webAuthn, federation, srp, log };
+  const ctx: OperationContext = {
+    up,
+    stores,
+    issuer,
+    accessTokens,
+    userAuth,
+    webAuthn,
+    federation,
+    srp,
+    fixedCode: options.fixedCode,
+    log,
+  };
   return ctx;
 }
