@@ -20,7 +20,7 @@
  *   UUID format for the same user name and user pool combination", then
  *   "Incorrect username or password." for any proof.
  */
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { InitiateAuthResponse, RespondToAuthChallengeResponse } from "@aws-sdk/client-cognito-identity-provider";
 import type { CognitoLocalData } from "../cognito-local-data.ts";
 import { AwsError, incorrectCredentials, invalidSession } from "../errors.ts";
@@ -56,8 +56,13 @@ export function srpPoolName(poolId: string): string {
   return poolId.slice(poolId.indexOf("_") + 1);
 }
 
+/** Verifiers kept in memory (one exponentiation each to make again), most recently made last. */
+const VERIFIER_CACHE_SIZE = 1000;
+
 export class SrpSignIn {
   private readonly keyStore: JsonStore<{ key?: string }>;
+  /** Verifier by a hash of what it is made from: a user signing in again costs one exponentiation less. */
+  private readonly verifiers = new Map<string, bigint>();
 
   constructor(private readonly o: SrpSignInOptions) {
     this.keyStore = new JsonStore(o.stateDir, "srp.json", () => ({}));
@@ -89,7 +94,10 @@ export class SrpSignIn {
     // verifier nobody can match, with the salt AWS would show for that name.
     const salt =
       user && password !== undefined ? this.salt(poolId, userId, password) : this.simulatedSalt(poolId, start.username);
-    const v = verifier(poolName, userId, password ?? randomBytes(32).toString("base64"), salt);
+    const v =
+      password === undefined
+        ? verifier(poolName, userId, randomBytes(32).toString("base64"), salt)
+        : this.verifierOf(poolName, userId, password, salt);
     const { b, B } = serverEphemeral(v);
     const secretBlock = randomBytes(64).toString("base64");
     this.o.sessions.add(
@@ -161,6 +169,18 @@ export class SrpSignIn {
       timingSafeEqual(claim, expected);
     if (!proven || session.password === undefined) throw incorrectCredentials();
     return this.o.passwordSignIn(client, session.username, session.password);
+  }
+
+  private verifierOf(poolName: string, userId: string, password: string, salt: bigint): bigint {
+    const key = createHash("sha256")
+      .update(`${poolName}\u0000${userId}\u0000${password}\u0000${salt}`)
+      .digest("base64");
+    const kept = this.verifiers.get(key);
+    if (kept !== undefined) return kept;
+    const made = verifier(poolName, userId, password, salt);
+    if (this.verifiers.size >= VERIFIER_CACHE_SIZE) this.verifiers.delete(this.verifiers.keys().next().value!);
+    this.verifiers.set(key, made);
+    return made;
   }
 
   /** USERNAME in the answer must name the challenged user (USER_ID_FOR_SRP, or any name of theirs). */
