@@ -19,17 +19,21 @@ import {
   CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  DeleteGroupCommand,
   DescribeUserPoolCommand,
   GetGroupCommand,
   GroupExistsException,
   InitiateAuthCommand,
   InvalidParameterException,
   ListGroupsCommand,
+  ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
   ListUsersCommand,
   NotAuthorizedException,
   ResourceNotFoundException,
   SetUserMFAPreferenceCommand,
   UnsupportedUserStateException,
+  UpdateGroupCommand,
   UserNotFoundException,
   VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
@@ -263,6 +267,25 @@ describe("groups", () => {
     const { Group } = await stack.sdk.send(new GetGroupCommand({ UserPoolId: stack.poolId, GroupName: name }));
     expect(Group?.Description).toBe("first");
   });
+
+  it("AWS: GetGroup, UpdateGroup and DeleteGroup of a group that does not exist → ResourceNotFoundException (also in a pool that never had one)", async () => {
+    for (const poolId of [(await poolWith()).poolId, stack.poolId]) {
+      const GroupName = unique("missing");
+      await expectAwsError(
+        stack.sdk.send(new GetGroupCommand({ UserPoolId: poolId, GroupName })),
+        ResourceNotFoundException,
+        "Group not found.",
+      );
+      await expectAwsError(
+        stack.sdk.send(new UpdateGroupCommand({ UserPoolId: poolId, GroupName, Description: "x" })),
+        ResourceNotFoundException,
+      );
+      await expectAwsError(
+        stack.sdk.send(new DeleteGroupCommand({ UserPoolId: poolId, GroupName })),
+        ResourceNotFoundException,
+      );
+    }
+  });
 });
 
 describe("AdminCreateUser", () => {
@@ -424,6 +447,27 @@ describe("pagination and filters", () => {
     await stack.sdk.send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: "off" }));
     const { Users } = await stack.sdk.send(new ListUsersCommand({ UserPoolId: poolId, Filter: 'status = "Disabled"' }));
     expect(Users?.map((u) => u.Username)).toEqual(["off"]);
+  });
+
+  it("AWS: ListUserPools requires MaxResults (1–60) and pages; ListUserPoolClients pages", async () => {
+    await expectAwsError(stack.sdk.send(new ListUserPoolsCommand({} as never)), InvalidParameterException);
+    await expectAwsError(stack.sdk.send(new ListUserPoolsCommand({ MaxResults: 0 })), InvalidParameterException);
+    await poolWith();
+    const first = await stack.sdk.send(new ListUserPoolsCommand({ MaxResults: 1 }));
+    expect(first.UserPools).toHaveLength(1);
+    expect(first.NextToken).toBeTruthy();
+    const second = await stack.sdk.send(new ListUserPoolsCommand({ MaxResults: 1, NextToken: first.NextToken }));
+    expect(second.UserPools?.[0]?.Id).not.toBe(first.UserPools?.[0]?.Id);
+
+    const { poolId } = await poolWith();
+    await stack.sdk.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: "second" }));
+    const clients = await stack.sdk.send(new ListUserPoolClientsCommand({ UserPoolId: poolId, MaxResults: 1 }));
+    expect(clients.UserPoolClients).toHaveLength(1);
+    const more = await stack.sdk.send(
+      new ListUserPoolClientsCommand({ UserPoolId: poolId, MaxResults: 1, NextToken: clients.NextToken }),
+    );
+    expect(more.UserPoolClients).toHaveLength(1);
+    expect(more.NextToken).toBeUndefined();
   });
 
   it("AWS: ListGroups and AdminListGroupsForUser page with Limit and NextToken", async () => {
