@@ -45,6 +45,11 @@ export interface GatewayOptions {
    * cognito-local drops, the token families). Default: in memory only.
    */
   stateDir?: string;
+  /**
+   * cognito-local's data directory (`<dataDir>/.cognito/db`), which SRP
+   * sign-in reads passwords from (ADR 020). Without it SRP is refused.
+   */
+  cognitoDataDir?: string;
   /** Every email sign-in code is this (like cognito-local's `CODE`). Default: random. */
   fixedCode?: string;
   /** Challenge session (and email code) lifetime. Default 3 minutes, as on AWS; tests shorten it. */
@@ -152,6 +157,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     log,
     challengeSessionLimit: limits.challengeSessions,
     stateDir: options.stateDir,
+    cognitoDataDir: options.cognitoDataDir,
     fixedCode: options.fixedCode,
     challengeTtlMs: options.challengeTtlMs,
     googleIssuer: options.googleIssuer,
@@ -311,6 +317,7 @@ export async function startLocalCognito(options: LocalCognitoOptions): Promise<R
     challengeTtlMs: options.challengeTtlMs,
     // Beside cognito-local's own data, so one directory is the whole emulator.
     stateDir: path.join(options.dataDir, ".gateway"),
+    cognitoDataDir: path.join(options.dataDir, ".cognito", "db"),
     // cognito-local's CODE fixes the gateway's email codes too.
     fixedCode: options.env?.CODE ?? process.env.CODE,
     allowedOrigins: options.allowedOrigins,

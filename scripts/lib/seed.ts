@@ -75,8 +75,14 @@ export const SEED_SIGN_IN_FACTORS = ["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"] as co
  */
 export const SEED_PASSKEY_USER_VERIFICATION = "required";
 
-/** What every seeded app client may do: the app's form (password or choice-based) and refresh. */
+/**
+ * What every seeded app client may do: the app's form (password, SRP or
+ * choice-based) and refresh. SRP is on as in a client AWS creates with
+ * default settings, so clients that sign in with it (Amplify,
+ * amazon-cognito-identity-js, the app with COGNITO_PASSWORD_AUTH=srp) work.
+ */
 export const SEED_AUTH_FLOWS: ExplicitAuthFlowsType[] = [
+  "ALLOW_USER_SRP_AUTH",
   "ALLOW_USER_PASSWORD_AUTH",
   "ALLOW_USER_AUTH",
   "ALLOW_REFRESH_TOKEN_AUTH",

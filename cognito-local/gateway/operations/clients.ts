@@ -8,6 +8,7 @@ import { AwsError, validationError } from "../errors.ts";
 import type { PoolSettings } from "../pool-settings.ts";
 import type { OperationContext } from "./context.ts";
 import type { Handler, OperationTable } from "./operation.ts";
+import { page } from "./pages.ts";
 
 const createUserPoolClient: Handler<"CreateUserPoolClient"> = async (input, ctx) => {
   checkSupportedProviders(ctx, input.UserPoolId, input.SupportedIdentityProviders);
@@ -94,8 +95,22 @@ function parseRotation(value: unknown): RefreshTokenRotationType | undefined {
   };
 }
 
+/** ListUserPoolClients: MaxResults 1…60 (default 60), and the list pages. */
+const listUserPoolClients: Handler<"ListUserPoolClients"> = async (input, ctx) => {
+  const { MaxResults, NextToken, ...rest } = input;
+  const { UserPoolClients = [] } = await ctx.up.call("ListUserPoolClients", rest);
+  const { items, next } = page(UserPoolClients, MaxResults, NextToken, {
+    limitName: "maxResults",
+    min: 1,
+    default: 60,
+    listKey: `clients:${rest.UserPoolId}`,
+  });
+  return { UserPoolClients: items, ...(next ? { NextToken: next } : {}) };
+};
+
 export const clientOperations = {
   CreateUserPoolClient: createUserPoolClient,
   UpdateUserPoolClient: updateUserPoolClient,
   DescribeUserPoolClient: describeUserPoolClient,
+  ListUserPoolClients: listUserPoolClients,
 } satisfies OperationTable;

@@ -4,6 +4,7 @@
  * their own. Made once per gateway.
  */
 import { AccessTokens } from "../access-tokens.ts";
+import { CognitoLocalData } from "../cognito-local-data.ts";
 import { Federation } from "../federation/flow.ts";
 import { FederatedUsers, IdentityProviders } from "../federation/stores.ts";
 import { claim } from "../jwt.ts";
@@ -11,9 +12,10 @@ import { Passkeys } from "../passkeys.ts";
 import { PasswordlessUsers } from "../passwordless-users.ts";
 import { PoolSettings } from "../pool-settings.ts";
 import { CHALLENGE_SESSION_MS, ChallengeSessions } from "../sessions.ts";
+import { SrpSignIn } from "../srp/sign-in.ts";
 import { TokenFamilies } from "../token-families.ts";
 import { TokenIssuer } from "../token-issuer.ts";
-import type { Upstream } from "../upstream.ts";
+import type { AppClient, Upstream } from "../upstream.ts";
 import { UserAuth } from "../user-auth.ts";
 import { WebAuthn } from "../webauthn.ts";
 import { preventsUserExistenceErrors } from "./app-client.ts";
@@ -47,6 +49,10 @@ export interface OperationContext {
   webAuthn: WebAuthn;
   /** Identity providers, the users they sign in as, and sign-ins through them. */
   federation: FederationContext;
+  /** SRP sign-in (USER_SRP_AUTH, PASSWORD_SRP). */
+  srp: SrpSignIn;
+  /** cognito-local's CODE: every code, and temporary passwords the gateway makes, are this. */
+  fixedCode?: string;
   log: (line: string) => void;
 }
 
@@ -72,6 +78,12 @@ export interface ContextOptions {
    * lives in memory and is lost on restart.
    */
   stateDir?: string;
+  /**
+   * cognito-local's data directory (`<dataDir>/.cognito/db`), where SRP reads
+   * the passwords it makes verifiers from (ADR 020). Without it SRP sign-in
+   * is refused.
+   */
+  cognitoDataDir?: string;
   /** Every email sign-in code is this (cognito-local's `CODE`), instead of random. */
   fixedCode?: string;
   /** Challenge session lifetime. Default 3 minutes, as on AWS; tests shorten it. */
@@ -135,6 +147,25 @@ export function createContext(options: ContextOptions): OperationContext {
     pendingLimit: options.challengeSessionLimit,
     log,
   });
+  const passwordSignInAs = (client: AppClient, username: string, password: string) =>
+    passwordSignIn(
+      ctx,
+      client,
+      {
+        ClientId: client.ClientId,
+        AuthFlow: "USER_PASSWORD_AUTH",
+        AuthParameters: { USERNAME: username, PASSWORD: password },
+      },
+      { checkSecretHash: false },
+    );
+  const srp = new SrpSignIn({
+    up,
+    data: new CognitoLocalData(options.cognitoDataDir),
+    sessions: stores.challenges,
+    stateDir: options.stateDir,
+    passwordSignIn: passwordSignInAs,
+    preventsUserExistenceErrors,
+  });
   const userAuth = new UserAuth({
     passkeySignIn: webAuthn,
     up,
@@ -144,21 +175,23 @@ export function createContext(options: ContextOptions): OperationContext {
     passwordless: stores.passwordless,
     fixedCode: options.fixedCode,
     log,
-    passwordSignIn: (client, username, password) =>
-      passwordSignIn(
-        ctx,
-        client,
-        {
-          ClientId: client.ClientId,
-          AuthFlow: "USER_PASSWORD_AUTH",
-          AuthParameters: { USERNAME: username, PASSWORD: password },
-        },
-        { checkSecretHash: false },
-      ),
+    passwordSignIn: passwordSignInAs,
+    srpSignIn: (client, username, srpA) => srp.initiate(client, { username, srpA, userAuth: true }),
     issueTokens: (client, user) => issuer.signIn(client, user),
     preventsUserExistenceErrors,
   });
   // (userAuth's password sign-in runs through this context, once made)
-  const ctx: OperationContext = { up, stores, issuer, accessTokens, userAuth, webAuthn, federation, log };
+  const ctx: OperationContext = {
+    up,
+    stores,
+    issuer,
+    accessTokens,
+    userAuth,
+    webAuthn,
+    federation,
+    srp,
+    fixedCode: options.fixedCode,
+    log,
+  };
   return ctx;
 }

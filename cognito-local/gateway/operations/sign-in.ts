@@ -24,6 +24,13 @@ const initiateAuth: Handler<"InitiateAuth"> = async (input, ctx, options) => {
         throw new AwsError("InvalidParameterException", "USER_PASSWORD_AUTH flow not enabled for this client");
       }
       return passwordSignIn(ctx, client, input);
+    case "USER_SRP_AUTH":
+      if (!allowsFlow(client, "USER_SRP_AUTH")) {
+        throw new AwsError("InvalidParameterException", "USER_SRP_AUTH flow not enabled for this client");
+      }
+      if (params.USERNAME) checkSecretHash(client, [params.USERNAME], params.SECRET_HASH, "auth");
+      // DEVICE_KEY is ignored: the emulator has no remembered devices.
+      return ctx.srp.initiate(client, { username: params.USERNAME ?? "", srpA: params.SRP_A });
     case "REFRESH_TOKEN_AUTH":
     case "REFRESH_TOKEN":
       if (!allowsFlow(client, "REFRESH_TOKEN_AUTH")) {
@@ -72,12 +79,23 @@ export async function passwordSignIn(
   if (!password) throw new AwsError("InvalidParameterException", "Missing required parameter PASSWORD");
   if (checkHash) checkSecretHash(client, [username], params.SECRET_HASH, "auth");
 
-  const result = await forward(ctx, "InitiateAuth", input, {
-    // cognito-local: InvalidPasswordException for a wrong password,
-    // NotAuthorizedException for an unknown user.
-    InvalidPasswordException: incorrectCredentials(),
-    NotAuthorizedException: unknownUser(client),
-  });
+  // cognito-local: InvalidPasswordException for a wrong password,
+  // NotAuthorizedException for a user it cannot find by that name.
+  const wrongPassword = { InvalidPasswordException: incorrectCredentials() };
+  let result: Output<"InitiateAuth">;
+  try {
+    result = await forward(ctx, "InitiateAuth", input, wrongPassword);
+  } catch (error) {
+    if ((error as AwsError).type !== "NotAuthorizedException") throw error;
+    // An alias cognito-local does not match (the pool's AliasAttributes): sign in under the username.
+    const aliased = await ctx.up.user(client.UserPoolId, username);
+    if (!aliased || aliased.Username === username) throw unknownUser(client);
+    const asUsername = { ...input, AuthParameters: { ...params, USERNAME: aliased.Username } };
+    result = await forward(ctx, "InitiateAuth", asUsername, {
+      ...wrongPassword,
+      NotAuthorizedException: unknownUser(client),
+    });
+  }
 
   const user = await ctx.up.user(client.UserPoolId, username);
   if (!user) throw unknownUser(client);
@@ -137,11 +155,13 @@ const respondToAuthChallenge: Handler<"RespondToAuthChallenge"> = async (input, 
   const username = responses.USERNAME;
   if (!username) throw new AwsError("InvalidParameterException", "Missing required parameter USERNAME");
   checkSecretHash(client, [username], responses.SECRET_HASH, "auth");
+  // The SRP answer names its challenge by SECRET_BLOCK (USER_SRP_AUTH issues no Session).
+  if (input.ChallengeName === "PASSWORD_VERIFIER") return ctx.srp.respond(client, input);
 
   // cognito-local accepts any Session; AWS only the one it issued, for 3 minutes.
   const sessionId = typeof input.Session === "string" ? input.Session : "";
   const session = ctx.stores.challenges.get(sessionId, client.ClientId);
-  if (!session || session.kind === "sign-up") throw invalidSession();
+  if (!session || session.kind === "sign-up" || session.kind === "srp") throw invalidSession();
   if (session.kind === "user-auth") return ctx.userAuth.respond(client, sessionId, session, input);
   if (input.ChallengeName !== session.challengeName) {
     throw new AwsError("InvalidParameterException", `Invalid challenge name: expected ${session.challengeName}`);
@@ -218,49 +238,68 @@ export async function hostedSessionTokens(
 }
 
 /**
- * The administrator's sign-in (AdminInitiateAuth, AdminRespondToAuthChallenge):
- * cognito-local checks the password or the answer, and the tokens are the
- * gateway's, as every sign-in's; a refresh goes to the gateway's families.
+ * AdminInitiateAuth: the server-side sign-in, with the client's
+ * ExplicitAuthFlows (ALLOW_ADMIN_USER_PASSWORD_AUTH) and SECRET_HASH checked
+ * as for InitiateAuth, and the same challenges after the password (TOTP MFA,
+ * NEW_PASSWORD_REQUIRED) — cognito-local's own answers it without either.
  */
 const adminInitiateAuth: Handler<"AdminInitiateAuth"> = async (input, ctx) => {
-  if (input.AuthFlow === "REFRESH_TOKEN_AUTH" || input.AuthFlow === "REFRESH_TOKEN") {
-    const client = await ctx.up.client(input.ClientId);
-    return refreshTokenAuth(ctx, client, {
-      ClientId: client.ClientId,
-      AuthFlow: "REFRESH_TOKEN_AUTH",
-      AuthParameters: input.AuthParameters,
-    });
+  const client = await adminClient(ctx, input.UserPoolId, input.ClientId);
+  const params = input.AuthParameters ?? {};
+  const asInitiateAuth = (AuthFlow: "USER_PASSWORD_AUTH" | "REFRESH_TOKEN_AUTH"): Input<"InitiateAuth"> => ({
+    ClientId: client.ClientId,
+    AuthFlow,
+    AuthParameters: params,
+  });
+  switch (input.AuthFlow) {
+    case "ADMIN_USER_PASSWORD_AUTH":
+    case "ADMIN_NO_SRP_AUTH":
+      if (!allowsFlow(client, "ADMIN_USER_PASSWORD_AUTH")) {
+        throw new AwsError("InvalidParameterException", `${input.AuthFlow} flow not enabled for this client`);
+      }
+      return passwordSignIn(ctx, client, asInitiateAuth("USER_PASSWORD_AUTH"));
+    case "USER_SRP_AUTH":
+      if (!allowsFlow(client, "USER_SRP_AUTH")) {
+        throw new AwsError("InvalidParameterException", "USER_SRP_AUTH flow not enabled for this client");
+      }
+      if (params.USERNAME) checkSecretHash(client, [params.USERNAME], params.SECRET_HASH, "auth");
+      return ctx.srp.initiate(client, { username: params.USERNAME ?? "", srpA: params.SRP_A });
+    case "REFRESH_TOKEN_AUTH":
+    case "REFRESH_TOKEN":
+      if (!allowsFlow(client, "REFRESH_TOKEN_AUTH")) {
+        throw new AwsError("InvalidParameterException", "REFRESH_TOKEN_AUTH flow not enabled for this client");
+      }
+      if (ctx.stores.settings.rotation(client.ClientId).enabled) {
+        throw new AwsError(
+          "InvalidParameterException",
+          "REFRESH_TOKEN_AUTH is not available for a client with refresh token rotation: use GetTokensFromRefreshToken",
+        );
+      }
+      return refreshTokenAuth(ctx, client, asInitiateAuth("REFRESH_TOKEN_AUTH"));
+    default:
+      return PASS_THROUGH;
   }
-  const result = await forward(ctx, "AdminInitiateAuth", input);
-  return { ...result, AuthenticationResult: await adminTokens(ctx, input, result.AuthenticationResult) };
 };
 
-const adminRespondToAuthChallenge: Handler<"AdminRespondToAuthChallenge"> = async (input, ctx) => {
-  const result = await forward(ctx, "AdminRespondToAuthChallenge", input);
-  return {
-    ...result,
-    AuthenticationResult: await adminTokens(
-      ctx,
-      { ...input, AuthParameters: input.ChallengeResponses },
-      result.AuthenticationResult,
-    ),
-  };
+/** AdminRespondToAuthChallenge: RespondToAuthChallenge's checks and answers, for the pool named. */
+const adminRespondToAuthChallenge: Handler<"AdminRespondToAuthChallenge"> = async (input, ctx, options) => {
+  const client = await adminClient(ctx, input.UserPoolId, input.ClientId);
+  const { UserPoolId: _, ContextData: __, ...rest } = input;
+  const result = await respondToAuthChallenge({ ...rest, ClientId: client.ClientId }, ctx, options);
+  if (result === PASS_THROUGH) throw invalidSession();
+  return result;
 };
 
-/** The gateway's tokens for an administrator's sign-in cognito-local completed (none while a challenge is pending). */
-async function adminTokens(
-  ctx: OperationContext,
-  input: { ClientId?: string; UserPoolId?: string; AuthParameters?: Record<string, string> },
-  upstream: AuthenticationResultType | undefined,
-): Promise<AuthenticationResultType | undefined> {
-  if (!upstream) return undefined;
-  const client = await ctx.up.client(input.ClientId);
-  const user = await ctx.up.user(client.UserPoolId, input.AuthParameters?.USERNAME ?? "");
-  if (!user || user.Enabled === false) {
-    if (upstream.RefreshToken) await ctx.up.revoke(client.ClientId, upstream.RefreshToken);
-    throw user ? userDisabled() : unknownUser(client);
+/** The app client of an Admin* sign-in call, which must belong to the pool the call names. */
+async function adminClient(ctx: OperationContext, poolId: unknown, clientId: unknown): Promise<AppClient> {
+  if (typeof poolId !== "string" || !poolId) {
+    throw new AwsError("InvalidParameterException", "Missing required parameter UserPoolId");
   }
-  return ctx.issuer.signedInUpstream(client, user, upstream);
+  const client = await ctx.up.client(clientId);
+  if (client.UserPoolId !== poolId) {
+    throw new AwsError("ResourceNotFoundException", `User pool client ${client.ClientId} does not exist.`);
+  }
+  return client;
 }
 
 export const signInOperations = {

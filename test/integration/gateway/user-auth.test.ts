@@ -262,20 +262,20 @@ describe("USER_AUTH: SELECT_CHALLENGE and PASSWORD", () => {
     expect(started.ChallengeName).toBe("SELECT_CHALLENGE");
     expect(started.Session).toBeTruthy();
     // The seeded pool allows PASSWORD, EMAIL_OTP and WEB_AUTHN; this user has a
-    // password and a verified email, no passkey.
-    expect([...(started.AvailableChallenges ?? [])].sort()).toEqual(["EMAIL_OTP", "PASSWORD"]);
+    // password (offered as PASSWORD and PASSWORD_SRP) and a verified email, no passkey.
+    expect([...(started.AvailableChallenges ?? [])].sort()).toEqual(["EMAIL_OTP", "PASSWORD", "PASSWORD_SRP"]);
   });
 
   it("AWS lists only the factors the pool allows; the gateway does too", async () => {
     const passwordOnly = await poolWith({ factors: ["PASSWORD"] });
     const email = await confirmedUserIn(passwordOnly);
     const started = await userAuth({ USERNAME: email }, passwordOnly.clientId);
-    expect(started.AvailableChallenges).toEqual(["PASSWORD"]);
+    expect(started.AvailableChallenges).toEqual(["PASSWORD", "PASSWORD_SRP"]);
     // The same kind of user where email codes are allowed has both.
     const withCodes = await poolWith({ factors: ["PASSWORD", "EMAIL_OTP"] });
     const other = await confirmedUserIn(withCodes);
     const both = await userAuth({ USERNAME: other }, withCodes.clientId);
-    expect([...(both.AvailableChallenges ?? [])].sort()).toEqual(["EMAIL_OTP", "PASSWORD"]);
+    expect([...(both.AvailableChallenges ?? [])].sort()).toEqual(["EMAIL_OTP", "PASSWORD", "PASSWORD_SRP"]);
     // An email code is not offered, so preferring one still lists the choices.
     const preferred = await userAuth({ USERNAME: email, PREFERRED_CHALLENGE: "EMAIL_OTP" }, passwordOnly.clientId);
     expect(preferred.ChallengeName).toBe("SELECT_CHALLENGE");
@@ -342,7 +342,7 @@ describe("USER_AUTH: SELECT_CHALLENGE and PASSWORD", () => {
   it("AWS asks a user with a temporary password for a new one after USER_AUTH's PASSWORD, and offers them nothing else; the gateway does too", async () => {
     const user = await createUser(stack, { temporary: true });
     const started = await userAuth({ USERNAME: user.email });
-    expect(started.AvailableChallenges).toEqual(["PASSWORD"]);
+    expect(started.AvailableChallenges).toEqual(["PASSWORD", "PASSWORD_SRP"]);
     const next = await respond("SELECT_CHALLENGE", started.Session, {
       USERNAME: user.email,
       ANSWER: "PASSWORD",
@@ -490,7 +490,7 @@ describe("USER_AUTH: EMAIL_OTP", () => {
 
   it("AWS gives an unknown user the same choices and a made-up destination, and no code works (user-existence errors prevented); the gateway does too", async () => {
     const started = await userAuth({ USERNAME: "nobody-otp@example.com" });
-    expect([...(started.AvailableChallenges ?? [])].sort()).toEqual(["EMAIL_OTP", "PASSWORD"]);
+    expect([...(started.AvailableChallenges ?? [])].sort()).toEqual(["EMAIL_OTP", "PASSWORD", "PASSWORD_SRP"]);
     const chosen = await respond("SELECT_CHALLENGE", started.Session, {
       USERNAME: "nobody-otp@example.com",
       ANSWER: "EMAIL_OTP",
@@ -528,7 +528,7 @@ describe("USER_AUTH: EMAIL_OTP", () => {
     expect(UserPool?.MfaConfiguration).toBe("ON");
     const email = await confirmedUserIn(required);
     const started = await userAuth({ USERNAME: email }, required.clientId);
-    expect(started.AvailableChallenges).toEqual(["PASSWORD"]);
+    expect(started.AvailableChallenges).toEqual(["PASSWORD", "PASSWORD_SRP"]);
   });
 });
 
