@@ -423,6 +423,8 @@ describe("the hosted session and /logout", () => {
     const user = await createUser(stack);
     const { code, verifier, jar } = await hostedSignIn(stack, {
       clientId: stack.web.clientId,
+      // GlobalSignOut takes an access token only with this scope, as on AWS.
+      scope: "openid email profile aws.cognito.signin.user.admin",
       ...user,
       username: user.email,
     });
