@@ -147,6 +147,9 @@ const schema = z
     COGNITO_IDENTITY_PROVIDERS: optional(identityProviderNames),
     COGNITO_USER_AUTH: optional(z.enum(["0", "1"], { errorMap: () => ({ message: "expected 0 or 1" }) })),
     COGNITO_REFRESH_ROTATION: optional(z.enum(["0", "1"], { errorMap: () => ({ message: "expected 0 or 1" }) })),
+    COGNITO_PASSWORD_AUTH: blank(
+      z.enum(["password", "srp"], { errorMap: () => ({ message: "expected password or srp" }) }).default("password"),
+    ),
     BENCH_ROUTES: optional(z.enum(["0", "1"], { errorMap: () => ({ message: "expected 0 or 1" }) })),
     RATE_LIMIT_PER_MINUTE: optional(z.string()),
     RATE_LIMIT_CONSECUTIVE_FAILURES: count("failures", 10),
@@ -370,6 +373,13 @@ export interface Env {
   identityProviders: string[];
   /** The app client rotates refresh tokens: refresh through GetTokensFromRefreshToken. */
   refreshRotation: boolean;
+  /**
+   * How the form (and step-up) proves a password: `password` sends it
+   * (USER_PASSWORD_AUTH, or PASSWORD in USER_AUTH); `srp` proves it without
+   * sending it (USER_SRP_AUTH, or PASSWORD_SRP in USER_AUTH), for clients that
+   * allow only SRP, as AWS recommends.
+   */
+  passwordAuth: "password" | "srp";
   /** Most verified sessions kept in this process's cache (0: off). See docs/decisions/010-verified-session-cache.md. */
   sessionCacheEntries: number;
   /** The JSON API under /api/v1 (docs/decisions/021-bearer-api.md). */
@@ -436,6 +446,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     userAuth: v.COGNITO_USER_AUTH === "1",
     identityProviders: v.COGNITO_IDENTITY_PROVIDERS ?? [],
     refreshRotation: v.COGNITO_REFRESH_ROTATION === "1",
+    passwordAuth: v.COGNITO_PASSWORD_AUTH,
     sessionCacheEntries: v.SESSION_CACHE_ENTRIES,
     api: {
       clientIds: v.API_CLIENT_IDS ?? [v.COGNITO_CLIENT_ID],

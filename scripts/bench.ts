@@ -11,7 +11,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type AppProcess, ensureBuild } from "./lib/app-process.ts";
+import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { type AppProcess, ensureBuild, readCpuMs } from "./lib/app-process.ts";
 import { sealAwsSizeSession, sealLargestSession, sessionSetCookie, sizesOf } from "./lib/bench/cookie-sizes.ts";
 import { hostedSignIn } from "./lib/bench/hosted.ts";
 import { alternate, type LoadRound, loadRound } from "./lib/bench/load.ts";
@@ -31,6 +32,7 @@ import { formatBreakdown } from "./lib/bench/profile-summary.ts";
 import { probeRedis } from "./lib/bench/redis-stats.ts";
 import { formatTable, machine, type Row } from "./lib/bench/report.ts";
 import { bareInitiateAuth, formSignIn, measureSignInLatency } from "./lib/bench/sign-in.ts";
+import { measurePair, measureSrpArithmetic, passwordSignIn, srpSignIn } from "./lib/bench/srp.ts";
 import { EMAIL_CODE, type Stack, startStack } from "./lib/bench/stack.ts";
 import { fixed, median, round } from "./lib/bench/stats.ts";
 import { measureVerification } from "./lib/bench/verify.ts";
@@ -56,6 +58,9 @@ const PLAN = {
   /** Email-code and passkey sign-ins: two requests each (plus a signature for the passkey). */
   passwordless: { warmup: 5, rounds: 4, perRound: 15 },
   verify: { rounds: 15, iterations: 1000 },
+  /** The emulator's own rows: SRP vs password sign-in, the gateway vs cognito-local alone. */
+  emulator: { warmup: 10, rounds: 4, perRound: 30 },
+  srpArithmetic: { rounds: 5, perRound: 40 },
   hostedRuns: 3,
   /** How long the app may idle after the load for its memory to come back. */
   settleSeconds: 45,
@@ -223,6 +228,30 @@ async function main(): Promise<void> {
       ...machineClient,
       ...PLAN.machineToken,
     });
+
+    // --- the emulator's own costs: SRP against a password sign-in, the gateway against cognito-local alone
+    log(
+      `emulator: SRP vs password sign-in, then the gateway vs cognito-local alone, ${PLAN.emulator.rounds} rounds × ${PLAN.emulator.perRound} per side…`,
+    );
+    const gatewayPid = stack.emulator.pid;
+    const srpVsPassword = await measurePair({
+      a: () => srpSignIn(cognito, clientId, settings.userPoolId, DEMO),
+      b: () => passwordSignIn(cognito, clientId, DEMO),
+      cpuMs: () => readCpuMs(gatewayPid),
+      ...PLAN.emulator,
+    });
+    const cognitoLocalAlone = new CognitoIdentityProviderClient({
+      endpoint: stack.emulator.upstreamUrl,
+      region: settings.region,
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+    const gatewayVsAlone = await measurePair({
+      a: () => passwordSignIn(cognito, clientId, DEMO),
+      b: () => passwordSignIn(cognitoLocalAlone, clientId, DEMO),
+      cpuMs: () => readCpuMs(gatewayPid),
+      ...PLAN.emulator,
+    });
+    const srpArithmetic = measureSrpArithmetic(PLAN.srpArithmetic.rounds, PLAN.srpArithmetic.perRound);
 
     // A real emulator access token, for the verification measurement and the API's load below.
     const { tokens } = await bareInitiateAuth(cognito, clientId, DEMO);
@@ -456,6 +485,41 @@ async function main(): Promise<void> {
         signatureUs,
         "InitiateAuth + RespondToAuthChallenge (WEB_AUTHN)",
       ),
+      {
+        measure: "emulator: SRP sign-in latency",
+        figure: `p50 ${fixed(srpVsPassword.a.p50)} ms, p99 ${fixed(srpVsPassword.a.p99)} ms`,
+        compared: `p50 ${fixed(srpVsPassword.b.p50)} ms, p99 ${fixed(srpVsPassword.b.p99)} ms USER_PASSWORD_AUTH through it`,
+        ratio: srpVsPassword.a.p50 / srpVsPassword.b.p50,
+        target: "≤ 1.5× p50",
+        pass: srpVsPassword.a.p50 / srpVsPassword.b.p50 <= 1.5,
+        note:
+          `USER_SRP_AUTH + RespondToAuthChallenge (PASSWORD_VERIFIER), the client's arithmetic included (${fixed(srpArithmetic.clientMs, 2)} ms), ` +
+          `against one InitiateAuth; ${srpVsPassword.a.samples} + ${srpVsPassword.b.samples} sign-ins; per-round p50 ratios ${srpVsPassword.roundRatios.map((x) => fixed(x, 2)).join("/")}`,
+      },
+      {
+        measure: "emulator: CPU per SRP verification",
+        figure: `${fixed(srpArithmetic.serverMs, 2)} ms`,
+        compared: `gateway CPU ${fixed(srpVsPassword.cpuMsPerA ?? NaN, 2)} ms per SRP sign-in vs ${fixed(srpVsPassword.cpuMsPerB ?? NaN, 2)} ms per password sign-in`,
+        ratio: null,
+        target: "≤ 3 ms",
+        pass: srpArithmetic.serverMs <= 3,
+        note:
+          `the gateway's SRP arithmetic for one sign-in (B at InitiateAuth; u, S, the key and the claim at the answer, ` +
+          `${fixed(srpArithmetic.verifyMs, 2)} ms of it), median of ${PLAN.srpArithmetic.rounds} rounds × ${PLAN.srpArithmetic.perRound}, this process's CPU; ` +
+          `making the verifier adds ${fixed(srpArithmetic.verifierMs, 2)} ms at a user's first SRP sign-in with a password (the gateway keeps it); ` +
+          `the gateway process's CPU (from /proc, 10 ms ticks) per sign-in includes its two requests' handling and SDK calls to cognito-local`,
+      },
+      {
+        measure: "emulator: gateway overhead on InitiateAuth",
+        figure: `p50 ${fixed(gatewayVsAlone.a.p50)} ms, p99 ${fixed(gatewayVsAlone.a.p99)} ms`,
+        compared: `p50 ${fixed(gatewayVsAlone.b.p50)} ms, p99 ${fixed(gatewayVsAlone.b.p99)} ms cognito-local alone`,
+        ratio: gatewayVsAlone.a.p50 / gatewayVsAlone.b.p50,
+        target: "≤ 1.2× p50",
+        pass: gatewayVsAlone.a.p50 / gatewayVsAlone.b.p50 <= 1.2,
+        note:
+          `USER_PASSWORD_AUTH, the same call and client; gateway CPU ${fixed(gatewayVsAlone.cpuMsPerA ?? NaN, 2)} ms per call; ` +
+          `per-round p50 ratios ${gatewayVsAlone.roundRatios.map((x) => fixed(x, 2)).join("/")}`,
+      },
       dashboardRow("/api/v1/me req/s, bearer token", apiMeLoad, apiBypassedLoad),
       {
         measure: "client_credentials token call",
@@ -570,6 +634,7 @@ async function main(): Promise<void> {
         passkeySignatureCpuUs: signatureUs,
         machineToken,
         api: { withToken: apiMeLoad, bypassed: apiBypassedLoad },
+        emulator: { srpVsPassword, gatewayVsAlone, srpArithmetic },
         hosted,
         hostedProxyCounts: proxy.counts(),
         jwksFetches,

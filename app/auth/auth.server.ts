@@ -42,7 +42,7 @@ export {
 export { signInProviders, startLinkingProvider } from "./federation.server";
 export { describeFlowChoice, requireCustomFlowAllowed } from "./flow.server";
 export { requireGroup, requireUser } from "./guards.server";
-export { logout } from "./logout.server";
+export { logout, signedOutRedirect } from "./logout.server";
 export { safeRedirect } from "./redirect.server";
 
 // The user's sessions: the device list, and ending them.

@@ -45,7 +45,8 @@ export function getCognitoServices(): CognitoServices {
   if (services) return services;
   const env = getEnv();
   const verifiers = getTokenVerifiers();
-  const signInApi = new CognitoSignInApi(getCognitoClient(), { ...env.cognito, refreshRotation: env.refreshRotation });
+  const settings = { ...env.cognito, srp: env.passwordAuth === "srp" };
+  const signInApi = new CognitoSignInApi(getCognitoClient(), { ...settings, refreshRotation: env.refreshRotation });
   const endpoints = cognitoEndpoints(env.cognito);
   let hosted: CognitoHostedStrategy<AuthSession> | undefined;
   if (endpoints.hosted && describeFlowChoice(env).hostedAvailable) {
@@ -68,7 +69,7 @@ export function getCognitoServices(): CognitoServices {
   services = {
     signInApi,
     account,
-    passwordless: env.userAuth ? new CognitoPasswordlessApi(getCognitoClient(), env.cognito) : undefined,
+    passwordless: env.userAuth ? new CognitoPasswordlessApi(getCognitoClient(), settings) : undefined,
     admin: new CognitoAdminApi(getCognitoClient(), env.cognito),
     verifiers,
     hosted,

@@ -19,9 +19,10 @@ import { createSealedCookieStore, type SealedCookieStore } from "./sealed-cookie
 
 /**
  * What each cookie holds: the session chunks, a pending sign-in challenge, the Hosted UI round
- * trip (remix-auth-oauth2's state, where to go, and when it began or which link it makes).
+ * trip (remix-auth-oauth2's state, where to go, when it began or which link it makes, and whether
+ * it asked Cognito for a real sign-in).
  */
-export type AppCookie = "session" | "challenge" | "oauth_state" | "oauth_redirect" | "round_trip";
+export type AppCookie = "session" | "challenge" | "oauth_state" | "oauth_redirect" | "round_trip" | "oauth_reauth";
 
 /** The path of every app cookie. */
 export const COOKIE_PATH = "/";

@@ -1,8 +1,9 @@
 /**
  * The short-lived cookies of the Hosted UI round trip: where to go after
- * sign-in, and remix-auth-oauth2's state + PKCE verifier cookie, which the
- * callback clears whatever the outcome. Names from cookie-names.server.ts
- * (`__Host-` prefixed in production).
+ * sign-in, whether it asked Cognito for a real sign-in (`prompt=login`), and
+ * remix-auth-oauth2's state + PKCE verifier cookie, which the callback clears
+ * whatever the outcome. Names from cookie-names.server.ts (`__Host-` prefixed
+ * in production).
  */
 
 import { getEnv } from "~/env.server";
@@ -28,11 +29,29 @@ export function readHostedRedirect(request: Request): string {
   return safeRedirect(readCookies(request.headers.get("Cookie"))[cookieName("oauth_redirect")]);
 }
 
+/**
+ * `GET /auth/hosted?prompt=login`: the person must authenticate again (step-up, a Cognito session
+ * that was ended, a provider to link), so Cognito is asked for `prompt=login`
+ * (providerAuthorizationParams in federation.server.ts passes it on).
+ */
+export function wantsReauthentication(request: Request): boolean {
+  return new URL(request.url).searchParams.get("prompt") === "login";
+}
+
+/** Marks the round trip as one that asked for a real sign-in (or unmarks it): its callback must not ask again. */
+export function setHostedReauthCookie(headers: Headers, reauth: boolean): void {
+  headers.append("Set-Cookie", `${cookieName("oauth_reauth")}=${reauth ? "1" : ""}; ${attributes(reauth ? 300 : 0)}`);
+}
+
+export function hostedReauthRequested(request: Request): boolean {
+  return readCookies(request.headers.get("Cookie"))[cookieName("oauth_reauth")] === "1";
+}
+
 export function clearHostedCookies(request: Request, headers = new Headers()): Headers {
   const stateCookie = hostedStateCookieName();
-  const redirectCookie = cookieName("oauth_redirect");
+  const ownCookies = new Set([cookieName("oauth_redirect"), cookieName("oauth_reauth")]);
   const names = Object.keys(readCookies(request.headers.get("Cookie"))).filter(
-    (name) => name.startsWith(stateCookie) || name === redirectCookie,
+    (name) => name.startsWith(stateCookie) || ownCookies.has(name),
   );
   for (const name of names) headers.append("Set-Cookie", `${name}=; ${attributes(0)}`);
   return headers;

@@ -45,6 +45,16 @@ export function isSessionEnded(stored: StoredSession, userId: string): boolean {
   return registry.isRevoked(stored.sid) || registry.isCutOff(userId, stored.from);
 }
 
+/**
+ * True when the person authenticated (`authTime`, unix seconds: the ID token's `auth_time`) before
+ * the user's cut-off: a sign-in out of a Cognito session that "sign out everywhere", an admin, a
+ * password change or a reset has ended for this app. `auth_time` counts whole seconds, so a
+ * sign-in in the very second of the cut-off is let through rather than refused.
+ */
+export function signedInBeforeCutOff(userId: string, authTime: number): boolean {
+  return getSessionRegistry().isCutOff(userId, authTime * 1000 + 999);
+}
+
 /** Notes a request of this session for its "last seen" (written at most once a minute, in the background). */
 export function noteSessionUse(
   stored: StoredSession,

@@ -10,12 +10,21 @@
  *  - The Hosted UI is a round trip: {@link startHostedSignIn} sends the
  *    browser to Cognito (state + PKCE), {@link finishHostedSignIn} takes it
  *    back at /auth/callback.
+ *
+ * A session's sign-in time is when the person authenticated: the ID token's
+ * `auth_time`, never the time the tokens arrived. The Hosted UI may answer
+ * from Cognito's own session cookie, which lives on after the app's session
+ * ends (sign-out elsewhere, "sign out everywhere", an admin, a password
+ * change: GlobalSignOut does not end it), so a callback whose `auth_time` is
+ * older than the user's cut-off makes no session: the browser goes back to
+ * Cognito with `prompt=login`, once (docs/decisions/018-sign-in-time-and-cut-offs.md).
  */
 import { redirect } from "@remix-run/node";
 import {
   type AuthSession,
   type CognitoTokens,
   createAuthSession,
+  federatedProvider,
   InvalidTokenError,
 } from "~/cognito/auth-session.server";
 import {
@@ -34,10 +43,17 @@ import { getCognitoServices } from "./cognito-services.server";
 import { getAuthSession } from "./current-session.server";
 import { beginRoundTrip, settleFederatedSignIn, signInProviders } from "./federation.server";
 import { describeFlowChoice } from "./flow.server";
-import { clearHostedCookies, readHostedRedirect, setHostedRedirectCookie } from "./hosted.server";
+import {
+  clearHostedCookies,
+  hostedReauthRequested,
+  readHostedRedirect,
+  setHostedReauthCookie,
+  setHostedRedirectCookie,
+  wantsReauthentication,
+} from "./hosted.server";
 import { logSignIn, usernameHash } from "./log.server";
 import { safeRedirect } from "./redirect.server";
-import { commitAuthSession } from "./session-tracking.server";
+import { commitAuthSession, signedInBeforeCutOff } from "./session-tracking.server";
 
 export interface CompleteSignInOptions {
   /** Where to go next: a path already checked by safeRedirect. */
@@ -105,8 +121,9 @@ export function logSignInAttempt(login: string, outcome: string): void {
 
 /**
  * Starts the Hosted UI round trip (GET /auth/hosted): the state + PKCE cookie
- * and where to go afterwards, then the redirect to Cognito's authorize page.
- * Always throws the response.
+ * and where to go afterwards, then the redirect to Cognito's authorize page —
+ * with `prompt=login` for `?prompt=login`, so that Cognito asks for the password
+ * even when its own session would sign the browser in. Always throws the response.
  */
 export async function startHostedSignIn(request: Request): Promise<never> {
   const { hosted } = getCognitoServices();
@@ -121,9 +138,15 @@ export async function startHostedSignIn(request: Request): Promise<never> {
     await hosted.authenticate(request);
   } catch (error) {
     if (error instanceof Response && error.status === 302) {
-      logSignIn({ flow: "hosted", reason: flowReason(), outcome: "redirected-to-hosted-ui" });
+      const reauth = wantsReauthentication(request);
+      logSignIn({
+        flow: "hosted",
+        reason: flowReason(),
+        outcome: reauth ? "redirected-to-hosted-ui:prompt=login" : "redirected-to-hosted-ui",
+      });
       setHostedRedirectCookie(error.headers, redirectTo);
       beginRoundTrip(request, error.headers);
+      if (reauth || hostedReauthRequested(request)) setHostedReauthCookie(error.headers, reauth);
     }
     throw error;
   }
@@ -135,10 +158,14 @@ export async function startHostedSignIn(request: Request): Promise<never> {
  * Finishes the Hosted UI round trip (GET /auth/callback): checks the state,
  * exchanges the code (PKCE), verifies the tokens and completes the sign-in;
  * the round trip's cookies are cleared whatever the outcome. Any failure: no
- * session, and the login page says why (`?error=`). Always throws the response.
+ * session, and the login page says why (`?error=`). A sign-in from before the
+ * user's cut-off: no session, and back to Cognito with `prompt=login` — or, if
+ * this round trip asked for that already, the login page says so (no loop).
+ * Always throws the response.
  */
 export async function finishHostedSignIn(request: Request): Promise<never> {
   const { hosted } = getCognitoServices();
+  const reauthRequested = hostedReauthRequested(request);
   const headers = clearHostedCookies(request);
   if (!hosted) throw redirect("/login", { headers });
   let session: AuthSession;
@@ -154,8 +181,44 @@ export async function finishHostedSignIn(request: Request): Promise<never> {
     throw redirect(`/login?error=${code}`, { headers });
   }
   const redirectTo = readHostedRedirect(request);
+  await refuseBeforeCutOff(session, redirectTo, reauthRequested, headers);
   await settleOneAccount(request, session, redirectTo, headers);
   throw completeSignIn(request, session, { redirectTo, headers });
+}
+
+/**
+ * A sign-in whose person authenticated before the user's cut-off (Cognito's own session from
+ * before "sign out everywhere", an admin, a password change or reset) makes no session: its
+ * refresh token is revoked, and the browser goes back to Cognito for a real sign-in
+ * (`prompt=login`; a federated account's straight to its provider) — unless this round trip
+ * asked for that already, when the login page says so. Throws those responses; returns otherwise.
+ */
+async function refuseBeforeCutOff(
+  session: AuthSession,
+  redirectTo: string,
+  reauthRequested: boolean,
+  headers: Headers,
+): Promise<void> {
+  if (!signedInBeforeCutOff(session.user.sub, session.signedInAt)) return;
+  logSignIn({
+    flow: "hosted",
+    reason: flowReason(),
+    outcome: "refused:before-cut-off",
+    who: `sub:${session.user.sub}`,
+  });
+  // These tokens will never be used: their refresh token goes now.
+  if (session.tokens.refreshToken) {
+    await getCognitoServices()
+      .signInApi.revoke(session.tokens.refreshToken)
+      .catch((error: Error) => {
+        console.warn(`[auth] could not revoke a refused sign-in's refresh token (${error.name})`);
+      });
+  }
+  if (reauthRequested) throw redirect("/login?error=ended", { headers });
+  const query = new URLSearchParams({ prompt: "login", redirectTo });
+  const provider = federatedProvider(session.user);
+  if (provider && signInProviders().includes(provider)) query.set("provider", provider);
+  throw redirect(`/auth/hosted?${query}`, { headers });
 }
 
 /**

@@ -1,14 +1,19 @@
 /**
  * Step-up for sensitive changes: changing the email address, turning MFA
- * off, adding or removing a passkey — anything that would let someone at an
- * unattended, signed-in browser take the account over for good.
+ * on (both steps of enrolling an authenticator app) or off, adding or
+ * removing a passkey — anything that would let someone at an unattended,
+ * signed-in browser take the account over for good, or lock its owner out.
+ * (Changing the password needs the current one anyway: Cognito checks it.)
  *
  * The change goes ahead when the session signed in within the last
  * {@link STEP_UP_WINDOW_SECONDS}, or when the same form carries the
  * password — and, for an account with an authenticator app, a code from it —
  * which Cognito checks now. Otherwise the form comes back asking for them.
+ * "Signed in" means when the person authenticated (the ID token's
+ * `auth_time`), so a Hosted UI sign-in out of Cognito's own older session
+ * does not make a session fresh.
  *
- * Use on a page (the email form on /account and "turn off" on /account/mfa do):
+ * Use on a page (the email form on /account, /account/mfa and /account/passkeys do):
  *
  * ```ts
  * // loader: which fields the form must show
@@ -30,9 +35,9 @@
  * like every other password entry.
  *
  * With the Hosted UI only (AUTH_FLOW=hosted), the app client may not allow
- * password sign-in through the API: the form then asks the person to sign out
- * and sign in again (which ends the Hosted UI session too, so the password is
- * really asked for).
+ * password sign-in through the API: the form then asks the person to sign in
+ * again, through the Hosted UI with `prompt=login` (Cognito asks for the
+ * password even while its own session lasts).
  */
 import type { AppLoadContext } from "@remix-run/node";
 import { createAuthSession, federatedProvider } from "~/cognito/auth-session.server";
@@ -112,8 +117,8 @@ function passwordPrompt(code: boolean): StepUpPrompt {
   return { required: true, password: true, code, signInAgain: getEnv().userAuth };
 }
 
-/** Hosted UI only: nothing can be checked here, so sign out and in again. */
-const SIGN_OUT_AND_IN: StepUpPrompt = { required: true, password: false, code: false, signInAgain: false };
+/** Hosted UI only: nothing can be checked here, so sign in again (through the Hosted UI, `prompt=login`). */
+const SIGN_IN_AGAIN: StepUpPrompt = { required: true, password: false, code: false, signInAgain: false };
 
 /** A federated account proves itself with a fresh sign-in at its provider. */
 function providerPrompt(provider: string): StepUpPrompt {
@@ -128,7 +133,7 @@ export function stepUpPrompt(
   if (signedInRecently(session)) return { required: false, password: false, code: false, signInAgain: false };
   const provider = federatedProvider(session.user);
   if (provider) return providerPrompt(provider);
-  return passwordCheckAvailable() ? passwordPrompt(mfaEnabled) : SIGN_OUT_AND_IN;
+  return passwordCheckAvailable() ? passwordPrompt(mfaEnabled) : SIGN_IN_AGAIN;
 }
 
 /**
@@ -158,8 +163,8 @@ export async function verifyStepUp(
       ok: false,
       status: 403,
       fieldErrors: {},
-      formError: "For your security, sign out and sign in again, then make this change within 10 minutes.",
-      prompt: SIGN_OUT_AND_IN,
+      formError: "For your security, sign in again, then make this change within 10 minutes.",
+      prompt: SIGN_IN_AGAIN,
     };
   }
   const password = submitted.stepUpPassword ?? "";

@@ -26,7 +26,7 @@ export interface StoredSession {
   access: string;
   /** Refresh token (absent only if Cognito issued none). */
   refresh?: string;
-  /** Sign-in time, unix seconds. */
+  /** When the person authenticated (the ID token's `auth_time` at sign-in), unix seconds; refreshes keep it. */
   at: number;
   /** Session id: what revocations and the device list are keyed by (app/sessions/). */
   sid: string;

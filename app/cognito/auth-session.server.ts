@@ -63,7 +63,11 @@ export interface AuthSession {
   /** Unix seconds. */
   accessTokenExpiresAt: number;
   idTokenExpiresAt: number;
-  /** Unix seconds of sign-in. */
+  /**
+   * When the person authenticated, unix seconds: the ID token's `auth_time` at
+   * sign-in, not the time the app received the tokens (a Hosted UI sign-in
+   * can reuse a Cognito session from much earlier). A refresh keeps it.
+   */
   signedInAt: number;
 }
 
@@ -71,12 +75,17 @@ export class InvalidTokenError extends Error {
   readonly name = "InvalidTokenError";
 }
 
-/** Verifies both tokens (signature, expiry, issuer, client, token use) and builds the session. */
+/**
+ * Verifies both tokens (signature, expiry, issuer, client, token use) and builds the session.
+ * `signedInAt`: the sign-in time a refresh carries on with; at sign-in, leave it out and it is
+ * the ID token's `auth_time` (a token without one is refused: when the person authenticated is
+ * what step-up and sign-out cut-offs are judged by).
+ */
 export async function createAuthSession(
   verifiers: TokenVerifiers,
   tokens: CognitoTokens,
   flow: SignInFlow,
-  signedInAt = Math.floor(Date.now() / 1000),
+  signedInAt?: number,
 ): Promise<AuthSession> {
   let access: AccessTokenClaims;
   let id: IdTokenClaims;
@@ -89,7 +98,11 @@ export async function createAuthSession(
     throw new InvalidTokenError(`token verification failed: ${(error as Error).constructor.name}`);
   }
   if (access.sub !== id.sub) throw new InvalidTokenError("ID and access tokens belong to different users");
-  return sessionFromClaims(tokens, flow, access, id, signedInAt);
+  const authTime = signedInAt ?? id.auth_time;
+  if (typeof authTime !== "number" || !Number.isSafeInteger(authTime) || authTime <= 0) {
+    throw new InvalidTokenError("the ID token has no auth_time");
+  }
+  return sessionFromClaims(tokens, flow, access, id, authTime);
 }
 
 /** The session from claims verified already (see createAuthSession). */

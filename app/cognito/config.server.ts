@@ -16,6 +16,8 @@ export interface CognitoSettings {
   logoutUrl?: string;
   /** The app client rotates refresh tokens (refresh with GetTokensFromRefreshToken). */
   refreshRotation?: boolean;
+  /** Prove passwords with SRP (USER_SRP_AUTH / PASSWORD_SRP) instead of sending them. */
+  srp?: boolean;
 }
 
 export interface CognitoEndpoints {

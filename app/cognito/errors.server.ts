@@ -111,7 +111,7 @@ export class HostedSignInError extends CognitoAuthError {
   readonly status = 400;
   constructor(
     /** A stable code for the login page (`?error=…`), safe to put in a URL. */
-    readonly code: "state" | "denied" | "code" | "token",
+    readonly code: "state" | "denied" | "code" | "token" | "ended",
     message: string,
   ) {
     super(message);
@@ -136,6 +136,8 @@ export function hostedErrorMessage(code: string): string {
     case "code":
     case "token":
       return "That sign-in link is invalid or was already used. Please sign in again.";
+    case "ended":
+      return "Cognito offered a sign-in from before your sessions were ended. Please sign in again with your password.";
     default:
       return "Sign-in failed. Please try again.";
   }

@@ -41,6 +41,7 @@ import {
   UserNotConfirmedError,
 } from "./errors.server";
 import { secretHash } from "./secret-hash.server";
+import { SrpSignIn } from "./srp.server";
 
 /** Marks a decoy code challenge's session made here, not by Cognito (requestEmailCode). */
 const LOCAL_DECOY = "decoy.";
@@ -147,28 +148,68 @@ export class CognitoPasswordlessApi {
     password?: string,
     options: SignInOptions = {},
   ): Promise<CognitoTokens> {
+    // With SRP on, a password is proved (PASSWORD_SRP) rather than sent.
+    const srp = method === "PASSWORD" && this.settings.srp ? new SrpSignIn(this.settings.userPoolId) : undefined;
+    const choice: ChallengeNameType = srp ? "PASSWORD_SRP" : method;
     const params: Record<string, string> = { USERNAME: username };
-    if (!options.askFirst) params.PREFERRED_CHALLENGE = method;
-    if (method === "PASSWORD" && password && !options.askFirst) params.PASSWORD = password;
+    if (!options.askFirst) params.PREFERRED_CHALLENGE = choice;
+    if (!options.askFirst && srp) params.SRP_A = srp.srpA;
+    else if (method === "PASSWORD" && password && !options.askFirst) params.PASSWORD = password;
     let result: InitiateAuthCommandOutput;
     try {
       result = await this.initiateUserAuth(username, params);
     } catch (error) {
       throw toCognitoError(error);
     }
-    if (result.ChallengeName !== "SELECT_CHALLENGE") return this.outcome(result, username);
+    if (result.ChallengeName !== "SELECT_CHALLENGE") {
+      return srp ? this.answerSrp(srp, result, password ?? "", username) : this.outcome(result, username);
+    }
 
     // Cognito lists the choices instead: pick the one the person asked for.
     const challengeUser = result.ChallengeParameters?.USERNAME ?? username;
-    if (!(result.AvailableChallenges ?? []).includes(method as ChallengeNameType)) {
-      if (method === "PASSWORD") throw new InvalidCredentialsError("PASSWORD not among the available challenges");
+    if (!(result.AvailableChallenges ?? []).includes(choice)) {
+      if (method === "PASSWORD") throw new InvalidCredentialsError(`${choice} not among the available challenges`);
       throw new SignInMethodUnavailableError(method, result.Session ?? "");
     }
-    const responses: Record<string, string> = { ANSWER: method };
+    const responses: Record<string, string> = { ANSWER: choice };
+    const selected = { name: "SELECT_CHALLENGE", challengeSession: result.Session ?? "", username: challengeUser };
+    if (srp) {
+      let verifier: InitiateAuthCommandOutput;
+      try {
+        verifier = await this.client.send(
+          new RespondToAuthChallengeCommand({
+            ClientId: this.settings.clientId,
+            ChallengeName: "SELECT_CHALLENGE",
+            Session: selected.challengeSession,
+            ChallengeResponses: this.withSecretHash(challengeUser, {
+              USERNAME: challengeUser,
+              ...responses,
+              SRP_A: srp.srpA,
+            }),
+          }),
+        );
+      } catch (error) {
+        throw toCognitoError(error);
+      }
+      return this.answerSrp(srp, verifier, password ?? "", challengeUser);
+    }
     if (method === "PASSWORD" && password) responses.PASSWORD = password;
+    return this.respond(selected, responses, "sign-in");
+  }
+
+  /** Answers PASSWORD_VERIFIER with the SRP proof of the password (anything else is the next step). */
+  private answerSrp(
+    srp: SrpSignIn,
+    step: InitiateAuthCommandOutput,
+    password: string,
+    username: string,
+  ): Promise<CognitoTokens> {
+    if (step.ChallengeName !== "PASSWORD_VERIFIER") return Promise.resolve(this.outcome(step, username));
+    const answer = srp.answer(step.ChallengeParameters ?? {}, password);
+    const { USERNAME, ...claim } = answer;
     return this.respond(
-      { name: "SELECT_CHALLENGE", challengeSession: result.Session ?? "", username: challengeUser },
-      responses,
+      { name: "PASSWORD_VERIFIER", challengeSession: step.Session ?? "", username: USERNAME },
+      claim,
       "sign-in",
     );
   }

@@ -1,7 +1,8 @@
 /**
  * Password sign-in and the life of its tokens through the Cognito API:
- * InitiateAuth with USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH, RevokeToken —
- * with SECRET_HASH when the app client has a secret. Errors come out typed
+ * InitiateAuth with USER_PASSWORD_AUTH (or, with `srp`, USER_SRP_AUTH and the
+ * PASSWORD_VERIFIER answer), REFRESH_TOKEN_AUTH, RevokeToken — with
+ * SECRET_HASH when the app client has a secret. Errors come out typed
  * (errors.server.ts). The Hosted UI's equivalents are OAuth2 endpoints
  * (strategies/hosted-strategy.server.ts).
  */
@@ -9,12 +10,15 @@ import {
   type CognitoIdentityProviderClient,
   GetTokensFromRefreshTokenCommand,
   InitiateAuthCommand,
+  type InitiateAuthCommandOutput,
+  RespondToAuthChallengeCommand,
   RevokeTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { CognitoTokens } from "./auth-session.server";
 import type { CognitoSettings } from "./config.server";
 import { ChallengeRequiredError, InvalidCredentialsError, RefreshFailedError, toCognitoError } from "./errors.server";
 import { secretHash } from "./secret-hash.server";
+import { SrpSignIn } from "./srp.server";
 
 /** Sign-in, refresh and revocation for the app's own form (not the Hosted UI). */
 export class CognitoSignInApi {
@@ -34,15 +38,17 @@ export class CognitoSignInApi {
    * ChallengeRequiredError (new password, MFA…), ServiceUnavailableError…
    */
   async signInWithPassword(username: string, password: string): Promise<CognitoTokens> {
-    let result;
+    let result: InitiateAuthCommandOutput;
     try {
-      result = await this.client.send(
-        new InitiateAuthCommand({
-          ClientId: this.settings.clientId,
-          AuthFlow: "USER_PASSWORD_AUTH",
-          AuthParameters: this.withSecretHash(username, { USERNAME: username, PASSWORD: password }),
-        }),
-      );
+      result = this.settings.srp
+        ? await this.proveWithSrp(username, password)
+        : await this.client.send(
+            new InitiateAuthCommand({
+              ClientId: this.settings.clientId,
+              AuthFlow: "USER_PASSWORD_AUTH",
+              AuthParameters: this.withSecretHash(username, { USERNAME: username, PASSWORD: password }),
+            }),
+          );
     } catch (error) {
       throw toCognitoError(error);
     }
@@ -55,6 +61,32 @@ export class CognitoSignInApi {
       );
     }
     return tokensFrom(result.AuthenticationResult);
+  }
+
+  /**
+   * USER_SRP_AUTH: the password never leaves the app. Cognito's answer to
+   * the proof is what USER_PASSWORD_AUTH would have answered (tokens, or the
+   * next challenge).
+   */
+  private async proveWithSrp(username: string, password: string): Promise<InitiateAuthCommandOutput> {
+    const srp = new SrpSignIn(this.settings.userPoolId);
+    const started = await this.client.send(
+      new InitiateAuthCommand({
+        ClientId: this.settings.clientId,
+        AuthFlow: "USER_SRP_AUTH",
+        AuthParameters: this.withSecretHash(username, { USERNAME: username, SRP_A: srp.srpA }),
+      }),
+    );
+    if (started.ChallengeName !== "PASSWORD_VERIFIER") return started;
+    const answer = srp.answer(started.ChallengeParameters ?? {}, password);
+    return this.client.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: this.settings.clientId,
+        ChallengeName: "PASSWORD_VERIFIER",
+        Session: started.Session,
+        ChallengeResponses: this.withSecretHash(answer.USERNAME, { ...answer }),
+      }),
+    );
   }
 
   /**

@@ -35,6 +35,8 @@ export interface IdTokenClaims {
   token_use: "id";
   exp: number;
   iat: number;
+  /** When the person authenticated (OIDC Core), unix seconds: kept by refreshes and by single sign-on. */
+  auth_time?: number;
   email?: string;
   email_verified?: boolean | string;
   name?: string;

@@ -1,6 +1,7 @@
 import type { FieldReply } from "~/forms/reply";
 import { AccountForm } from "./account-form";
 import { CodeField } from "./code-field";
+import { StepUpFields, type StepUpFieldsProps } from "./step-up-fields";
 import { SubmitButton } from "./submit-button";
 
 export interface TotpSetup {
@@ -19,11 +20,20 @@ export function groupSecret(secret: string): string {
 
 /**
  * Step two of enrolment: the QR code and the secret for manual entry, then
- * the first code from the app. The secret goes back with the form only so a
+ * the first code from the app (and, once the sign-in is no longer recent, the
+ * password again: `stepUp`). The secret goes back with the form only so a
  * wrong code can show the same QR again; Cognito keeps its own copy and is
  * the one that checks the code.
  */
-export function TotpSetupForm({ setup, reply }: { setup: TotpSetup; reply: FieldReply }) {
+export function TotpSetupForm({
+  setup,
+  reply,
+  stepUp,
+}: {
+  setup: TotpSetup;
+  reply: FieldReply;
+  stepUp: StepUpFieldsProps["prompt"];
+}) {
   return (
     <section aria-labelledby="totp-setup-heading">
       <h2 id="totp-setup-heading">Set up your authenticator app</h2>
@@ -51,6 +61,7 @@ export function TotpSetupForm({ setup, reply }: { setup: TotpSetup; reply: Field
       <AccountForm noValidate>
         <input type="hidden" name="secret" value={setup.secret} />
         <CodeField label="Code from your authenticator app" reply={reply} autoFocus />
+        <StepUpFields prompt={stepUp} reply={reply} />
         <SubmitButton name="intent" value="verify" pendingLabel="Verifying…">
           Verify and turn on
         </SubmitButton>

@@ -4,8 +4,8 @@
  * password, plus a code when the account has an authenticator app, and, where
  * accounts can have no password (choice-based sign-in), a link to sign in again
  * and come back to this page — or, where the password cannot be checked here
- * (Hosted UI only), a note to sign out and in again; for an account that signs
- * in through an identity provider, a link to sign in there again.
+ * (Hosted UI only), only that link (the Hosted UI then asks for the password); for an account
+ * that signs in through an identity provider, a link to sign in there again.
  */
 import { Link, useLocation } from "@remix-run/react";
 import type { FieldReply } from "~/forms/reply";
@@ -30,16 +30,16 @@ export function StepUpFields({ prompt, reply }: StepUpFieldsProps) {
       </p>
     );
   }
+  // Back to this page afterwards: a fresh sign-in passes step-up on its own.
+  const signInAgain = `/login?${new URLSearchParams({ reauth: "1", redirectTo: pathname })}`;
   if (!prompt.password) {
     return (
       <p className="muted" data-testid="step-up-sign-in-again">
-        You signed in more than 10 minutes ago. For your security, <Link to="/logout">sign out</Link> and sign in again
-        to make this change.
+        You signed in more than 10 minutes ago. For your security, <Link to={signInAgain}>sign in again</Link> to make
+        this change.
       </p>
     );
   }
-  // Back to this page afterwards: a fresh sign-in passes step-up on its own.
-  const signInAgain = `/login?${new URLSearchParams({ reauth: "1", redirectTo: pathname })}`;
   return (
     <fieldset className="step-up" data-testid="step-up">
       <legend>Confirm it’s you</legend>

@@ -41,7 +41,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return data(
     {
       mfaEnabled: profile.mfaEnabled,
-      // Turning it off is a sensitive change: a recent sign-in, or the password and a code again.
+      // Turning it on or off is a sensitive change: a recent sign-in, or the password (and a code) again.
       stepUp: stepUpPrompt(session, { mfaEnabled: profile.mfaEnabled }),
     },
     { headers: session.headers },
@@ -58,8 +58,8 @@ const secretField = z
   .catch(undefined);
 
 const MfaForm = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("start") }),
-  z.object({ intent: z.literal("verify"), code: codeField, secret: secretField }),
+  z.object({ intent: z.literal("start"), ...stepUpFormFields }),
+  z.object({ intent: z.literal("verify"), code: codeField, secret: secretField, ...stepUpFormFields }),
   z.object({ intent: z.literal("disable"), ...stepUpFormFields }),
 ]);
 
@@ -76,6 +76,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!submission.ok) return submission.reply(shown);
 
   const form = submission.data;
+  // Each step changes who can sign in to the account: someone at an unattended browser who
+  // enrolled their own authenticator app would lock the owner out (their code, not the owner's,
+  // would be asked for). Both steps of turning it on, and turning it off, pass step-up.
+  const check = await verifyStepUp(session, form, { context });
+  if (!check.ok) {
+    const reply = stepUpReply(check);
+    return submission.reply({ ...reply, extra: { ...shown.extra, ...reply.extra } });
+  }
   return submission.attempt(async () => {
     switch (form.intent) {
       case "start": {
@@ -86,7 +94,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
           });
         }
         const setup = await totpSetup(await account.associateSoftwareToken(accessToken), session);
-        return submission.reply({ extra: { setup } });
+        // The next step asks again, unless the sign-in is recent (a checked password is not remembered).
+        return submission.reply({ extra: { setup, stepUp: stepUpPrompt(session, { mfaEnabled: false }) } });
       }
       case "verify":
         await limitCredentialCheck({ context }, "totp-enrol", session.user.sub, () =>
@@ -94,10 +103,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         );
         throw redirect("/account/mfa?notice=mfa-enabled", { headers: session.headers });
       case "disable": {
-        // The second factor is what protects the account if the password
-        // leaks: only with a recent sign-in, or the password and a code again.
-        const check = await verifyStepUp(session, form, { context });
-        if (!check.ok) return submission.reply(stepUpReply(check));
+        // The second factor is what protects the account if the password leaks.
         await account.disableTotp(accessToken);
         throw redirect("/account/mfa?notice=mfa-disabled", { headers: session.headers });
       }
@@ -124,6 +130,7 @@ export default function AccountMfa() {
   const { mfaEnabled, stepUp } = useLoaderData<typeof loader>();
   const reply = useFormReply<{ setup?: TotpSetup; stepUp?: StepUpPrompt }>();
   const setup = reply.extra?.setup;
+  const prompt = reply.extra?.stepUp ?? stepUp;
   return (
     <>
       <FormError message={reply.summary} />
@@ -133,20 +140,21 @@ export default function AccountMfa() {
       </p>
       {mfaEnabled ? (
         <AccountForm noValidate>
-          <StepUpFields prompt={reply.extra?.stepUp ?? stepUp} reply={reply} />
+          <StepUpFields prompt={prompt} reply={reply} />
           <SubmitButton name="intent" value="disable" pendingLabel="Turning off…" className="button button-secondary">
             Turn off
           </SubmitButton>
         </AccountForm>
       ) : setup ? (
-        <TotpSetupForm setup={setup} reply={reply} />
+        <TotpSetupForm setup={setup} reply={reply} stepUp={prompt} />
       ) : (
         <>
           <p>
             Protect your account with a second step: after your password, a 6-digit code from an authenticator app on
             your phone.
           </p>
-          <AccountForm>
+          <AccountForm noValidate>
+            <StepUpFields prompt={prompt} reply={reply} />
             <SubmitButton name="intent" value="start" pendingLabel="Starting…">
               Set up authenticator app
             </SubmitButton>

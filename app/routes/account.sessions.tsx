@@ -12,6 +12,7 @@ import {
   listSessions,
   RegistryUnavailableError,
   requireUser,
+  signedOutRedirect,
 } from "~/auth/auth.server";
 import { AccountForm } from "~/components/account-form";
 import { FormError } from "~/components/form-error";
@@ -67,13 +68,14 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 
   // Everywhere: Cognito first (every refresh token of the account, so no device can refresh),
-  // then every session the app knows of. Cognito also stops accepting this device's tokens, so
-  // this device signs in again — with the Hosted UI that is usually a redirect, not a password.
+  // then every session the app knows of — a cut-off that also refuses any later Hosted UI sign-in
+  // out of a Cognito session from before it (GlobalSignOut leaves those alive). This browser
+  // signs out too, through the Hosted UI's /logout where there is one.
   return submission.attempt(async () => {
     await getCognitoServices().account.globalSignOut(session.tokens.accessToken);
     await endAllSessions(userId);
     const params = new URLSearchParams({ redirectTo: "/account/sessions", notice: "signed-out-everywhere" });
-    throw redirect(`/login?${params}`, { headers: destroySessionHeaders(request) });
+    throw signedOutRedirect(`/login?${params}`, destroySessionHeaders(request));
   });
 }
 

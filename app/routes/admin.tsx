@@ -20,7 +20,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const EndSessionsForm = z.object({ email: emailField });
 
-/** Ends every session of a user: at Cognito (AdminUserGlobalSignOut) and in the app (revocation). */
+/**
+ * Ends every session of a user in the app (a cut-off: their cookies are refused, and so is any
+ * later Hosted UI sign-in out of a Cognito session from before it) and their tokens at Cognito
+ * (AdminUserGlobalSignOut). It cannot end Cognito's own Hosted UI session in their browser — AWS
+ * leaves that cookie alone — which is why the app refuses what that session signs in with.
+ */
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const session = await requireGroup(request, "admins");
@@ -33,7 +38,9 @@ export async function action({ request }: ActionFunctionArgs) {
     await admin.globalSignOut(user.username);
     await endAllSessions(user.sub);
     console.info(`[auth] admin sub:${session.user.sub} ended every session of sub:${user.sub}`);
-    return submission.reply({ notice: `Every session of ${email} has ended, here and at Cognito.` });
+    return submission.reply({
+      notice: `Every session of ${email} in this app has ended and Cognito has revoked their refresh tokens. To sign in again they must enter their password (or another sign-in factor).`,
+    });
   });
 }
 
@@ -49,8 +56,10 @@ export default function Admin() {
         </p>
         <h2>End a user's sessions</h2>
         <p>
-          Signs the user out on every device: the app refuses their session cookies from now on, and Cognito revokes
-          their refresh tokens (AdminUserGlobalSignOut).
+          Signs the user out of this app on every device: the app refuses their session cookies from now on, Cognito
+          revokes their refresh tokens (AdminUserGlobalSignOut), and a sign-in through the Cognito Hosted UI out of a
+          session from before now is refused too, so they must authenticate again. Cognito keeps its own Hosted UI
+          cookie in their browser until it expires (up to an hour); it no longer signs them in here.
         </p>
         <FormSuccess message={reply.notice} />
         <FormError message={reply.summary} />

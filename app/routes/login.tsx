@@ -40,6 +40,7 @@ const HOSTED_ERRORS = new Set([
   "denied",
   "code",
   "token",
+  "ended",
   "unavailable",
   "account-exists",
   "provider",
@@ -59,13 +60,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const reachable = (await getHealth()).cognito.reachable;
   const errorCode = reachable ? url.searchParams.get("error") : "unavailable";
   const error = errorCode && HOSTED_ERRORS.has(errorCode) ? loginErrorMessage(errorCode) : null;
-  // Step-up always uses the form: the Hosted UI could sign in again from its own cookie, proving nothing.
+  // Signing in again must prove something: through the Hosted UI that means `prompt=login`
+  // (its own cookie would otherwise sign the browser in); where the form may be used, the form.
+  const reauthenticate = reauth || errorCode === "ended";
   const wantsForm = (url.searchParams.get("flow") === "custom" || reauth) && choice.customAllowed;
 
   // The Hosted UI is the default when chosen — unless we are showing an error
   // from it (going straight back would loop) or the form was asked for.
   if (choice.flow === "hosted" && !wantsForm && !error) {
-    throw redirect(`/auth/hosted?${new URLSearchParams({ redirectTo })}`);
+    throw redirect(`/auth/hosted?${hostedParams(redirectTo, reauthenticate)}`);
   }
   return data(
     {
@@ -74,7 +77,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
       showForm: choice.customAllowed && (choice.flow === "custom" || wantsForm || Boolean(error)),
       hostedAvailable: choice.hostedAvailable,
       // "Continue with Google"…: a Hosted UI sign-in straight to each provider.
-      providers: signInProviders(),
+      providers: signInProviders().map((provider) => ({
+        provider,
+        href: `/auth/hosted?${hostedParams(redirectTo, reauthenticate, provider)}`,
+      })),
+      hostedHref: `/auth/hosted?${hostedParams(redirectTo, reauthenticate)}`,
       passwordless: env.userAuth,
       // The same words as the start-up log line.
       mode: env.isProduction ? null : `Sign-in flow: ${choice.flow} (${choice.reason})`,
@@ -84,6 +91,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
     },
     { status: error ? (errorCode === "unavailable" ? 503 : 400) : 200 },
   );
+}
+
+/** A Hosted UI sign-in's query: to `provider` if given, asking for a real sign-in (`prompt=login`) if need be. */
+function hostedParams(redirectTo: string, reauthenticate: boolean, provider?: string): URLSearchParams {
+  return new URLSearchParams({
+    ...(provider ? { provider } : {}),
+    ...(reauthenticate ? { prompt: "login" } : {}),
+    redirectTo,
+  });
 }
 
 function loginErrorMessage(code: string) {
@@ -144,11 +160,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Login() {
-  const { redirectTo, error, showForm, hostedAvailable, providers, passwordless, mode, notice } =
+  const { redirectTo, error, showForm, hostedAvailable, hostedHref, providers, passwordless, mode, notice } =
     useLoaderData<typeof loader>();
   const reply = useFormReply();
   const message = reply.summary ?? error;
-  const hostedHref = `/auth/hosted?${new URLSearchParams({ redirectTo })}`;
 
   return (
     <AuthCard title="Sign in">
@@ -157,13 +172,9 @@ export default function Login() {
       <FormError message={message} />
       {providers.length > 0 ? (
         <ul className="provider-buttons" aria-label="Sign in with another account">
-          {providers.map((provider) => (
+          {providers.map(({ provider, href }) => (
             <li key={provider}>
-              <a
-                className="button button-secondary"
-                href={`/auth/hosted?${new URLSearchParams({ provider, redirectTo })}`}
-                data-testid={`continue-with-${provider}`}
-              >
+              <a className="button button-secondary" href={href} data-testid={`continue-with-${provider}`}>
                 {`Continue with ${provider}`}
               </a>
             </li>

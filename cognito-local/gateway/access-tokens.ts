@@ -3,9 +3,10 @@
  * (`GetUser`, `ChangePassword`, passkeys, …): cognito-local only decodes them,
  * so a forged one would read any user.
  */
-import { accessTokenExpired, accessTokenRevoked, invalidAccessToken } from "./errors.ts";
+import { AwsError, accessTokenExpired, accessTokenRevoked, invalidAccessToken } from "./errors.ts";
 import { claim, decodeJwt, type Jwt, numericClaim, verifyRs256 } from "./jwt.ts";
-import { poolIdOf, type TokenRegistry } from "./token-registry.ts";
+import type { TokenFamilies } from "./token-families.ts";
+import { ADMIN_SCOPE } from "./token-minter.ts";
 import type { Upstream } from "./upstream.ts";
 
 export interface VerifiedAccessToken {
@@ -20,7 +21,7 @@ export class AccessTokens {
   constructor(
     private readonly o: {
       up: Upstream;
-      registry: TokenRegistry;
+      families: TokenFamilies;
       /** The gateway's public base URL: the issuer domain of every token. */
       publicUrl: string;
       log: (line: string) => void;
@@ -29,9 +30,12 @@ export class AccessTokens {
 
   /**
    * Verifies an access token as AWS does: signature (the pool's JWKS),
-   * issuer, `token_use`, expiry, and revocation (RevokeToken, GlobalSignOut).
+   * issuer, `token_use`, expiry, revocation (RevokeToken, GlobalSignOut:
+   * its `origin_jti`), and — for the user's own operations, `scope` null
+   * elsewhere — the scope AWS requires of them: "Must include a scope claim
+   * for aws.cognito.signin.user.admin".
    */
-  async verify(token: unknown): Promise<VerifiedAccessToken> {
+  async verify(token: unknown, { scope = ADMIN_SCOPE }: { scope?: string | null } = {}): Promise<VerifiedAccessToken> {
     const jwt = decodeJwt(token);
     if (!jwt) throw invalidAccessToken();
     const poolId = poolIdOf(jwt);
@@ -49,7 +53,29 @@ export class AccessTokens {
     if (!keys.some((k) => k.kid === jwt.header.kid)) keys = await this.o.up.jwks(poolId, true);
     if (!verifyRs256(jwt, keys) || claim(jwt, "token_use") !== "access") throw invalidAccessToken();
     if ((numericClaim(jwt, "exp") ?? 0) <= Date.now() / 1000) throw accessTokenExpired();
-    if (this.o.registry.isAccessTokenRevoked(jwt)) throw accessTokenRevoked();
-    return { jwt, poolId, username: claim(jwt, "username") ?? "" };
+    const username = claim(jwt, "username") ?? "";
+    if (this.isRevoked(jwt, poolId, username)) throw accessTokenRevoked();
+    if (scope !== null && !(claim(jwt, "scope") ?? "").split(" ").includes(scope)) {
+      throw new AwsError("NotAuthorizedException", "Access Token does not have required scopes");
+    }
+    return { jwt, poolId, username };
   }
+
+  /**
+   * Revoked with its sign-in (its `origin_jti`'s family), or — a token of no
+   * family the gateway knows — issued before its user signed out everywhere.
+   * (Token times are whole seconds, so that test is strict.)
+   */
+  private isRevoked(jwt: Jwt, poolId: string, username: string): boolean {
+    const originJti = claim(jwt, "origin_jti");
+    if (originJti && this.o.families.family(originJti)) return this.o.families.isRevoked(originJti);
+    const signedOut = this.o.families.signedOutAt(poolId, username);
+    return signedOut !== undefined && (numericClaim(jwt, "iat") ?? 0) < signedOut;
+  }
+}
+
+/** The pool ID is the last path segment of `iss` (`<issuer domain>/<pool id>`). */
+export function poolIdOf(jwt: Jwt): string {
+  const iss = claim(jwt, "iss") ?? "";
+  return iss.slice(iss.lastIndexOf("/") + 1);
 }

@@ -86,12 +86,13 @@ export class CognitoApi {
     this.context.federation.flow.sweep();
   }
 
-  /** Entries held by the API's in-memory stores, for tests and diagnostics. */
-  stateSizes(): { challengeSessions: number; passkeyRegistrations: number; providerSignIns: number } {
+  /** Entries held by the API's stores, for tests and diagnostics. */
+  stateSizes(): Record<string, number> {
     return {
       challengeSessions: this.context.stores.challenges.size,
       passkeyRegistrations: this.context.webAuthn.pendingCount,
       providerSignIns: this.context.federation.flow.size,
+      ...this.context.stores.families.sizes(),
     };
   }
 }

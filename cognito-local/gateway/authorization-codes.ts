@@ -1,17 +1,22 @@
 /**
  * Authorization codes: single-use, short-lived (AWS: 5 minutes), bound to the
- * client, the redirect_uri and the PKCE challenge of the request that made them.
+ * client, the redirect_uri and the PKCE challenge of the request that made
+ * them, and to the sign-in behind them, whose tokens the exchange mints.
  */
 import { randomUUID } from "node:crypto";
-import type { AuthenticationResultType } from "@aws-sdk/client-cognito-identity-provider";
 import { ExpiringStore } from "./expiring-store.ts";
 
 export interface CodeGrant {
   clientId: string;
   redirectUri: string;
-  codeChallenge: string;
-  /** Tokens issued at sign-in, handed out once for the code. */
-  tokens: AuthenticationResultType;
+  /** The request's PKCE challenge (S256), if it sent one. */
+  codeChallenge?: string;
+  /** The refresh token of the sign-in (token family) the code stands for. */
+  refreshToken: string;
+  /** The OAuth scopes the request was granted. */
+  scopes: string[];
+  /** The request's nonce, for the ID token. */
+  nonce?: string;
   expiresAt: number;
 }
 

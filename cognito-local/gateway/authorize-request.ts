@@ -14,7 +14,12 @@ export interface AuthorizeRequest {
   redirectUri: string;
   scopes: string[];
   state?: string;
-  codeChallenge: string;
+  /** The PKCE challenge (S256), when the app sent one: PKCE is optional, as on AWS. */
+  codeChallenge?: string;
+  /** Copied into the ID token. */
+  nonce?: string;
+  /** The sign-in name to fill in (OIDC `login_hint`). */
+  loginHint?: string;
   /** The validated parameters, carried between the Hosted UI pages like AWS does. */
   query: string;
 }
@@ -68,21 +73,28 @@ export async function validateAuthorizeRequest(up: Upstream, params: URLSearchPa
   const allowed = client.AllowedOAuthScopes ?? [];
   const requested = (params.get("scope") ?? "").split(" ").filter(Boolean);
   if (requested.some((s) => !allowed.includes(s))) return back("invalid_scope", "scope is not allowed for this client");
-  const codeChallenge = params.get("code_challenge");
+  // AWS: PKCE is optional ("code_challenge: Required only when you specify a
+  // code_challenge_method"), and "Amazon Cognito authentication server supports
+  // only S256" — a challenge without a method would be RFC 7636's plain.
+  const codeChallenge = params.get("code_challenge") ?? undefined;
   const method = params.get("code_challenge_method");
-  if (!codeChallenge) return back("invalid_request", "code_challenge is required (PKCE)");
-  if (method !== "S256") return back("invalid_request", "code_challenge_method must be S256");
-  if (!S256_CHALLENGE.test(codeChallenge)) return back("invalid_request", "code_challenge is not an S256 challenge");
+  if (codeChallenge !== undefined || method !== null) {
+    if (method !== "S256") return back("invalid_request", "code_challenge_method must be S256");
+    if (!codeChallenge) return back("invalid_request", "code_challenge is required with code_challenge_method");
+    if (!S256_CHALLENGE.test(codeChallenge)) return back("invalid_request", "code_challenge is not an S256 challenge");
+  }
+  const nonce = params.get("nonce") ?? undefined;
+  const loginHint = params.get("login_hint") ?? undefined;
 
-  const query = new URLSearchParams({
-    client_id: clientId,
-    redirect_uri: redirectUri,
-    response_type: "code",
-    code_challenge: codeChallenge,
-    code_challenge_method: "S256",
-  });
+  const query = new URLSearchParams({ client_id: clientId, redirect_uri: redirectUri, response_type: "code" });
+  if (codeChallenge !== undefined) {
+    query.set("code_challenge", codeChallenge);
+    query.set("code_challenge_method", "S256");
+  }
   if (requested.length > 0) query.set("scope", requested.join(" "));
   if (state !== undefined) query.set("state", state);
+  if (nonce !== undefined) query.set("nonce", nonce);
+  if (loginHint !== undefined) query.set("login_hint", loginHint);
   return {
     ok: true,
     request: {
@@ -91,6 +103,8 @@ export async function validateAuthorizeRequest(up: Upstream, params: URLSearchPa
       scopes: requested.length > 0 ? requested : allowed,
       state,
       codeChallenge,
+      nonce,
+      loginHint,
       query: query.toString(),
     },
   };

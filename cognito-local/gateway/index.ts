@@ -22,7 +22,6 @@ import { errorPage } from "./html.ts";
 import { BodyTooLargeError, proxy, send, sendHtml, sendJson } from "./http.ts";
 import { OAuthEndpoints } from "./oauth.ts";
 import { canonicalTarget } from "./request-target.ts";
-import { TokenRegistry } from "./token-registry.ts";
 import { Upstream } from "./upstream.ts";
 
 export interface GatewayOptions {
@@ -43,9 +42,14 @@ export interface GatewayOptions {
   codeTtlMs?: number;
   /**
    * Directory for the gateway's own durable state (passkeys, settings
-   * cognito-local drops, refresh tokens it mints). Default: in memory only.
+   * cognito-local drops, the token families). Default: in memory only.
    */
   stateDir?: string;
+  /**
+   * cognito-local's data directory (`<dataDir>/.cognito/db`), which SRP
+   * sign-in reads passwords from (ADR 020). Without it SRP is refused.
+   */
+  cognitoDataDir?: string;
   /** Every email sign-in code is this (like cognito-local's `CODE`). Default: random. */
   fixedCode?: string;
   /** Challenge session (and email code) lifetime. Default 3 minutes, as on AWS; tests shorten it. */
@@ -131,7 +135,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const host = options.host ?? "127.0.0.1";
   const log = options.log ?? (() => {});
   const upstream = new Upstream(options.upstreamUrl);
-  const registry = new TokenRegistry();
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const now = options.now ?? Date.now;
   const codes = new AuthorizationCodes(options.codeTtlMs ?? 5 * 60_000, limits.codes, now);
@@ -150,11 +153,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const api = new CognitoApi({
     upstream,
-    registry,
     publicUrl,
     log,
     challengeSessionLimit: limits.challengeSessions,
     stateDir: options.stateDir,
+    cognitoDataDir: options.cognitoDataDir,
     fixedCode: options.fixedCode,
     challengeTtlMs: options.challengeTtlMs,
     googleIssuer: options.googleIssuer,
@@ -171,7 +174,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     limits,
     now,
   });
-  const oauth = new OAuthEndpoints({ upstream, api, codes, registry, publicUrl });
+  const oauth = new OAuthEndpoints({ upstream, api, codes, publicUrl });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     for (const [name, value] of Object.entries(BASE_HEADERS)) res.setHeader(name, value);
@@ -238,7 +241,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ...hosted.stateSizes(),
       codes: codes.size,
       ...api.stateSizes(),
-      ...registry.stateSizes(),
       jwksPools: upstream.jwksPoolCount,
     }),
     stop() {
@@ -315,6 +317,7 @@ export async function startLocalCognito(options: LocalCognitoOptions): Promise<R
     challengeTtlMs: options.challengeTtlMs,
     // Beside cognito-local's own data, so one directory is the whole emulator.
     stateDir: path.join(options.dataDir, ".gateway"),
+    cognitoDataDir: path.join(options.dataDir, ".cognito", "db"),
     // cognito-local's CODE fixes the gateway's email codes too.
     fixedCode: options.env?.CODE ?? process.env.CODE,
     allowedOrigins: options.allowedOrigins,

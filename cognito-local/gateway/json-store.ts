@@ -1,7 +1,7 @@
 /**
  * A small durable JSON document for the gateway's own state (what
- * cognito-local cannot hold: passkeys, settings it drops, refresh tokens the
- * gateway mints). Read once at start-up; every change is written at once,
+ * cognito-local cannot hold: passkeys, settings it drops, which users have no
+ * password). Read once at start-up; every change is written at once,
  * atomically (temporary file + rename), so an answered request survives a
  * crash or restart. Without a directory the document lives in memory only.
  */

@@ -4,21 +4,24 @@
  * `/<pool>/.well-known/openid-configuration`.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import type { AuthenticationResultType } from "@aws-sdk/client-cognito-identity-provider";
+import type { VerifiedAccessToken } from "./access-tokens.ts";
 import type { CognitoApi } from "./api.ts";
 import type { AuthorizationCodes } from "./authorization-codes.ts";
 import { s256 } from "./authorize-request.ts";
+import { inAwsClaimOrder } from "./claim-order.ts";
 import { AwsError, toAwsError } from "./errors.ts";
 import { isForm, readBody, send, sendJson } from "./http.ts";
+import { claim } from "./jwt.ts";
 import { refreshForTokenEndpoint } from "./operations/tokens.ts";
 import { safeEqual } from "./secret-hash.ts";
-import type { TokenRegistry } from "./token-registry.ts";
-import type { AppClient, Upstream } from "./upstream.ts";
+import type { IssuedTokens } from "./token-issuer.ts";
+import { type AppClient, attribute, type Upstream, type User } from "./upstream.ts";
 
 export interface OAuthOptions {
   upstream: Upstream;
   api: CognitoApi;
   codes: AuthorizationCodes;
-  registry: TokenRegistry;
   publicUrl: string;
 }
 
@@ -168,23 +171,22 @@ export class OAuthEndpoints {
       throw new OAuthError(400, "invalid_grant", "the code was issued to another client");
     if (grant.redirectUri !== redirectUri)
       throw new OAuthError(400, "invalid_grant", "redirect_uri does not match the authorization request");
-    if (!verifier) throw new OAuthError(400, "invalid_request", "code_verifier is required (PKCE)");
-    if (!CODE_VERIFIER.test(verifier) || !safeEqual(s256(verifier), grant.codeChallenge)) {
-      throw new OAuthError(400, "invalid_grant", "code_verifier does not match the code_challenge");
+    // PKCE, when the authorization request used it (AWS makes it optional).
+    if (grant.codeChallenge !== undefined) {
+      if (!verifier) throw new OAuthError(400, "invalid_request", "code_verifier is required (PKCE)");
+      if (!CODE_VERIFIER.test(verifier) || !safeEqual(s256(verifier), grant.codeChallenge)) {
+        throw new OAuthError(400, "invalid_grant", "code_verifier does not match the code_challenge");
+      }
     }
-    const tokens = grant.tokens;
-    sendJson(
-      res,
-      200,
-      {
-        access_token: tokens.AccessToken,
-        id_token: tokens.IdToken,
-        refresh_token: tokens.RefreshToken,
-        token_type: "Bearer",
-        expires_in: tokens.ExpiresIn,
-      },
-      NO_STORE,
-    );
+    let tokens: IssuedTokens;
+    try {
+      tokens = await this.o.api.context.issuer.exchangeCode(client, grant.refreshToken, grant);
+    } catch (error) {
+      const e = toAwsError(error);
+      if (e.status < 500) throw new OAuthError(400, "invalid_grant", e.message);
+      throw e;
+    }
+    sendJson(res, 200, tokenResponse(tokens), NO_STORE);
   }
 
   private async refreshGrant(res: ServerResponse, client: AppClient, form: URLSearchParams) {
@@ -192,7 +194,7 @@ export class OAuthEndpoints {
     if (!refreshToken) throw new OAuthError(400, "invalid_request", "refresh_token is required");
     let result;
     try {
-      result = await refreshForTokenEndpoint(this.o.api.context, client, refreshToken);
+      result = await refreshForTokenEndpoint(this.o.api.context, client, refreshToken, { tokenEndpoint: true });
     } catch (error) {
       const e = toAwsError(error);
       if (e.type === "NotAuthorizedException" || e.type === "RefreshTokenReuseException") {
@@ -200,38 +202,32 @@ export class OAuthEndpoints {
       }
       throw e;
     }
-    const tokens = result.AuthenticationResult ?? {};
-    sendJson(
-      res,
-      200,
-      {
-        access_token: tokens.AccessToken,
-        id_token: tokens.IdToken,
-        // Only when the client rotates refresh tokens.
-        ...(tokens.RefreshToken ? { refresh_token: tokens.RefreshToken } : {}),
-        token_type: "Bearer",
-        expires_in: tokens.ExpiresIn,
-      },
-      NO_STORE,
-    );
+    // A refresh_token only when the client rotates refresh tokens.
+    sendJson(res, 200, tokenResponse(result.AuthenticationResult ?? {}), NO_STORE);
   }
 
-  /** RFC 7009: 200 with an empty body, also for a token that is unknown or already revoked. */
+  /**
+   * RFC 7009: 200 with an empty body, also for a token that is unknown or
+   * already revoked; a token issued to another client is left alone.
+   */
   private async revoke(req: IncomingMessage, res: ServerResponse, form: URLSearchParams) {
     const token = form.get("token");
     if (!token) throw new OAuthError(400, "invalid_request", "token is required");
     const client = await this.authenticateClient(req, form);
-    const issuedTo = this.o.registry.clientOf(token);
-    if (!issuedTo || issuedTo === client.ClientId) {
-      const known = await this.o.upstream.revoke(client.ClientId, token);
-      // Only a token that exists is remembered as revoked: anyone may post
-      // made-up strings here, and they must not pile up in memory.
-      if (known || issuedTo) this.o.registry.revokeRefreshToken(token);
-    }
+    const { families } = this.o.api.context.stores;
+    // Made-up tokens leave no trace: only a family the gateway issued is marked.
+    const found = families.lookup(token);
+    if (found && found.family.clientId === client.ClientId) families.revoke(found.family.id);
     send(res, 200, "", NO_STORE);
   }
 
-  /** The user's attributes for a valid access token, as AWS returns them (values are strings). */
+  /**
+   * The user's attributes for a valid access token with the `openid` scope,
+   * as far as its scopes reach (AWS: "openid" alone, every attribute the
+   * client can read; with "profile", "email" or "phone", those attributes
+   * only, besides `sub` and `username`). Values are strings, the verified
+   * flags too, as AWS answers them.
+   */
   private async userInfo(req: IncomingMessage, res: ServerResponse) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "");
     if (!match) {
@@ -242,26 +238,37 @@ export class OAuthEndpoints {
         { "WWW-Authenticate": 'Bearer realm="cognito-local"' },
       );
     }
-    let user: { Username?: string; UserAttributes?: Array<{ Name?: string; Value?: string }> };
+    const refuse = (description: string) =>
+      sendJson(
+        res,
+        401,
+        { error: "invalid_token", error_description: description },
+        { "WWW-Authenticate": `Bearer error="invalid_token", error_description="${description.replace(/"/g, "'")}"` },
+      );
+    let verified: VerifiedAccessToken;
+    let user: User | null;
+    let client: AppClient;
     try {
-      await this.o.api.context.accessTokens.verify(match[1]);
-      user = await this.o.upstream.call("GetUser", { AccessToken: match[1] });
+      verified = await this.o.api.context.accessTokens.verify(match[1], { scope: null });
+      client = await this.o.upstream.client(claim(verified.jwt, "client_id"));
+      user = await this.o.upstream.user(verified.poolId, verified.username);
     } catch (error) {
       const e = toAwsError(error);
       if (e.status >= 500) throw e;
-      const description = e.message.replace(/"/g, "'");
-      return sendJson(
-        res,
-        401,
-        { error: "invalid_token", error_description: e.message },
-        { "WWW-Authenticate": `Bearer error="invalid_token", error_description="${description}"` },
-      );
+      return refuse(e.message);
     }
-    const attributes = Object.fromEntries((user.UserAttributes ?? []).map((a) => [a.Name ?? "", a.Value ?? ""]));
-    const { sub, ...rest } = attributes;
-    sendJson(res, 200, { sub, ...rest, username: user.Username }, NO_STORE);
+    const scopes = (claim(verified.jwt, "scope") ?? "").split(" ");
+    // AWS: "Because they don't contain any scopes, the userInfo endpoint doesn't accept these access tokens."
+    if (!scopes.includes("openid")) return refuse("Access token does not contain openid scope");
+    if (!user || user.Enabled === false) return refuse("User does not exist.");
+    sendJson(res, 200, userInfoClaims(user, scopes, client.ReadAttributes), NO_STORE);
   }
 
+  /**
+   * The pool's OpenID Provider metadata: the members AWS publishes (in its
+   * alphabetical order), pointing at the gateway. (AWS lists `token` among
+   * the response types too; the gateway has no implicit grant.)
+   */
   private async openidConfiguration(res: ServerResponse, poolId: string) {
     try {
       await this.o.upstream.pool(poolId);
@@ -274,21 +281,66 @@ export class OAuthEndpoints {
     const base = this.o.publicUrl;
     const issuer = `${base}/${poolId}`;
     sendJson(res, 200, {
-      issuer,
       authorization_endpoint: `${base}/oauth2/authorize`,
-      token_endpoint: `${base}/oauth2/token`,
-      userinfo_endpoint: `${base}/oauth2/userInfo`,
-      revocation_endpoint: `${base}/oauth2/revoke`,
+      end_session_endpoint: `${base}/logout`,
+      id_token_signing_alg_values_supported: ["RS256"],
+      issuer,
       jwks_uri: `${issuer}/.well-known/jwks.json`,
       response_types_supported: ["code"],
-      grant_types_supported: ["authorization_code", "refresh_token", "client_credentials"],
-      code_challenge_methods_supported: ["S256"],
-      scopes_supported: ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"],
-      token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
-      id_token_signing_alg_values_supported: ["RS256"],
+      revocation_endpoint: `${base}/oauth2/revoke`,
+      scopes_supported: ["openid", "email", "phone", "profile"],
       subject_types_supported: ["public"],
+      token_endpoint: `${base}/oauth2/token`,
+      token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+      userinfo_endpoint: `${base}/oauth2/userInfo`,
     });
   }
+}
+
+/** The token endpoint's answer: an ID token only when `openid` was granted, a refresh token only when one is issued. */
+function tokenResponse(tokens: AuthenticationResultType) {
+  return {
+    access_token: tokens.AccessToken,
+    ...(tokens.IdToken ? { id_token: tokens.IdToken } : {}),
+    ...(tokens.RefreshToken ? { refresh_token: tokens.RefreshToken } : {}),
+    token_type: "Bearer",
+    expires_in: tokens.ExpiresIn,
+  };
+}
+
+/** AWS: what "openid profile" returns besides custom attributes. */
+const PROFILE_ATTRIBUTES = new Set([
+  "name",
+  "family_name",
+  "given_name",
+  "middle_name",
+  "nickname",
+  "preferred_username",
+  "profile",
+  "picture",
+  "website",
+  "gender",
+  "birthdate",
+  "zoneinfo",
+  "locale",
+  "updated_at",
+]);
+
+function userInfoClaims(user: User, scopes: string[], readable: string[] | undefined): Record<string, unknown> {
+  const everything = !scopes.some((s) => s === "profile" || s === "email" || s === "phone");
+  const inScope = (name: string) =>
+    everything ||
+    (scopes.includes("profile") && (PROFILE_ATTRIBUTES.has(name) || name.startsWith("custom:"))) ||
+    (scopes.includes("email") && (name === "email" || name === "email_verified")) ||
+    (scopes.includes("phone") && (name === "phone_number" || name === "phone_number_verified"));
+  const claims: Record<string, unknown> = { sub: attribute(user, "sub") };
+  for (const { Name: name, Value: value } of user.UserAttributes ?? []) {
+    if (!name || value === undefined || name === "sub" || !inScope(name)) continue;
+    if (readable && readable.length > 0 && !readable.includes(name)) continue;
+    claims[name] = value;
+  }
+  claims.username = user.Username;
+  return inAwsClaimOrder(claims);
 }
 
 /** Basic credentials are form-encoded (RFC 6749 §2.3.1); most clients send them raw. */

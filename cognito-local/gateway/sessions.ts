@@ -25,6 +25,8 @@ export interface PasswordChallengeSession extends SessionBase {
   kind: "password";
   /** Kept to obtain a stored refresh token once the challenge is answered (see completeChallenge in operations/sign-in.ts). */
   password: string;
+  /** Wrong MFA codes answered on this session so far (see MAX_MFA_CODE_ATTEMPTS). */
+  wrongCodes?: number;
 }
 
 /** A step of choice-based sign-in (USER_AUTH). */
@@ -41,12 +43,26 @@ export interface UserAuthSession extends SessionBase {
   webAuthnChallenge?: string;
 }
 
+/**
+ * An SRP exchange waiting for its PASSWORD_VERIFIER answer, under its
+ * SECRET_BLOCK. Numbers are hex, the secret exponent base64.
+ */
+export interface SrpSession extends SessionBase {
+  kind: "srp";
+  A: string;
+  B: string;
+  b: string;
+  v: string;
+  /** The password the verifier was made from, to continue as a password sign-in; none for an unknown user. */
+  password: string | undefined;
+}
+
 /** The Session returned by ConfirmSignUp, which USER_AUTH accepts as the first factor. */
 export interface SignUpSession extends SessionBase {
   kind: "sign-up";
 }
 
-export type ChallengeSession = PasswordChallengeSession | UserAuthSession | SignUpSession;
+export type ChallengeSession = PasswordChallengeSession | UserAuthSession | SrpSession | SignUpSession;
 
 export class ChallengeSessions {
   private readonly store: ExpiringStore<ChallengeSession>;

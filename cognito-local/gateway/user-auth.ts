@@ -25,14 +25,17 @@ import { maskDestination } from "./mask.ts";
 import type { Input } from "./operations/operation.ts";
 import type { Passkeys } from "./passkeys.ts";
 import type { PasswordlessUsers } from "./passwordless-users.ts";
-import { allowedFirstFactors, type PoolSettings } from "./pool-settings.ts";
+import { allowedFirstFactors, type FirstFactor, type PoolSettings } from "./pool-settings.ts";
 import type { ChallengeSessions, UserAuthSession } from "./sessions.ts";
 import { type AppClient, attribute, type Upstream, type User } from "./upstream.ts";
 
 type Params = Record<string, string | undefined>;
 
-/** The order choices are listed in. PASSWORD_SRP and SMS_OTP are never offered locally (no SRP, no SMS). */
-const OFFERED = ["WEB_AUTHN", "EMAIL_OTP", "PASSWORD"] as const;
+/**
+ * The order choices are listed in. PASSWORD_SRP comes with PASSWORD (the
+ * pool's PASSWORD factor allows both); SMS_OTP is never offered locally (no SMS).
+ */
+const OFFERED = ["WEB_AUTHN", "EMAIL_OTP", "PASSWORD", "PASSWORD_SRP"] as const;
 type Offered = (typeof OFFERED)[number];
 
 /** Wrong codes a session takes before it is spent (AWS publishes no figure; see the emulator README). */
@@ -63,6 +66,8 @@ export interface UserAuthOptions {
     password: string,
     secretHash?: string,
   ): Promise<InitiateAuthResponse>;
+  /** The PASSWORD_VERIFIER challenge for PASSWORD_SRP (see srp/sign-in.ts). */
+  srpSignIn(client: AppClient, username: string, srpA: unknown): Promise<InitiateAuthResponse>;
   /** Tokens for a user who has proved a passwordless factor. */
   issueTokens(client: AppClient, user: User): Promise<AuthenticationResultType>;
   preventsUserExistenceErrors(client: AppClient): boolean;
@@ -171,20 +176,22 @@ export class UserAuth {
     const { relyingPartyId } = this.o.settings.webAuthn(poolId);
     const has: Record<Offered, boolean> = {
       PASSWORD: hasPassword,
+      PASSWORD_SRP: hasPassword,
       EMAIL_OTP: passwordlessOk && attribute(user, "email_verified") === "true" && Boolean(attribute(user, "email")),
       WEB_AUTHN:
         passwordlessOk &&
         Boolean(this.o.passkeySignIn) &&
         this.o.passkeys.forRelyingParty(poolId, user.Username, relyingPartyId).length > 0,
     };
-    return OFFERED.filter((factor) => allowed.includes(factor) && has[factor]);
+    return OFFERED.filter((factor) => allowed.includes(firstFactorOf(factor)) && has[factor]);
   }
 
   /** What an unknown user is offered: password and email code, where the pool allows them. */
   private decoyChoices(pool: UserPoolType): Offered[] {
     const allowed = allowedFirstFactors(pool);
-    const decoys: Offered[] = pool.MfaConfiguration === "ON" ? ["PASSWORD"] : ["EMAIL_OTP", "PASSWORD"];
-    return decoys.filter((factor) => allowed.includes(factor));
+    const decoys: Offered[] =
+      pool.MfaConfiguration === "ON" ? ["PASSWORD", "PASSWORD_SRP"] : ["EMAIL_OTP", "PASSWORD", "PASSWORD_SRP"];
+    return decoys.filter((factor) => allowed.includes(firstFactorOf(factor)));
   }
 
   /** Starts the chosen factor (from PREFERRED_CHALLENGE or SELECT_CHALLENGE's ANSWER). */
@@ -200,6 +207,9 @@ export class UserAuth {
         // With the password in the same request, sign in at once (one step for password users).
         if (params.PASSWORD) return this.password(client, base.username, params.PASSWORD, params.SECRET_HASH);
         return this.challenge(base, "PASSWORD", {});
+      case "PASSWORD_SRP":
+        // AWS: ANSWER=PASSWORD_SRP (or PREFERRED_CHALLENGE) with SRP_A; the answer is PASSWORD_VERIFIER.
+        return this.o.srpSignIn(client, base.username, params.SRP_A);
       case "EMAIL_OTP": {
         const email = user ? attribute(user, "email") : undefined;
         let code: string | undefined;
@@ -305,6 +315,11 @@ export class UserAuth {
 }
 
 const KNOWN_CHALLENGES = new Set(["PASSWORD", "PASSWORD_SRP", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"]);
+
+/** The pool's first factor that allows a choice: PASSWORD covers PASSWORD_SRP. */
+function firstFactorOf(choice: Offered): FirstFactor {
+  return choice === "PASSWORD_SRP" ? "PASSWORD" : choice;
+}
 
 function sameCode(answer: string, code: string): boolean {
   const a = Buffer.from(answer.trim());

@@ -78,12 +78,25 @@ export const SEED_SIGN_IN_FACTORS = ["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"] as co
  */
 export const SEED_PASSKEY_USER_VERIFICATION = "required";
 
-/** What every seeded app client may do: the app's form (password or choice-based) and refresh. */
+/**
+ * What every seeded app client may do: the app's form (password, SRP or
+ * choice-based) and refresh. SRP is on as in a client AWS creates with
+ * default settings, so clients that sign in with it (Amplify,
+ * amazon-cognito-identity-js, the app with COGNITO_PASSWORD_AUTH=srp) work.
+ */
 export const SEED_AUTH_FLOWS: ExplicitAuthFlowsType[] = [
+  "ALLOW_USER_SRP_AUTH",
   "ALLOW_USER_PASSWORD_AUTH",
   "ALLOW_USER_AUTH",
   "ALLOW_REFRESH_TOKEN_AUTH",
 ];
+
+/**
+ * The OAuth scopes every seeded client allows: the app's Hosted UI sign-in asks
+ * for all four (aws.cognito.signin.user.admin so its access token works on the
+ * account pages' user API calls).
+ */
+export const SEED_OAUTH_SCOPES = ["openid", "email", "profile", "aws.cognito.signin.user.admin"];
 
 /** TOTP parameters Cognito uses: SHA-1, 6 digits, 30-second steps. */
 export function totpCode(secret: string, at = Date.now()): string {
@@ -233,7 +246,7 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
       ExplicitAuthFlows: SEED_AUTH_FLOWS,
       AllowedOAuthFlows: ["code"],
       AllowedOAuthFlowsUserPoolClient: true,
-      AllowedOAuthScopes: ["openid", "email", "profile"],
+      AllowedOAuthScopes: SEED_OAUTH_SCOPES,
       SupportedIdentityProviders: ["COGNITO", ...identityProviders],
       EnableTokenRevocation: true,
       PreventUserExistenceErrors: "ENABLED",
@@ -251,13 +264,10 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
       const missingLogouts = logoutURLs.filter((u) => !current.LogoutURLs?.includes(u));
       const missingFlows = SEED_AUTH_FLOWS.filter((f) => !current.ExplicitAuthFlows?.includes(f));
       const missingProviders = identityProviders.filter((p) => !current.SupportedIdentityProviders?.includes(p));
-      if (
-        missingCallbacks.length > 0 ||
-        missingLogouts.length > 0 ||
-        missingFlows.length > 0 ||
-        missingProviders.length > 0
-      ) {
-        // A new app URL or auth flow: add it, keeping the URLs already registered.
+      const missingScopes = SEED_OAUTH_SCOPES.filter((s) => !current.AllowedOAuthScopes?.includes(s));
+      const missing = [...missingCallbacks, ...missingLogouts, ...missingFlows, ...missingProviders, ...missingScopes];
+      if (missing.length > 0) {
+        // A new app URL, auth flow, identity provider or scope: add it, keeping the URLs already registered.
         await client.send(
           new UpdateUserPoolClientCommand({
             ...settings,
@@ -271,9 +281,7 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
             ],
           }),
         );
-        log(
-          `updated app client ${name}: added ${[...missingCallbacks, ...missingLogouts, ...missingFlows, ...missingProviders].join(", ")}`,
-        );
+        log(`updated app client ${name}: added ${missing.join(", ")}`);
       }
       note(`app client ${name} (${current.ClientId})`, false);
       return current;

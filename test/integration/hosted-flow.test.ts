@@ -28,7 +28,8 @@ describe("Hosted UI sign-in (AUTH_FLOW=auto with COGNITO_DOMAIN)", () => {
     expect(q.get("code_challenge_method")).toBe("S256");
     expect(q.get("code_challenge")).toMatch(/^[\w-]{43}$/);
     expect(q.get("state")).toMatch(/^[\w-]{20,}$/);
-    expect(q.get("scope")?.split(" ").sort()).toEqual(["email", "openid", "profile"]);
+    // aws.cognito.signin.user.admin too: without it Cognito refuses the access token on the account pages' calls.
+    expect(q.get("scope")?.split(" ").sort()).toEqual(["aws.cognito.signin.user.admin", "email", "openid", "profile"]);
     // state + verifier in a short-lived httpOnly cookie
     const stateCookie = res.headers.getSetCookie().find((c) => c.startsWith("__Host-oauth_state"));
     expect(stateCookie).toMatch(/HttpOnly/i);

@@ -239,7 +239,7 @@ describe("choice-based sign-in in the seeded pool", () => {
       ).AvailableChallenges;
     const passwordless = PASSWORDLESS_SEED_USERS[0]!;
     expect(await choices(passwordless.email)).toEqual(["EMAIL_OTP"]);
-    expect([...((await choices("demo@example.com")) ?? [])].sort()).toEqual(["EMAIL_OTP", "PASSWORD"]);
+    expect([...((await choices("demo@example.com")) ?? [])].sort()).toEqual(["EMAIL_OTP", "PASSWORD", "PASSWORD_SRP"]);
   });
 
   it("adds choice-based sign-in to a pool and clients seeded before it existed, and requires user verification for passkeys", async () => {

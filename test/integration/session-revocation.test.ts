@@ -205,7 +205,7 @@ describe("security events end other sessions", () => {
     const admin = await signIn(ADMIN);
     const res = await admin.post(`${app.url}/admin`, { email: user.username });
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain(`Every session of ${user.username} has ended`);
+    expect(await res.text()).toContain(`Every session of ${user.username} in this app has ended`);
     await expectRefused(victim, "the user's session");
     await expectRefreshRefused(app.clientId, refresh);
     await expectSignedIn(admin, "the admin");

@@ -1,9 +1,11 @@
 /**
  * Step-up for sensitive changes (app/auth/step-up.server.ts): changing the
- * email address and turning MFA off need a sign-in within the last 10
- * minutes, or the password (and, with an authenticator app, a code) again on
- * the same form — checked with Cognito, through the rate limiter, without
- * touching the current session.
+ * email address and turning MFA on (both steps) or off need a sign-in within
+ * the last 10 minutes, or the password (and, with an authenticator app, a
+ * code) again on the same form — checked with Cognito, through the rate
+ * limiter, without touching the current session. (Adding and removing
+ * passkeys: passkeys.test.ts; a Hosted UI sign-in out of Cognito's older
+ * session: hosted-session.test.ts.)
  *
  * "Signed in 11 minutes ago" is a real session of a real sign-in, re-sealed
  * with its sign-in time moved back (the tests share the app's secret), so no
@@ -133,6 +135,47 @@ describe("step-up: sensitive changes need a recent sign-in or the password again
     expect(app.output()).not.toContain(user.password);
   });
 
+  it("after 10 minutes, turning MFA on needs the password at both steps: no secret without it, no enrolment without it", async () => {
+    const user = await createUser("step-up");
+    const jar = signedInMinutesAgo(await signInWithForm(app.url, user.username, user.password), 11);
+    const mfaStatus = async () =>
+      (await (await jar.fetch(`${app.url}/account/mfa`)).text()).match(/data-testid="mfa-status">(\w+)</)?.[1];
+    const page = await (await jar.fetch(`${app.url}/account/mfa`)).text();
+    expect(page).toContain('name="stepUpPassword"');
+    expect(page).not.toContain('name="stepUpCode"'); // no authenticator app yet
+
+    const start = await jar.post(`${app.url}/account/mfa`, { intent: "start" });
+    expect(start.status).toBe(403);
+    const startHtml = await start.text();
+    expect(fieldError(startHtml, "stepUpPassword")).toBe("Enter your password to confirm this change.");
+    expect(startHtml).not.toContain('data-testid="totp-secret"');
+
+    const started = await jar.post(`${app.url}/account/mfa`, { intent: "start", stepUpPassword: user.password });
+    expect(started.status).toBe(200);
+    const startedHtml = await started.text();
+    const secret = startedHtml.match(/data-testid="totp-secret"[^>]*>([A-Z2-7 ]+)</)![1]!.replace(/ /g, "");
+    expect(startedHtml, "the verify step asks for the password too").toContain('name="stepUpPassword"');
+
+    // Someone at the unattended browser with their own authenticator: a right code alone enrols nothing.
+    const verify = await jar.post(`${app.url}/account/mfa`, { intent: "verify", code: totpCode(secret), secret });
+    expect(verify.status).toBe(403);
+    const verifyHtml = await verify.text();
+    expect(fieldError(verifyHtml, "stepUpPassword")).toBe("Enter your password to confirm this change.");
+    expect(verifyHtml, "the QR code stays on screen").toContain('data-testid="totp-secret"');
+    expect(await mfaStatus()).toBe("Off");
+
+    expectRedirect(
+      await jar.post(`${app.url}/account/mfa`, {
+        intent: "verify",
+        code: totpCode(secret),
+        secret,
+        stepUpPassword: user.password,
+      }),
+      "/account/mfa?notice=mfa-enabled",
+    );
+    expect(await mfaStatus()).toBe("On");
+  });
+
   it("after 10 minutes, turning MFA off needs the password and a code from the app", async () => {
     const user = await createUser("step-up");
     const fresh = await signInWithForm(app.url, user.username, user.password);
@@ -204,7 +247,7 @@ describe("step-up passwords go through the rate limiter", () => {
 describe("step-up with the Hosted UI only (no password sign-in through the API)", () => {
   const app = suiteApp({ env: { AUTH_FLOW: "hosted", COGNITO_DOMAIN: inject("emulatorUrl") } });
 
-  it("asks to sign in again instead of taking a password, and changes nothing", async () => {
+  it("asks to sign in again instead of taking a password, changes nothing, and signing in again asks Cognito for the password", async () => {
     const user = await createUser("step-up");
     const { jar: fresh, callback } = await hostedSignIn(app.url, user.username, user.password);
     expectRedirect(callback, "/dashboard");
@@ -218,7 +261,20 @@ describe("step-up with the Hosted UI only (no password sign-in through the API)"
       stepUpPassword: user.password,
     });
     expect(res.status).toBe(403);
-    expect(await res.text()).toContain("sign out and sign in again");
+    expect(await res.text()).toContain("For your security, sign in again, then make this change within 10 minutes.");
     expect(await emailOf(user.username)).toBe(user.username);
+
+    // "Sign in again" comes back to this page through the Hosted UI, which must ask for the password
+    // (prompt=login): its own session would otherwise sign the browser straight back in.
+    const link = page
+      .match(/data-testid="step-up-sign-in-again"[^>]*>[^<]*<a [^>]*href="([^"]+)"/)?.[1]
+      ?.replaceAll("&amp;", "&");
+    expect(link).toBe("/login?reauth=1&redirectTo=%2Faccount");
+    const hosted = expectRedirect(
+      await jar.fetch(`${app.url}${link}`),
+      "/auth/hosted?prompt=login&redirectTo=%2Faccount",
+    );
+    const authorize = new URL(expectRedirect(await jar.fetch(`${app.url}${hosted}`), /\/oauth2\/authorize\?/));
+    expect(authorize.searchParams.get("prompt")).toBe("login");
   });
 });

@@ -36,6 +36,8 @@ export interface AppClientOptions {
   userAuth?: boolean;
   /** Identity providers the client allows besides COGNITO (they must exist in the pool). */
   identityProviders?: string[];
+  /** Passwords by SRP only (ALLOW_USER_SRP_AUTH instead of ALLOW_USER_PASSWORD_AUTH), as AWS recommends. */
+  srpOnly?: boolean;
   callbackBase: string;
 }
 
@@ -47,12 +49,12 @@ export async function createAppClient(options: AppClientOptions) {
       GenerateSecret: options.secret ?? false,
       ExplicitAuthFlows: [
         ...(options.userAuth ? (["ALLOW_USER_AUTH"] as const) : []),
-        "ALLOW_USER_PASSWORD_AUTH",
+        options.srpOnly ? "ALLOW_USER_SRP_AUTH" : "ALLOW_USER_PASSWORD_AUTH",
         "ALLOW_REFRESH_TOKEN_AUTH",
       ],
       AllowedOAuthFlows: ["code"],
       AllowedOAuthFlowsUserPoolClient: true,
-      AllowedOAuthScopes: ["openid", "email", "profile"],
+      AllowedOAuthScopes: ["openid", "email", "profile", "aws.cognito.signin.user.admin"],
       SupportedIdentityProviders: ["COGNITO", ...(options.identityProviders ?? [])],
       CallbackURLs: [`${options.callbackBase}/auth/callback`],
       LogoutURLs: [`${options.callbackBase}/`],

@@ -66,6 +66,18 @@ describe("parseEnv", () => {
     expect(env.rateLimits.accountSpacingSeconds).toBe(60);
   });
 
+  it("reads COGNITO_PASSWORD_AUTH: password unless srp is asked for; anything else is refused at start-up", () => {
+    expect(parseEnv(valid).passwordAuth).toBe("password");
+    expect(parseEnv({ ...valid, COGNITO_PASSWORD_AUTH: "" }).passwordAuth).toBe("password");
+    expect(parseEnv({ ...valid, COGNITO_PASSWORD_AUTH: "srp" }).passwordAuth).toBe("srp");
+    expect(parseEnv({ ...valid, COGNITO_PASSWORD_AUTH: "password" }).passwordAuth).toBe("password");
+    for (const bad of ["SRP", "1", "plain"]) {
+      expect(problemsOf({ ...valid, COGNITO_PASSWORD_AUTH: bad })).toEqual([
+        { variable: "COGNITO_PASSWORD_AUTH", message: "expected password or srp" },
+      ]);
+    }
+  });
+
   it("splits SESSION_SECRET on commas for rotation", () => {
     const env = parseEnv({ ...valid, SESSION_SECRET: "new-secret, old-secret" });
     expect(env.sessionSecrets).toEqual(["new-secret", "old-secret"]);

@@ -29,7 +29,8 @@ describe("the operation table", () => {
   it("handles the operations it lists and no other name, whatever the object prototype holds", () => {
     expect(handles("InitiateAuth")).toBe(true);
     expect(handles("CreateUserPoolClient")).toBe(true);
-    expect(handles("AdminCreateUser")).toBe(false); // passed through to cognito-local
+    expect(handles("AdminCreateUser")).toBe(true);
+    expect(handles("DeleteUserPool")).toBe(false); // passed through to cognito-local
     expect(handles("toString")).toBe(false);
     expect(handles("__proto__")).toBe(false);
     expect(handles("")).toBe(false);

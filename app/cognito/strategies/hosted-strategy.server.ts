@@ -61,7 +61,10 @@ export class CognitoHostedStrategy<User> extends OAuth2Strategy<User> {
         tokenEndpoint: options.tokenUrl,
         tokenRevocationEndpoint: options.revokeUrl,
         redirectURI: options.redirectUri,
-        scopes: options.scopes ?? ["openid", "email", "profile"],
+        // aws.cognito.signin.user.admin: the account pages call Cognito's user API
+        // (GetUser, attributes, MFA, passkeys) with this access token, and Cognito
+        // refuses a token without that scope.
+        scopes: options.scopes ?? ["openid", "email", "profile", "aws.cognito.signin.user.admin"],
         codeChallengeMethod: CodeChallengeMethod.S256,
         cookie: {
           name: options.stateCookieName,

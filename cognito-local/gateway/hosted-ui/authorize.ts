@@ -1,12 +1,19 @@
 /**
  * `/oauth2/authorize`: the authorization request is checked (authorize-request.ts);
- * a browser already signed in here (and not asked to sign in again with
- * `prompt=login`) goes straight back to the app with a code, like AWS;
- * anyone else goes to the sign-in page. (Sending a browser on to a
- * federated identity provider, `identity_provider=…`, starts here too.)
+ * a browser already signed in here goes straight back to the app with a code,
+ * like AWS, unless `prompt=login` asks for a real sign-in; anyone else goes to
+ * the sign-in page — or, with `prompt=none`, back to the app with
+ * `error=login_required`. (Sending a browser on to a federated identity
+ * provider, `identity_provider=…`, starts here too.)
+ *
+ * AWS's managed login reads `prompt` (OIDC Core 3.1.2.1): `login` makes the
+ * user authenticate again even with a valid session, `none` never shows a
+ * page, and `select_account` and `consent` only matter to federated identity
+ * providers (`login` goes on to the provider too: federation/flow.ts). It
+ * takes no `max_age`.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { codeRedirect, validateAuthorizeRequest } from "../authorize-request.ts";
+import { codeRedirect, errorRedirect, validateAuthorizeRequest } from "../authorize-request.ts";
 import { toAwsError } from "../errors.ts";
 import { redirect } from "../http.ts";
 import { hostedSessionTokens } from "../operations/sign-in.ts";
@@ -25,6 +32,7 @@ export async function authorize(
   const validation = await validateAuthorizeRequest(ctx.upstream, params);
   if (!validation.ok) return rejectRequest(res, validation);
   const { request } = validation;
+  const prompt = new Set((params.get("prompt") ?? "").split(" ").filter(Boolean));
 
   // identity_provider= / idp_identifier=: straight to that provider, like AWS.
   const wanted = ctx.api.context.federation.flow.requestedProvider(params);
@@ -32,15 +40,15 @@ export async function authorize(
 
   // Signed in already (and not asked to sign in again): no form, like AWS.
   const current = currentSession(ctx, req);
-  const forceLogin = (params.get("prompt") ?? "").split(" ").includes("login");
-  if (current && current.session.poolId === request.client.UserPoolId && !forceLogin) {
+  if (current && current.session.poolId === request.client.UserPoolId && !prompt.has("login")) {
     const { sid, session } = current;
     try {
+      // The tokens say when the person signed in: then, not now.
       const tokens = await hostedSessionTokens(
         ctx.api.context,
         request.client.ClientId,
         session.username,
-        session.password,
+        session.authTime,
       );
       return redirect(res, codeRedirect(request, issueCode(ctx, request, tokens)));
     } catch (error) {
@@ -49,6 +57,12 @@ export async function authorize(
       );
       ctx.sessions.delete(sid);
     }
+  }
+  if (prompt.has("none")) {
+    return redirect(
+      res,
+      errorRedirect(request.redirectUri, "login_required", "the user is not signed in", request.state),
+    );
   }
   redirect(res, `/login?${request.query}`);
 }

@@ -45,7 +45,7 @@ export async function sendEmailCode(ctx: HostedUiContext, res: ServerResponse, f
 async function submit(ctx: HostedUiContext, res: ServerResponse, flow: Flow, form: URLSearchParams) {
   const challenge = flow.challenge!;
   if (form.get("action") === "resend") return sendEmailCode(ctx, res, flow, challenge.username);
-  return respond(ctx, res, flow, { EMAIL_OTP_CODE: (form.get("code") ?? "").trim() }, undefined);
+  return respond(ctx, res, flow, { EMAIL_OTP_CODE: (form.get("code") ?? "").trim() });
 }
 
 function render(flow: Flow, m: FormMessages): string {

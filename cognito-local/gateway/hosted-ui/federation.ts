@@ -43,8 +43,13 @@ export async function idpResponse(ctx: HostedUiContext, req: IncomingMessage, re
   const api = ctx.api.context;
   const user = await api.up.user(request.client.UserPoolId, signedIn.upstreamUsername);
   if (!user) return redirect(res, outcome.request.redirectUri);
-  const tokens = await api.issuer.issue(request.client, user);
-  // The hosted session re-issues tokens by minting: a provider sign-in has no password here.
-  const cookie = startSession(ctx, { poolId: request.client.UserPoolId, username: signedIn.upstreamUsername });
+  // Signed in now, through the provider: the tokens and the hosted session say so.
+  const authTime = Math.floor(ctx.now() / 1000);
+  const tokens = await api.issuer.signIn(request.client, user, { authTime });
+  const cookie = startSession(ctx, {
+    poolId: request.client.UserPoolId,
+    username: signedIn.upstreamUsername,
+    authTime,
+  });
   redirect(res, codeRedirect(request, issueCode(ctx, request, tokens)), { "Set-Cookie": cookie });
 }

@@ -50,9 +50,9 @@ const submitted: Route = async (ctx, req, res, url) => {
 const ROUTES: Record<string, Route> = {
   "GET /oauth2/authorize": (ctx, req, res, url) => authorize(ctx, req, res, url.searchParams),
   "GET /oauth2/idpresponse": idpResponse,
-  "GET /login": (ctx, _req, res, url) => openPage(ctx, res, url.searchParams, "login"),
-  "GET /signup": (ctx, _req, res, url) => openPage(ctx, res, url.searchParams, "signup"),
-  "GET /forgotPassword": (ctx, _req, res, url) => openPage(ctx, res, url.searchParams, "forgot"),
+  "GET /login": (ctx, req, res, url) => openPage(ctx, req, res, url.searchParams, "login"),
+  "GET /signup": (ctx, req, res, url) => openPage(ctx, req, res, url.searchParams, "signup"),
+  "GET /forgotPassword": (ctx, req, res, url) => openPage(ctx, req, res, url.searchParams, "forgot"),
   "POST /login": submitted,
   "POST /challenge": submitted,
   "POST /signup": submitted,

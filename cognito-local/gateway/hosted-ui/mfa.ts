@@ -8,7 +8,7 @@ import { respond } from "./steps.ts";
 async function submit(ctx: HostedUiContext, res: ServerResponse, flow: Flow, form: URLSearchParams) {
   const code = (form.get("code") ?? "").trim();
   const field = flow.challenge?.name === "SMS_MFA" ? "SMS_MFA_CODE" : "SOFTWARE_TOKEN_MFA_CODE";
-  return respond(ctx, res, flow, { [field]: code }, flow.password ?? "");
+  return respond(ctx, res, flow, { [field]: code });
 }
 
 function render(flow: Flow, m: FormMessages): string {

@@ -9,7 +9,7 @@ import { respond } from "./steps.ts";
 async function submit(ctx: HostedUiContext, res: ServerResponse, flow: Flow, form: URLSearchParams) {
   const newPassword = confirmedNewPassword(form);
   if (newPassword === null) return ctx.show(res, flow, { error: "Passwords do not match." });
-  return respond(ctx, res, flow, { NEW_PASSWORD: newPassword }, newPassword);
+  return respond(ctx, res, flow, { NEW_PASSWORD: newPassword });
 }
 
 function render(flow: Flow, m: FormMessages): string {

@@ -2,6 +2,12 @@
  * The signed-in session of the Hosted UI: a random id in an HttpOnly cookie
  * on the gateway's host (AWS's managed login keeps one on its domain too),
  * for an hour, so `/oauth2/authorize` signs in again without the form.
+ *
+ * It remembers who signed in and when, never a password: the tokens a
+ * session hands out later carry that first sign-in's time as `auth_time`,
+ * as AWS's do (OIDC: the time the End-User authenticated). Like AWS's, it
+ * outlives `GlobalSignOut` and `AdminUserGlobalSignOut`, which revoke tokens,
+ * not this cookie: only `/logout` (or its hour) ends it.
  */
 import type { IncomingMessage } from "node:http";
 import { parseCookies } from "../http.ts";
@@ -16,8 +22,8 @@ export const HOSTED_SESSION_MS = 60 * 60_000;
 export interface HostedSession {
   poolId: string;
   username: string;
-  /** Absent after a sign-in with an email code: new tokens are then minted by the gateway. */
-  password?: string;
+  /** When the person signed in (epoch seconds, on the Hosted UI's clock): every token it hands out says so. */
+  authTime: number;
   expiresAt: number;
 }
 

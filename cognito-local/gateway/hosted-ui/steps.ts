@@ -54,18 +54,12 @@ export async function signIn(
     flow.step = "login";
     return ctx.show(res, flow, { error: e.message });
   }
-  await afterAuth(ctx, res, flow, result, password);
+  await afterAuth(ctx, res, flow, result);
 }
 
 /** What follows Cognito's answer: the sign-in is complete, or a challenge page asks for more. */
-export async function afterAuth(
-  ctx: HostedUiContext,
-  res: ServerResponse,
-  flow: Flow,
-  result: AuthAnswer,
-  password: string | undefined,
-) {
-  if (result.AuthenticationResult) return complete(ctx, res, flow, result.AuthenticationResult, password);
+export async function afterAuth(ctx: HostedUiContext, res: ServerResponse, flow: Flow, result: AuthAnswer) {
+  if (result.AuthenticationResult) return complete(ctx, res, flow, result.AuthenticationResult);
   const name = result.ChallengeName ?? "";
   const params = result.ChallengeParameters ?? {};
   const challengeUser = params.USER_ID_FOR_SRP ?? flow.username ?? "";
@@ -74,11 +68,10 @@ export async function afterAuth(
     const offered = JSON.parse(params.MFAS_CAN_CHOOSE ?? "[]") as string[];
     const answer = offered.includes("SOFTWARE_TOKEN_MFA") ? "SOFTWARE_TOKEN_MFA" : "SMS_MFA";
     flow.challenge = { name, session: result.Session ?? "", username: challengeUser };
-    return respond(ctx, res, flow, { ANSWER: answer }, password);
+    return respond(ctx, res, flow, { ANSWER: answer });
   }
   if (name === "NEW_PASSWORD_REQUIRED" || name === "SOFTWARE_TOKEN_MFA" || name === "SMS_MFA") {
     flow.step = name === "NEW_PASSWORD_REQUIRED" ? "newPassword" : "mfa";
-    flow.password = password;
     flow.challenge = {
       name,
       session: result.Session ?? "",
@@ -91,13 +84,7 @@ export async function afterAuth(
 }
 
 /** Answers the flow's challenge (a code, a new password, a choice). */
-export async function respond(
-  ctx: HostedUiContext,
-  res: ServerResponse,
-  flow: Flow,
-  answers: Record<string, string>,
-  password: string | undefined,
-) {
+export async function respond(ctx: HostedUiContext, res: ServerResponse, flow: Flow, answers: Record<string, string>) {
   const challenge = flow.challenge!;
   let result: Output<"RespondToAuthChallenge">;
   try {
@@ -120,12 +107,12 @@ export async function respond(
       return ctx.show(res, flow, {
         error: emailCode
           ? "That sign-in code can no longer be used (it expired, or was entered wrongly too often). Ask for a new one."
-          : "Your sign-in took too long. Sign in again.",
+          : "This sign-in can no longer be used (it took too long, or a wrong code was entered too often). Sign in again.",
       });
     }
     return ctx.show(res, flow, { error: e.message });
   }
-  await afterAuth(ctx, res, flow, result, password);
+  await afterAuth(ctx, res, flow, result);
 }
 
 /** Sends (again) the sign-up confirmation code and shows the page that asks for it. */
@@ -175,29 +162,30 @@ export async function startPasswordReset(
   ctx.show(res, flow, { notice });
 }
 
-/** Signed in: the hosted session starts, and the app gets its code. */
-function complete(
-  ctx: HostedUiContext,
-  res: ServerResponse,
-  flow: Flow,
-  tokens: AuthenticationResultType,
-  password: string | undefined,
-) {
+/** Signed in: the hosted session starts (now is when they signed in), and the app gets its code. */
+function complete(ctx: HostedUiContext, res: ServerResponse, flow: Flow, tokens: AuthenticationResultType) {
   // Both or neither: a refusal (503) must not leave a session without its code.
   ctx.sessions.ensureRoom();
   ctx.codes.ensureRoom();
   ctx.flows.delete(flow.id);
   const username = claim(decodeJwt(tokens.AccessToken), "username") ?? flow.username ?? "";
-  const cookie = startSession(ctx, { poolId: flow.request.client.UserPoolId, username, password });
+  const authTime = Math.floor(ctx.now() / 1000);
+  const cookie = startSession(ctx, { poolId: flow.request.client.UserPoolId, username, authTime });
   redirect(res, codeRedirect(flow.request, issueCode(ctx, flow.request, tokens)), { "Set-Cookie": cookie });
 }
 
-/** An authorization code for the request, redeemable once for these tokens. */
+/**
+ * An authorization code for the request, redeemable once for tokens of the
+ * sign-in these tokens began (the exchange mints them, with the request's
+ * scopes and nonce).
+ */
 export function issueCode(ctx: HostedUiContext, request: AuthorizeRequest, tokens: AuthenticationResultType): string {
   return ctx.codes.issue({
     clientId: request.client.ClientId,
     redirectUri: request.redirectUri,
     codeChallenge: request.codeChallenge,
-    tokens,
+    refreshToken: tokens.RefreshToken ?? "",
+    scopes: request.scopes,
+    nonce: request.nonce,
   });
 }

@@ -13,15 +13,28 @@ import type { AppClient } from "../upstream.ts";
  */
 export function allowsFlow(
   client: AppClient,
-  flow: "USER_PASSWORD_AUTH" | "REFRESH_TOKEN_AUTH" | "USER_AUTH",
+  flow: "USER_PASSWORD_AUTH" | "REFRESH_TOKEN_AUTH" | "USER_AUTH" | "USER_SRP_AUTH" | "ADMIN_USER_PASSWORD_AUTH",
 ): boolean {
   const flows = client.ExplicitAuthFlows ?? [];
-  // Choice-based sign-in has no legacy name and is not among the defaults.
-  if (flow === "USER_AUTH") return flows.includes("ALLOW_USER_AUTH");
-  if (flow === "USER_PASSWORD_AUTH")
-    return flows.includes("ALLOW_USER_PASSWORD_AUTH") || flows.includes("USER_PASSWORD_AUTH");
   const legacy = flows.some((f) => !f.startsWith("ALLOW_"));
-  return flows.length === 0 || legacy || flows.includes("ALLOW_REFRESH_TOKEN_AUTH");
+  switch (flow) {
+    // Choice-based sign-in has no legacy name and is not among the defaults.
+    case "USER_AUTH":
+      return flows.includes("ALLOW_USER_AUTH");
+    case "USER_PASSWORD_AUTH":
+      return flows.includes("ALLOW_USER_PASSWORD_AUTH") || flows.includes("USER_PASSWORD_AUTH");
+    case "ADMIN_USER_PASSWORD_AUTH":
+      return flows.includes("ALLOW_ADMIN_USER_PASSWORD_AUTH") || flows.includes("ADMIN_NO_SRP_AUTH");
+    // With the legacy names, SRP was always on unless the client allowed custom auth only.
+    case "USER_SRP_AUTH":
+      return (
+        flows.length === 0 ||
+        flows.includes("ALLOW_USER_SRP_AUTH") ||
+        (legacy && !flows.includes("CUSTOM_AUTH_FLOW_ONLY"))
+      );
+    case "REFRESH_TOKEN_AUTH":
+      return flows.length === 0 || legacy || flows.includes("ALLOW_REFRESH_TOKEN_AUTH");
+  }
 }
 
 /**

@@ -10,6 +10,7 @@ import type { PoolSettings } from "../pool-settings.ts";
 import type { ResourceServers } from "../resource-servers.ts";
 import type { OperationContext } from "./context.ts";
 import type { Handler, OperationTable } from "./operation.ts";
+import { page } from "./pages.ts";
 
 /** The scopes AWS defines itself; any other scope is a resource server's custom scope. */
 export const STANDARD_SCOPES: readonly string[] = [
@@ -170,8 +171,22 @@ function parseRotation(value: unknown): RefreshTokenRotationType | undefined {
   };
 }
 
+/** ListUserPoolClients: MaxResults 1…60 (default 60), and the list pages. */
+const listUserPoolClients: Handler<"ListUserPoolClients"> = async (input, ctx) => {
+  const { MaxResults, NextToken, ...rest } = input;
+  const { UserPoolClients = [] } = await ctx.up.call("ListUserPoolClients", rest);
+  const { items, next } = page(UserPoolClients, MaxResults, NextToken, {
+    limitName: "maxResults",
+    min: 1,
+    default: 60,
+    listKey: `clients:${rest.UserPoolId}`,
+  });
+  return { UserPoolClients: items, ...(next ? { NextToken: next } : {}) };
+};
+
 export const clientOperations = {
   CreateUserPoolClient: createUserPoolClient,
   UpdateUserPoolClient: updateUserPoolClient,
   DescribeUserPoolClient: describeUserPoolClient,
+  ListUserPoolClients: listUserPoolClients,
 } satisfies OperationTable;

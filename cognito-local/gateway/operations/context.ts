@@ -4,18 +4,19 @@
  * their own. Made once per gateway.
  */
 import { AccessTokens } from "../access-tokens.ts";
+import { CognitoLocalData } from "../cognito-local-data.ts";
 import { Federation } from "../federation/flow.ts";
 import { FederatedUsers, IdentityProviders } from "../federation/stores.ts";
 import { claim } from "../jwt.ts";
 import { Passkeys } from "../passkeys.ts";
 import { PasswordlessUsers } from "../passwordless-users.ts";
 import { PoolSettings } from "../pool-settings.ts";
-import { RefreshTokens } from "../refresh-tokens.ts";
 import { ResourceServers } from "../resource-servers.ts";
 import { CHALLENGE_SESSION_MS, ChallengeSessions } from "../sessions.ts";
+import { SrpSignIn } from "../srp/sign-in.ts";
+import { TokenFamilies } from "../token-families.ts";
 import { TokenIssuer } from "../token-issuer.ts";
-import type { TokenRegistry } from "../token-registry.ts";
-import type { Upstream } from "../upstream.ts";
+import type { AppClient, Upstream } from "../upstream.ts";
 import { UserAuth } from "../user-auth.ts";
 import { WebAuthn } from "../webauthn.ts";
 import { preventsUserExistenceErrors } from "./app-client.ts";
@@ -29,21 +30,19 @@ export interface GatewayStores {
   passkeys: Passkeys;
   /** Users who signed up without a password (durable). */
   passwordless: PasswordlessUsers;
-  /** Refresh tokens the gateway minted, and rotated-out ones (durable). */
-  refreshTokens: RefreshTokens;
+  /** Every sign-in's token family and refresh tokens, revocations included (durable). */
+  families: TokenFamilies;
   /** The pools' resource servers and custom scopes (durable). */
   resourceServers: ResourceServers;
   /** Challenge `Session`s handed out and not yet answered (in memory, bounded). */
   challenges: ChallengeSessions;
-  /** Tokens seen issued, for revocation (in memory). */
-  registry: TokenRegistry;
 }
 
 export interface OperationContext {
   /** cognito-local, behind the gateway. */
   up: Upstream;
   stores: GatewayStores;
-  /** Records, completes and mints the tokens the gateway hands out. */
+  /** Mints every token the gateway hands out. */
   issuer: TokenIssuer;
   /** Verifies access tokens as AWS does. */
   accessTokens: AccessTokens;
@@ -53,6 +52,10 @@ export interface OperationContext {
   webAuthn: WebAuthn;
   /** Identity providers, the users they sign in as, and sign-ins through them. */
   federation: FederationContext;
+  /** SRP sign-in (USER_SRP_AUTH, PASSWORD_SRP). */
+  srp: SrpSignIn;
+  /** cognito-local's CODE: every code, and temporary passwords the gateway makes, are this. */
+  fixedCode?: string;
   log: (line: string) => void;
 }
 
@@ -69,16 +72,21 @@ export interface FederationContext {
 
 export interface ContextOptions {
   upstream: Upstream;
-  registry: TokenRegistry;
   /** The gateway's public base URL: the issuer domain of every token. */
   publicUrl: string;
   log: (line: string) => void;
   /**
    * Where the gateway keeps what cognito-local cannot (passkeys, settings it
-   * drops, refresh tokens the gateway mints): `<dataDir>/.gateway`. Without
-   * it that state lives in memory and is lost on restart.
+   * drops, the token families): `<dataDir>/.gateway`. Without it that state
+   * lives in memory and is lost on restart.
    */
   stateDir?: string;
+  /**
+   * cognito-local's data directory (`<dataDir>/.cognito/db`), where SRP reads
+   * the passwords it makes verifiers from (ADR 020). Without it SRP sign-in
+   * is refused.
+   */
+  cognitoDataDir?: string;
   /** Every email sign-in code is this (cognito-local's `CODE`), instead of random. */
   fixedCode?: string;
   /** Challenge session lifetime. Default 3 minutes, as on AWS; tests shorten it. */
@@ -100,10 +108,9 @@ export function createContext(options: ContextOptions): OperationContext {
     settings: new PoolSettings(options.stateDir),
     passkeys: new Passkeys(options.stateDir),
     passwordless: new PasswordlessUsers(options.stateDir),
-    refreshTokens: new RefreshTokens(options.stateDir),
+    families: new TokenFamilies(options.stateDir),
     resourceServers: new ResourceServers(options.stateDir),
     challenges: new ChallengeSessions(options.challengeSessionLimit, options.challengeTtlMs ?? CHALLENGE_SESSION_MS),
-    registry: options.registry,
   };
   const providers = new IdentityProviders(options.stateDir);
   const federatedUsers = new FederatedUsers(options.stateDir);
@@ -124,8 +131,7 @@ export function createContext(options: ContextOptions): OperationContext {
   };
   const issuer = new TokenIssuer({
     up,
-    registry: stores.registry,
-    refreshTokens: stores.refreshTokens,
+    families: stores.families,
     publicUrl: options.publicUrl,
     // A federated user's tokens carry its AWS name and identities (and a linked user's, its identities).
     presentation: (poolId, username) => {
@@ -133,7 +139,7 @@ export function createContext(options: ContextOptions): OperationContext {
       return { username: federated?.username ?? username, identities: federatedUsers.identitiesOf(poolId, username) };
     },
   });
-  const accessTokens = new AccessTokens({ up, registry: stores.registry, publicUrl: options.publicUrl, log });
+  const accessTokens = new AccessTokens({ up, families: stores.families, publicUrl: options.publicUrl, log });
   const webAuthn = new WebAuthn({
     up,
     settings: stores.settings,
@@ -145,6 +151,25 @@ export function createContext(options: ContextOptions): OperationContext {
     pendingLimit: options.challengeSessionLimit,
     log,
   });
+  const passwordSignInAs = (client: AppClient, username: string, password: string) =>
+    passwordSignIn(
+      ctx,
+      client,
+      {
+        ClientId: client.ClientId,
+        AuthFlow: "USER_PASSWORD_AUTH",
+        AuthParameters: { USERNAME: username, PASSWORD: password },
+      },
+      { checkSecretHash: false },
+    );
+  const srp = new SrpSignIn({
+    up,
+    data: new CognitoLocalData(options.cognitoDataDir),
+    sessions: stores.challenges,
+    stateDir: options.stateDir,
+    passwordSignIn: passwordSignInAs,
+    preventsUserExistenceErrors,
+  });
   const userAuth = new UserAuth({
     passkeySignIn: webAuthn,
     up,
@@ -154,21 +179,23 @@ export function createContext(options: ContextOptions): OperationContext {
     passwordless: stores.passwordless,
     fixedCode: options.fixedCode,
     log,
-    passwordSignIn: (client, username, password) =>
-      passwordSignIn(
-        ctx,
-        client,
-        {
-          ClientId: client.ClientId,
-          AuthFlow: "USER_PASSWORD_AUTH",
-          AuthParameters: { USERNAME: username, PASSWORD: password },
-        },
-        { checkSecretHash: false },
-      ),
-    issueTokens: (client, user) => issuer.issue(client, user),
+    passwordSignIn: passwordSignInAs,
+    srpSignIn: (client, username, srpA) => srp.initiate(client, { username, srpA, userAuth: true }),
+    issueTokens: (client, user) => issuer.signIn(client, user),
     preventsUserExistenceErrors,
   });
   // (userAuth's password sign-in runs through this context, once made)
-  const ctx: OperationContext = { up, stores, issuer, accessTokens, userAuth, webAuthn, federation, log };
+  const ctx: OperationContext = {
+    up,
+    stores,
+    issuer,
+    accessTokens,
+    userAuth,
+    webAuthn,
+    federation,
+    srp,
+    fixedCode: options.fixedCode,
+    log,
+  };
   return ctx;
 }

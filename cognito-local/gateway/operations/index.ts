@@ -7,8 +7,10 @@
  * `Handler<"Name">`: the SDK's request in, the SDK's response — or
  * PASS_THROUGH — out) and its entry in that family's table.
  */
+import { adminUserOperations } from "./admin-users.ts";
 import { clientOperations } from "./clients.ts";
 import { federatedUserOperations } from "./federated-users.ts";
+import { groupOperations } from "./groups.ts";
 import { identityProviderOperations } from "./identity-providers.ts";
 import type { Handler, Operation, OperationTable } from "./operation.ts";
 import { passkeyOperations } from "./passkeys.ts";
@@ -17,7 +19,6 @@ import { resourceServerOperations } from "./resource-servers.ts";
 import { signInOperations } from "./sign-in.ts";
 import { signUpOperations } from "./sign-up.ts";
 import { tokenOperations } from "./tokens.ts";
-import { userListingOperations } from "./user-listing.ts";
 import { userPoolOperations } from "./user-pools.ts";
 import { userOperations } from "./users.ts";
 
@@ -27,7 +28,8 @@ export const OPERATIONS: OperationTable = {
   ...signUpOperations,
   ...passwordOperations,
   ...userOperations,
-  ...userListingOperations,
+  ...adminUserOperations,
+  ...groupOperations,
   ...passkeyOperations,
   ...userPoolOperations,
   ...clientOperations,

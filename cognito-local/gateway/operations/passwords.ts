@@ -8,7 +8,7 @@ import { AwsError, codeMismatch, incorrectCredentials, userNotFoundForClient } f
 import { assertPasswordConforms } from "../password-policy.ts";
 import { checkSecretHash, preventsUserExistenceErrors } from "./app-client.ts";
 import { fakeDelivery, masked } from "./delivery.ts";
-import { upstreamName } from "./federated-users.ts";
+import { upstreamName, withUsername } from "./federated-users.ts";
 import { forward } from "./forward.ts";
 import { type Handler, type OperationTable, PASS_THROUGH } from "./operation.ts";
 
@@ -60,8 +60,9 @@ const adminSetUserPassword: Handler<"AdminSetUserPassword"> = async (input, ctx)
   if (typeof input.UserPoolId !== "string") return PASS_THROUGH;
   const pool = await ctx.up.pool(input.UserPoolId);
   assertPasswordConforms(input.Password, pool.Policies?.PasswordPolicy);
-  const result = await ctx.up.call("AdminSetUserPassword", input);
-  const user = await ctx.up.user(input.UserPoolId, input.Username ?? "");
+  const named = await withUsername(ctx, input);
+  const result = await ctx.up.call("AdminSetUserPassword", named);
+  const user = await ctx.up.user(input.UserPoolId, named.Username ?? "");
   if (user) ctx.stores.passwordless.remove(input.UserPoolId, user.Username);
   return result;
 };

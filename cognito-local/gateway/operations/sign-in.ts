@@ -24,6 +24,13 @@ const initiateAuth: Handler<"InitiateAuth"> = async (input, ctx, options) => {
         throw new AwsError("InvalidParameterException", "USER_PASSWORD_AUTH flow not enabled for this client");
       }
       return passwordSignIn(ctx, client, input);
+    case "USER_SRP_AUTH":
+      if (!allowsFlow(client, "USER_SRP_AUTH")) {
+        throw new AwsError("InvalidParameterException", "USER_SRP_AUTH flow not enabled for this client");
+      }
+      if (params.USERNAME) checkSecretHash(client, [params.USERNAME], params.SECRET_HASH, "auth");
+      // DEVICE_KEY is ignored: the emulator has no remembered devices.
+      return ctx.srp.initiate(client, { username: params.USERNAME ?? "", srpA: params.SRP_A });
     case "REFRESH_TOKEN_AUTH":
     case "REFRESH_TOKEN":
       if (!allowsFlow(client, "REFRESH_TOKEN_AUTH")) {
@@ -72,12 +79,23 @@ export async function passwordSignIn(
   if (!password) throw new AwsError("InvalidParameterException", "Missing required parameter PASSWORD");
   if (checkHash) checkSecretHash(client, [username], params.SECRET_HASH, "auth");
 
-  const result = await forward(ctx, "InitiateAuth", input, {
-    // cognito-local: InvalidPasswordException for a wrong password,
-    // NotAuthorizedException for an unknown user.
-    InvalidPasswordException: incorrectCredentials(),
-    NotAuthorizedException: unknownUser(client),
-  });
+  // cognito-local: InvalidPasswordException for a wrong password,
+  // NotAuthorizedException for a user it cannot find by that name.
+  const wrongPassword = { InvalidPasswordException: incorrectCredentials() };
+  let result: Output<"InitiateAuth">;
+  try {
+    result = await forward(ctx, "InitiateAuth", input, wrongPassword);
+  } catch (error) {
+    if ((error as AwsError).type !== "NotAuthorizedException") throw error;
+    // An alias cognito-local does not match (the pool's AliasAttributes): sign in under the username.
+    const aliased = await ctx.up.user(client.UserPoolId, username);
+    if (!aliased || aliased.Username === username) throw unknownUser(client);
+    const asUsername = { ...input, AuthParameters: { ...params, USERNAME: aliased.Username } };
+    result = await forward(ctx, "InitiateAuth", asUsername, {
+      ...wrongPassword,
+      NotAuthorizedException: unknownUser(client),
+    });
+  }
 
   const user = await ctx.up.user(client.UserPoolId, username);
   if (!user) throw unknownUser(client);
@@ -116,8 +134,20 @@ export async function passwordSignIn(
     }
     return result;
   }
-  return { ...result, AuthenticationResult: ctx.issuer.issued(client, result.AuthenticationResult) };
+  return {
+    ChallengeParameters: {},
+    AuthenticationResult: await ctx.issuer.signedInUpstream(client, user, result.AuthenticationResult),
+  };
 }
+
+/**
+ * Wrong MFA codes (authenticator app or text message) one sign-in takes; the
+ * next answer on that session is refused as an expired session, and the
+ * person starts again with the password. AWS: "After five unsuccessful
+ * attempts to present an MFA code, Amazon Cognito begins the
+ * exponential-timeout lockout process" (user-pool-settings-mfa).
+ */
+export const MAX_MFA_CODE_ATTEMPTS = 5;
 
 const respondToAuthChallenge: Handler<"RespondToAuthChallenge"> = async (input, ctx) => {
   const client = await ctx.up.client(input.ClientId);
@@ -125,11 +155,13 @@ const respondToAuthChallenge: Handler<"RespondToAuthChallenge"> = async (input, 
   const username = responses.USERNAME;
   if (!username) throw new AwsError("InvalidParameterException", "Missing required parameter USERNAME");
   checkSecretHash(client, [username], responses.SECRET_HASH, "auth");
+  // The SRP answer names its challenge by SECRET_BLOCK (USER_SRP_AUTH issues no Session).
+  if (input.ChallengeName === "PASSWORD_VERIFIER") return ctx.srp.respond(client, input);
 
   // cognito-local accepts any Session; AWS only the one it issued, for 3 minutes.
   const sessionId = typeof input.Session === "string" ? input.Session : "";
   const session = ctx.stores.challenges.get(sessionId, client.ClientId);
-  if (!session || session.kind === "sign-up") throw invalidSession();
+  if (!session || session.kind === "sign-up" || session.kind === "srp") throw invalidSession();
   if (session.kind === "user-auth") return ctx.userAuth.respond(client, sessionId, session, input);
   if (input.ChallengeName !== session.challengeName) {
     throw new AwsError("InvalidParameterException", `Invalid challenge name: expected ${session.challengeName}`);
@@ -146,42 +178,34 @@ const respondToAuthChallenge: Handler<"RespondToAuthChallenge"> = async (input, 
     password = responses.NEW_PASSWORD;
   }
 
-  const result = await forward(ctx, "RespondToAuthChallenge", input, {
-    CodeMismatchException: new AwsError("CodeMismatchException", "Invalid code received for user"),
-  });
+  let result: Output<"RespondToAuthChallenge">;
+  try {
+    result = await forward(ctx, "RespondToAuthChallenge", input, {
+      CodeMismatchException: new AwsError("CodeMismatchException", "Invalid code received for user"),
+    });
+  } catch (error) {
+    // cognito-local takes wrong MFA codes on one session for ever; AWS does not.
+    if ((error as AwsError).type === "CodeMismatchException") {
+      session.wrongCodes = (session.wrongCodes ?? 0) + 1;
+      if (session.wrongCodes >= MAX_MFA_CODE_ATTEMPTS) ctx.stores.challenges.delete(sessionId);
+    }
+    throw error;
+  }
   ctx.stores.challenges.delete(sessionId);
   if (result.ChallengeName) {
     if (result.Session) {
-      const { expiresAt: _, ...next } = session;
+      const { expiresAt: _, wrongCodes: __, ...next } = session;
       ctx.stores.challenges.add({ ...next, challengeName: result.ChallengeName, password }, result.Session);
     }
     return result;
   }
-  return { ...result, AuthenticationResult: await completeChallenge(ctx, client, user, password, result) };
+  // (cognito-local keeps no refresh token it issues after a challenge: nothing to revoke there.)
+  const { RefreshToken: _, ...upstream } = result.AuthenticationResult ?? {};
+  return {
+    ChallengeParameters: {},
+    AuthenticationResult: await ctx.issuer.signedInUpstream(client, user, upstream),
+  };
 };
-
-/**
- * cognito-local does not store the refresh token it issues after a
- * challenge, so REFRESH_TOKEN_AUTH would later refuse it. The gateway asks
- * for the tokens again with ADMIN_USER_PASSWORD_AUTH (which does store it),
- * using the password the user has just proved or set.
- */
-async function completeChallenge(
-  ctx: OperationContext,
-  client: AppClient,
-  user: User,
-  password: string,
-  result: Output<"RespondToAuthChallenge">,
-): Promise<AuthenticationResultType | undefined> {
-  try {
-    return ctx.issuer.issued(client, await ctx.up.adminPasswordAuth(client, user.Username, password));
-  } catch (error) {
-    ctx.log(
-      `could not obtain a stored refresh token after the challenge (${(error as Error).message}); its refresh token will not refresh`,
-    );
-    return ctx.issuer.issued(client, result.AuthenticationResult);
-  }
-}
 
 /** Checks a temporary password the way cognito-local checks a permanent one. */
 async function checkPassword(ctx: OperationContext, client: AppClient, user: User, password: string) {
@@ -196,29 +220,91 @@ async function checkPassword(ctx: OperationContext, client: AppClient, user: Use
 
 /**
  * Tokens for a user the gateway's Hosted UI already knows (its signed-in
- * cookie): AWS's managed login skips the form while the session lasts.
+ * cookie): AWS's managed login skips the form while the session lasts. They
+ * are minted here, with the sign-in's `auth_time` (`authTime`, epoch seconds):
+ * the person authenticated then, not now.
  */
 export async function hostedSessionTokens(
   ctx: OperationContext,
   clientId: string,
   username: string,
-  password: string | undefined,
+  authTime: number,
 ): Promise<AuthenticationResultType> {
   const client = await ctx.up.client(clientId);
   const user = await ctx.up.user(client.UserPoolId, username);
   if (!user) throw incorrectCredentials();
   if (user.Enabled === false) throw userDisabled();
-  // Signed in with an email code: no password to sign in with again.
-  if (password === undefined) return ctx.issuer.issue(client, user);
-  try {
-    return ctx.issuer.issued(client, await ctx.up.adminPasswordAuth(client, user.Username, password));
-  } catch (error) {
-    if ((error as AwsError).type === "InvalidPasswordException") throw incorrectCredentials();
-    throw error;
+  return ctx.issuer.signIn(client, user, { authTime });
+}
+
+/**
+ * AdminInitiateAuth: the server-side sign-in, with the client's
+ * ExplicitAuthFlows (ALLOW_ADMIN_USER_PASSWORD_AUTH) and SECRET_HASH checked
+ * as for InitiateAuth, and the same challenges after the password (TOTP MFA,
+ * NEW_PASSWORD_REQUIRED) — cognito-local's own answers it without either.
+ */
+const adminInitiateAuth: Handler<"AdminInitiateAuth"> = async (input, ctx) => {
+  const client = await adminClient(ctx, input.UserPoolId, input.ClientId);
+  const params = input.AuthParameters ?? {};
+  const asInitiateAuth = (AuthFlow: "USER_PASSWORD_AUTH" | "REFRESH_TOKEN_AUTH"): Input<"InitiateAuth"> => ({
+    ClientId: client.ClientId,
+    AuthFlow,
+    AuthParameters: params,
+  });
+  switch (input.AuthFlow) {
+    case "ADMIN_USER_PASSWORD_AUTH":
+    case "ADMIN_NO_SRP_AUTH":
+      if (!allowsFlow(client, "ADMIN_USER_PASSWORD_AUTH")) {
+        throw new AwsError("InvalidParameterException", `${input.AuthFlow} flow not enabled for this client`);
+      }
+      return passwordSignIn(ctx, client, asInitiateAuth("USER_PASSWORD_AUTH"));
+    case "USER_SRP_AUTH":
+      if (!allowsFlow(client, "USER_SRP_AUTH")) {
+        throw new AwsError("InvalidParameterException", "USER_SRP_AUTH flow not enabled for this client");
+      }
+      if (params.USERNAME) checkSecretHash(client, [params.USERNAME], params.SECRET_HASH, "auth");
+      return ctx.srp.initiate(client, { username: params.USERNAME ?? "", srpA: params.SRP_A });
+    case "REFRESH_TOKEN_AUTH":
+    case "REFRESH_TOKEN":
+      if (!allowsFlow(client, "REFRESH_TOKEN_AUTH")) {
+        throw new AwsError("InvalidParameterException", "REFRESH_TOKEN_AUTH flow not enabled for this client");
+      }
+      if (ctx.stores.settings.rotation(client.ClientId).enabled) {
+        throw new AwsError(
+          "InvalidParameterException",
+          "REFRESH_TOKEN_AUTH is not available for a client with refresh token rotation: use GetTokensFromRefreshToken",
+        );
+      }
+      return refreshTokenAuth(ctx, client, asInitiateAuth("REFRESH_TOKEN_AUTH"));
+    default:
+      return PASS_THROUGH;
   }
+};
+
+/** AdminRespondToAuthChallenge: RespondToAuthChallenge's checks and answers, for the pool named. */
+const adminRespondToAuthChallenge: Handler<"AdminRespondToAuthChallenge"> = async (input, ctx, options) => {
+  const client = await adminClient(ctx, input.UserPoolId, input.ClientId);
+  const { UserPoolId: _, ContextData: __, ...rest } = input;
+  const result = await respondToAuthChallenge({ ...rest, ClientId: client.ClientId }, ctx, options);
+  if (result === PASS_THROUGH) throw invalidSession();
+  return result;
+};
+
+/** The app client of an Admin* sign-in call, which must belong to the pool the call names. */
+async function adminClient(ctx: OperationContext, poolId: unknown, clientId: unknown): Promise<AppClient> {
+  if (typeof poolId !== "string" || !poolId) {
+    throw new AwsError("InvalidParameterException", "Missing required parameter UserPoolId");
+  }
+  const client = await ctx.up.client(clientId);
+  if (client.UserPoolId !== poolId) {
+    throw new AwsError("ResourceNotFoundException", `User pool client ${client.ClientId} does not exist.`);
+  }
+  return client;
 }
 
 export const signInOperations = {
   InitiateAuth: initiateAuth,
   RespondToAuthChallenge: respondToAuthChallenge,
+  AdminInitiateAuth: adminInitiateAuth,
+  AdminRespondToAuthChallenge: adminRespondToAuthChallenge,
 } satisfies OperationTable;

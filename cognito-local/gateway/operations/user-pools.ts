@@ -12,6 +12,7 @@ import type {
 import { AwsError, validationError } from "../errors.ts";
 import { allowedFirstFactors, FIRST_FACTORS, type PoolSettings } from "../pool-settings.ts";
 import type { Handler, OperationTable } from "./operation.ts";
+import { page } from "./pages.ts";
 
 const createUserPool: Handler<"CreateUserPool"> = async (input, ctx) => {
   const tier = parseTier(input.UserPoolTier);
@@ -133,10 +134,27 @@ function isHostName(value: string): boolean {
   );
 }
 
+/** ListUserPools: MaxResults is required (1…60), and the list pages. */
+const listUserPools: Handler<"ListUserPools"> = async (input, ctx) => {
+  const { MaxResults, NextToken } = input;
+  if (MaxResults === undefined || MaxResults === null) {
+    throw validationError(null, "maxResults", "Member must not be null");
+  }
+  const { UserPools = [] } = await ctx.up.call("ListUserPools", { MaxResults: 60 }); // (cognito-local answers them all)
+  const { items, next } = page(UserPools, MaxResults, NextToken, {
+    limitName: "maxResults",
+    min: 1,
+    default: 60,
+    listKey: "pools",
+  });
+  return { UserPools: items, ...(next ? { NextToken: next } : {}) };
+};
+
 export const userPoolOperations = {
   CreateUserPool: createUserPool,
   UpdateUserPool: updateUserPool,
   DescribeUserPool: describeUserPool,
   SetUserPoolMfaConfig: setUserPoolMfaConfig,
   GetUserPoolMfaConfig: getUserPoolMfaConfig,
+  ListUserPools: listUserPools,
 } satisfies OperationTable;

@@ -13,7 +13,7 @@
  * both sides now reach the emulator the same way.
  *
  * Run as a script (`node --import tsx emulator-process.ts <options JSON>`), it
- * is the child: it starts the emulator, prints one `ready <url>` line, and
+ * is the child: it starts the emulator, prints one `ready <url> <cognito-local's url>` line, and
  * stops on SIGTERM.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -26,6 +26,8 @@ import { ROOT } from "../root.ts";
 export interface EmulatorProcess {
   /** The gateway's URL (COGNITO_ENDPOINT). */
   url: string;
+  /** cognito-local's own URL, behind the gateway (to time it alone). */
+  upstreamUrl: string;
   /** The gateway's process (cognito-local runs in a child of it). */
   pid: number;
   stop(): Promise<void>;
@@ -42,21 +44,21 @@ export async function startEmulatorProcess(options: ChildOptions): Promise<Emula
   });
   const owned = ownChild(child);
   let output = "";
-  const ready = new Promise<string>((resolve, reject) => {
+  const ready = new Promise<[string, string]>((resolve, reject) => {
     child.stdout!.setEncoding("utf8");
     child.stderr!.setEncoding("utf8");
     child.stderr!.on("data", (chunk: string) => (output = (output + chunk).slice(-4000)));
     child.stdout!.on("data", (chunk: string) => {
       output = (output + chunk).slice(-4000);
-      const match = output.match(/^ready (\S+)$/m);
-      if (match) resolve(match[1]!);
+      const match = output.match(/^ready (\S+) (\S+)$/m);
+      if (match) resolve([match[1]!, match[2]!]);
     });
     void owned.exited.then(() => reject(new Error(`the emulator process exited before it was ready:\n${output}`)));
   });
   const timeout = setTimeout(() => child.kill("SIGKILL"), 30_000);
   try {
-    const gatewayUrl = await ready;
-    return { url: gatewayUrl, pid: child.pid!, stop: owned.stop };
+    const [gatewayUrl, upstreamUrl] = await ready;
+    return { url: gatewayUrl, upstreamUrl, pid: child.pid!, stop: owned.stop };
   } finally {
     clearTimeout(timeout);
   }
@@ -67,5 +69,5 @@ if (process.argv[1] && path.resolve(process.argv[1]) === SELF) {
   const options = JSON.parse(process.argv[2] ?? "{}") as ChildOptions;
   const emulator = await startLocalCognito(options);
   process.once("SIGTERM", () => void emulator.stop().finally(() => process.exit(0)));
-  console.log(`ready ${emulator.url}`);
+  console.log(`ready ${emulator.url} ${emulator.upstreamUrl}`);
 }

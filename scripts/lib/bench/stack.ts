@@ -93,11 +93,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         UserPoolId: seeded.userPoolId,
         ClientName: `bench-${crypto.randomBytes(3).toString("hex")}`,
         GenerateSecret: false,
-        // As the seeded `web` client: the password form, choice-based sign-in (codes, passkeys), refresh.
-        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        // As the seeded `web` client: the password form (sent or SRP), choice-based sign-in (codes, passkeys), refresh.
+        ExplicitAuthFlows: [
+          "ALLOW_USER_SRP_AUTH",
+          "ALLOW_USER_PASSWORD_AUTH",
+          "ALLOW_USER_AUTH",
+          "ALLOW_REFRESH_TOKEN_AUTH",
+        ],
         AllowedOAuthFlows: ["code"],
         AllowedOAuthFlowsUserPoolClient: true,
-        AllowedOAuthScopes: ["openid", "email", "profile"],
+        AllowedOAuthScopes: ["openid", "email", "profile", "aws.cognito.signin.user.admin"],
         SupportedIdentityProviders: ["COGNITO"],
         CallbackURLs: [`${appUrl}/auth/callback`],
         LogoutURLs: [`${appUrl}/`],

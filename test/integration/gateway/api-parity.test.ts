@@ -35,12 +35,15 @@ import {
   createClient,
   createUser,
   decodePayload,
+  enrolAuthenticator,
   expectAwsError,
   refreshTokens,
   secretHash,
   suiteStack,
   type TestUser,
+  totpCode,
   uniqueEmail,
+  wrongTotpCode,
 } from "./support.ts";
 
 const stack = suiteStack();
@@ -61,8 +64,13 @@ async function signIn(user: TestUser, client: { clientId: string; clientSecret?:
   return AuthenticationResult!;
 }
 
-function refreshAuth(refreshToken: string, client: { clientId: string; clientSecret?: string } = stack.web) {
-  const username = decodePayload(refreshToken)["cognito:username"] as string;
+/** REFRESH_TOKEN_AUTH with a sign-in's tokens: the refresh token is opaque, so SECRET_HASH's username comes from the ID token. */
+function refreshAuth(
+  tokens: { RefreshToken?: string; IdToken?: string },
+  client: { clientId: string; clientSecret?: string } = stack.web,
+) {
+  const refreshToken = tokens.RefreshToken!;
+  const username = decodePayload(tokens.IdToken!)["cognito:username"] as string;
   const hash: Record<string, string> = client.clientSecret
     ? { SECRET_HASH: secretHash(username, client.clientId, client.clientSecret) }
     : {};
@@ -474,7 +482,7 @@ describe("the pool's password policy", () => {
     const done = await respond("Chosen-Passw0rd");
     expect(done.AuthenticationResult).toMatchObject({ ExpiresIn: expect.any(Number), TokenType: "Bearer" });
     // The refresh token from the challenge refreshes (cognito-local alone does not store it).
-    const refreshed = await refreshAuth(done.AuthenticationResult!.RefreshToken!);
+    const refreshed = await refreshAuth(done.AuthenticationResult!);
     expect(refreshed.AuthenticationResult?.AccessToken).toBeTruthy();
     // The session is spent.
     await expectAwsError(
@@ -540,11 +548,7 @@ describe("access tokens, GlobalSignOut and RevokeToken", () => {
         NotAuthorizedException,
         "Access Token has been revoked",
       );
-      await expectAwsError(
-        refreshAuth(tokens.RefreshToken!, client),
-        NotAuthorizedException,
-        "Refresh Token has been revoked",
-      );
+      await expectAwsError(refreshAuth(tokens, client), NotAuthorizedException, "Refresh Token has been revoked");
     }
     await expectAwsError(
       stack.sdk.send(
@@ -572,7 +576,73 @@ describe("access tokens, GlobalSignOut and RevokeToken", () => {
       NotAuthorizedException,
       "Access Token has been revoked",
     );
-    await expectAwsError(refreshAuth(tokens.RefreshToken!), NotAuthorizedException, "Refresh Token has been revoked");
+    await expectAwsError(refreshAuth(tokens), NotAuthorizedException, "Refresh Token has been revoked");
+  });
+});
+
+describe("the sign-in's time and its MFA codes", () => {
+  it("AWS keeps the sign-in's auth_time in tokens from REFRESH_TOKEN_AUTH (OIDC: when the End-User authenticated); the gateway does too, for password sign-ins", async () => {
+    const user = await createUser(stack);
+    const tokens = await signIn(user);
+    const signedInAt = decodePayload(tokens.IdToken!).auth_time as number;
+    // auth_time counts seconds: refresh in a later one.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const { AuthenticationResult } = await refreshAuth(tokens);
+    for (const token of [AuthenticationResult!.IdToken!, AuthenticationResult!.AccessToken!]) {
+      expect(decodePayload(token).auth_time).toBe(signedInAt);
+      expect(decodePayload(token).iat as number).toBeGreaterThan(signedInAt);
+    }
+    const me = await stack.sdk.send(new GetUserCommand({ AccessToken: AuthenticationResult!.AccessToken }));
+    expect(me.Username).toBe(user.username);
+    // Revoking the refresh token still revokes the access tokens refreshed from it.
+    await stack.sdk.send(new RevokeTokenCommand({ ClientId: stack.web.clientId, Token: tokens.RefreshToken }));
+    await expectAwsError(
+      stack.sdk.send(new GetUserCommand({ AccessToken: AuthenticationResult!.AccessToken })),
+      NotAuthorizedException,
+      "Access Token has been revoked",
+    );
+  });
+
+  it('AWS: "After five unsuccessful attempts to present an MFA code, Amazon Cognito begins the exponential-timeout lockout process"; the gateway takes five wrong authenticator codes per sign-in, then the sign-in is spent', async () => {
+    const user = await createUser(stack);
+    const secret = await enrolAuthenticator(stack, user);
+    const startSignIn = async () => {
+      const challenge = await passwordAuth(stack.web.clientId, user.email, user.password);
+      expect(challenge.ChallengeName).toBe("SOFTWARE_TOKEN_MFA");
+      return challenge;
+    };
+    const answer = (challenge: Awaited<ReturnType<typeof startSignIn>>, code: string) =>
+      stack.sdk.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: stack.web.clientId,
+          ChallengeName: "SOFTWARE_TOKEN_MFA",
+          Session: challenge.Session,
+          ChallengeResponses: {
+            USERNAME: challenge.ChallengeParameters!.USER_ID_FOR_SRP!,
+            SOFTWARE_TOKEN_MFA_CODE: code,
+          },
+        }),
+      );
+
+    const challenge = await startSignIn();
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await expectAwsError(
+        answer(challenge, wrongTotpCode(secret)),
+        CodeMismatchException,
+        "Invalid code received for user",
+      );
+    }
+    // Even the right code: this sign-in has had its tries.
+    await expectAwsError(
+      answer(challenge, totpCode(secret)),
+      NotAuthorizedException,
+      "Invalid session for the user, session is expired.",
+    );
+    // Signing in again (the password first) starts over, and a wrong code before the right one is fine.
+    const again = await startSignIn();
+    await expectAwsError(answer(again, wrongTotpCode(secret)), CodeMismatchException, "Invalid code received for user");
+    const done = await answer(again, totpCode(secret));
+    expect(done.AuthenticationResult?.AccessToken).toBeTruthy();
   });
 });
 

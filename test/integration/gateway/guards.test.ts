@@ -6,6 +6,8 @@
  *   ignores case and trailing slashes where the gateway's routes do not;
  * - every HTML page the gateway answers with carries a Content-Security-Policy;
  * - browsers may read the gateway's answers from the app's origin only;
+ * - the Hosted UI's forms are taken only from its own pages, in the browser
+ *   that opened them (no login CSRF);
  * - the in-memory state that requests can fill is bounded: when full, new
  *   entries are refused with a clear error and live sign-ins carry on.
  */
@@ -431,12 +433,71 @@ describe("CORS: the app's origin only", () => {
   });
 });
 
+describe("login CSRF: the Hosted UI's forms come from its own pages, in the browser that opened them", () => {
+  const FORM_PATHS = ["/login", "/challenge", "/signup", "/confirm", "/forgotPassword", "/confirmForgotPassword"];
+
+  function postWith(path: string, fields: Record<string, string>, jar: CookieJar, headers: Record<string, string>) {
+    return browse(`${stack.url}${path}`, jar, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+      body: new URLSearchParams(fields).toString(),
+    });
+  }
+
+  it("refuses every form another site makes the browser send (Fetch metadata, or else Origin): 403, nothing signed in", async () => {
+    const jar = new CookieJar();
+    const { flow, response } = await openSignInPage(stack, { clientId: stack.web.clientId }, jar);
+    expect(response.headers.get("set-cookie")).toMatch(
+      /^cognito_local_browser=[\w-]{32}; Path=\/; HttpOnly; SameSite=Lax$/,
+    );
+    const fromElsewhere: Record<string, string>[] = [
+      { "sec-fetch-site": "cross-site" },
+      // Another port of localhost (the same site, another origin): where an attacker's dev page would be.
+      { "sec-fetch-site": "same-site", origin: "http://localhost:5173" },
+      { origin: "http://localhost:5173" },
+      { origin: EVIL },
+    ];
+    for (const path of FORM_PATHS) {
+      for (const headers of fromElsewhere) {
+        const res = await postWith(path, { flow, ...DEMO }, jar, headers);
+        expect(res.status, `${path} ${JSON.stringify(headers)}`).toBe(403);
+        expect(await res.text()).toContain("This form was sent from another site.");
+      }
+    }
+    expect(jar.get("cognito_local_hosted")).toBeUndefined();
+    // The page's own form as browsers send it (same-origin; Origin: null under its no-referrer policy) signs in.
+    const own = await postWith("/login", { flow, ...DEMO }, jar, { "sec-fetch-site": "same-origin", origin: "null" });
+    expect(callbackParams(own).code).toBeTruthy();
+  });
+
+  it("refuses a sign-in page another browser opened: an attacker's flow posted from the victim's browser signs nobody in", async () => {
+    const attacker = new CookieJar();
+    const { flow } = await openSignInPage(stack, { clientId: stack.web.clientId }, attacker);
+    const victim = new CookieJar();
+    await openSignInPage(stack, { clientId: stack.web.clientId }, victim); // a browser id of its own
+    for (const [who, jar] of [
+      ["a browser with its own id", victim],
+      ["a browser with none", new CookieJar()],
+    ] as const) {
+      const res = await postForm(stack, "/login", { flow, ...DEMO }, jar);
+      expect(res.status, who).toBe(400);
+      expect(await res.text()).toContain("This page has expired");
+      expect(jar.get("cognito_local_hosted"), who).toBeUndefined();
+    }
+    // The browser that opened it still signs in with it.
+    expect(callbackParams(await postForm(stack, "/login", { flow, ...DEMO }, attacker)).code).toBeTruthy();
+  });
+});
+
 describe("bounded in-memory state", () => {
   it("refuses new sign-in pages when full (503, a clear message), keeps the open ones working, and frees room as pages expire", async () => {
     let clock = Date.now();
     const { gateway, stack: gw } = await extraGateway({ limits: { flows: 3 }, now: () => clock });
     const open = [];
-    for (let i = 0; i < 3; i++) open.push(await openSignInPage(gw, { clientId: stack.web.clientId }, new CookieJar()));
+    for (let i = 0; i < 3; i++) {
+      const jar = new CookieJar();
+      open.push({ jar, ...(await openSignInPage(gw, { clientId: stack.web.clientId }, jar)) });
+    }
     expect(gateway.stateSizes().flows).toBe(3);
 
     // A flood of new pages: each refused, none of the open ones evicted.
@@ -449,8 +510,7 @@ describe("bounded in-memory state", () => {
     expect(gateway.stateSizes().flows).toBe(3);
 
     // A page opened before the flood still signs in.
-    const jar = new CookieJar();
-    const signedIn = await postForm(gw, "/login", { flow: open[1]!.flow, ...DEMO }, jar);
+    const signedIn = await postForm(gw, "/login", { flow: open[1]!.flow, ...DEMO }, open[1]!.jar);
     expect(callbackParams(signedIn).code).toBeTruthy();
     expect(gateway.stateSizes().flows).toBe(2);
 
@@ -461,7 +521,7 @@ describe("bounded in-memory state", () => {
       expect(fresh.status).toBe(200);
     }
     expect(gateway.stateSizes().flows).toBe(3);
-    const stale = await postForm(gw, "/login", { flow: open[0]!.flow, ...DEMO }, new CookieJar());
+    const stale = await postForm(gw, "/login", { flow: open[0]!.flow, ...DEMO }, open[0]!.jar);
     expect(stale.status).toBe(400);
     expect(await stale.text()).toContain("This page has expired");
   });
@@ -469,8 +529,9 @@ describe("bounded in-memory state", () => {
   it("refuses a sign-in when no authorization code can be issued, leaving nothing half-made, and lets it through once a code is redeemed", async () => {
     const { gateway, stack: gw } = await extraGateway({ limits: { codes: 1 } });
     const { verifier, challenge } = pkce();
-    const first = await openSignInPage(gw, { clientId: stack.web.clientId, challenge }, new CookieJar());
-    const { code } = callbackParams(await postForm(gw, "/login", { flow: first.flow, ...DEMO }, new CookieJar()));
+    const firstJar = new CookieJar();
+    const first = await openSignInPage(gw, { clientId: stack.web.clientId, challenge }, firstJar);
+    const { code } = callbackParams(await postForm(gw, "/login", { flow: first.flow, ...DEMO }, firstJar));
     const before = gateway.stateSizes();
 
     const jar = new CookieJar();
@@ -553,7 +614,9 @@ describe("bounded in-memory state", () => {
       expect(userInfo.status).toBe(401);
     }
     const sizes = gateway.stateSizes();
-    expect(sizes.revokedRefreshTokens).toBe(0);
+    expect(sizes.tokenFamilies).toBe(0);
+    expect(sizes.refreshTokens).toBe(0);
+    expect(sizes.revokedFamilies).toBe(0);
     expect(sizes.jwksPools).toBe(0);
   });
 });

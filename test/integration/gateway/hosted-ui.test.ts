@@ -4,11 +4,10 @@
  */
 import {
   AdminDisableUserCommand,
-  AssociateSoftwareTokenCommand,
+  AdminUserGlobalSignOutCommand,
+  GlobalSignOutCommand,
   InitiateAuthCommand,
-  SetUserMFAPreferenceCommand,
   SignUpCommand,
-  VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { describe, expect, it } from "vitest";
 import { addUser } from "../../support/users.ts";
@@ -21,9 +20,12 @@ import {
   callbackParams,
   codeSentTo,
   createUser,
+  decodePayload,
+  enrolAuthenticator,
   hiddenFields,
   hostedSignIn,
   openSignInPage,
+  openSignInPageAt,
   pkce,
   postForm,
   stackPool,
@@ -31,6 +33,7 @@ import {
   tokenRequest,
   totpCode,
   uniqueEmail,
+  wrongTotpCode,
 } from "./support.ts";
 
 const stack = suiteStack();
@@ -261,29 +264,7 @@ describe("the Hosted UI's follow-up pages", () => {
 
   it("AWS asks a user with an authenticator app for its code (SOFTWARE_TOKEN_MFA); the gateway's pages do too", async () => {
     const user = await createUser(stack);
-    const { AuthenticationResult } = await stack.sdk.send(
-      new InitiateAuthCommand({
-        ClientId: stack.web.clientId,
-        AuthFlow: "USER_PASSWORD_AUTH",
-        AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
-      }),
-    );
-    const accessToken = AuthenticationResult!.AccessToken!;
-    const { SecretCode } = await stack.sdk.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken }));
-    const verified = await stack.sdk.send(
-      new VerifySoftwareTokenCommand({
-        AccessToken: accessToken,
-        UserCode: totpCode(SecretCode!),
-        FriendlyDeviceName: "Test phone",
-      }),
-    );
-    expect(verified.Status).toBe("SUCCESS");
-    await stack.sdk.send(
-      new SetUserMFAPreferenceCommand({
-        AccessToken: accessToken,
-        SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
-      }),
-    );
+    const SecretCode = await enrolAuthenticator(stack, user);
 
     const jar = new CookieJar();
     const { verifier, challenge } = pkce();
@@ -297,13 +278,10 @@ describe("the Hosted UI's follow-up pages", () => {
       /<label for="code">Code<\/label>\s*<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"/,
     );
 
-    // A code that is wrong in every accepted time step.
-    const valid = [-30_000, 0, 30_000].map((d) => totpCode(SecretCode!, Date.now() + d));
-    const wrongCode = ["000000", "111111", "222222", "333333"].find((c) => !valid.includes(c))!;
-    const wrong = await postForm(stack, "/challenge", { flow, code: wrongCode }, jar);
+    const wrong = await postForm(stack, "/challenge", { flow, code: wrongTotpCode(SecretCode) }, jar);
     expect(await wrong.text()).toContain("Invalid code received for user");
 
-    const done = await postForm(stack, "/challenge", { flow, code: totpCode(SecretCode!) }, jar);
+    const done = await postForm(stack, "/challenge", { flow, code: totpCode(SecretCode) }, jar);
     const { code } = callbackParams(done);
     const tokens = await tokenRequest(stack, { code: code!, verifier, clientId: stack.web.clientId, auth: "none" });
     expect(tokens.status).toBe(200);
@@ -428,6 +406,113 @@ describe("the hosted session and /logout", () => {
     expect(new URL(afterLogout.headers.get("location")!, stack.url).pathname).toBe("/login");
   });
 
+  /** Signed in again from the hosted session (no form): the tokens for the new code. */
+  async function singleSignOn(jar: CookieJar, extra: Record<string, string> = {}) {
+    const { verifier, challenge } = pkce();
+    const again = await browse(authorizeUrl(stack, { clientId: stack.web.clientId, challenge, extra }), jar);
+    const { code } = callbackParams(again);
+    const tokens = await tokenRequest(stack, { code: code!, verifier, clientId: stack.web.clientId, auth: "none" });
+    expect(tokens.status).toBe(200);
+    return tokens.body as Tokens;
+  }
+
+  type Tokens = { id_token: string; access_token: string; refresh_token: string };
+
+  /** A new user signed in through the Hosted UI: their browser, first tokens, and when they signed in. */
+  async function newHostedSignIn() {
+    const user = await createUser(stack);
+    const { code, verifier, jar } = await hostedSignIn(stack, {
+      clientId: stack.web.clientId,
+      // GlobalSignOut takes an access token only with this scope, as on AWS.
+      scope: "openid email profile aws.cognito.signin.user.admin",
+      ...user,
+      username: user.email,
+    });
+    const first = await tokenRequest(stack, { code, verifier, clientId: stack.web.clientId, auth: "none" });
+    const tokens = first.body as Tokens;
+    return { user, jar, tokens, signedInAt: decodePayload(tokens.id_token).auth_time as number };
+  }
+
+  /** The token endpoint's refresh grant, for the web client. */
+  function refreshGrant(refreshToken: string) {
+    return tokenRequest(stack, {
+      grantType: "refresh_token",
+      refreshToken,
+      clientId: stack.web.clientId,
+      auth: "none",
+    });
+  }
+
+  it("AWS's tokens from the hosted session carry the sign-in's auth_time (OIDC: when the End-User authenticated), also after a refresh; the gateway's do too", async () => {
+    const { jar, signedInAt } = await newHostedSignIn();
+    expect(Math.abs(signedInAt - Date.now() / 1000)).toBeLessThan(60);
+    // auth_time counts seconds: come back in a later one.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+
+    const sso = await singleSignOn(jar);
+    for (const token of [sso.id_token, sso.access_token]) {
+      expect(decodePayload(token).auth_time).toBe(signedInAt);
+      expect(decodePayload(token).iat as number).toBeGreaterThan(signedInAt);
+    }
+    const refreshed = await refreshGrant(sso.refresh_token);
+    expect(refreshed.status).toBe(200);
+    expect(decodePayload(refreshed.body.id_token as string).auth_time).toBe(signedInAt);
+  });
+
+  it("AWS's prompt=login makes the user sign in again despite the hosted session, with a new auth_time; the gateway does too", async () => {
+    const { user, jar, signedInAt } = await newHostedSignIn();
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const { verifier, challenge } = pkce();
+    const { flow } = await openSignInPageAt(
+      stack,
+      authorizeUrl(stack, { clientId: stack.web.clientId, challenge, extra: { prompt: "login" } }),
+      jar,
+    );
+    const signedIn = await postForm(stack, "/login", { flow, username: user.email, password: user.password }, jar);
+    const { code } = callbackParams(signedIn);
+    const tokens = await tokenRequest(stack, { code: code!, verifier, clientId: stack.web.clientId, auth: "none" });
+    const authTime = decodePayload(tokens.body.id_token as string).auth_time as number;
+    expect(authTime).toBeGreaterThan(signedInAt);
+    expect(Math.abs(authTime - Date.now() / 1000)).toBeLessThan(2);
+    // The new sign-in is the hosted session's from now on.
+    expect(decodePayload((await singleSignOn(jar)).id_token).auth_time).toBe(authTime);
+  });
+
+  it("AWS's prompt=none signs in from the hosted session without a page, or answers error=login_required without one; the gateway does too", async () => {
+    const none = await browse(
+      authorizeUrl(stack, { clientId: stack.web.clientId, state: "quiet", extra: { prompt: "none" } }),
+      new CookieJar(),
+    );
+    expect(none.status).toBe(302);
+    const back = new URL(none.headers.get("location")!);
+    expect(`${back.origin}${back.pathname}`).toBe(CALLBACK);
+    expect(back.searchParams.get("error")).toBe("login_required");
+    expect(back.searchParams.get("state")).toBe("quiet");
+    expect(back.searchParams.get("code")).toBeNull();
+
+    const { jar } = await hostedSignIn(stack, { clientId: stack.web.clientId, ...DEMO });
+    expect((await singleSignOn(jar, { prompt: "none" })).id_token).toBeTruthy();
+  });
+
+  const signOuts: [string, (accessToken: string, email: string) => Promise<unknown>][] = [
+    ["GlobalSignOut", (accessToken) => stack.sdk.send(new GlobalSignOutCommand({ AccessToken: accessToken }))],
+    [
+      "AdminUserGlobalSignOut",
+      (_, email) => stack.sdk.send(new AdminUserGlobalSignOutCommand({ UserPoolId: stack.poolId, Username: email })),
+    ],
+  ];
+
+  it.each(signOuts)(
+    "AWS's %s revokes tokens but leaves the managed login session (\"This operation doesn't clear the managed login session cookie.\"); the gateway does too",
+    async (_, signOut) => {
+      const { user, jar, tokens, signedInAt } = await newHostedSignIn();
+      await signOut(tokens.access_token, user.email);
+      expect((await refreshGrant(tokens.refresh_token)).status).toBe(400);
+      // Still signed in at the Hosted UI: new tokens, no form, dated from the first sign-in.
+      expect(decodePayload((await singleSignOn(jar)).id_token).auth_time).toBe(signedInAt);
+    },
+  );
+
   it("AWS refuses a logout_uri that is not one of the client's sign-out URLs with an error page; the gateway does too (400)", async () => {
     const { jar } = await hostedSignIn(stack, { clientId: stack.web.clientId, ...DEMO });
     const evil = await browse(
@@ -527,8 +612,9 @@ describe("the Hosted UI: email me a code (choice-based sign-in)", () => {
   it("AWS cannot send a code to an account without a verified email, and says so on the sign-in page; the gateway does too", async () => {
     const email = uniqueEmail("unverified");
     await addUser({ email, password: "Unverified-Passw0rd", emailVerified: false }, stackPool(stack));
-    const { flow } = await openSignInPage(stack, { clientId: stack.web.clientId }, new CookieJar());
-    const page = await postForm(stack, "/login", { flow, username: email, action: "email-code" }, new CookieJar());
+    const jar = new CookieJar();
+    const { flow } = await openSignInPage(stack, { clientId: stack.web.clientId }, jar);
+    const page = await postForm(stack, "/login", { flow, username: email, action: "email-code" }, jar);
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain("We can&#39;t send a sign-in code to this account. Sign in with your password.");

@@ -13,6 +13,7 @@ import { describe, expect, it } from "vitest";
 import { startGateway } from "../../../cognito-local/gateway/index.ts";
 import {
   APP,
+  authorizeUrl,
   CALLBACK,
   CookieJar,
   callbackParams,
@@ -80,6 +81,23 @@ describe("/oauth2/token", () => {
     expect(wrong.body.error).toBe("invalid_grant");
     const right = await tokenRequest(stack, { code, verifier, clientId: stack.web.clientId, auth: "none" });
     expect(right.body.error).toBe("invalid_grant");
+  });
+
+  it("AWS makes PKCE optional ('code_challenge: Required only when you specify a code_challenge_method'); the gateway too, and a code from a request with a challenge still needs its verifier", async () => {
+    const jar = new CookieJar();
+    const url = new URL(authorizeUrl(stack, { clientId: stack.web.clientId }));
+    url.searchParams.delete("code_challenge");
+    url.searchParams.delete("code_challenge_method");
+    const { flow } = await openSignInPageAt(stack, url.toString(), jar);
+    const { code } = callbackParams(await postForm(stack, "/login", { flow, ...DEMO }, jar));
+    const exchanged = await tokenRequest(stack, { code: code!, clientId: stack.web.clientId, auth: "none" });
+    expect(exchanged.status).toBe(200);
+    expect(exchanged.body.access_token).toBeTruthy();
+
+    const withPkce = await signedInCode(stack.web.clientId);
+    const missing = await tokenRequest(stack, { code: withPkce.code, clientId: stack.web.clientId, auth: "none" });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error).toBe("invalid_request");
   });
 
   it("AWS refuses a code presented with another redirect_uri or by another client; the gateway does too", async () => {
@@ -315,20 +333,24 @@ describe("discovery and token verification", () => {
     expect(res.status).toBe(200);
     const base = stack.url;
     expect(new URL(base).port).not.toBe("9229");
-    expect(await res.json()).toEqual({
-      issuer: `${base}/${stack.poolId}`,
+    // AWS's members, in its (alphabetical) order: the sign-out endpoint is /logout; no
+    // code_challenge_methods_supported or grant_types_supported, and only the standard scopes.
+    // (AWS lists response type "token" too: there is no implicit grant here.)
+    const document = await res.json();
+    expect(Object.keys(document)).toEqual(Object.keys(document).sort());
+    expect(document).toEqual({
       authorization_endpoint: `${base}/oauth2/authorize`,
-      token_endpoint: `${base}/oauth2/token`,
-      userinfo_endpoint: `${base}/oauth2/userInfo`,
-      revocation_endpoint: `${base}/oauth2/revoke`,
+      end_session_endpoint: `${base}/logout`,
+      id_token_signing_alg_values_supported: ["RS256"],
+      issuer: `${base}/${stack.poolId}`,
       jwks_uri: `${base}/${stack.poolId}/.well-known/jwks.json`,
       response_types_supported: ["code"],
-      grant_types_supported: ["authorization_code", "refresh_token", "client_credentials"],
-      code_challenge_methods_supported: ["S256"],
-      scopes_supported: ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"],
-      token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
-      id_token_signing_alg_values_supported: ["RS256"],
+      revocation_endpoint: `${base}/oauth2/revoke`,
+      scopes_supported: ["openid", "email", "phone", "profile"],
       subject_types_supported: ["public"],
+      token_endpoint: `${base}/oauth2/token`,
+      token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+      userinfo_endpoint: `${base}/oauth2/userInfo`,
     });
     const unknown = await fetch(`${stack.url}/local_nosuchpool/.well-known/openid-configuration`);
     expect(unknown.status).toBe(404);

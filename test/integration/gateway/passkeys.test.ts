@@ -296,7 +296,12 @@ describe("signing in with a passkey", () => {
         AuthParameters: { USERNAME: user.email },
       }),
     );
-    expect([...(choices.AvailableChallenges ?? [])].sort()).toEqual(["EMAIL_OTP", "PASSWORD", "WEB_AUTHN"]);
+    expect([...(choices.AvailableChallenges ?? [])].sort()).toEqual([
+      "EMAIL_OTP",
+      "PASSWORD",
+      "PASSWORD_SRP",
+      "WEB_AUTHN",
+    ]);
     const chosen = await stack.sdk.send(
       new RespondToAuthChallengeCommand({
         ClientId: stack.web.clientId,

@@ -8,10 +8,13 @@
 import { createHash, randomBytes } from "node:crypto";
 import {
   AdminGetUserCommand,
+  AssociateSoftwareTokenCommand,
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
   type CreateUserPoolClientCommandInput,
   InitiateAuthCommand,
+  SetUserMFAPreferenceCommand,
+  VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { expect } from "vitest";
 import { LOCAL_IDP_CLIENTS } from "../../../app/dev/local-idp-people.server.ts";
@@ -23,7 +26,10 @@ import { startTestIdp, type TestIdp } from "../../support/local-idp.ts";
 import { addUser, type Pool } from "../../support/users.ts";
 
 export { secretHash } from "~/cognito/secret-hash.server";
-export { totpCode } from "../../../scripts/lib/seed.ts";
+
+import { totpCode } from "../../../scripts/lib/seed.ts";
+
+export { totpCode };
 
 export const APP = "https://app.example";
 export const CALLBACK = `${APP}/auth/callback`;
@@ -42,6 +48,8 @@ export interface Stack {
   reseed(appUrls: string[]): Promise<void>;
   /** With `federation`: the local identity provider the pool's Google and ExampleCorp sign in at. */
   idp?: TestIdp;
+  /** Stops the emulator and starts it again on the same port and data directory. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -82,7 +90,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   return {
     url: emulator.url,
-    upstreamUrl: emulator.upstreamUrl,
+    // cognito-local moves to another port when restarted.
+    get upstreamUrl() {
+      return emulator.upstreamUrl;
+    },
     poolId: emulator.seeded.userPoolId,
     web: emulator.seeded.clients.web,
     confidential: emulator.seeded.clients["web-confidential"],
@@ -90,6 +101,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     sdk: sdk(emulator.url),
     reseed: async (appUrls) => void (await emulator.reseed(appUrls)),
     idp,
+    async restart() {
+      await emulator.stop();
+      await emulator.start();
+    },
     stop: async () => {
       await emulator.dispose();
       await idp?.dispose();
@@ -138,6 +153,43 @@ export async function createUser(
   await addUser({ email, password, temporary: options.temporary, name: options.name }, stackPool(stack));
   const { Username } = await stack.sdk.send(new AdminGetUserCommand({ UserPoolId: stack.poolId, Username: email }));
   return { email, password, username: Username! };
+}
+
+/**
+ * Gives `user` an authenticator app ("Test phone"), preferred for MFA, as the account page does:
+ * their next password sign-in is asked for a code (SOFTWARE_TOKEN_MFA). Returns its secret.
+ */
+export async function enrolAuthenticator(stack: Stack, user: TestUser): Promise<string> {
+  const { AuthenticationResult } = await stack.sdk.send(
+    new InitiateAuthCommand({
+      ClientId: stack.web.clientId,
+      AuthFlow: "USER_PASSWORD_AUTH",
+      AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
+    }),
+  );
+  const accessToken = AuthenticationResult!.AccessToken!;
+  const { SecretCode } = await stack.sdk.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken }));
+  const verified = await stack.sdk.send(
+    new VerifySoftwareTokenCommand({
+      AccessToken: accessToken,
+      UserCode: totpCode(SecretCode!),
+      FriendlyDeviceName: "Test phone",
+    }),
+  );
+  expect(verified.Status).toBe("SUCCESS");
+  await stack.sdk.send(
+    new SetUserMFAPreferenceCommand({
+      AccessToken: accessToken,
+      SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+    }),
+  );
+  return SecretCode!;
+}
+
+/** A 6-digit code the authenticator with `secret` does not show in any step near now. */
+export function wrongTotpCode(secret: string): string {
+  const valid = [-60_000, -30_000, 0, 30_000, 60_000].map((d) => totpCode(secret, Date.now() + d));
+  return ["000000", "111111", "222222", "333333", "444444", "555555"].find((c) => !valid.includes(c))!;
 }
 
 /** An extra app client in the seeded pool (defaults like the seed's). */

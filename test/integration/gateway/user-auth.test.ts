@@ -262,20 +262,20 @@ describe("USER_AUTH: SELECT_CHALLENGE and PASSWORD", () => {
     expect(started.ChallengeName).toBe("SELECT_CHALLENGE");
     expect(started.Session).toBeTruthy();
     // The seeded pool allows PASSWORD, EMAIL_OTP and WEB_AUTHN; this user has a
-    // password and a verified email, no passkey.
-    expect([...(started.AvailableChallenges ?? [])].sort()).toEqual(["EMAIL_OTP", "PASSWORD"]);
+    // password (offered as PASSWORD and PASSWORD_SRP) and a verified email, no passkey.
+    expect([...(started.AvailableChallenges ?? [])].sort()).toEqual(["EMAIL_OTP", "PASSWORD", "PASSWORD_SRP"]);
   });
 
   it("AWS lists only the factors the pool allows; the gateway does too", async () => {
     const passwordOnly = await poolWith({ factors: ["PASSWORD"] });
     const email = await confirmedUserIn(passwordOnly);
     const started = await userAuth({ USERNAME: email }, passwordOnly.clientId);
-    expect(started.AvailableChallenges).toEqual(["PASSWORD"]);
+    expect(started.AvailableChallenges).toEqual(["PASSWORD", "PASSWORD_SRP"]);
     // The same kind of user where email codes are allowed has both.
     const withCodes = await poolWith({ factors: ["PASSWORD", "EMAIL_OTP"] });
     const other = await confirmedUserIn(withCodes);
     const both = await userAuth({ USERNAME: other }, withCodes.clientId);
-    expect([...(both.AvailableChallenges ?? [])].sort()).toEqual(["EMAIL_OTP", "PASSWORD"]);
+    expect([...(both.AvailableChallenges ?? [])].sort()).toEqual(["EMAIL_OTP", "PASSWORD", "PASSWORD_SRP"]);
     // An email code is not offered, so preferring one still lists the choices.
     const preferred = await userAuth({ USERNAME: email, PREFERRED_CHALLENGE: "EMAIL_OTP" }, passwordOnly.clientId);
     expect(preferred.ChallengeName).toBe("SELECT_CHALLENGE");
@@ -342,7 +342,7 @@ describe("USER_AUTH: SELECT_CHALLENGE and PASSWORD", () => {
   it("AWS asks a user with a temporary password for a new one after USER_AUTH's PASSWORD, and offers them nothing else; the gateway does too", async () => {
     const user = await createUser(stack, { temporary: true });
     const started = await userAuth({ USERNAME: user.email });
-    expect(started.AvailableChallenges).toEqual(["PASSWORD"]);
+    expect(started.AvailableChallenges).toEqual(["PASSWORD", "PASSWORD_SRP"]);
     const next = await respond("SELECT_CHALLENGE", started.Session, {
       USERNAME: user.email,
       ANSWER: "PASSWORD",
@@ -490,7 +490,7 @@ describe("USER_AUTH: EMAIL_OTP", () => {
 
   it("AWS gives an unknown user the same choices and a made-up destination, and no code works (user-existence errors prevented); the gateway does too", async () => {
     const started = await userAuth({ USERNAME: "nobody-otp@example.com" });
-    expect([...(started.AvailableChallenges ?? [])].sort()).toEqual(["EMAIL_OTP", "PASSWORD"]);
+    expect([...(started.AvailableChallenges ?? [])].sort()).toEqual(["EMAIL_OTP", "PASSWORD", "PASSWORD_SRP"]);
     const chosen = await respond("SELECT_CHALLENGE", started.Session, {
       USERNAME: "nobody-otp@example.com",
       ANSWER: "EMAIL_OTP",
@@ -528,7 +528,7 @@ describe("USER_AUTH: EMAIL_OTP", () => {
     expect(UserPool?.MfaConfiguration).toBe("ON");
     const email = await confirmedUserIn(required);
     const started = await userAuth({ USERNAME: email }, required.clientId);
-    expect(started.AvailableChallenges).toEqual(["PASSWORD"]);
+    expect(started.AvailableChallenges).toEqual(["PASSWORD", "PASSWORD_SRP"]);
   });
 });
 
@@ -562,7 +562,7 @@ describe("tokens from a passwordless sign-in", () => {
     expect(access.username).toBe(user.username);
   });
 
-  it("AWS lays out every sign-in's tokens alike; the gateway's minted tokens have cognito-local's header and claims, in its order", async () => {
+  it("AWS lays out every sign-in's tokens alike; the emulator's password and email-code sign-ins do too (same header, claims in the same order, opaque refresh tokens of one shape)", async () => {
     const user = await createUser(stack);
     await stack.sdk.send(
       new AdminAddUserToGroupCommand({ UserPoolId: stack.poolId, Username: user.email, GroupName: "users" }),
@@ -570,10 +570,13 @@ describe("tokens from a passwordless sign-in", () => {
     const password = await userAuth({ USERNAME: user.email, PREFERRED_CHALLENGE: "PASSWORD", PASSWORD: user.password });
     const emailed = await signInWithEmailCode(user);
     const theirs = password.AuthenticationResult!;
-    for (const kind of ["AccessToken", "IdToken", "RefreshToken"] as const) {
+    for (const kind of ["AccessToken", "IdToken"] as const) {
       expect(decodeHeader(emailed[kind]!), kind).toEqual(decodeHeader(theirs[kind]!));
       expect(Object.keys(decodePayload(emailed[kind]!)), kind).toEqual(Object.keys(decodePayload(theirs[kind]!)));
     }
+    const segmentLengths = (token: string) => token.split(".").map((segment) => segment.length);
+    expect(segmentLengths(emailed.RefreshToken!)).toEqual(segmentLengths(theirs.RefreshToken!));
+    expect(decodeHeader(emailed.RefreshToken!)).toEqual(decodeHeader(theirs.RefreshToken!));
     const access = decodePayload(emailed.AccessToken!);
     expect(access).toMatchObject({
       "cognito:groups": ["users"],
@@ -582,7 +585,7 @@ describe("tokens from a passwordless sign-in", () => {
       token_use: "access",
       iss: `${stack.url}/${stack.poolId}`,
     });
-    // The same lifetimes as the client gives cognito-local's tokens.
+    // The same lifetimes.
     const mine = decodePayload(emailed.IdToken!);
     const ref = decodePayload(theirs.IdToken!);
     expect((mine.exp as number) - (mine.iat as number)).toBe((ref.exp as number) - (ref.iat as number));
@@ -753,11 +756,30 @@ describe("GetTokensFromRefreshToken and refresh-token rotation", () => {
     const third = (await getTokens(clientId, second.RefreshToken!)).AuthenticationResult!;
     expect(third.RefreshToken).not.toBe(second.RefreshToken);
     await expectAwsError(getTokens(clientId, second.RefreshToken!), RefreshTokenReuseException);
-    // The session is the same sign-in: auth_time is kept, and so is the refresh token's end.
+    // The session is the same sign-in: auth_time and origin_jti are kept (the refresh token's end too: next test).
     expect(decodePayload(third.AccessToken!).auth_time).toBe(decodePayload(first.AccessToken!).auth_time);
-    expect(decodePayload(third.RefreshToken!).exp).toBe(decodePayload(first.RefreshToken!).exp);
+    expect(decodePayload(third.AccessToken!).origin_jti).toBe(decodePayload(first.AccessToken!).origin_jti);
     const { Username } = await stack.sdk.send(new GetUserCommand({ AccessToken: third.AccessToken }));
     expect(Username).toBe(user.username);
+  });
+
+  it("AWS's rotation renews the token, not the session: a rotated-in refresh token ends when the sign-in's first one would have; the gateway's does too", async () => {
+    const user = await createUser(stack);
+    const { clientId } = await rotatingClient(0, {
+      RefreshTokenValidity: 3,
+      TokenValidityUnits: { AccessToken: "hours", IdToken: "hours", RefreshToken: "seconds" },
+    });
+    const signedInAt = Date.now();
+    const first = await passwordSignIn(user, clientId);
+    await new Promise((r) => setTimeout(r, 1_100));
+    const second = (await getTokens(clientId, first.RefreshToken!)).AuthenticationResult!;
+    // A fresh 3 seconds from the rotation would last until signedInAt + 4.1 s; the sign-in's ends at + 3 s.
+    await new Promise((r) => setTimeout(r, Math.max(0, signedInAt + 3_200 - Date.now())));
+    await expectAwsError(
+      getTokens(clientId, second.RefreshToken!),
+      NotAuthorizedException,
+      "Refresh Token has expired",
+    );
   });
 
   it("AWS keeps a rotated-out token working for RetryGracePeriodSeconds (client retries, concurrent refreshes), then refuses it; the gateway does too", async () => {
