@@ -8,9 +8,8 @@
  * The worst ones are signed with the emulator's own private key, so their
  * signature is valid and only the claim we got wrong gives them away.
  */
-import { InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { adminClient } from "../support/app.ts";
+import { userAccessToken } from "../support/api.ts";
 import { suiteApp } from "../support/fixtures.ts";
 import { CookieJar, expectRedirect, jwtClaims } from "../support/http.ts";
 import {
@@ -33,23 +32,7 @@ const DEMO = { username: "demo@example.com", password: "DemoPassw0rd!" };
 const ADMIN = { username: "admin@example.com", password: "AdminPassw0rd!" };
 const SIGNED_OUT = "/login?redirectTo=%2Fdashboard";
 
-interface RealTokens {
-  id: string;
-  access: string;
-  refresh: string;
-}
-
-async function initiateAuth(clientId: string, user: { username: string; password: string }): Promise<RealTokens> {
-  const res = await adminClient().send(
-    new InitiateAuthCommand({
-      ClientId: clientId,
-      AuthFlow: "USER_PASSWORD_AUTH",
-      AuthParameters: { USERNAME: user.username, PASSWORD: user.password },
-    }),
-  );
-  const t = res.AuthenticationResult!;
-  return { id: t.IdToken!, access: t.AccessToken!, refresh: t.RefreshToken! };
-}
+type RealTokens = Awaited<ReturnType<typeof userAccessToken>>;
 
 function sessionJar(session: { id: string; access: string; refresh?: string }): CookieJar {
   return putCookies(
@@ -70,9 +53,9 @@ describe("forged and misused access tokens in a real session cookie", () => {
   const attackerKey = generateSigningKey("attacker-key");
 
   beforeAll(async () => {
-    demo = await initiateAuth(app.clientId, DEMO);
-    admin = await initiateAuth(app.clientId, ADMIN);
-    otherClient = await initiateAuth(inject("webClientId"), DEMO);
+    demo = await userAccessToken(DEMO, app.clientId);
+    admin = await userAccessToken(ADMIN, app.clientId);
+    otherClient = await userAccessToken(DEMO, inject("webClientId"));
     issuer = `${inject("emulatorUrl")}/${inject("userPoolId")}`;
     const real = jwtClaims(demo.access);
     expect(real.iss).toBe(issuer);
