@@ -180,6 +180,7 @@ const listUserPoolClients: Handler<"ListUserPoolClients"> = async (input, ctx) =
     min: 1,
     default: 60,
     listKey: `clients:${rest.UserPoolId}`,
+    keyOf: (c) => c.ClientId ?? "",
   });
   return { UserPoolClients: items, ...(next ? { NextToken: next } : {}) };
 };

@@ -103,6 +103,7 @@ const listUsers: Handler<"ListUsers"> = async (input, ctx) => {
     min: 0,
     default: 60,
     listKey: `users:${rest.UserPoolId}:${Filter ?? ""}`,
+    keyOf: (u) => u.Username ?? "",
   });
   const poolId = String(input.UserPoolId);
   return {
@@ -119,6 +120,7 @@ const listUsersInGroup: Handler<"ListUsersInGroup"> = async (input, ctx) => {
     min: 0,
     default: 60,
     listKey: `members:${rest.UserPoolId}:${rest.GroupName}`,
+    keyOf: (u) => u.Username ?? "",
   });
   const poolId = String(input.UserPoolId);
   return {

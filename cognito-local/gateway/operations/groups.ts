@@ -47,6 +47,7 @@ const adminListGroupsForUser: Handler<"AdminListGroupsForUser"> = async (input, 
     min: 0,
     default: 60,
     listKey: `groups-of:${rest.UserPoolId}:${rest.Username}`,
+    keyOf: (g) => g.GroupName ?? "",
   });
   return { Groups: items, ...(next ? { NextToken: next } : {}) };
 };
@@ -59,6 +60,7 @@ const listGroups: Handler<"ListGroups"> = async (input, ctx) => {
     min: 0,
     default: 60,
     listKey: `groups:${rest.UserPoolId}`,
+    keyOf: (g) => g.GroupName ?? "",
   });
   return { Groups: items, ...(next ? { NextToken: next } : {}) };
 };

@@ -2,6 +2,11 @@
  * Pagination as AWS's list operations have it (`Limit` or `MaxResults`, and
  * `NextToken` or `PaginationToken`), over the whole list cognito-local
  * answers with: it pages nothing itself.
+ *
+ * Items are ordered by a key of their own (a username, a group's name, an
+ * ID) and a token names the last key handed out, not a position: a user
+ * added or deleted between two pages moves no other user across the page
+ * boundary, so paging never skips or repeats one.
  */
 import { AwsError, validationError } from "../errors.ts";
 
@@ -12,16 +17,17 @@ export interface Page<T> {
 }
 
 /**
- * One page of `items`. `limit` is the caller's Limit/MaxResults (checked
- * against 0…60, or 1…60 where AWS requires at least one; `default` when
- * absent); `token` the caller's NextToken/PaginationToken, which must be one
- * this function handed out for the same list.
+ * One page of `items`, in the order of `keyOf`. `limit` is the caller's
+ * Limit/MaxResults (checked against 0…60, or 1…60 where AWS requires at
+ * least one; `default` when absent); `token` the caller's
+ * NextToken/PaginationToken, which must be one this function handed out for
+ * the same list.
  */
 export function page<T>(
   items: T[],
   limit: unknown,
   token: unknown,
-  rules: { limitName: string; min: 0 | 1; default: number; listKey: string },
+  rules: { limitName: string; min: 0 | 1; default: number; listKey: string; keyOf: (item: T) => string },
 ): Page<T> {
   if (
     limit !== undefined &&
@@ -35,23 +41,30 @@ export function page<T>(
   }
   // AWS allows a Limit of 0 and says nothing of what it means: taken as the default here.
   const size = limit === undefined || limit === 0 ? rules.default : limit;
-  const offset = token === undefined || token === null || token === "" ? 0 : offsetOf(token, rules.listKey);
-  const slice = items.slice(offset, offset + size);
-  const end = offset + slice.length;
-  return end < items.length ? { items: slice, next: tokenFor(end, rules.listKey) } : { items: slice };
+  const after = token === undefined || token === null || token === "" ? undefined : lastKeyOf(token, rules.listKey);
+  const ordered = items
+    .map((item) => ({ item, key: rules.keyOf(item) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const rest = after === undefined ? ordered : ordered.filter(({ key }) => key > after);
+  const slice = rest.slice(0, size);
+  const last = slice.at(-1);
+  return {
+    items: slice.map(({ item }) => item),
+    ...(rest.length > slice.length && last ? { next: tokenFor(last.key, rules.listKey) } : {}),
+  };
 }
 
-function tokenFor(offset: number, listKey: string): string {
-  return Buffer.from(JSON.stringify({ o: offset, l: listKey })).toString("base64url");
+function tokenFor(lastKey: string, listKey: string): string {
+  return Buffer.from(JSON.stringify({ k: lastKey, l: listKey })).toString("base64url");
 }
 
-function offsetOf(token: unknown, listKey: string): number {
+function lastKeyOf(token: unknown, listKey: string): string {
   try {
-    const { o, l } = JSON.parse(Buffer.from(String(token), "base64url").toString("utf8")) as {
-      o?: unknown;
+    const { k, l } = JSON.parse(Buffer.from(String(token), "base64url").toString("utf8")) as {
+      k?: unknown;
       l?: unknown;
     };
-    if (typeof o === "number" && Number.isInteger(o) && o >= 0 && l === listKey) return o;
+    if (typeof k === "string" && l === listKey) return k;
   } catch {
     // not one of ours
   }

@@ -146,6 +146,7 @@ const listUserPools: Handler<"ListUserPools"> = async (input, ctx) => {
     min: 1,
     default: 60,
     listKey: "pools",
+    keyOf: (p) => p.Id ?? "",
   });
   return { UserPools: items, ...(next ? { NextToken: next } : {}) };
 };

@@ -3,6 +3,7 @@
  * come out as the SDK exception class AWS would produce.
  */
 import {
+  AdminDeleteUserCommand,
   AdminDisableUserCommand,
   AdminGetUserCommand,
   AdminSetUserPasswordCommand,
@@ -746,5 +747,36 @@ describe("ListUsers", () => {
       client.send(new ListUsersCommand({ UserPoolId: poolId, PaginationToken: "not a token" })),
       InvalidParameterException,
     );
+  });
+
+  it("AWS's PaginationToken continues the listing where it was; the gateway's names the last user handed out, so a user deleted or added between pages skips or repeats nobody", async () => {
+    const client = stack.sdk;
+    const { UserPool } = await client.send(new CreateUserPoolCommand({ PoolName: "listing-moves" }));
+    const poolId = UserPool!.Id!;
+    const pool = { cognito: client, poolId };
+    for (let i = 0; i < 6; i++) await addUser({ email: `moving-${i}@example.com`, password: "Passw0rd!listed" }, pool);
+    const names = (users: { Username?: string }[] = []) => users.map((u) => u.Username!);
+
+    const first = await client.send(new ListUsersCommand({ UserPoolId: poolId, Limit: 3 }));
+    const firstPage = names(first.Users);
+    const all = names((await client.send(new ListUsersCommand({ UserPoolId: poolId }))).Users);
+    const notYetListed = all.filter((name) => !firstPage.includes(name));
+    expect(notYetListed).toHaveLength(3);
+
+    // One of the first page's users goes; one new user comes.
+    await client.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: firstPage[0]! }));
+    await addUser({ email: "moving-new@example.com", password: "Passw0rd!listed" }, pool);
+
+    const rest: string[] = [];
+    let PaginationToken = first.PaginationToken;
+    while (PaginationToken) {
+      const page = await client.send(new ListUsersCommand({ UserPoolId: poolId, Limit: 3, PaginationToken }));
+      rest.push(...names(page.Users));
+      PaginationToken = page.PaginationToken;
+    }
+    // Every user not yet listed comes, none of the first page again, and nobody twice.
+    for (const name of notYetListed) expect(rest).toContain(name);
+    for (const name of firstPage) expect(rest).not.toContain(name);
+    expect(new Set(rest).size).toBe(rest.length);
   });
 });
