@@ -28,7 +28,20 @@ import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import { describe, expect, it } from "vitest";
 import { awsScopeString } from "../../../cognito-local/gateway/claim-order.ts";
 import { startPrivateEmulator } from "../../support/emulator.ts";
-import { createClient, decodePayload, expectAwsError, sdk, suiteStack } from "./support.ts";
+import {
+  authorizeUrl,
+  browse,
+  CookieJar,
+  callbackParams,
+  createClient,
+  createUser,
+  decodePayload,
+  expectAwsError,
+  hostedSignIn,
+  sdk,
+  suiteStack,
+  tokenRequest,
+} from "./support.ts";
 
 const stack = suiteStack();
 
@@ -403,5 +416,39 @@ describe("/oauth2/token with grant_type=client_credentials", () => {
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ error: "unauthorized_client", error_description: expect.any(String) });
     }
+  });
+});
+
+describe("custom scopes for users", () => {
+  it("AWS: the authorization server 'checks that the scopes requested are part of the scopes authorized for this client id', and the tokens carry the scopes requested; a user's Hosted UI sign-in asking for a custom scope the client allows gets it in the access token, the gateway too", async () => {
+    const identifier = uniqueIdentifier();
+    await createResourceServer(identifier);
+    const read = `${identifier}/orders.read`;
+    const write = `${identifier}/orders.write`;
+    const client = await createClient(stack, { AllowedOAuthScopes: ["openid", "email", read] });
+    const user = await createUser(stack);
+
+    const { code, verifier } = await hostedSignIn(stack, {
+      clientId: client.clientId,
+      username: user.email,
+      password: user.password,
+      scope: `openid ${read}`,
+    });
+    const exchanged = await tokenRequest(stack, { code, verifier, clientId: client.clientId, auth: "none" });
+    expect(exchanged.status).toBe(200);
+    const access = decodePayload(exchanged.body.access_token as string);
+    expect(access.scope).toBe(awsScopeString(["openid", read]));
+    expect(access.username).toBe(user.username);
+    // Not asked for, not granted: the client's other scopes stay out.
+    expect(String(access.scope).split(" ")).not.toContain("email");
+
+    // A custom scope the client is not allowed is refused before any sign-in page.
+    const refused = await browse(
+      authorizeUrl(stack, { clientId: client.clientId, scope: `openid ${write}`, state: "s-1" }),
+      new CookieJar(),
+    );
+    const { url } = callbackParams(refused);
+    expect(url.searchParams.get("error")).toBe("invalid_scope");
+    expect(url.searchParams.get("state")).toBe("s-1");
   });
 });
