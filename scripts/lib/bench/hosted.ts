@@ -52,7 +52,14 @@ export async function hostedSignIn(
   while (requests.length < MAX_REQUESTS) {
     const jar = jarFor(next.url);
     const response = next.form
-      ? await jar.post(next.url, next.form, { headers: { Origin: next.origin! } })
+      ? await jar.post(next.url, next.form, {
+          // As a browser sends them: the Hosted UI refuses a form whose Fetch metadata is not same-origin
+          // (login CSRF), and through the counting proxy its Origin is another port than the gateway's.
+          headers: {
+            Origin: next.origin!,
+            "Sec-Fetch-Site": new URL(next.url).origin === next.origin ? "same-origin" : "cross-site",
+          },
+        })
       : await jar.fetch(next.url);
     const side = new URL(next.url).origin === appOrigin ? "app" : "cognito";
     requests.push({ method: next.method, url: next.url, status: response.status, side });
