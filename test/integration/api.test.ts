@@ -22,6 +22,7 @@ import {
   withTamperedPayload,
 } from "../support/tokens.ts";
 import { addUser, createUser, type TestUser } from "../support/users.ts";
+import { CALLBACK, hostedSignIn, type Stack, tokenRequest } from "./gateway/support.ts";
 
 const SPA = "https://spa.example";
 const DEMO = { username: "demo@example.com", password: "DemoPassw0rd!" };
@@ -44,6 +45,26 @@ async function machineClient(scopes: string[]) {
   return { clientId: UserPoolClient!.ClientId!, clientSecret: UserPoolClient!.ClientSecret! };
 }
 
+/**
+ * A public Hosted UI client allowed the API's users.read scope for its users (a single-page or
+ * mobile app that signs people in through the Hosted UI and asks for the scope).
+ */
+async function scopedUserClient() {
+  const { UserPoolClient } = await adminClient().send(
+    new CreateUserPoolClientCommand({
+      UserPoolId: inject("userPoolId"),
+      ClientName: `api-scoped-${Math.random().toString(36).slice(2, 8)}`,
+      AllowedOAuthFlows: ["code"],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: ["openid", "remix-cognito/users.read"],
+      CallbackURLs: [CALLBACK],
+      SupportedIdentityProviders: ["COGNITO"],
+      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    }),
+  );
+  return UserPoolClient!.ClientId!;
+}
+
 /** A public client that signs users in with a password, not on the API's allow-list unless put there. */
 async function userClient() {
   const { UserPoolClient } = await adminClient().send(
@@ -61,12 +82,20 @@ const clients: {
   signOut?: Awaited<ReturnType<typeof machineClient>>;
 } = {};
 let unlisted = "";
+let scoped = "";
 
 const app = suiteApp(async () => {
   clients.reader = await machineClient(["users.read"]);
   clients.signOut = await machineClient(["sessions.write"]);
   unlisted = await userClient();
-  const allowed = [inject("webClientId"), inject("machineClientId"), clients.reader.clientId, clients.signOut.clientId];
+  scoped = await scopedUserClient();
+  const allowed = [
+    inject("webClientId"),
+    inject("machineClientId"),
+    clients.reader.clientId,
+    clients.signOut.clientId,
+    scoped,
+  ];
   return {
     env: {
       COGNITO_CLIENT_ID: inject("webClientId"),
@@ -260,6 +289,29 @@ describe("scopes and groups per route (403 insufficient_scope)", () => {
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
       expect(answer.body.users).toHaveLength(1);
     }
+  });
+
+  it("GET /api/v1/users: a user who is no admin, with users.read granted at a Hosted UI sign-in, reads the users; the same user without the scope gets 403", async () => {
+    // The emulator's Hosted UI, driven as a browser does (the gateway tests' helpers need only its URL).
+    const emulator = { url: inject("emulatorUrl") } as Stack;
+    const { code, verifier } = await hostedSignIn(emulator, {
+      clientId: scoped,
+      username: DEMO.username,
+      password: DEMO.password,
+      scope: "openid remix-cognito/users.read",
+    });
+    const exchanged = await tokenRequest(emulator, { code, verifier, clientId: scoped, auth: "none" });
+    expect(exchanged.status, JSON.stringify(exchanged.body)).toBe(200);
+    const withScope = exchanged.body.access_token as string;
+    expect(String(jwtClaims(withScope).scope).split(" ")).toContain("remix-cognito/users.read");
+    expect(jwtClaims(withScope)["cognito:groups"] ?? []).not.toContain("admins");
+    const answer = await api("/api/v1/users?limit=1", { token: withScope });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expect(answer.body.users).toHaveLength(1);
+
+    // The same client and user, signed in by password (no OAuth scopes granted): refused.
+    const without = await userAccessToken(DEMO, scoped);
+    expect((await api("/api/v1/users", { token: without.access })).status).toBe(403);
   });
 
   it("GET /api/v1/users pages through every user with next_cursor, none twice", async () => {
