@@ -25,26 +25,10 @@ const initiateAuth: Handler<"InitiateAuth"> = async (input, ctx, options) => {
       }
       return passwordSignIn(ctx, client, input);
     case "USER_SRP_AUTH":
-      if (!allowsFlow(client, "USER_SRP_AUTH")) {
-        throw new AwsError("InvalidParameterException", "USER_SRP_AUTH flow not enabled for this client");
-      }
-      if (params.USERNAME) checkSecretHash(client, [params.USERNAME], params.SECRET_HASH, "auth");
-      // DEVICE_KEY is ignored: the emulator has no remembered devices.
-      return ctx.srp.initiate(client, { username: params.USERNAME ?? "", srpA: params.SRP_A });
+      return startSrp(ctx, client, params);
     case "REFRESH_TOKEN_AUTH":
     case "REFRESH_TOKEN":
-      if (!allowsFlow(client, "REFRESH_TOKEN_AUTH")) {
-        throw new AwsError("InvalidParameterException", "REFRESH_TOKEN_AUTH flow not enabled for this client");
-      }
-      // AWS: "You can't authenticate with REFRESH_TOKEN_AUTH in app clients
-      // with refresh token rotation enabled."
-      if (ctx.stores.settings.rotation(client.ClientId).enabled) {
-        throw new AwsError(
-          "InvalidParameterException",
-          "REFRESH_TOKEN_AUTH is not available for a client with refresh token rotation: use GetTokensFromRefreshToken",
-        );
-      }
-      return refreshTokenAuth(ctx, client, input);
+      return refreshAuth(ctx, client, input);
     case "USER_AUTH":
       if (!options.hostedUi && !allowsFlow(client, "USER_AUTH")) {
         throw new AwsError("InvalidParameterException", "USER_AUTH flow not enabled for this client");
@@ -237,6 +221,32 @@ export async function hostedSessionTokens(
   return ctx.issuer.signIn(client, user, { authTime });
 }
 
+/** USER_SRP_AUTH's first step (SRP_A in, PASSWORD_VERIFIER out), for InitiateAuth and AdminInitiateAuth alike. */
+function startSrp(ctx: OperationContext, client: AppClient, params: Record<string, string>) {
+  if (!allowsFlow(client, "USER_SRP_AUTH")) {
+    throw new AwsError("InvalidParameterException", "USER_SRP_AUTH flow not enabled for this client");
+  }
+  if (params.USERNAME) checkSecretHash(client, [params.USERNAME], params.SECRET_HASH, "auth");
+  // DEVICE_KEY is ignored: the emulator has no remembered devices.
+  return ctx.srp.initiate(client, { username: params.USERNAME ?? "", srpA: params.SRP_A });
+}
+
+/** REFRESH_TOKEN_AUTH, for InitiateAuth and AdminInitiateAuth alike. */
+function refreshAuth(ctx: OperationContext, client: AppClient, input: Input<"InitiateAuth">) {
+  if (!allowsFlow(client, "REFRESH_TOKEN_AUTH")) {
+    throw new AwsError("InvalidParameterException", "REFRESH_TOKEN_AUTH flow not enabled for this client");
+  }
+  // AWS: "You can't authenticate with REFRESH_TOKEN_AUTH in app clients
+  // with refresh token rotation enabled."
+  if (ctx.stores.settings.rotation(client.ClientId).enabled) {
+    throw new AwsError(
+      "InvalidParameterException",
+      "REFRESH_TOKEN_AUTH is not available for a client with refresh token rotation: use GetTokensFromRefreshToken",
+    );
+  }
+  return refreshTokenAuth(ctx, client, input);
+}
+
 /**
  * AdminInitiateAuth: the server-side sign-in, with the client's
  * ExplicitAuthFlows (ALLOW_ADMIN_USER_PASSWORD_AUTH) and SECRET_HASH checked
@@ -259,23 +269,10 @@ const adminInitiateAuth: Handler<"AdminInitiateAuth"> = async (input, ctx) => {
       }
       return passwordSignIn(ctx, client, asInitiateAuth("USER_PASSWORD_AUTH"));
     case "USER_SRP_AUTH":
-      if (!allowsFlow(client, "USER_SRP_AUTH")) {
-        throw new AwsError("InvalidParameterException", "USER_SRP_AUTH flow not enabled for this client");
-      }
-      if (params.USERNAME) checkSecretHash(client, [params.USERNAME], params.SECRET_HASH, "auth");
-      return ctx.srp.initiate(client, { username: params.USERNAME ?? "", srpA: params.SRP_A });
+      return startSrp(ctx, client, params);
     case "REFRESH_TOKEN_AUTH":
     case "REFRESH_TOKEN":
-      if (!allowsFlow(client, "REFRESH_TOKEN_AUTH")) {
-        throw new AwsError("InvalidParameterException", "REFRESH_TOKEN_AUTH flow not enabled for this client");
-      }
-      if (ctx.stores.settings.rotation(client.ClientId).enabled) {
-        throw new AwsError(
-          "InvalidParameterException",
-          "REFRESH_TOKEN_AUTH is not available for a client with refresh token rotation: use GetTokensFromRefreshToken",
-        );
-      }
-      return refreshTokenAuth(ctx, client, asInitiateAuth("REFRESH_TOKEN_AUTH"));
+      return refreshAuth(ctx, client, asInitiateAuth("REFRESH_TOKEN_AUTH"));
     default:
       return PASS_THROUGH;
   }
