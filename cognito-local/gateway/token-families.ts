@@ -80,8 +80,7 @@ export class TokenFamilies {
 
   /** Records a new sign-in and its first refresh token. */
   start(family: Family, refreshToken: string): void {
-    this.put({ family });
-    this.put({ token: hash(refreshToken), entry: { family: family.id } });
+    this.put({ family }, { token: hash(refreshToken), entry: { family: family.id } });
   }
 
   family(id: string): Family | undefined {
@@ -151,13 +150,23 @@ export class TokenFamilies {
     return { tokenFamilies: this.families.size, refreshTokens: this.tokens.size, revokedFamilies: revoked };
   }
 
-  /** Applies a change and appends it to the journal before returning. */
-  private put(record: Record_): void {
-    this.apply(record);
+  /**
+   * Applies a change and appends it to the journal before returning: one
+   * write however many records it holds (a sign-in's family and token).
+   */
+  private put(...records: Record_[]): void {
+    for (const record of records) this.apply(record);
     if (!this.file) return;
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    fs.appendFileSync(this.file, `${JSON.stringify(record)}\n`, { mode: 0o600 });
-    this.journalLines++;
+    const lines = records.map((r) => `${JSON.stringify(r)}\n`).join("");
+    try {
+      fs.appendFileSync(this.file, lines, { mode: 0o600 });
+    } catch (error) {
+      // The directory is made when missing, not checked on every write.
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      fs.appendFileSync(this.file, lines, { mode: 0o600 });
+    }
+    this.journalLines += records.length;
     if (this.journalLines > Math.max(1000, 2 * this.liveRecords())) this.compact();
   }
 
