@@ -12,6 +12,7 @@
  * sign-in).
  */
 import { randomUUID } from "node:crypto";
+import { setImmediate } from "node:timers/promises";
 import type { AuthenticationResultType } from "@aws-sdk/client-cognito-identity-provider";
 import { AwsError, invalidRefreshToken, refreshTokenRevoked } from "./errors.ts";
 import type { Identity } from "./federation/identities.ts";
@@ -91,11 +92,22 @@ export class TokenIssuer {
     upstream: AuthenticationResultType | undefined,
     options: SignInOptions = {},
   ): Promise<IssuedTokens> {
-    if (upstream?.RefreshToken) await this.o.up.revoke(client.ClientId, upstream.RefreshToken);
-    // cognito-local's access token names the user's groups: no need to ask again.
-    const groups = decodeJwt(upstream?.AccessToken)?.payload["cognito:groups"];
-    const known = Array.isArray(groups) && groups.every((g) => typeof g === "string") ? groups : undefined;
-    return this.signIn(client, user, { groups: upstream?.AccessToken ? (known ?? []) : undefined, ...options });
+    // Revoked while the gateway signs its own tokens: cognito-local's work and
+    // the gateway's overlap, and the answer still waits for both.
+    const revoked = upstream?.RefreshToken ? this.o.up.revoke(client.ClientId, upstream.RefreshToken) : undefined;
+    // (Signing holds the thread: the revocation's request goes out first.)
+    if (revoked) await setImmediate();
+    try {
+      // cognito-local's access token names the user's groups: no need to ask again.
+      const groups = decodeJwt(upstream?.AccessToken)?.payload["cognito:groups"];
+      const known = Array.isArray(groups) && groups.every((g) => typeof g === "string") ? groups : undefined;
+      return await this.signIn(client, user, {
+        groups: upstream?.AccessToken ? (known ?? []) : undefined,
+        ...options,
+      });
+    } finally {
+      await revoked;
+    }
   }
 
   /**
