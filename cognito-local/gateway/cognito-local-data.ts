@@ -35,14 +35,17 @@ export class CognitoLocalData {
   }
 
   /**
-   * The password cognito-local holds for the user (by canonical username),
-   * or undefined when there is none (a user who signed up without one, or
-   * no such user or pool).
+   * The pool's passwords as cognito-local holds them now, the file read once:
+   * the password of a user (by canonical username), or undefined when there is
+   * none (a user who signed up without one, or no such user or pool). Never
+   * rejects.
    */
-  async password(poolId: string, username: string): Promise<string | undefined> {
+  async passwords(poolId: string): Promise<(username: string) => string | undefined> {
     const users = await this.users(poolId);
-    const password = users && Object.hasOwn(users, username) ? users[username]?.Password : undefined;
-    return typeof password === "string" && password !== "" ? password : undefined;
+    return (username) => {
+      const password = users && Object.hasOwn(users, username) ? users[username]?.Password : undefined;
+      return typeof password === "string" && password !== "" ? password : undefined;
+    };
   }
 
   private async users(poolId: string): Promise<PoolFile["users"] | undefined> {

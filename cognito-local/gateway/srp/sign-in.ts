@@ -84,11 +84,14 @@ export class SrpSignIn {
     if (A === undefined) throw new AwsError("InvalidParameterException", "SRP_A is not a valid SRP value");
     const poolId = client.UserPoolId;
     const poolName = srpPoolName(poolId);
+    // cognito-local's data file is read while it looks the user up: every
+    // sign-in rewrites it, so it is read again nearly every time.
+    const passwords = this.o.data.passwords(poolId);
     const user = await this.o.up.user(poolId, start.username);
     if (!user && !this.o.preventsUserExistenceErrors(client)) {
       throw new AwsError("UserNotFoundException", "User does not exist.");
     }
-    const password = user ? await this.o.data.password(poolId, user.Username) : undefined;
+    const password = user ? (await passwords)(user.Username) : undefined;
     const userId = user?.Username ?? this.simulatedUserId(poolId, start.username);
     // No password (an unknown user, or one who signed up without one): a
     // verifier nobody can match, with the salt AWS would show for that name.
