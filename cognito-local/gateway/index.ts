@@ -11,6 +11,7 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { type DataDirLock, lockDataDir } from "../data-dir-lock.ts";
 import { freePort } from "../free-port.ts";
 import { startEmulator } from "../launcher.ts";
 import { CognitoApi } from "./api.ts";
@@ -304,6 +305,21 @@ export interface RunningLocalCognito {
  */
 export async function startLocalCognito(options: LocalCognitoOptions): Promise<RunningLocalCognito> {
   const host = options.host ?? "127.0.0.1";
+  // Refused before anything starts if another emulator has this directory.
+  const lock = lockDataDir(options.dataDir);
+  try {
+    return await startLocked(options, host, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startLocked(
+  options: LocalCognitoOptions,
+  host: string,
+  lock: DataDirLock,
+): Promise<RunningLocalCognito> {
   const upstreamPort = await freePort(host);
   const upstreamUrl = `http://${host}:${upstreamPort}`;
   const onLog = options.onLog;
@@ -346,8 +362,12 @@ export async function startLocalCognito(options: LocalCognitoOptions): Promise<R
     upstreamUrl,
     pid: running.pid,
     async stop() {
-      await gateway.stop();
-      await running.stop();
+      try {
+        await gateway.stop();
+        await running.stop();
+      } finally {
+        lock.release();
+      }
     },
   };
 }

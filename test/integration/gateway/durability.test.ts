@@ -6,6 +6,7 @@
  * itself writes each file with an unsynchronised truncate-and-write; the
  * launcher preloads atomic, serialised writes into it (ADR 015).
  */
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -217,3 +218,47 @@ describe("data that survives", () => {
     expect(answered.filter((email) => !found.has(email))).toEqual([]);
   });
 });
+
+describe("one emulator per data directory", () => {
+  it("refuses a second emulator on a data directory another one runs on, naming it, and changes nothing; once the first stops, the directory is free", async () => {
+    const e = await emulator();
+    const client = e.client();
+    const poolId = await createPool(client);
+    const before = fs.readdirSync(path.join(e.dataDir, ".cognito", "db")).sort();
+
+    const second = startLocalCognito({ dataDir: e.dataDir, port: await freePort() });
+    await expect(second).rejects.toThrow(
+      new RegExp(
+        `data directory ${escapeRegExp(e.dataDir)} is in use by another emulator \\(process ${process.pid}\\)`,
+      ),
+    );
+    // The first one still answers, and nothing was started or written beside it.
+    expect((await client.send(new ListUsersCommand({ UserPoolId: poolId }))).Users).toEqual([]);
+    expect(fs.readdirSync(path.join(e.dataDir, ".cognito", "db")).sort()).toEqual(before);
+
+    await e.restart();
+    expect((await e.client().send(new ListUsersCommand({ UserPoolId: poolId }))).Users).toEqual([]);
+  });
+
+  it("takes over a lock left by a process that is gone (a crash or a SIGKILL)", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "remix-cognito-stale-lock-"));
+    try {
+      // A process ID that is certainly gone: a child that has exited.
+      const gone = spawnSync(process.execPath, ["-e", "0"]).pid!;
+      fs.writeFileSync(path.join(dataDir, ".emulator.lock"), `${gone}\n`);
+      const local = await startLocalCognito({ dataDir, port: await freePort() });
+      try {
+        expect(fs.readFileSync(path.join(dataDir, ".emulator.lock"), "utf8").trim()).toBe(String(process.pid));
+      } finally {
+        await local.stop();
+      }
+      expect(fs.existsSync(path.join(dataDir, ".emulator.lock"))).toBe(false);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
