@@ -77,8 +77,17 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
 
   const child = spawn(process.execPath, ["--require", PRELOAD, START_JS], {
     cwd: options.dataDir,
-    env: { ...process.env, ...options.env, PORT: String(options.port), HOST: host, NO_COLOR: "1", FORCE_COLOR: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      ...options.env,
+      PORT: String(options.port),
+      HOST: host,
+      NO_COLOR: "1",
+      FORCE_COLOR: "0",
+      COGNITO_LOCAL_EXIT_WITH_PARENT: "1",
+    },
+    // stdin: a pipe this process holds, whose closing ends cognito-local (preload.cjs).
+    stdio: ["pipe", "pipe", "pipe"],
   });
   installExitHook();
   running.add(child);

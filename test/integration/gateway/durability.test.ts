@@ -6,7 +6,7 @@
  * itself writes each file with an unsynchronised truncate-and-write; the
  * launcher preloads atomic, serialised writes into it (ADR 015).
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -261,4 +261,59 @@ describe("one emulator per data directory", () => {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+describe("an emulator whose launcher dies", () => {
+  it("ends with the process that started it, even on a SIGKILL (no exit hook runs): no orphan keeps its port or its data directory", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "remix-cognito-orphan-"));
+    const script = path.join(dataDir, "launch.mts");
+    const gateway = path.resolve("cognito-local/gateway/index.ts");
+    const ports = path.resolve("cognito-local/free-port.ts");
+    fs.writeFileSync(
+      script,
+      [
+        `import { startLocalCognito } from ${JSON.stringify(gateway)};`,
+        `import { freePort } from ${JSON.stringify(ports)};`,
+        `const local = await startLocalCognito({ dataDir: ${JSON.stringify(dataDir)}, port: await freePort() });`,
+        "console.log(JSON.stringify({ pid: local.pid }));",
+        "setInterval(() => {}, 1000);",
+      ].join("\n"),
+    );
+    const launcher = spawn(process.execPath, ["--import", "tsx", script], { stdio: ["ignore", "pipe", "inherit"] });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        launcher.stdout!.setEncoding("utf8");
+        launcher.stdout!.on("data", (chunk: string) => {
+          out += chunk;
+          const done = out.split("\n").find((l) => l.startsWith("{"));
+          if (done) resolve(done);
+        });
+        launcher.once("exit", (code) => reject(new Error(`the launcher exited (${code}) before the emulator started`)));
+      });
+      const { pid } = JSON.parse(line) as { pid: number };
+      expect(alive(pid)).toBe(true);
+
+      launcher.kill("SIGKILL");
+      const deadline = Date.now() + 15_000;
+      while (alive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(alive(pid), "cognito-local outlived the process that started it").toBe(false);
+
+      // Its lock names a process that is gone: a new emulator takes the directory.
+      const local = await startLocalCognito({ dataDir, port: await freePort() });
+      await local.stop();
+    } finally {
+      launcher.kill("SIGKILL");
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
