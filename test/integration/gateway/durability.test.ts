@@ -23,6 +23,7 @@ import {
   type UserType,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterEach, describe, expect, it } from "vitest";
+import { isAlive } from "../../../cognito-local/data-dir-lock.ts";
 import { freePort } from "../../../cognito-local/free-port.ts";
 import { type RunningLocalCognito, startLocalCognito } from "../../../cognito-local/gateway/index.ts";
 import { sdk, uniqueEmail } from "./support.ts";
@@ -292,12 +293,12 @@ describe("an emulator whose launcher dies", () => {
         launcher.once("exit", (code) => reject(new Error(`the launcher exited (${code}) before the emulator started`)));
       });
       const { pid } = JSON.parse(line) as { pid: number };
-      expect(alive(pid)).toBe(true);
+      expect(isAlive(pid)).toBe(true);
 
       launcher.kill("SIGKILL");
       const deadline = Date.now() + 15_000;
-      while (alive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(alive(pid), "cognito-local outlived the process that started it").toBe(false);
+      while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(isAlive(pid), "cognito-local outlived the process that started it").toBe(false);
 
       // Its lock names a process that is gone: a new emulator takes the directory.
       const local = await startLocalCognito({ dataDir, port: await freePort() });
@@ -308,12 +309,3 @@ describe("an emulator whose launcher dies", () => {
     }
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
